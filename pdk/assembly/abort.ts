@@ -1,0 +1,30 @@
+// The handler for AssemblyScript's `abort` (failed assertions, out-of-range
+// array access, `Result.value` on an error, ...). The build command wires it
+// in with `--use abort=protoPdkAbort`; without that, asc would import
+// `env.abort`, which no Extism host provides, and instantiation would fail.
+//
+// A trap cannot be turned into a normal return, so the handler records the
+// message twice before trapping: with `error_set` (hosts that read the error
+// after a trap show it) and with `log_error` (the JS SDK 1.0.3 loses the error
+// on a trap and only reports `RuntimeError: unreachable`, but logs this line).
+// Plugins should not rely on this path: validate and use pluginError().
+import { error_set, log_error } from "@extism/as-pdk/lib/env";
+import { writeStringBlock } from "./memory";
+
+let aborting = false;
+
+@global
+export function protoPdkAbort(message: string | null, fileName: string | null, line: u32, column: u32): void {
+  // Building the message allocates; if that aborts again, just trap.
+  if (!aborting) {
+    aborting = true;
+    const text =
+      "plugin aborted: " +
+      (message !== null ? message : "(no message)") +
+      (fileName !== null ? " at " + fileName + ":" + line.toString() + ":" + column.toString() : "");
+    const offset = writeStringBlock(text);
+    log_error(offset);
+    error_set(offset);
+  }
+  unreachable();
+}

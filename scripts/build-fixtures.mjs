@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// Builds every fixture plugin from source into fixtures/build/ (never committed):
+//  - AssemblyScript plugins: each directory under fixtures/plugins/ that has a `plugin.json`
+//    ({ "entry": "src/plugin.ts", "output": "<name>.wasm" }), compiled with the PDK's build command;
+//  - hostile plugins: each fixtures/plugins/hostile/*.wat, assembled with wabt.
+// A plugin is rebuilt only when one of its sources (or the PDK) is newer than its .wasm.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const pluginsDir = join(root, 'fixtures/plugins');
+const outDir = join(root, 'fixtures/build');
+mkdirSync(outDir, { recursive: true });
+
+function newestMtime(path) {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const name of readdirSync(path)) {
+    if (name === 'node_modules' || name === 'build') continue;
+    newest = Math.max(newest, newestMtime(join(path, name)));
+  }
+  return newest;
+}
+
+function isStale(output, sources) {
+  if (!existsSync(output)) return true;
+  const built = statSync(output).mtimeMs;
+  return sources.some((source) => existsSync(source) && newestMtime(source) > built);
+}
+
+let failures = 0;
+
+// AssemblyScript plugins written with our PDK.
+const pdkBuild = join(root, 'pdk/bin/build.mjs');
+for (const name of readdirSync(pluginsDir)) {
+  const dir = join(pluginsDir, name);
+  const manifestPath = join(dir, 'plugin.json');
+  if (!existsSync(manifestPath)) continue;
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  const output = join(outDir, manifest.output);
+  if (!isStale(output, [dir, join(root, 'pdk/assembly'), pdkBuild])) continue;
+  const started = Date.now();
+  const result = spawnSync(process.execPath, [pdkBuild, join(dir, manifest.entry), '--out', output, ...(manifest.buildArgs ?? [])], {
+    stdio: 'inherit',
+    cwd: root,
+  });
+  if (result.status !== 0) {
+    console.error(`fixtures: building ${name} failed`);
+    failures++;
+  } else {
+    console.error(`fixtures: built ${manifest.output} in ${Date.now() - started} ms`);
+  }
+}
+
+// Hostile plugins kept as readable WebAssembly text.
+const hostileDir = join(pluginsDir, 'hostile');
+if (existsSync(hostileDir)) {
+  const wabt = await (await import('wabt')).default();
+  for (const file of readdirSync(hostileDir).filter((f) => f.endsWith('.wat'))) {
+    const source = join(hostileDir, file);
+    const output = join(outDir, 'hostile', file.replace(/\.wat$/, '.wasm'));
+    if (!isStale(output, [source])) continue;
+    try {
+      const module = wabt.parseWat(file, readFileSync(source, 'utf8'));
+      const { buffer } = module.toBinary({});
+      mkdirSync(dirname(output), { recursive: true });
+      writeFileSync(output, buffer);
+      module.destroy();
+    } catch (error) {
+      console.error(`fixtures: assembling ${file} failed: ${error.message}`);
+      failures++;
+    }
+  }
+}
+
+process.exit(failures === 0 ? 0 : 1);

@@ -1,0 +1,110 @@
+/**
+ * `exec_command(Json<ExecCommandInput>) -> Json<ExecCommandOutput>` (spec §5.1).
+ *
+ * Trusted: nothing from the guest. The command is either a name looked up on the host PATH or a
+ * (virtual) path that must exist; a non-zero exit is returned to the guest, not raised, because
+ * plugins check `exit_code` themselves. stdin is never given to the child.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, chmodSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
+import type { ExecCommandInput, ExecCommandOutput } from '../../protocol/index.js';
+import { toReal, wirePathToReal } from '../virtual-paths.js';
+import type { HostFunctionContext } from './context.js';
+
+/** Finds an executable file named `command` on `pathValue` (PATHEXT on Windows). */
+export function findOnPath(command: string, pathValue: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const extensions = process.platform === 'win32' ? ['', ...(env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';')] : [''];
+  for (const dir of (pathValue ?? '').split(delimiter)) {
+    if (!dir) continue;
+    for (const ext of extensions) {
+      const candidate = join(dir, command + ext);
+      try {
+        if (!statSync(candidate).isFile()) continue;
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      } catch {
+        // not here, or not executable
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Applies proto's env rules: `NAME?` sets NAME only when the host env lacks it, `NAME!` removes
+ * NAME from the child env, anything else overwrites.
+ */
+export function applyEnvRules(base: NodeJS.ProcessEnv, changes: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...base };
+  for (const [key, value] of Object.entries(changes)) {
+    if (key.endsWith('?')) {
+      const name = key.slice(0, -1);
+      if (base[name] === undefined) env[name] = value;
+    } else if (key.endsWith('!')) {
+      delete env[key.slice(0, -1)];
+    } else {
+      env[key] = value;
+    }
+  }
+  return env;
+}
+
+/** Quotes one word for a POSIX shell. */
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+function resolveCommand(ctx: HostFunctionContext, input: ExecCommandInput, pathValue: string | undefined): string {
+  const command = input.command;
+  if (!command) throw new Error('the input has no "command"');
+  if (command.includes('/') || command.includes('\\')) {
+    const real = toReal(ctx.mapping, command);
+    const absolute = isAbsolute(real) ? real : join(ctx.cwd, real);
+    if (!existsSync(absolute)) throw new Error(`command "${command}" does not exist (host path ${absolute})`);
+    if (input.set_executable) chmodSync(absolute, statSync(absolute).mode | 0o111);
+    return absolute;
+  }
+  const found = findOnPath(command, pathValue, ctx.env);
+  if (!found) throw new Error(`command "${command}" was not found on PATH`);
+  return found;
+}
+
+export async function execCommand(ctx: HostFunctionContext, input: ExecCommandInput): Promise<ExecCommandOutput> {
+  const changes = input.env ?? input.env_vars ?? {};
+  const env = applyEnvRules(ctx.env, changes);
+  if (input.paths && input.paths.length > 0) {
+    const extra = input.paths.map((path) => toReal(ctx.mapping, path));
+    env.PATH = [...extra, env.PATH ?? ''].filter(Boolean).join(delimiter);
+  }
+  const exe = resolveCommand(ctx, input, env.PATH);
+  const args = input.args ?? [];
+  const cwdValue = input.cwd ?? input.working_dir;
+  const cwd = cwdValue === undefined ? ctx.cwd : (wirePathToReal(ctx.mapping, cwdValue) ?? ctx.cwd);
+
+  const shell = input.shell ?? ctx.env.PROTO_SHELL;
+  const [file, argv] = shell
+    ? [shell, ['-c', [exe, ...args].map(shellQuote).join(' ')]]
+    : [exe, args];
+  const stream = input.stream === true || ['all', 'stream'].includes(ctx.env.WARPGATE_DEBUG_COMMAND ?? '');
+
+  const child = spawn(file, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => (stream ? ctx.stdout.write(chunk) : stdout.push(chunk)));
+  child.stderr.on('data', (chunk: Buffer) => (stream ? ctx.stderr.write(chunk) : stderr.push(chunk)));
+
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    child.on('error', (error) => reject(new Error(`could not run "${input.command}": ${error.message}`)));
+    // A child killed by a signal has no exit code: proto reports -1.
+    child.on('close', (code) => resolve(code ?? -1));
+  });
+
+  return {
+    command: [input.command, ...args].join(' '),
+    exit_code: exitCode,
+    stderr: stream ? '' : Buffer.concat(stderr).toString('utf8'),
+    stdout: stream ? '' : Buffer.concat(stdout).toString('utf8'),
+    streamed: stream,
+  };
+}

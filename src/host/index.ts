@@ -1,0 +1,7 @@
+/** The plugin host: load a tool plugin and call it. */
+export { PluginContainer, DEFAULT_CALL_TIMEOUT_MS, type PluginLoadOptions } from './plugin-container.js';
+export type { MountDirs } from './mounts.js';
+export type { HttpGet } from './functions/context.js';
+export { detectHost, mapNodeArch, mapNodeOs, detectLibc, detectCi, type DetectedHost } from './host-environment.js';
+export { toReal, toVirtual, toWirePath, isUnder, sortMapping, type PathMapping } from './virtual-paths.js';
+export { applyStyleTags } from './style-tags.js';

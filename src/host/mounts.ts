@@ -1,0 +1,39 @@
+/**
+ * The directories a plugin may see (spec §3.2): `/proto` = store root, `/userhome` = home,
+ * `/temp` = store temp, `/cwd` = working dir. We always mount `/cwd` (a superset host is allowed
+ * to: conversions stay correct, only the spelling of cwd files may change).
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { VIRTUAL_PREFIXES } from '../protocol/index.js';
+import { sortMapping, type PathMapping } from './virtual-paths.js';
+
+export interface MountDirs {
+  /** Store root (`~/.proto`). */
+  protoHome: string;
+  /** The user's home dir. */
+  home: string;
+  /** Store temp dir (`~/.proto/temp`, or `PROTO_TEMP_DIR`). */
+  temp: string;
+  /** The process working dir. */
+  cwd: string;
+}
+
+export interface Mounts {
+  mapping: PathMapping;
+  /** `{ guestPath: hostPath }` for the SDK. */
+  allowedPaths: Record<string, string>;
+}
+
+/** Creates each host dir first: WASI preopens of missing dirs fail (`UVWASI_ENOENT`). */
+export function prepareMounts(dirs: MountDirs): Mounts {
+  const entries: Array<[string, string]> = [
+    [resolve(dirs.temp), VIRTUAL_PREFIXES.temp],
+    [resolve(dirs.protoHome), VIRTUAL_PREFIXES.proto],
+    [resolve(dirs.home), VIRTUAL_PREFIXES.userhome],
+    [resolve(dirs.cwd), VIRTUAL_PREFIXES.cwd],
+  ];
+  for (const [hostDir] of entries) mkdirSync(hostDir, { recursive: true });
+  const mapping = sortMapping(entries);
+  return { mapping, allowedPaths: Object.fromEntries(mapping.map(([hostDir, guest]) => [guest, hostDir])) };
+}

@@ -1,0 +1,411 @@
+/**
+ * A loaded tool plugin: one WASM module, its mounts, config and host functions, and a typed call
+ * for each plugin function.
+ *
+ * Contracts:
+ * - Calls on one container are serialized (a guest instance is not re-entrant; proto holds a lock
+ *   the same way). Different containers run in parallel, each in its own worker.
+ * - Every failure is a ProtoError whose message names the plugin id and the function.
+ * - A call that runs past `timeoutMs` is stopped (its worker terminated) and reported; the next
+ *   call gets a fresh instance. So does a call that trapped or whose host function failed, since
+ *   the guest's memory may be half-written.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ProtoError } from '../errors.js';
+import { log } from '../log.js';
+import {
+  CLAIMED_PROTO_VERSION,
+  OUTPUT_READERS,
+  PLUGIN_FUNCTIONS,
+  VOID_FUNCTIONS,
+  WireShapeError,
+  type HostEnvironment,
+  type PluginContext,
+  type PluginFunction,
+  type PluginInput,
+  type PluginOutput,
+  type RegisterToolOutput,
+  type VirtualPathWire,
+} from '../protocol/index.js';
+import { instantiate, RuntimeCallError, type RuntimeInstance } from './extism-runtime.js';
+import type { HttpGet, HostFunctionContext } from './functions/context.js';
+import { createHostFunctions, type ImportFunctions } from './functions/index.js';
+import { defaultHttpGet } from './http-get.js';
+import { detectHost, type DetectedHost } from './host-environment.js';
+import { describeImportProblems, findUnsatisfiedImports } from './import-check.js';
+import { prepareMounts, type MountDirs } from './mounts.js';
+import { buildPluginConfig } from './plugin-config.js';
+import { applyStyleTags } from './style-tags.js';
+import { toReal, toWirePath, type PathMapping } from './virtual-paths.js';
+import { compareVersions } from './version-compare.js';
+
+/** proto ≤0.49 bounded every call by 90 s; we keep that default and let each plugin change it. */
+export const DEFAULT_CALL_TIMEOUT_MS = 90_000;
+
+export interface PluginLoadOptions {
+  /** Plugin (tool) id: `node`, `disttool`. Named in every error. */
+  id: string;
+  /** A `.wasm` file path, or its bytes. */
+  wasm: string | Uint8Array;
+  /** Real dirs behind `/proto`, `/userhome`, `/temp`, `/cwd`. */
+  dirs: MountDirs;
+  /** Overrides of the detected os/arch/libc/ci (tests: pretend to be macOS). */
+  host?: Partial<DetectedHost>;
+  /** The tool's settings, sent as `proto_tool_config`. */
+  toolConfig?: Record<string, unknown>;
+  /** Extra config keys (e.g. `test_environment`). */
+  config?: Record<string, string>;
+  /** Bound of each call, ms (default 90 s). Instantiation has the same bound. */
+  timeoutMs?: number;
+  /** Env the plugin reads/writes and commands inherit (default: this process's env). */
+  env?: NodeJS.ProcessEnv;
+  /** GET used by `send_request` (default: our network module). */
+  httpGet?: HttpGet;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  /** The proto version claimed in contexts (default 0.60.0). */
+  protoVersion?: string;
+}
+
+export class PluginContainer {
+  readonly id: string;
+  readonly mapping: PathMapping;
+  readonly hostEnvironment: HostEnvironment;
+  readonly timeoutMs: number;
+  readonly protoVersion: string;
+  private readonly exportNames: ReadonlySet<string>;
+  private readonly dirs: MountDirs;
+  private instance: RuntimeInstance | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private lastHostError: { name: string; error: Error } | undefined;
+  private registered: RegisterToolOutput | undefined;
+  private closed = false;
+
+  private constructor(
+    options: PluginLoadOptions,
+    private readonly module: WebAssembly.Module,
+    private readonly functions: ImportFunctions,
+    private readonly runtimeConfig: { config: Record<string, string>; allowedPaths: Record<string, string> },
+    mapping: PathMapping,
+    hostEnvironment: HostEnvironment,
+  ) {
+    this.id = options.id;
+    this.dirs = options.dirs;
+    this.mapping = mapping;
+    this.hostEnvironment = hostEnvironment;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.protoVersion = options.protoVersion ?? CLAIMED_PROTO_VERSION;
+    this.exportNames = new Set(
+      WebAssembly.Module.exports(module)
+        .filter((entry) => entry.kind === 'function')
+        .map((entry) => entry.name),
+    );
+  }
+
+  /**
+   * Compiles and checks the module and prepares its mounts; the instance itself is created on the
+   * first call. Throws `plugin.load_failed` (not WASM) or `plugin.incompatible` (imports we lack).
+   */
+  static async load(options: PluginLoadOptions): Promise<PluginContainer> {
+    const where = typeof options.wasm === 'string' ? ` from ${options.wasm}` : '';
+    let bytes: Uint8Array;
+    try {
+      bytes = typeof options.wasm === 'string' ? await readFile(options.wasm) : options.wasm;
+    } catch (error) {
+      throw new ProtoError('plugin.load_failed', `Plugin "${options.id}" could not be read${where}: ${(error as Error).message}`, {
+        hint: 'Check the plugin locator in .prototools.',
+      });
+    }
+    let module: WebAssembly.Module;
+    try {
+      module = await WebAssembly.compile(bytes);
+    } catch (error) {
+      throw new ProtoError('plugin.load_failed', `Plugin "${options.id}"${where} is not a valid WebAssembly module: ${(error as Error).message}`, {
+        hint: 'The file may be truncated or not a plugin at all; download or build it again.',
+      });
+    }
+    if (!WebAssembly.Module.exports(module).some((entry) => entry.name === 'memory' && entry.kind === 'memory')) {
+      throw new ProtoError('plugin.incompatible', `Plugin "${options.id}"${where} exports no memory, so it is not an Extism plugin`);
+    }
+
+    const mounts = prepareMounts(options.dirs);
+    const detected = { ...detectHost(), ...options.host };
+    const hostEnvironment: HostEnvironment = {
+      arch: detected.arch,
+      ci: detected.ci,
+      libc: detected.libc,
+      os: detected.os,
+      home_dir: toWirePath(mounts.mapping, resolve(options.dirs.home)),
+    };
+    const config = buildPluginConfig({
+      pluginId: options.id,
+      hostEnvironment,
+      mapping: mounts.mapping,
+      toolConfig: options.toolConfig,
+      extra: options.config,
+    });
+
+    let container: PluginContainer | undefined;
+    const ctx: HostFunctionContext = {
+      pluginId: options.id,
+      mapping: mounts.mapping,
+      env: options.env ?? process.env,
+      cwd: resolve(options.dirs.cwd),
+      httpGet: options.httpGet ?? defaultHttpGet,
+      stdout: options.stdout ?? process.stdout,
+      stderr: options.stderr ?? process.stderr,
+    };
+    const functions = createHostFunctions(ctx, (name, error) => {
+      if (container) container.lastHostError = { name, error };
+    });
+    const problems = findUnsatisfiedImports(module, functions);
+    if (problems.length > 0) {
+      throw new ProtoError(
+        'plugin.incompatible',
+        `Plugin "${options.id}"${where} is incompatible: its import ${describeImportProblems(problems)}`,
+        { hint: 'Use a plugin release built for proto 0.28 or later (Extism 1.x), or ask its author to rebuild it.' },
+      );
+    }
+    container = new PluginContainer(options, module, functions, { config, allowedPaths: mounts.allowedPaths }, mounts.mapping, hostEnvironment);
+    return container;
+  }
+
+  /** True when the plugin exports `fn` (proto calls optional functions only then). */
+  has(fn: PluginFunction | string): boolean {
+    return this.exportNames.has(fn);
+  }
+
+  /** Calls `fn` with `input` and returns its output, read leniently (legacy shapes folded in). */
+  call<F extends PluginFunction>(fn: F, input: PluginInput<F>): Promise<PluginOutput<F>> {
+    const run = this.queue.then(() => this.callNow(fn, input));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private fail(fn: string, code: string, detail: string, hint?: string, cause?: unknown): ProtoError {
+    return new ProtoError(code, `Plugin "${this.id}" failed in function "${fn}": ${detail}`, { hint, cause });
+  }
+
+  private async callNow<F extends PluginFunction>(fn: F, input: PluginInput<F>): Promise<PluginOutput<F>> {
+    if (this.closed) throw this.fail(fn, 'plugin.closed', 'the plugin was closed');
+    if (!this.has(fn)) {
+      throw this.fail(fn, 'plugin.missing_function', 'the plugin does not export this function', 'Check has(fn) before calling optional functions.');
+    }
+    this.lastHostError = undefined;
+    const started = performance.now();
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.withTimeout(fn, async () => {
+        this.instance ??= await this.createInstance();
+        return this.instance.call(fn, JSON.stringify(input ?? {}));
+      });
+    } catch (error) {
+      throw await this.explainFailure(fn, error);
+    }
+    log('trace', `plugin:${this.id}`, `${fn} took ${(performance.now() - started).toFixed(1)} ms`);
+    // Past calls' memory blocks stay allocated in the SDK until reset.
+    await this.instance?.reset().catch(() => this.discardInstance());
+
+    const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+    if (VOID_FUNCTIONS.has(fn)) return undefined as PluginOutput<F>;
+    let value: unknown;
+    if (text.trim() === '') {
+      value = undefined;
+    } else {
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        throw this.fail(fn, 'plugin.invalid_output', `it returned invalid JSON (${(error as Error).message}): ${text.slice(0, 200)}`, 'This is a bug in the plugin; report it to its author.');
+      }
+    }
+    try {
+      return OUTPUT_READERS[fn](value, this.id) as PluginOutput<F>;
+    } catch (error) {
+      if (error instanceof WireShapeError) {
+        throw this.fail(fn, 'plugin.invalid_output', `its output has the wrong shape: ${error.message}`, 'This is a bug in the plugin; report it to its author.');
+      }
+      throw error;
+    }
+  }
+
+  private async createInstance(): Promise<RuntimeInstance> {
+    return instantiate({
+      module: this.module,
+      config: this.runtimeConfig.config,
+      allowedPaths: this.runtimeConfig.allowedPaths,
+      functions: this.functions,
+      logger: this.pluginLogger(),
+    });
+  }
+
+  private pluginLogger() {
+    const target = `plugin:${this.id}`;
+    return {
+      trace: (message: string) => log('trace', target, message),
+      debug: (message: string) => log('debug', target, message),
+      log: (message: string) => log('info', target, message),
+      info: (message: string) => log('info', target, message),
+      warn: (message: string) => log('warn', target, message),
+      error: (message: string) => log('error', target, message),
+    };
+  }
+
+  private async withTimeout<T>(fn: string, work: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // Terminating the worker is the only way to stop a guest that never yields.
+        const stuck = this.discardInstance();
+        void stuck;
+        reject(
+          this.fail(fn, 'plugin.timeout', `it ran longer than its bound of ${formatMs(this.timeoutMs)} and was stopped`, `Raise the bound with the "timeout" setting of this plugin if it is legitimately slow, or report the hang to its author.`),
+        );
+      }, this.timeoutMs);
+    });
+    try {
+      return await Promise.race([work(), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private discardInstance(): Promise<void> {
+    const instance = this.instance;
+    this.instance = undefined;
+    return instance ? instance.close().catch(() => undefined) : Promise.resolve();
+  }
+
+  private async explainFailure(fn: string, error: unknown): Promise<ProtoError> {
+    if (error instanceof ProtoError) return error;
+    await this.discardInstance();
+    const hostError = this.lastHostError;
+    if (hostError) {
+      return this.fail(fn, 'plugin.host_function_failed', `host function "${hostError.name}" failed: ${hostError.error.message}`, undefined, hostError.error);
+    }
+    if (error instanceof RuntimeCallError) {
+      const { kind, message } = error.failure;
+      if (kind === 'guest') return this.fail(fn, 'plugin.call_failed', applyStyleTags(message, false).trim(), undefined, error);
+      if (kind === 'trap') {
+        return this.fail(fn, 'plugin.trap', `the plugin crashed (wasm trap: ${message})`, 'This is a bug in the plugin; report it to its author.', error);
+      }
+      return this.fail(fn, 'plugin.runtime_error', message, undefined, error);
+    }
+    return this.fail(fn, 'plugin.runtime_error', error instanceof Error ? error.message : String(error), undefined, error);
+  }
+
+  /** Stops the instance; later calls fail with `plugin.closed`. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.queue;
+    await this.discardInstance();
+  }
+
+  // ------------------------------------------------------------------ paths and contexts
+
+  /** The wire form of a host path (object form under a mount). */
+  toWire(hostPath: string): VirtualPathWire {
+    return toWirePath(this.mapping, resolve(hostPath));
+  }
+
+  /** The host path of a guest path. */
+  toReal(guestPath: string): string {
+    return toReal(this.mapping, guestPath);
+  }
+
+  /**
+   * A full context. proto sends `temp_dir = /temp/<id>`, `tool_dir` = the version's product dir,
+   * `working_dir` = the cwd; unresolved calls get the superset (`tools` dir, `latest`).
+   */
+  context(options: { version?: string; toolDir?: string; tempDir?: string; workingDir?: string } = {}): PluginContext {
+    return {
+      proto_version: this.protoVersion,
+      temp_dir: this.toWire(options.tempDir ?? join(this.dirs.temp, this.id)),
+      tool_dir: this.toWire(options.toolDir ?? join(this.dirs.protoHome, 'tools')),
+      version: options.version ?? 'latest',
+      working_dir: this.toWire(options.workingDir ?? this.dirs.cwd),
+    };
+  }
+
+  // ------------------------------------------------------------------ typed calls
+
+  /**
+   * `register_tool`, once per container (proto caches it too), checking `minimum_proto_version`
+   * against the version we claim.
+   */
+  async registerTool(): Promise<RegisterToolOutput> {
+    if (this.registered) return this.registered;
+    const output = await this.call('register_tool', { id: this.id });
+    const minimum = output.minimum_proto_version;
+    if (minimum && compareVersions(minimum, this.protoVersion) > 0) {
+      throw new ProtoError(
+        'plugin.incompatible',
+        `Plugin "${this.id}" requires proto ${minimum} or newer, but this host implements proto ${this.protoVersion}`,
+        { hint: 'Pin an older release of the plugin in .prototools.' },
+      );
+    }
+    this.registered = output;
+    return output;
+  }
+
+  defineToolConfig() {
+    return this.call('define_tool_config', {});
+  }
+  detectVersionFiles(input: PluginInput<'detect_version_files'>) {
+    return this.call('detect_version_files', input);
+  }
+  parseVersionFile(input: PluginInput<'parse_version_file'>) {
+    return this.call('parse_version_file', input);
+  }
+  loadVersions(input: PluginInput<'load_versions'>) {
+    return this.call('load_versions', input);
+  }
+  resolveVersion(input: PluginInput<'resolve_version'>) {
+    return this.call('resolve_version', input);
+  }
+  downloadPrebuilt(input: PluginInput<'download_prebuilt'>) {
+    return this.call('download_prebuilt', input);
+  }
+  unpackArchive(input: PluginInput<'unpack_archive'>) {
+    return this.call('unpack_archive', input);
+  }
+  verifyChecksum(input: PluginInput<'verify_checksum'>) {
+    return this.call('verify_checksum', input);
+  }
+  nativeInstall(input: PluginInput<'native_install'>) {
+    return this.call('native_install', input);
+  }
+  nativeUninstall(input: PluginInput<'native_uninstall'>) {
+    return this.call('native_uninstall', input);
+  }
+  locateExecutables(input: PluginInput<'locate_executables'>) {
+    return this.call('locate_executables', input);
+  }
+  syncManifest(input: PluginInput<'sync_manifest'>) {
+    return this.call('sync_manifest', input);
+  }
+  installGlobal(input: PluginInput<'install_global'>) {
+    return this.call('install_global', input);
+  }
+  uninstallGlobal(input: PluginInput<'uninstall_global'>) {
+    return this.call('uninstall_global', input);
+  }
+  preInstall(input: PluginInput<'pre_install'>) {
+    return this.call('pre_install', input);
+  }
+  postInstall(input: PluginInput<'post_install'>) {
+    return this.call('post_install', input);
+  }
+  preRun(input: PluginInput<'pre_run'>) {
+    return this.call('pre_run', input);
+  }
+
+  /** The plugin functions this plugin exports, in protocol order. */
+  exportedFunctions(): PluginFunction[] {
+    return PLUGIN_FUNCTIONS.filter((fn) => this.has(fn));
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s` : `${ms} ms`;
+}
