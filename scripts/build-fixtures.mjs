@@ -2,7 +2,8 @@
 // Builds every fixture plugin from source into fixtures/build/ (never committed):
 //  - AssemblyScript plugins: each directory under fixtures/plugins/ that has a `plugin.json`
 //    ({ "entry": "src/plugin.ts", "output": "<name>.wasm" }), compiled with the PDK's build command;
-//  - hostile plugins: each fixtures/plugins/hostile/*.wat, assembled with wabt.
+//  - plugins kept as WebAssembly text: fixtures/plugins/{hostile,probe}/*.wat, assembled with wabt
+//    into fixtures/build/{hostile,probe}/*.wasm.
 // A plugin is rebuilt only when one of its sources (or the PDK) is newer than its .wasm.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
@@ -55,13 +56,15 @@ for (const name of readdirSync(pluginsDir)) {
   }
 }
 
-// Hostile plugins kept as readable WebAssembly text.
-const hostileDir = join(pluginsDir, 'hostile');
-if (existsSync(hostileDir)) {
-  const wabt = await (await import('wabt')).default();
-  for (const file of readdirSync(hostileDir).filter((f) => f.endsWith('.wat'))) {
-    const source = join(hostileDir, file);
-    const output = join(outDir, 'hostile', file.replace(/\.wat$/, '.wasm'));
+// Plugins kept as readable WebAssembly text.
+let wabt;
+for (const group of ['hostile', 'probe']) {
+  const groupDir = join(pluginsDir, group);
+  if (!existsSync(groupDir)) continue;
+  wabt ??= await (await import('wabt')).default();
+  for (const file of readdirSync(groupDir).filter((f) => f.endsWith('.wat'))) {
+    const source = join(groupDir, file);
+    const output = join(outDir, group, file.replace(/\.wat$/, '.wasm'));
     if (!isStale(output, [source])) continue;
     try {
       const module = wabt.parseWat(file, readFileSync(source, 'utf8'));

@@ -178,7 +178,19 @@ export class PluginContainer {
 
   /** Calls `fn` with `input` and returns its output, read leniently (legacy shapes folded in). */
   call<F extends PluginFunction>(fn: F, input: PluginInput<F>): Promise<PluginOutput<F>> {
-    const run = this.queue.then(() => this.callNow(fn, input));
+    return this.serialized(async () => this.readOutput(fn, await this.invoke(fn, JSON.stringify(input ?? {}))));
+  }
+
+  /**
+   * Calls any export with raw UTF-8 input and returns its raw output: for functions outside the
+   * protocol (test probes, future functions). Same bound, errors and serialization as `call`.
+   */
+  callRaw(fn: string, input: string): Promise<string> {
+    return this.serialized(async () => new TextDecoder().decode(await this.invoke(fn, input)));
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -187,7 +199,7 @@ export class PluginContainer {
     return new ProtoError(code, `Plugin "${this.id}" failed in function "${fn}": ${detail}`, { hint, cause });
   }
 
-  private async callNow<F extends PluginFunction>(fn: F, input: PluginInput<F>): Promise<PluginOutput<F>> {
+  private async invoke(fn: string, input: string): Promise<Uint8Array> {
     if (this.closed) throw this.fail(fn, 'plugin.closed', 'the plugin was closed');
     if (!this.has(fn)) {
       throw this.fail(fn, 'plugin.missing_function', 'the plugin does not export this function', 'Check has(fn) before calling optional functions.');
@@ -198,7 +210,7 @@ export class PluginContainer {
     try {
       bytes = await this.withTimeout(fn, async () => {
         this.instance ??= await this.createInstance();
-        return this.instance.call(fn, JSON.stringify(input ?? {}));
+        return this.instance.call(fn, input);
       });
     } catch (error) {
       throw await this.explainFailure(fn, error);
@@ -206,13 +218,14 @@ export class PluginContainer {
     log('trace', `plugin:${this.id}`, `${fn} took ${(performance.now() - started).toFixed(1)} ms`);
     // Past calls' memory blocks stay allocated in the SDK until reset.
     await this.instance?.reset().catch(() => this.discardInstance());
+    return bytes;
+  }
 
-    const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  private readOutput<F extends PluginFunction>(fn: F, bytes: Uint8Array): PluginOutput<F> {
     if (VOID_FUNCTIONS.has(fn)) return undefined as PluginOutput<F>;
+    const text = new TextDecoder().decode(bytes);
     let value: unknown;
-    if (text.trim() === '') {
-      value = undefined;
-    } else {
+    if (text.trim() !== '') {
       try {
         value = JSON.parse(text);
       } catch (error) {

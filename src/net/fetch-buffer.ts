@@ -1,0 +1,47 @@
+/**
+ * GET a small resource into memory: what the plugins' `send_request` host function and checksum
+ * look-ups use. Every HTTP status is returned as data (after retrying 408/429/5xx); transport
+ * failures throw `net.*` errors. Bodies above `maxBytes` are refused instead of filling memory.
+ */
+import { ProtoError } from '../errors.js';
+import { getWithRetries } from './get-with-retries.js';
+import type { NetSettings } from './net-settings.js';
+
+export interface FetchBufferOptions {
+  headers?: Readonly<Record<string, string>>;
+  settings?: NetSettings;
+  signal?: AbortSignal;
+  /** Default 256 MiB. */
+  maxBytes?: number;
+}
+
+export interface FetchBufferResult {
+  status: number;
+  body: Uint8Array;
+  /** The URL that answered, after url-rewrites and redirects. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export async function fetchBuffer(url: string, options: FetchBufferOptions = {}): Promise<FetchBufferResult> {
+  const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+  return getWithRetries(url, { headers: options.headers, settings: options.settings ?? {}, signal: options.signal, anyStatus: true }, async (response) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) {
+        response.body.destroy();
+        throw new ProtoError('net.body_too_large', `${response.url} returned more than ${maxBytes} bytes.`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const declared = Number(response.headers['content-length']);
+    if (Number.isFinite(declared) && declared !== size) {
+      const { TruncatedBodyFailure } = await import('./net-errors.js');
+      throw new TruncatedBodyFailure(size, declared);
+    }
+    const body = Buffer.concat(chunks, size);
+    return { status: response.status, body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), url: response.url, headers: response.headers };
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * Turning transport failures into errors a user can act on. Internally a failed attempt is either
+ * an HTTP status (`HttpStatusFailure`) or a transport error; `isRetryable` decides whether another
+ * attempt may help (network errors, 408, 429, 5xx), `toProtoNetError` words the final failure.
+ */
+import { STATUS_CODES } from 'node:http';
+import { ProtoError } from '../errors.js';
+import { describeRewrite } from './url-policy.js';
+
+/** An attempt that got a response with an unwanted status. */
+export class HttpStatusFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(`HTTP ${status} ${STATUS_CODES[status] ?? ''}`.trim());
+  }
+}
+
+/** The body ended before Content-Length bytes arrived. */
+export class TruncatedBodyFailure extends Error {
+  constructor(
+    readonly received: number,
+    readonly expected: number,
+  ) {
+    super(`the body ended after ${received} of ${expected} bytes`);
+  }
+}
+
+const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNREFUSED', 'ENETDOWN']);
+const TIMEOUTS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+const BROKEN = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+]);
+
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || (status >= 500 && status <= 599);
+}
+
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof HttpStatusFailure) return isRetryableStatus(error.status);
+  if (error instanceof TruncatedBodyFailure) return true;
+  const code = errorCode(error);
+  return code !== undefined && (UNREACHABLE.has(code) || TIMEOUTS.has(code) || BROKEN.has(code));
+}
+
+export function toProtoNetError(error: unknown, url: string, original: string, attempts: number, timeoutMs: number): Error {
+  if (error instanceof ProtoError) return error;
+  if ((error as Error | undefined)?.name === 'AbortError') return error as Error;
+  const where = `${url}${describeRewrite(url, original)}`;
+  const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+  const host = safeHost(url);
+  if (error instanceof HttpStatusFailure) {
+    return new ProtoError('net.http_status', `GET ${where} failed with ${error.message}${tries}.`, {
+      hint:
+        error.status === 404
+          ? 'The file does not exist on the server: check the version, or the plugin\'s download URL and any settings.url-rewrites.'
+          : error.status === 401 || error.status === 403
+            ? 'The server refused access: check credentials or the http_headers sent for this URL.'
+            : 'The server failed; try again later.',
+      cause: error,
+    });
+  }
+  if (error instanceof TruncatedBodyFailure) {
+    return new ProtoError('net.connection_failed', `Download of ${where} was cut short: ${error.message}${tries}.`, {
+      hint: 'The connection or the server is unreliable; try again.',
+      cause: error,
+    });
+  }
+  const code = errorCode(error);
+  if (code !== undefined && TIMEOUTS.has(code)) {
+    return new ProtoError('net.timeout', `${host} did not answer within ${formatSeconds(timeoutMs)} for ${where}${tries}.`, {
+      hint: 'The server is slow or unreachable; try again, or raise the http timeout setting.',
+      cause: error,
+    });
+  }
+  if (code !== undefined && UNREACHABLE.has(code)) {
+    return new ProtoError('net.unreachable', `Cannot reach ${host} (${code}) for ${where}${tries}.`, {
+      hint: 'Check your internet connection and proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY); without a network, only installed tools can be used.',
+      cause: error,
+    });
+  }
+  if (code !== undefined && BROKEN.has(code)) {
+    return new ProtoError('net.connection_failed', `The connection to ${host} broke while fetching ${where} (${code})${tries}.`, {
+      hint: 'The connection or the server is unreliable; try again.',
+      cause: error,
+    });
+  }
+  return new ProtoError('net.request_failed', `GET ${where} failed: ${(error as Error)?.message ?? String(error)}${tries}.`, {
+    cause: error,
+  });
+}
+
+export function offlineError(url: string): ProtoError {
+  return new ProtoError('net.offline', `Cannot fetch ${url}: proto is in offline mode.`, {
+    hint: 'Connect to the internet (and unset offline mode) to download tools; installed tools keep working offline.',
+  });
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string') return code;
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return typeof cause === 'string' ? cause : undefined;
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
+}

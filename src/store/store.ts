@@ -1,0 +1,165 @@
+/**
+ * The proto store (spec §6.1): every path under `~/.proto` is built here and nowhere else.
+ *
+ * Ids and versions are encoded with `encodeComponent` before they become path components, so a
+ * hostile id or version (`../../etc`) cannot name a directory outside the store.
+ */
+import { promises as fs } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { LoadVersionsOutput } from '../protocol/index.js';
+import { encodeComponent, encodeVersionForTemp } from './encode-component.js';
+import { acquireLock, readLiveLockOwner, type AcquireLockOptions, type LockHandle } from './lock.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { emptyManifest, readManifestFile, writeManifestFile, type ToolManifest } from './tool-manifest.js';
+import { resolveStoreRoot, type StoreRootOptions } from './store-root.js';
+
+/** proto reuses `remote-versions.json` for 12 hours (`Inventory::load_remote_versions`). */
+export const REMOTE_VERSIONS_TTL_MS = 12 * 60 * 60 * 1000;
+
+export interface StoreOptions extends StoreRootOptions {
+  /** Overrides `<root>/temp`; defaults to `PROTO_TEMP_DIR` when set. */
+  tempDir?: string;
+}
+
+export class Store {
+  /** Absolute store root (`~/.proto`). */
+  readonly root: string;
+  /** Absolute temp root (`~/.proto/temp` or `PROTO_TEMP_DIR`). */
+  readonly tempDir: string;
+  private readonly env: Record<string, string | undefined>;
+
+  constructor(options: StoreOptions = {}) {
+    this.env = options.env ?? process.env;
+    this.root = resolveStoreRoot(options);
+    const tempOverride = options.tempDir ?? this.env.PROTO_TEMP_DIR?.trim();
+    this.tempDir = tempOverride ? resolve(tempOverride) : join(this.root, 'temp');
+  }
+
+  get toolsDir(): string {
+    return join(this.root, 'tools');
+  }
+  get pluginsDir(): string {
+    return join(this.root, 'plugins');
+  }
+  get shimsDir(): string {
+    return join(this.root, 'shims');
+  }
+  get binDir(): string {
+    return join(this.root, 'bin');
+  }
+  get cacheDir(): string {
+    return join(this.root, 'cache');
+  }
+  /** The global `.prototools` (`PinLocation::Global`). */
+  get globalConfigPath(): string {
+    return join(this.root, '.prototools');
+  }
+
+  /** `tools/<id>`: the tool's inventory (manifest, caches, one dir per installed version). */
+  inventoryDir(id: string): string {
+    return join(this.toolsDir, encodeComponent(id));
+  }
+
+  /** `tools/<id>/<version><suffix>`: where one version is installed (the "product dir"). */
+  productDir(id: string, version: string, suffix = ''): string {
+    return join(this.inventoryDir(id), encodeComponent(version + suffix));
+  }
+
+  /** `temp/<id>`: the tool's temp dir (plugins see it as `context.temp_dir`). */
+  toolTempDir(id: string): string {
+    return join(this.tempDir, encodeComponent(id));
+  }
+
+  /** `temp/<id>/<base64(version)>`: staging for one install (downloads, checksum files). */
+  versionTempDir(id: string, version: string): string {
+    return join(this.toolTempDir(id), encodeVersionForTemp(version));
+  }
+
+  /**
+   * The per-version install lock, next to (not inside) the version temp dir so that the staging
+   * dir can be wiped while the lock is held.
+   */
+  versionLockPath(id: string, version: string): string {
+    return `${this.versionTempDir(id, version)}.lock`;
+  }
+
+  /** Takes the per-version install lock (see `acquireLock` for the cross-process contract). */
+  lockVersion(id: string, version: string, options?: AcquireLockOptions): Promise<LockHandle> {
+    return acquireLock(this.versionLockPath(id, version), options);
+  }
+
+  /** True while a live process holds the install lock of this version. */
+  async isVersionLocked(id: string, version: string): Promise<boolean> {
+    return (await readLiveLockOwner(this.versionLockPath(id, version))) !== undefined;
+  }
+
+  manifestPath(id: string): string {
+    return join(this.inventoryDir(id), 'manifest.json');
+  }
+
+  /** Reads `manifest.json` without locking (a snapshot; writers replace the file atomically). */
+  readManifest(id: string): Promise<ToolManifest> {
+    return readManifestFile(this.manifestPath(id));
+  }
+
+  /**
+   * Read-modify-write of `manifest.json` under its file lock: `change` always sees the latest
+   * content on disk, so concurrent writers (other versions of the same tool installing in other
+   * processes) never lose each other's entries.
+   */
+  async updateManifest(id: string, change: (manifest: ToolManifest) => void | ToolManifest): Promise<ToolManifest> {
+    const path = this.manifestPath(id);
+    const lock = await acquireLock(`${path}.lock`);
+    try {
+      const current = await readManifestFile(path);
+      const next = change(current) ?? current;
+      await writeManifestFile(path, next);
+      return next;
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** `tools/<id>/remote-versions[-<scope>].json`. */
+  remoteVersionsPath(id: string, scope?: string): string {
+    const name = scope ? `remote-versions-${encodeComponent(scope)}.json` : 'remote-versions.json';
+    return join(this.inventoryDir(id), name);
+  }
+
+  /**
+   * The cached `load_versions` output, or undefined when missing, older than `maxAgeMs`
+   * (12 h), unreadable, or when caching is off (`PROTO_CACHE=0|false|no|off`). `ignoreAge`
+   * (offline mode) accepts any age.
+   */
+  async readRemoteVersions(
+    id: string,
+    options: { scope?: string; maxAgeMs?: number; ignoreAge?: boolean; now?: number } = {},
+  ): Promise<LoadVersionsOutput | undefined> {
+    if (isCacheDisabled(this.env.PROTO_CACHE)) return undefined;
+    const path = this.remoteVersionsPath(id, options.scope);
+    try {
+      const stat = await fs.stat(path);
+      const age = (options.now ?? Date.now()) - stat.mtimeMs;
+      if (!options.ignoreAge && age > (options.maxAgeMs ?? REMOTE_VERSIONS_TTL_MS)) return undefined;
+      const value = JSON.parse(await fs.readFile(path, 'utf8')) as LoadVersionsOutput;
+      return Array.isArray(value?.versions) ? value : undefined;
+    } catch {
+      return undefined; // a broken cache is a cache miss, never an error
+    }
+  }
+
+  /** Writes the cache atomically; like proto, an output without versions is not cached. */
+  async writeRemoteVersions(id: string, output: LoadVersionsOutput, scope?: string): Promise<void> {
+    if (!Array.isArray(output.versions) || output.versions.length === 0) return;
+    await writeFileAtomic(this.remoteVersionsPath(id, scope), JSON.stringify(output));
+  }
+
+  /** An empty manifest, for callers that need a default. */
+  static emptyManifest(): ToolManifest {
+    return emptyManifest();
+  }
+}
+
+function isCacheDisabled(value: string | undefined): boolean {
+  return value !== undefined && ['0', 'false', 'no', 'off'].includes(value.trim().toLowerCase());
+}
