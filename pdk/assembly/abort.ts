@@ -11,13 +11,19 @@
 import { error_set, log_error } from "@extism/as-pdk/lib/env";
 import { writeStringBlock } from "./memory";
 
-let aborting = false;
+// Set while the message is being reported, so an abort raised by that
+// reporting itself (out of memory) traps at once instead of recursing.
+let reporting = false;
 
 @global
-export function protoPdkAbort(message: string | null, fileName: string | null, line: u32, column: u32): void {
-  // Building the message allocates; if that aborts again, just trap.
-  if (!aborting) {
-    aborting = true;
+export function protoPdkAbort(
+  message: string | null = null,
+  fileName: string | null = null,
+  line: u32 = 0,
+  column: u32 = 0,
+): void {
+  if (!reporting) {
+    reporting = true;
     const text =
       "plugin aborted: " +
       (message !== null ? message : "(no message)") +
@@ -25,6 +31,8 @@ export function protoPdkAbort(message: string | null, fileName: string | null, l
     const offset = writeStringBlock(text);
     log_error(offset);
     error_set(offset);
+    // The instance may serve more calls after this trap: report those too.
+    reporting = false;
   }
   unreachable();
 }

@@ -46,7 +46,7 @@ export function getPluginId(): Result<string> {
  */
 export function getToolConfig<T>(decode: (json: JsonReader) => T): Result<T> {
   const json = getConfigJson("proto_tool_config");
-  if (json.isErr) return json.cast<T>();
+  if (json.isErr) return err<T>(json.error);
   const value = json.value;
   const reader = JsonReader.root(value !== null ? value : JsonValue.object(), "config `proto_tool_config`");
   const config = decode(reader);

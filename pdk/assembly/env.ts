@@ -81,7 +81,7 @@ export class HostEnvironment {
 /** The host environment from config `host_environment`. */
 export function getHostEnvironment(): Result<HostEnvironment> {
   const json = getConfigJson("host_environment");
-  if (json.isErr) return json.cast<HostEnvironment>();
+  if (json.isErr) return err<HostEnvironment>(json.error);
   const value = json.value;
   if (value === null) return err<HostEnvironment>("config `host_environment` is missing: the host must set it");
   const reader = JsonReader.root(value, "config `host_environment`");

@@ -8,6 +8,7 @@
 // Every PDK module depends on this one, so importing the abort handler here
 // guarantees `--use abort=protoPdkAbort` (see bin/build.mjs) always resolves.
 import "./abort";
+
 export class Result<T> {
   private _value: T | null = null;
   private _error: string | null = null;
@@ -34,11 +35,6 @@ export class Result<T> {
     const error = this._error;
     if (error !== null) abort("Result.value read from an error: " + error);
     return changetype<T>(this._value);
-  }
-
-  /** Same error under another value type, to propagate it upwards. */
-  cast<U>(): Result<U> {
-    return err<U>(this.error);
   }
 
   /** Same error with `context: ` in front, to say where it happened. */

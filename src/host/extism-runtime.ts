@@ -53,8 +53,10 @@ export interface RuntimeInstance {
 
 export async function instantiate(options: RuntimeOptions): Promise<RuntimeInstance> {
   const plugin: Plugin = await createPlugin(
-    { wasm: [{ module: options.module }], config: options.config },
+    { wasm: [{ module: options.module }] },
     {
+      // SDK 1.0.3 reads config from the options only; a manifest `config` is silently ignored.
+      config: options.config,
       useWasi: true,
       runInWorker: true,
       allowedPaths: options.allowedPaths,

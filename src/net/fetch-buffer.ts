@@ -5,6 +5,7 @@
  */
 import { ProtoError } from '../errors.js';
 import { getWithRetries } from './get-with-retries.js';
+import { TruncatedBodyFailure } from './net-errors.js';
 import type { NetSettings } from './net-settings.js';
 
 export interface FetchBufferOptions {
@@ -25,23 +26,27 @@ export interface FetchBufferResult {
 
 export async function fetchBuffer(url: string, options: FetchBufferOptions = {}): Promise<FetchBufferResult> {
   const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
-  return getWithRetries(url, { headers: options.headers, settings: options.settings ?? {}, signal: options.signal, anyStatus: true }, async (response) => {
+  const getOptions = { headers: options.headers, settings: options.settings ?? {}, signal: options.signal, anyStatus: true };
+  return getWithRetries(url, getOptions, async (response) => {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of response.body) {
-      size += (chunk as Buffer).length;
+      const buffer = chunk as Buffer;
+      size += buffer.length;
       if (size > maxBytes) {
         response.body.destroy();
         throw new ProtoError('net.body_too_large', `${response.url} returned more than ${maxBytes} bytes.`);
       }
-      chunks.push(chunk as Buffer);
+      chunks.push(buffer);
     }
     const declared = Number(response.headers['content-length']);
-    if (Number.isFinite(declared) && declared !== size) {
-      const { TruncatedBodyFailure } = await import('./net-errors.js');
-      throw new TruncatedBodyFailure(size, declared);
-    }
+    if (Number.isFinite(declared) && declared !== size) throw new TruncatedBodyFailure(size, declared);
     const body = Buffer.concat(chunks, size);
-    return { status: response.status, body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), url: response.url, headers: response.headers };
+    return {
+      status: response.status,
+      body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+      url: response.url,
+      headers: response.headers,
+    };
   });
 }

@@ -7,10 +7,18 @@ import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await fs.mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await fs.writeFile(temp, data);
+    for (let attempt = 0; ; attempt++) {
+      await fs.mkdir(dirname(path), { recursive: true });
+      try {
+        await fs.writeFile(temp, data, { flag: 'wx' });
+        break;
+      } catch (error) {
+        // Another process may remove an empty directory between our mkdir and write: try again.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw error;
+      }
+    }
     await fs.rename(temp, path);
   } catch (error) {
     await fs.rm(temp, { force: true });

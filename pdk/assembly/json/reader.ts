@@ -104,7 +104,7 @@ export class JsonReader {
   unsignedOr(key: string, fallback: i64): i64 {
     const value = this.value(key);
     if (value === null) return fallback;
-    const number = value.asU64OrNegative();
+    const number = value.asNonNegativeInteger();
     if (number < 0) {
       this.fail(key, "must be a non-negative integer, got " + (value.isNumber ? value.numberText : value.kindName));
       return fallback;

@@ -132,11 +132,11 @@ export class JsonValue {
   }
 
   /**
-   * The number as an exact unsigned 64-bit integer, or -1 when it is not a
-   * non-negative integer that fits. Digits are read exactly; a float literal
-   * (`1.5e3`) is accepted only when it denotes a whole number below 2^53.
+   * The number as an exact integer in [0, 2^63), or -1 when it is not such
+   * an integer. Plain digits are read exactly (no rounding through f64); a
+   * float literal (`1.5e3`) is accepted when it is a whole number below 2^53.
    */
-  asU64OrNegative(): i64 {
+  asNonNegativeInteger(): i64 {
     if (this.kind != JsonKind.Number) return -1;
     const text = this.text;
     let value: u64 = 0;

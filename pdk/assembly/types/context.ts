@@ -55,3 +55,13 @@ export class PluginUnresolvedContext {
     return context !== null ? PluginUnresolvedContext.fromJson(context) : new PluginUnresolvedContext();
   }
 }
+
+/**
+ * Input of functions that take none (define_tool_config): hosts send `{}` or
+ * nothing; reading it still rejects garbage.
+ */
+export class EmptyInput {
+  static fromJson(json: JsonReader): EmptyInput {
+    return new EmptyInput();
+  }
+}

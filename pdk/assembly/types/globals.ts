@@ -4,18 +4,34 @@ import { JsonWriter } from "../json/write";
 import { VirtualPath } from "../paths";
 import { PluginContext } from "./context";
 
-/** Input of both install_global and uninstall_global. */
-export class GlobalPackageInput {
+export class InstallGlobalInput {
   constructor(
     readonly context: PluginContext,
-    /** The package as the user wrote it, e.g. "typescript@5" or "@scope/pkg". */
+    /** The package as the user wrote it, e.g. "typescript@5" or "@scope/pkg@1". */
     readonly dependency: string,
     /** Where globals live (virtual path), located from `globals_lookup_dirs`. */
     readonly globalsDir: VirtualPath,
   ) {}
 
-  static fromJson(json: JsonReader): GlobalPackageInput {
-    return new GlobalPackageInput(
+  static fromJson(json: JsonReader): InstallGlobalInput {
+    return new InstallGlobalInput(
+      PluginContext.fromJson(json.object("context")),
+      json.string("dependency"),
+      VirtualPath.read(json, "globals_dir"),
+    );
+  }
+}
+
+/** Same fields as InstallGlobalInput. */
+export class UninstallGlobalInput {
+  constructor(
+    readonly context: PluginContext,
+    readonly dependency: string,
+    readonly globalsDir: VirtualPath,
+  ) {}
+
+  static fromJson(json: JsonReader): UninstallGlobalInput {
+    return new UninstallGlobalInput(
       PluginContext.fromJson(json.object("context")),
       json.string("dependency"),
       VirtualPath.read(json, "globals_dir"),

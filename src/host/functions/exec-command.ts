@@ -81,6 +81,8 @@ export async function execCommand(ctx: HostFunctionContext, input: ExecCommandIn
   const args = input.args ?? [];
   const cwdValue = input.cwd ?? input.working_dir;
   const cwd = cwdValue === undefined ? ctx.cwd : (wirePathToReal(ctx.mapping, cwdValue) ?? ctx.cwd);
+  // spawn reports a missing cwd as the command being missing (ENOENT): say what is really wrong.
+  if (!existsSync(cwd)) throw new Error(`working directory ${cwd} does not exist (cwd of "${input.command}")`);
 
   const shell = input.shell ?? ctx.env.PROTO_SHELL;
   const [file, argv] = shell

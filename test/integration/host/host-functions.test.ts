@@ -112,6 +112,13 @@ describe('host functions', () => {
       assert.match(stdout.text(), /streamed-line/);
     });
 
+    it('names a missing working directory instead of blaming the command', async () => {
+      await assert.rejects(
+        exec({ command: 'sh', args: ['-c', 'true'], cwd: '/cwd/not-there' }),
+        /host function "exec_command" failed: working directory .*not-there does not exist/,
+      );
+    });
+
     it('reports -1 for a child killed by a signal', async () => {
       assert.equal((await exec({ command: 'sh', args: ['-c', 'kill -9 $$'] })).exit_code, -1);
     });

@@ -1,0 +1,38 @@
+/**
+ * Step 6 of the install: move the fully unpacked staging dir into `tools/<id>/<version>` with one
+ * rename, so the product dir is either absent or complete. A previous product dir (a forced
+ * reinstall, or leftovers of an install that died before recording itself) is first renamed to a
+ * trash dir and deleted after the swap. Staging and trash live in `tools/<id>/` so the renames
+ * never cross file systems.
+ *
+ * Called with the version lock held.
+ */
+import { promises as fs } from 'node:fs';
+import { ProtoError } from '../errors.js';
+
+export interface CommitInstallInput {
+  stagingDir: string;
+  productDir: string;
+  trashDir: string;
+  pluginId: string;
+  version: string;
+}
+
+export async function commitInstall(input: CommitInstallInput): Promise<void> {
+  const entries = await fs.readdir(input.stagingDir);
+  if (entries.length === 0) {
+    throw new ProtoError('install.no_files', `Installing ${input.pluginId} ${input.version} produced no files.`, {
+      hint: 'The archive is empty, or archive_prefix does not match its top folder.',
+    });
+  }
+  await fs.rm(input.trashDir, { recursive: true, force: true });
+  let replaced = false;
+  try {
+    await fs.rename(input.productDir, input.trashDir);
+    replaced = true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await fs.rename(input.stagingDir, input.productDir);
+  if (replaced) await fs.rm(input.trashDir, { recursive: true, force: true });
+}

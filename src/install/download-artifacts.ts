@@ -1,0 +1,139 @@
+/**
+ * Step 5.1–5.2 of the install (spec §6.5): fetch the checksum file (or write the plugin's inline
+ * checksum), then stream the download into the version temp dir, computing exactly the digests
+ * that verification will need while the bytes pass.
+ *
+ * The checksum file is fetched first because it is small and it tells us which digest to compute
+ * (sha256, sha512, or BLAKE2b-512 for prehashed minisign), so the large file is read only once.
+ */
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { ProtoError } from '../errors.js';
+import { downloadFile, type HashAlgorithm } from '../net/index.js';
+import type { DownloadPrebuiltOutput } from '../protocol/index.js';
+import { parseChecksum, type ChecksumAlgorithm } from './checksum.js';
+import { detectChecksumAlgorithm } from './checksum-file.js';
+import { lastUrlSegment, plainFileName } from './file-names.js';
+import type { InstallProgress, InstallSettings } from './install-settings.js';
+import { parseMinisignSignature } from './minisign.js';
+import type { InstallPluginPort } from './plugin-port.js';
+
+/** How the download will be verified. */
+export type ChecksumPlan =
+  | { kind: 'none' }
+  | {
+      kind: 'file';
+      /** Staging path of the checksum file (downloaded or written from the inline checksum). */
+      path: string;
+      name: string;
+      algorithm: ChecksumAlgorithm;
+      content: string;
+      /** minisign key: `checksum_public_key`, else the key of a `minisign:` checksum. */
+      publicKey: string | undefined;
+    };
+
+export interface DownloadedArtifacts {
+  downloadFile: string;
+  downloadName: string;
+  /** `download_url` as the plugin gave it (recorded as the lock `source`). */
+  sourceUrl: string;
+  bytes: number;
+  hashes: Partial<Record<HashAlgorithm, string>>;
+  checksum: ChecksumPlan;
+}
+
+export interface DownloadArtifactsInput {
+  plugin: InstallPluginPort;
+  prebuilt: DownloadPrebuiltOutput;
+  stagingDir: string;
+  settings: InstallSettings;
+  onProgress?: (progress: InstallProgress) => void;
+  signal?: AbortSignal;
+}
+
+export async function downloadArtifacts(input: DownloadArtifactsInput): Promise<DownloadedArtifacts> {
+  const { plugin, prebuilt, stagingDir, settings } = input;
+  if (typeof prebuilt.download_url !== 'string' || prebuilt.download_url === '') {
+    throw new ProtoError('install.invalid_download', `Plugin ${plugin.id} returned no download_url from download_prebuilt.`);
+  }
+  const headers = prebuilt.http_headers ?? {};
+  const downloadName = prebuilt.download_name
+    ? plainFileName(prebuilt.download_name, 'download_name', plugin.id)
+    : lastUrlSegment(prebuilt.download_url, 'download_url', plugin.id);
+
+  const checksum = await prepareChecksum(input, downloadName, headers);
+  const downloadPath = join(stagingDir, downloadName);
+  const result = await downloadFile(prebuilt.download_url, downloadPath, {
+    headers,
+    settings,
+    hashes: digestsFor(checksum, plugin.has('verify_checksum')),
+    signal: input.signal,
+    onProgress: (p) => input.onProgress?.({ phase: 'download', file: downloadName, bytes: p.bytes, total: p.total }),
+  });
+  return {
+    downloadFile: downloadPath,
+    downloadName,
+    sourceUrl: prebuilt.download_url,
+    bytes: result.bytes,
+    hashes: result.hashes,
+    checksum,
+  };
+}
+
+async function prepareChecksum(
+  input: DownloadArtifactsInput,
+  downloadName: string,
+  headers: Record<string, string>,
+): Promise<ChecksumPlan> {
+  const { plugin, prebuilt, stagingDir, settings } = input;
+  const inline = prebuilt.checksum ? parseChecksum(prebuilt.checksum) : undefined;
+  const inlineKey = inline?.algorithm === 'minisign' ? inline.key : undefined;
+  const publicKey = prebuilt.checksum_public_key || inlineKey;
+
+  if (prebuilt.checksum_url) {
+    const name = prebuilt.checksum_name
+      ? plainFileName(prebuilt.checksum_name, 'checksum_name', plugin.id)
+      : lastUrlSegment(prebuilt.checksum_url, 'checksum_url', plugin.id);
+    if (name === downloadName) {
+      throw new ProtoError('install.invalid_file_name', `Plugin ${plugin.id} uses the same file name "${name}" for the download and its checksum.`);
+    }
+    const path = join(stagingDir, name);
+    await downloadFile(prebuilt.checksum_url, path, { headers, settings, signal: input.signal });
+    const content = await fs.readFile(path, 'utf8');
+    return { kind: 'file', path, name, algorithm: detectChecksumAlgorithm(name, content), content, publicKey };
+  }
+  if (inline) {
+    const name = `checksum.${inline.algorithm}`;
+    if (name === downloadName) {
+      throw new ProtoError('install.invalid_file_name', `Plugin ${plugin.id} names its download "${name}", which is reserved.`);
+    }
+    // A minisign checksum carries a key but no signature: only a plugin verifier can use it.
+    if (inline.algorithm === 'minisign' && !plugin.has('verify_checksum')) {
+      throw new ProtoError('install.invalid_checksum', `Plugin ${plugin.id} gave a minisign key but no checksum_url for the signature.`, {
+        hint: 'The plugin must also return checksum_url pointing at the .minisig file.',
+      });
+    }
+    const content = inline.algorithm === 'minisign' ? '' : `${inline.hash}\n`;
+    const path = join(stagingDir, name);
+    await fs.writeFile(path, content);
+    return { kind: 'file', path, name, algorithm: inline.algorithm, content, publicKey };
+  }
+  return { kind: 'none' };
+}
+
+/** The digests to compute while downloading: only those verification and the manifest will use. */
+function digestsFor(plan: ChecksumPlan, pluginVerifies: boolean): HashAlgorithm[] {
+  if (plan.kind === 'none') return ['sha256'];
+  if (plan.algorithm !== 'minisign') return [plan.algorithm];
+  const digests: HashAlgorithm[] = pluginVerifies ? ['sha256'] : [];
+  if (!pluginVerifies && isPrehashedSignature(plan.content)) digests.push('blake2b512');
+  return digests;
+}
+
+function isPrehashedSignature(content: string): boolean {
+  try {
+    return parseMinisignSignature(content).prehashed;
+  } catch {
+    return false; // verification reports the malformed signature with a proper message
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Extracts a (compressed) tar archive into a TreeWriter, streaming: decompressor → npm `tar`'s
+ * header parser → synchronous writes. We use only tar's Parser (not its Unpack), because its
+ * Unpack skips symlinks whose target passes through an earlier symlink and cannot strip a
+ * wildcard prefix; all file-system decisions are the TreeWriter's.
+ *
+ * The parser runs in strict mode: a header checksum failure or a truncated archive is an error,
+ * not a warning, because a verified download that does not parse is a broken release and a
+ * partial install would be worse than none.
+ */
+import { Parser, type ReadEntry } from 'tar';
+import { ProtoError } from '../errors.js';
+import type { Compression } from './archive-kind.js';
+import { openDecompressed, type DecompressOptions } from './decompress.js';
+import { splitEntryName, stripArchivePrefix, type PrefixMatcher } from './entry-path.js';
+import type { TreeWriter } from './tree-writer.js';
+
+export interface ExtractTarInput {
+  file: string;
+  archiveName: string;
+  compression: Compression | 'none';
+  writer: TreeWriter;
+  prefix: PrefixMatcher | undefined;
+  decompress: DecompressOptions;
+  warn: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+export async function extractTar(input: ExtractTarInput): Promise<{ decoder: string }> {
+  const { writer, prefix, archiveName, warn } = input;
+  const source = await openDecompressed(input.file, input.compression, input.decompress);
+  const parser = new Parser({ strict: true });
+  let failure: unknown;
+  const fail = (error: unknown) => {
+    failure ??= error;
+  };
+  parser.on('error', (error: Error) =>
+    fail(new ProtoError('install.corrupt_archive', `${archiveName} is not a valid tar archive: ${error.message}.`, { cause: error })),
+  );
+
+  parser.on('entry', (entry: ReadEntry) => {
+    if (failure !== undefined) return entry.resume();
+    try {
+      handleEntry(entry);
+    } catch (error) {
+      fail(error);
+      entry.resume();
+    }
+  });
+
+  function handleEntry(entry: ReadEntry): void {
+    const split = splitEntryName(entry.path);
+    if (split === undefined) {
+      warn(`Skipped ${entry.path} in ${archiveName}: the path is absolute or contains "..".`);
+      return void entry.resume();
+    }
+    const path = stripArchivePrefix(split, prefix);
+    switch (entry.type) {
+      case 'Directory':
+      case 'GNUDumpDir':
+        writer.addDirectory(path, entry.mode);
+        return void entry.resume();
+      case 'File':
+      case 'OldFile':
+      case 'ContiguousFile': {
+        const sink = writer.openFile(path, entry.mode, entry.size);
+        if (!sink) return void entry.resume();
+        entry.on('data', (chunk: Buffer) => {
+          if (failure !== undefined) return;
+          try {
+            sink.write(chunk);
+          } catch (error) {
+            fail(error);
+          }
+        });
+        entry.on('end', () => {
+          try {
+            sink.close(entry.mtime);
+          } catch (error) {
+            fail(error);
+          }
+        });
+        return;
+      }
+      case 'SymbolicLink':
+        writer.addSymlink(path, entry.linkpath ?? '');
+        return void entry.resume();
+      case 'Link': {
+        // Hardlink targets are archive paths (from the archive root), so they get the same rules.
+        const target = splitEntryName(entry.linkpath ?? '');
+        writer.addHardlink(path, target && stripArchivePrefix(target, prefix), entry.linkpath ?? '');
+        return void entry.resume();
+      }
+      default:
+        warn(`Skipped ${entry.path} in ${archiveName}: ${entry.type} entries are not supported.`);
+        return void entry.resume();
+    }
+  }
+
+  try {
+    for await (const chunk of source.stream) {
+      if (failure !== undefined) break;
+      input.signal?.throwIfAborted();
+      parser.write(chunk as Buffer);
+    }
+    if (failure === undefined) await new Promise<void>((resolve) => parser.end(resolve));
+  } catch (error) {
+    // Errors thrown by the decompressor while we iterate: the compressed data is bad.
+    const aborted = (error as Error | undefined)?.name === 'AbortError';
+    fail(
+      error instanceof ProtoError || aborted
+        ? error
+        : new ProtoError('install.corrupt_archive', `${archiveName} could not be decompressed: ${(error as Error).message}.`, { cause: error }),
+    );
+  }
+  if (failure !== undefined) {
+    source.cancel();
+    await source.finished.catch(() => undefined);
+    throw failure;
+  }
+  await source.finished;
+  if (failure !== undefined) throw failure;
+  return { decoder: source.decoder };
+}

@@ -1,0 +1,54 @@
+/**
+ * Settings of the install pipeline: the network settings plus bounds for unpacking. All values
+ * come from the user's configuration and are trusted.
+ */
+import type { NetSettings } from '../net/index.js';
+
+export type XzDecoderChoice = 'auto' | 'system' | 'wasm';
+
+export interface UnpackLimits {
+  /** Hard cap on the bytes written by one unpack (default 16 GiB). */
+  maxBytes?: number;
+  /**
+   * Cap relative to the archive size: unpacked bytes may not exceed `maxRatio` × archive bytes,
+   * but are always allowed up to `ratioFloorBytes` (defaults 200 and 256 MiB).
+   */
+  maxRatio?: number;
+  ratioFloorBytes?: number;
+  /** Cap on the number of entries (default 1,000,000). */
+  maxEntries?: number;
+}
+
+export interface InstallSettings extends NetSettings {
+  unpack?: UnpackLimits & {
+    /** `auto` (default): the system `xz` when on PATH, else the bundled WebAssembly decoder. */
+    xzDecoder?: XzDecoderChoice;
+  };
+  /** Give up waiting for another process's install lock after this long (default: wait). */
+  lockTimeoutMs?: number;
+  /** Recorded as `no_clean` in manifest.json (`PROTO_NO_CLEAN`). */
+  noClean?: boolean;
+}
+
+export const DEFAULT_UNPACK_LIMITS = {
+  maxBytes: 16 * 1024 ** 3,
+  maxRatio: 200,
+  ratioFloorBytes: 256 * 1024 ** 2,
+  maxEntries: 1_000_000,
+} as const;
+
+/** The byte budget for unpacking an archive of `archiveBytes` bytes. */
+export function unpackByteBudget(archiveBytes: number, limits: UnpackLimits = {}): number {
+  const maxBytes = limits.maxBytes ?? DEFAULT_UNPACK_LIMITS.maxBytes;
+  const maxRatio = limits.maxRatio ?? DEFAULT_UNPACK_LIMITS.maxRatio;
+  const floor = limits.ratioFloorBytes ?? DEFAULT_UNPACK_LIMITS.ratioFloorBytes;
+  return Math.min(maxBytes, Math.max(floor, archiveBytes * maxRatio));
+}
+
+/** Progress of an install, for a CLI progress bar (stderr). */
+export type InstallProgress =
+  | { phase: 'wait-lock'; ownerPid: number | undefined }
+  | { phase: 'download'; file: string; bytes: number; total: number | undefined }
+  | { phase: 'verify'; file: string }
+  | { phase: 'unpack'; file: string }
+  | { phase: 'commit'; dir: string };

@@ -1,0 +1,223 @@
+/**
+ * Installs one version of a tool (spec §6.5 steps 1 and 3–7): lock → re-check → native_install
+ * or download → verify → unpack → commit → manifest.json. This module owns the version lock;
+ * the verbs it calls (download-artifacts, verify-download, unpack-download, commit-install) do
+ * not lock anything themselves.
+ *
+ * Guarantees: the product dir `tools/<id>/<version>` appears with one rename, complete; any
+ * failure removes the staging dir, the trash dir and the version temp dir (downloads, checksum
+ * files); nothing is written outside the store's tools/ and temp/ dirs.
+ *
+ * Not done here (the caller's job): resolving the version, `pre_install`/`post_install` hooks,
+ * the `.protolock` lockfile, shims and bins.
+ */
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ProtoError } from '../errors.js';
+import type { DownloadPrebuiltOutput } from '../protocol/index.js';
+import { encodeComponent, type Store } from '../store/index.js';
+import { commitInstall } from './commit-install.js';
+import { downloadArtifacts } from './download-artifacts.js';
+import { splitEntryName } from './entry-path.js';
+import { hostArch, hostOs } from './host-platform.js';
+import type { InstallProgress, InstallSettings } from './install-settings.js';
+import type { InstallPluginPort } from './plugin-port.js';
+import { unpackDownload } from './unpack-download.js';
+import { verifyDownload } from './verify-download.js';
+
+export interface InstallToolOptions {
+  store: Store;
+  plugin: InstallPluginPort;
+  /** A resolved version (`20.10.0`, `canary`); not a range. */
+  version: string;
+  /** Reinstall even when installed (the old files are replaced only once the new ones are complete). */
+  force?: boolean;
+  settings?: InstallSettings;
+  onProgress?: (progress: InstallProgress) => void;
+  /** Skipped unsafe archive entries, a post_script that could not run, … */
+  onWarning?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface InstallToolResult {
+  /** False when the version was already installed (by us earlier, or by another process meanwhile). */
+  installed: boolean;
+  /** The product dir. */
+  dir: string;
+  /** `sha256:<hex>`, `sha512:<hex>` or `minisign:<key>`, as recorded in manifest.json. */
+  checksum: string | undefined;
+  /** The download URL as the plugin gave it, or `native` for native_install. */
+  source: string | undefined;
+  warnings: string[];
+}
+
+export async function installTool(options: InstallToolOptions): Promise<InstallToolResult> {
+  const { store, plugin, version, signal } = options;
+  const settings = options.settings ?? {};
+  const id = plugin.id;
+  const productDir = store.productDir(id, version);
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    options.onWarning?.(message);
+  };
+
+  if (!options.force && (await isInstalled(store, id, version, productDir)) && !(await store.isVersionLocked(id, version))) {
+    return alreadyInstalled(store, id, version, productDir, warnings);
+  }
+
+  // Concurrency contract: every install or uninstall of <id>@<version>, in any process, runs
+  // under this lock, which covers temp/<id>/<base64(version)>/, tools/<id>/.partial-<version>,
+  // tools/<id>/.trash-<version> and tools/<id>/<version>. Whoever waited for it re-reads
+  // manifest.json from disk afterwards: if a concurrent process installed the version meanwhile
+  // we return `installed: false` without downloading. manifest.json itself is shared by all
+  // versions of the tool and is only changed through Store.updateManifest (its own lock).
+  // A holder killed with SIGKILL leaves a lock naming a dead pid, which the next process breaks.
+  const lock = await store.lockVersion(id, version, {
+    timeoutMs: settings.lockTimeoutMs,
+    signal,
+    onWait: (owner) => options.onProgress?.({ phase: 'wait-lock', ownerPid: owner?.pid }),
+  });
+  const tempDir = store.versionTempDir(id, version);
+  const inventory = store.inventoryDir(id);
+  const stagingDir = join(inventory, `.partial-${encodeComponent(version)}`);
+  const trashDir = join(inventory, `.trash-${encodeComponent(version)}`);
+  let committed = false;
+  try {
+    if (!options.force && (await isInstalled(store, id, version, productDir))) {
+      return await alreadyInstalled(store, id, version, productDir, warnings);
+    }
+    // Leftovers of a process that died while holding this lock.
+    await removeAll([tempDir, stagingDir, trashDir]);
+    if (settings.offline) {
+      throw new ProtoError('install.offline', `Cannot install ${id} ${version}: proto is offline.`, {
+        hint: 'Connect to the internet to install tools; installed versions keep working offline.',
+      });
+    }
+
+    if (plugin.has('native_install')) {
+      const native = await plugin.nativeInstall({ version, installDir: productDir, force: options.force ?? false });
+      if (native.installed) {
+        committed = true;
+        await recordInstall(store, id, version, settings, native.checksum, 'native');
+        return { installed: true, dir: productDir, checksum: native.checksum, source: 'native', warnings };
+      }
+      if (!native.skip_install) {
+        await fs.rm(productDir, { recursive: true, force: true });
+        throw new ProtoError('install.native_failed', `Plugin ${id} failed to install ${version}: ${native.error ?? 'no reason given'}.`);
+      }
+    }
+
+    await fs.mkdir(tempDir, { recursive: true });
+    const prebuilt = await plugin.downloadPrebuilt(version, productDir);
+    const artifacts = await downloadArtifacts({ plugin, prebuilt, stagingDir: tempDir, settings, onProgress: options.onProgress, signal });
+    options.onProgress?.({ phase: 'verify', file: artifacts.downloadName });
+    const { checksum } = await verifyDownload({ plugin, version, artifacts });
+
+    await fs.mkdir(stagingDir, { recursive: true });
+    options.onProgress?.({ phase: 'unpack', file: artifacts.downloadName });
+    await unpackDownload({
+      plugin,
+      version,
+      downloadFile: artifacts.downloadFile,
+      downloadName: artifacts.downloadName,
+      archivePrefix: prebuilt.archive_prefix,
+      outputDir: stagingDir,
+      settings,
+      warn,
+      signal,
+    });
+    options.onProgress?.({ phase: 'commit', dir: productDir });
+    await commitInstall({ stagingDir, productDir, trashDir, pluginId: id, version });
+    committed = true;
+    await runPostScript(prebuilt, productDir, id, warn);
+    await recordInstall(store, id, version, settings, checksum, artifacts.sourceUrl);
+    return { installed: true, dir: productDir, checksum, source: artifacts.sourceUrl, warnings };
+  } catch (error) {
+    // A product dir that got committed but not recorded (post_script or manifest failure) goes too.
+    await removeAll([stagingDir, trashDir, ...(committed ? [productDir] : [])]);
+    throw error;
+  } finally {
+    await removeAll([tempDir]);
+    await lock.release();
+    await removeIfEmpty(store.toolTempDir(id));
+    await removeIfEmpty(inventory);
+  }
+}
+
+async function isInstalled(store: Store, id: string, version: string, productDir: string): Promise<boolean> {
+  if (version === 'latest') return false;
+  const manifest = await store.readManifest(id);
+  if (!manifest.installed_versions.includes(version)) return false;
+  return fs.stat(productDir).then(
+    (stat) => stat.isDirectory(),
+    () => false,
+  );
+}
+
+async function alreadyInstalled(store: Store, id: string, version: string, dir: string, warnings: string[]): Promise<InstallToolResult> {
+  const manifest = await store.readManifest(id);
+  const lock = manifest.versions[version]?.lock;
+  return { installed: false, dir, checksum: lock?.checksum, source: lock?.source, warnings };
+}
+
+async function recordInstall(
+  store: Store,
+  id: string,
+  version: string,
+  settings: InstallSettings,
+  checksum: string | undefined,
+  source: string,
+): Promise<void> {
+  await store.updateManifest(id, (manifest) => {
+    if (!manifest.installed_versions.includes(version)) manifest.installed_versions.push(version);
+    const lock: Record<string, unknown> = { os: hostOs(), arch: hostArch() };
+    if (checksum) lock.checksum = checksum;
+    if (source !== 'native') lock.source = source;
+    manifest.versions[version] = {
+      ...manifest.versions[version],
+      no_clean: settings.noClean ?? false,
+      installed_at: Date.now(),
+      lock,
+    };
+  });
+}
+
+/**
+ * `post_script` (spec §6.5 step 5.4): a script shipped inside the tool, relative to the product
+ * dir, run there when it exists and is executable; otherwise a warning. It comes from the
+ * verified archive, so running it is trusting the tool itself.
+ */
+async function runPostScript(prebuilt: DownloadPrebuiltOutput, productDir: string, id: string, warn: (m: string) => void): Promise<void> {
+  if (!prebuilt.post_script) return;
+  const parts = splitEntryName(prebuilt.post_script);
+  if (!parts || parts.length === 0) {
+    warn(`Ignored post_script "${prebuilt.post_script}" of plugin ${id}: it must be a path inside the tool directory.`);
+    return;
+  }
+  const script = join(productDir, ...parts);
+  try {
+    await fs.access(script, fs.constants.X_OK);
+  } catch {
+    warn(`Skipped post_script ${prebuilt.post_script} of plugin ${id}: it does not exist or is not executable.`);
+    return;
+  }
+  try {
+    await promisify(execFile)(script, prebuilt.post_script_args ?? [], { cwd: productDir });
+  } catch (error) {
+    throw new ProtoError('install.post_script_failed', `The post_script ${prebuilt.post_script} of ${id} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+async function removeAll(paths: string[]): Promise<void> {
+  await Promise.all(paths.map((path) => fs.rm(path, { recursive: true, force: true, maxRetries: 3 })));
+}
+
+/** Best effort: only an empty directory is removed (rmdir fails on anything else). */
+async function removeIfEmpty(dir: string): Promise<void> {
+  await fs.rmdir(dir).catch(() => undefined);
+}

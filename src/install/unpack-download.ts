@@ -1,0 +1,122 @@
+/**
+ * Step 5.3 of the install (spec §6.5): turn the verified download into the tool's files inside
+ * `outputDir` (a fresh staging directory that is renamed into place afterwards).
+ *
+ * - The plugin's `unpack_archive`, when exported, does all of it.
+ * - Archives (tar.gz/tgz, tar.xz/txz, tar.bz2, tar.zst, tar, zip) are extracted with
+ *   `archive_prefix` stripped, through the TreeWriter's containment and bomb checks.
+ * - A single compressed file (`.gz`, `.xz`, …) is decompressed to its name without the extension
+ *   and made executable.
+ * - Anything else is the executable itself: moved to `<outputDir>/<id>` and made executable.
+ */
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { ProtoError } from '../errors.js';
+import { encodeComponent } from '../store/index.js';
+import { detectArchiveKind, type ArchiveKind } from './archive-kind.js';
+import { openDecompressed } from './decompress.js';
+import { compileArchivePrefix } from './entry-path.js';
+import { extractTar } from './extract-tar.js';
+import { extractZip } from './extract-zip.js';
+import { plainFileName } from './file-names.js';
+import { DEFAULT_UNPACK_LIMITS, unpackByteBudget, type InstallSettings } from './install-settings.js';
+import type { InstallPluginPort } from './plugin-port.js';
+import { TreeWriter } from './tree-writer.js';
+
+export interface UnpackDownloadInput {
+  plugin: InstallPluginPort;
+  version: string;
+  downloadFile: string;
+  downloadName: string;
+  archivePrefix?: string;
+  /** Must exist and be empty. */
+  outputDir: string;
+  settings: InstallSettings;
+  warn: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface UnpackResult {
+  kind: ArchiveKind['type'] | 'plugin';
+  /** The decompressor used, when any (`xz`, `zlib gunzip`, `xz-decompress (wasm)`, …). */
+  decoder?: string;
+  bytesWritten?: number;
+}
+
+export async function unpackDownload(input: UnpackDownloadInput): Promise<UnpackResult> {
+  const { plugin, downloadFile, downloadName, outputDir, settings } = input;
+  if (plugin.has('unpack_archive')) {
+    await plugin.unpackArchive({ version: input.version, inputFile: downloadFile, outputDir });
+    return { kind: 'plugin' };
+  }
+  const kind = detectArchiveKind(downloadName);
+  if (kind.type === 'file') {
+    const target = join(outputDir, encodeComponent(plugin.id.slice(plugin.id.lastIndexOf('/') + 1)));
+    await moveFile(downloadFile, target);
+    await fs.chmod(target, 0o755);
+    return { kind: 'file' };
+  }
+  if (kind.type === 'unsupported') {
+    throw new ProtoError('install.unsupported_archive', `Cannot unpack ${downloadName}: ${kind.format} installers are not supported by this host.`);
+  }
+
+  const archiveBytes = (await fs.stat(downloadFile)).size;
+  const limits = {
+    maxBytes: unpackByteBudget(archiveBytes, settings.unpack),
+    maxEntries: settings.unpack?.maxEntries ?? DEFAULT_UNPACK_LIMITS.maxEntries,
+  };
+  const writer = new TreeWriter(outputDir, limits, downloadName, input.warn);
+  const decompress = { xzDecoder: settings.unpack?.xzDecoder, path: (settings.env ?? process.env).PATH };
+  try {
+    let decoder: string | undefined;
+    if (kind.type === 'tar') {
+      const prefix = compileArchivePrefix(input.archivePrefix, plugin.id);
+      ({ decoder } = await extractTar({ file: downloadFile, archiveName: downloadName, compression: kind.compression, writer, prefix, decompress, warn: input.warn, signal: input.signal }));
+    } else if (kind.type === 'zip') {
+      const prefix = compileArchivePrefix(input.archivePrefix, plugin.id);
+      await extractZip({ file: downloadFile, archiveName: downloadName, writer, prefix, warn: input.warn, signal: input.signal });
+    } else {
+      decoder = await decompressSingleFile(downloadFile, kind.compression, plainFileName(kind.outputName, 'file name', plugin.id), writer, decompress);
+    }
+    writer.finish();
+    return { kind: kind.type, decoder, bytesWritten: writer.bytesWritten };
+  } catch (error) {
+    writer.abort();
+    throw error;
+  }
+}
+
+async function decompressSingleFile(
+  file: string,
+  compression: Extract<ArchiveKind, { type: 'compressed-file' }>['compression'],
+  outputName: string,
+  writer: TreeWriter,
+  options: Parameters<typeof openDecompressed>[2],
+): Promise<string> {
+  const source = await openDecompressed(file, compression, options);
+  const sink = writer.openFile([outputName], 0o755);
+  if (!sink) throw new ProtoError('install.unpack_failed', `Cannot write ${outputName}.`);
+  try {
+    for await (const chunk of source.stream) sink.write(chunk as Buffer);
+  } catch (error) {
+    source.cancel();
+    await source.finished.catch(() => undefined);
+    throw error instanceof ProtoError
+      ? error
+      : new ProtoError('install.corrupt_archive', `${file} could not be decompressed: ${(error as Error).message}.`, { cause: error });
+  }
+  await source.finished;
+  sink.close();
+  return source.decoder;
+}
+
+/** rename, or copy + delete when the temp dir is on another file system (PROTO_TEMP_DIR). */
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await fs.rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    await fs.copyFile(from, to);
+    await fs.rm(from, { force: true });
+  }
+}

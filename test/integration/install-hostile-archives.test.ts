@@ -1,0 +1,139 @@
+/**
+ * Hostile archives: each is refused or neutralised, and nothing is ever written outside the
+ * tool's directory. "Neutralised" means the install succeeds without the hostile entry and says
+ * so in a warning (proto skips unsafe entries too); a hostile archive_prefix and a bomb fail.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative } from 'node:path';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { installTool, type InstallToolResult } from '../../src/install/index.js';
+import { startDistServer, type DistServer } from '../../test-utils/index.js';
+import { makeTar, writeTree } from '../support/archives.js';
+import { createFakePlugin } from '../support/fake-plugin.js';
+import { tarAbsolute, tarDotDot, tarGzBomb, tarHardlinkEscape, tarManyFiles, tarSymlinkEscape, zipSlip } from '../support/hostile-archives.js';
+import { createTempStore, listFiles, type TempStore } from '../support/temp-store.js';
+
+let server: DistServer;
+let work: string;
+let temp: TempStore;
+
+before(async () => {
+  server = await startDistServer();
+  work = realpathSync(mkdtempSync(join(tmpdir(), 'proto-hostile-')));
+});
+after(async () => {
+  await server.close();
+  rmSync(work, { recursive: true, force: true });
+});
+beforeEach(() => {
+  temp = createTempStore();
+});
+afterEach(() => temp.cleanup());
+
+async function installArchive(file: string, extra: Record<string, unknown> = {}, settings = {}): Promise<InstallToolResult> {
+  const name = basename(file);
+  server.setFile(`/${name}`, readFileSync(file));
+  const plugin = createFakePlugin({ download: { download_url: server.urlFor(`/${name}`), ...extra } });
+  return installTool({ store: temp.store, plugin, version: '1.0.0', settings: { http: { retryCount: 0 }, ...settings } });
+}
+
+/** Every file under the sandbox is inside the product dir, except manifest.json. */
+function assertNothingOutsideProductDir(): void {
+  const product = temp.store.productDir('demo', '1.0.0');
+  const strays = listFiles(temp.dir)
+    .filter((file) => !file.startsWith(`${product}/`) && basename(file) !== 'manifest.json')
+    .map((file) => relative(temp.dir, file));
+  assert.deepEqual(strays, []);
+}
+
+function assertNothingLeft(): void {
+  assert.deepEqual(temp.leftoverFiles(), []);
+  assert.equal(existsSync(temp.store.productDir('demo', '1.0.0')), false);
+}
+
+describe('hostile archives', () => {
+  it('zip-slip: ../ entries are skipped, the rest installs', async () => {
+    const result = await installArchive(zipSlip(work));
+    assert.equal(readFileSync(join(result.dir, 'pkg/ok.txt'), 'utf8'), 'ok\n');
+    assert.ok(result.warnings.some((w) => w.includes('../../evil.txt')), result.warnings.join('\n'));
+    assert.ok(result.warnings.some((w) => w.includes('evil-backslash.txt')));
+    assertNothingOutsideProductDir();
+    assert.deepEqual(listFiles(result.dir).map((f) => relative(result.dir, f)), ['pkg/ok.txt']);
+  });
+
+  it('tar with a ../../ member: skipped', async () => {
+    const result = await installArchive(tarDotDot(work));
+    assert.deepEqual(listFiles(result.dir).map((f) => relative(result.dir, f)), ['pkg/ok.txt']);
+    assert.ok(result.warnings.some((w) => w.includes('../../evil.txt')));
+    assertNothingOutsideProductDir();
+  });
+
+  it('tar with an absolute member: skipped, the absolute path is not written', async () => {
+    const victim = join(work, 'absolute-victim.txt');
+    const result = await installArchive(tarAbsolute(work, victim));
+    assert.equal(existsSync(victim), false, 'the absolute path was not written');
+    assert.deepEqual(listFiles(result.dir).map((f) => relative(result.dir, f)), ['pkg/ok.txt']);
+    assert.ok(result.warnings.some((w) => w.includes(victim)));
+    assertNothingOutsideProductDir();
+  });
+
+  it('symlink escapes: escaping links are dropped, nothing is written through them', async () => {
+    const result = await installArchive(tarSymlinkEscape(work));
+    assert.equal(existsSync(join(temp.store.inventoryDir('demo'), 'outside')), false);
+    // pkg/link/evil.txt landed in a plain directory inside the tool dir, not through the link.
+    assert.equal(lstatSync(join(result.dir, 'pkg/link')).isDirectory(), true);
+    assert.equal(existsSync(join(result.dir, 'pkg/abs')), false, 'absolute symlink dropped');
+    assert.equal(lstatSync(join(result.dir, 'root-link')).isSymbolicLink(), true, 'a harmless link is kept');
+    assert.equal(existsSync(join(result.dir, 'sneaky')), false, 'root-link/.. resolves above the tool dir');
+    assert.ok(result.warnings.some((w) => w.includes('sneaky')), result.warnings.join('\n'));
+    assert.ok(result.warnings.some((w) => w.includes('pkg/abs')));
+    assertNothingOutsideProductDir();
+  });
+
+  it('hardlink escape: a hardlink to a file outside the archive is skipped', async () => {
+    // The target, relative to the staging dir tools/demo/.partial-1.0.0/, is the store root's victim.
+    const victim = join(temp.store.root, 'victim.txt');
+    mkdirSync(temp.store.root, { recursive: true });
+    writeFileSync(victim, 'original\n');
+    const result = await installArchive(tarHardlinkEscape(work, '../../../victim.txt'));
+    assert.equal(readFileSync(victim, 'utf8'), 'original\n');
+    assert.equal(statSync(victim).nlink, 1, 'no new link to the victim');
+    assert.equal(existsSync(join(result.dir, 'pkg/hard')), false);
+    assert.ok(result.warnings.some((w) => w.includes('pkg/hard')));
+    rmSync(victim);
+    assertNothingOutsideProductDir();
+  });
+
+  it('archive_prefix with .. is refused before anything is unpacked', async () => {
+    const src = join(work, 'prefix-src');
+    writeTree(src, { 'pkg/ok.txt': 'ok\n' });
+    const archive = makeTar(src, join(work, 'prefix.tar.gz'), 'tar.gz', { members: ['pkg'] });
+    for (const prefix of ['../..', 'pkg/../../..', '/etc']) {
+      await assert.rejects(installArchive(archive, { archive_prefix: prefix }), (error: Error & { code?: string }) => {
+        assert.equal(error.code, 'install.invalid_archive_prefix');
+        assert.ok(error.message.includes(prefix));
+        return true;
+      });
+      assertNothingLeft();
+    }
+  });
+
+  it('a decompression bomb fails cleanly under the default bound', async () => {
+    const bomb = tarGzBomb(work, 300 * 1024 * 1024);
+    assert.ok(statSync(bomb).size < 1024 * 1024, 'the bomb is small');
+    await assert.rejects(installArchive(bomb), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'install.archive_too_large');
+      assert.match(error.message, /bomb\.tar\.gz/);
+      return true;
+    });
+    assertNothingLeft();
+  });
+
+  it('many honest entries that add up beyond the bound fail while streaming', async () => {
+    const archive = tarManyFiles(work, 12, 1024 * 1024);
+    await assert.rejects(installArchive(archive, {}, { unpack: { maxBytes: 5 * 1024 * 1024 } }), /would write more than 5\.0 MiB/);
+    assertNothingLeft();
+  });
+});
