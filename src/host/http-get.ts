@@ -1,14 +1,16 @@
 /**
- * The default GET behind `send_request` when the embedder gives none.
- * TODO(net): route through src/net (url-rewrites, proxies, retries) once it lands.
+ * The default GET behind `send_request` when the embedder gives none: the network module with
+ * default settings. Embedders that have user settings (url-rewrites, proxies, offline) pass
+ * their own `httpGet` built with `httpGetWith(settings)`.
  */
-import { Agent, interceptors, request } from 'undici';
+import { fetchBuffer, type NetSettings } from '../net/index.js';
 import type { HttpGet } from './functions/context.js';
 
-const dispatcher = new Agent().compose(interceptors.redirect({ maxRedirections: 5 }));
+export function httpGetWith(settings: NetSettings): HttpGet {
+  return async (url, headers) => {
+    const { status, body } = await fetchBuffer(url, { headers, settings });
+    return { status, body };
+  };
+}
 
-export const defaultHttpGet: HttpGet = async (url, headers) => {
-  const response = await request(url, { method: 'GET', headers, dispatcher });
-  const body = new Uint8Array(await response.body.arrayBuffer());
-  return { status: response.statusCode, body };
-};
+export const defaultHttpGet: HttpGet = httpGetWith({});

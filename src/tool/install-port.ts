@@ -1,0 +1,32 @@
+/**
+ * Binds a loaded plugin to the install pipeline's port: real host paths in, virtual paths and
+ * full contexts out (spec §2.3, §4.5). The pipeline stays free of WASM; the plugin sees the
+ * product dir and temp dir of the version being installed.
+ */
+import type { PluginContainer } from '../host/index.js';
+import type { InstallPluginPort } from '../install/index.js';
+import type { Store } from '../store/index.js';
+
+export function createInstallPort(plugin: PluginContainer, store: Store): InstallPluginPort {
+  const contextFor = (version: string) =>
+    plugin.context({ version, toolDir: store.productDir(plugin.id, version), tempDir: store.toolTempDir(plugin.id) });
+  return {
+    id: plugin.id,
+    has: (fn) => plugin.has(fn),
+    downloadPrebuilt: (version, installDir) =>
+      plugin.downloadPrebuilt({ context: contextFor(version), install_dir: plugin.toWire(installDir) }),
+    verifyChecksum: ({ version, checksumFile, downloadFile, downloadChecksum }) =>
+      plugin.verifyChecksum({
+        context: contextFor(version),
+        checksum_file: plugin.toWire(checksumFile),
+        download_file: plugin.toWire(downloadFile),
+        ...(downloadChecksum === undefined ? {} : { download_checksum: downloadChecksum }),
+      }),
+    unpackArchive: ({ version, inputFile, outputDir }) =>
+      plugin.unpackArchive({ context: contextFor(version), input_file: plugin.toWire(inputFile), output_dir: plugin.toWire(outputDir) }),
+    nativeInstall: ({ version, installDir, force }) =>
+      plugin.nativeInstall({ context: contextFor(version), force, install_dir: plugin.toWire(installDir) }),
+    nativeUninstall: ({ version, uninstallDir }) =>
+      plugin.nativeUninstall({ context: contextFor(version), uninstall_dir: plugin.toWire(uninstallDir) }),
+  };
+}

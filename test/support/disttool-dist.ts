@@ -1,0 +1,74 @@
+/**
+ * A dist tree for the disttool fixture plugin, made with real tools: for each version, a
+ * `disttool-v<V>-<os>-<arch>.tar.gz` (system tar) holding `bin/disttool` and `bin/dtx` shell
+ * scripts, a `SHASUMS256.txt` (coreutils sha256sum), and an `index.json` listing the versions.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { detectHost } from '../../src/host/index.js';
+import { startDistServer, type DistServer } from '../../test-utils/index.js';
+import { run } from './system-commands.js';
+
+export interface DisttoolRelease {
+  version: string;
+  lts?: string;
+}
+
+export const DEFAULT_RELEASES: DisttoolRelease[] = [
+  { version: '1.0.0', lts: 'argon' },
+  { version: '1.4.2', lts: 'argon' },
+  { version: '2.0.0', lts: 'boron' },
+  { version: '2.1.0' },
+  { version: '3.0.0-rc.1' },
+];
+
+export interface DisttoolDist {
+  /** Root of the served tree. */
+  dir: string;
+  server: DistServer;
+  /** `<server>/` base URL to put in the plugin's `dist-url`. */
+  url: string;
+  releases: DisttoolRelease[];
+  close(): Promise<void>;
+}
+
+/** The script each release installs as `bin/disttool`; prints its version and arguments. */
+export function disttoolScript(version: string): string {
+  return `#!/bin/sh\necho "disttool ${version} $*"\n`;
+}
+
+export function buildDisttoolDist(dir: string, releases: DisttoolRelease[] = DEFAULT_RELEASES, platform = detectHost()): void {
+  for (const { version } of releases) {
+    const name = `disttool-v${version}-${platform.os}-${platform.arch}`;
+    const work = join(dir, '.work', name);
+    mkdirSync(join(work, 'bin'), { recursive: true });
+    writeFileSync(join(work, 'bin/disttool'), disttoolScript(version));
+    writeFileSync(join(work, 'bin/dtx'), `#!/bin/sh\necho "dtx ${version} via=\${DTX_VIA:-direct} $*"\n`);
+    chmodSync(join(work, 'bin/disttool'), 0o755);
+    chmodSync(join(work, 'bin/dtx'), 0o755);
+    const versionDir = join(dir, `v${version}`);
+    mkdirSync(versionDir, { recursive: true });
+    run('tar', ['-czf', join(versionDir, `${name}.tar.gz`), '-C', join(dir, '.work'), name]);
+    const sums = run('sha256sum', [`${name}.tar.gz`], { cwd: versionDir });
+    writeFileSync(join(versionDir, 'SHASUMS256.txt'), sums);
+  }
+  rmSync(join(dir, '.work'), { recursive: true, force: true });
+  writeFileSync(join(dir, 'index.json'), JSON.stringify({ versions: releases }));
+}
+
+export async function startDisttoolDist(releases: DisttoolRelease[] = DEFAULT_RELEASES): Promise<DisttoolDist> {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'disttool-dist-')));
+  buildDisttoolDist(dir, releases);
+  const server = await startDistServer({ root: dir });
+  return {
+    dir,
+    server,
+    url: server.url,
+    releases,
+    async close() {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
