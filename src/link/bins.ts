@@ -1,0 +1,93 @@
+/**
+ * Bins in `~/.proto/bin` (spec §6.7): symlinks straight to a version's executable, one per
+ * version bucket — `<name>` (highest installed), `<name>-<major>`, `<name>-<major>.<minor>`,
+ * `<name>-canary`. Unlike shims they skip version detection entirely.
+ *
+ * `relinkBins` is idempotent: it removes this tool's links and recreates them from the installed
+ * versions, so install and uninstall share one code path. Each link is made under a temp name and
+ * renamed over the old one, so a bin never disappears while being replaced.
+ */
+import { existsSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import semver from 'semver';
+import type { LocateExecutablesOutput } from '../protocol/index.js';
+import type { Store } from '../store/index.js';
+import type { ShimRegistry } from './shim-registry.js';
+
+/** Bucket suffix (`''`, `-20`, `-20.1`, `-canary`) → the version linked there. */
+export function versionBuckets(versions: readonly string[]): Map<string, string> {
+  const buckets = new Map<string, string>();
+  const parsed = versions
+    .map((version) => ({ version, semver: semver.parse(version) }))
+    .sort((a, b) => (a.semver && b.semver ? semver.rcompare(a.semver, b.semver) : a.semver ? -1 : b.semver ? 1 : 0));
+  for (const { version, semver: parsedVersion } of parsed) {
+    if (version === 'canary') {
+      buckets.set('-canary', version);
+      continue;
+    }
+    if (!parsedVersion) continue;
+    for (const suffix of ['', `-${parsedVersion.major}`, `-${parsedVersion.major}.${parsedVersion.minor}`]) {
+      if (!buckets.has(suffix)) buckets.set(suffix, version);
+    }
+  }
+  return buckets;
+}
+
+function linksIntoTool(store: Store, toolId: string): string[] {
+  const toolRoot = store.inventoryDir(toolId);
+  let names: string[];
+  try {
+    names = readdirSync(store.binDir);
+  } catch {
+    return [];
+  }
+  return names.filter((name) => {
+    try {
+      const target = readlinkSync(join(store.binDir, name));
+      const absolute = isAbsolute(target) ? target : resolve(store.binDir, target);
+      return !relative(toolRoot, absolute).startsWith('..');
+    } catch {
+      return false; // not a symlink
+    }
+  });
+}
+
+export interface RelinkBinsOptions {
+  store: Store;
+  toolId: string;
+  installedVersions: readonly string[];
+  /** `locate_executables` for one installed version. */
+  locate: (version: string) => Promise<LocateExecutablesOutput>;
+  /** Names owned by other tools are left alone. */
+  registry: ShimRegistry;
+}
+
+/** Recreates this tool's bins; returns the link names now present. */
+export async function relinkBins(options: RelinkBinsOptions): Promise<string[]> {
+  const { store, toolId, registry } = options;
+  mkdirSync(store.binDir, { recursive: true });
+  const wanted = new Map<string, string>();
+  for (const [suffix, version] of versionBuckets(options.installedVersions)) {
+    const output = await options.locate(version);
+    for (const [name, config] of Object.entries(output.exes)) {
+      const relativeExe = config.exe_link_path ?? config.exe_path;
+      if (config.no_bin || !relativeExe) continue;
+      const owner = registry[name]?.context ?? (registry[name] ? name : undefined);
+      if (owner !== undefined && owner !== toolId) continue;
+      const source = join(store.productDir(toolId, version), relativeExe);
+      if (!existsSync(source)) continue;
+      wanted.set(`${name}${suffix}`, source);
+    }
+  }
+  for (const name of linksIntoTool(store, toolId)) {
+    if (!wanted.has(name)) rmSync(join(store.binDir, name), { force: true });
+  }
+  for (const [name, source] of wanted) {
+    const path = join(store.binDir, name);
+    const temp = `${path}.tmp-${process.pid}`;
+    rmSync(temp, { force: true });
+    symlinkSync(source, temp);
+    renameSync(temp, path);
+  }
+  return [...wanted.keys()].sort();
+}

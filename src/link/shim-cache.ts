@@ -1,0 +1,77 @@
+/**
+ * The resolved-executable cache that makes warm shims fast.
+ *
+ * After `proto run` (started by a shim) has resolved a version, it writes an entry for the pair
+ * (shim name, directory): a sh fragment the shim sources. The fragment re-checks, with builtins
+ * only, everything that decided the answer:
+ * - each environment variable that detection read (`PROTO_<ID>_VERSION`, `PROTO_ENV`, `HOME`, ...)
+ *   still has the same value, or is still unset;
+ * - each candidate file that did not exist (a `.prototools` or version file in a closer or farther
+ *   directory) still does not;
+ * - each file that existed (config files, version files, the tool's manifest.json) is not newer
+ *   than the entry itself, whose mtime is set 2 s in the past so that an edit in the same second
+ *   as the write still counts as newer;
+ * - the executable is still there.
+ * Then it sets `_proto_exe` and exports the run environment. Any failed check returns 1 and the
+ * shim falls back to `proto run`, which writes a fresh entry.
+ */
+import { mkdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Store } from '../store/index.js';
+import { quoteShellWord } from './shell-words.js';
+
+export function shimCacheRoot(store: Store): string {
+  return join(store.shimsDir, '.cache');
+}
+
+/** Where the entry of shim `name` for directory `pwd` (the shim's `$PWD`) lives. */
+export function shimCacheEntryPath(store: Store, name: string, pwd: string): string {
+  return join(shimCacheRoot(store), name, pwd, '@entry');
+}
+
+export interface ShimCacheEntry {
+  shimName: string;
+  /** The shim's `$PWD` when it started `proto run` (`PROTO_SHIM_PWD`). */
+  pwd: string;
+  /** Absolute path of the executable to exec. */
+  exe: string;
+  /** Variables whose value decided the version; `undefined` = was unset. */
+  env: Record<string, string | undefined>;
+  /** Files that existed and decided the version (config, version files, manifest). */
+  presentFiles: string[];
+  /** Candidate files that did not exist; one appearing may change the answer. */
+  absentFiles: string[];
+  /** Exported for the tool (e.g. `PROTO_<ID>_VERSION`, `[env]` from config). */
+  exports: Record<string, string>;
+  /** Dirs prepended to PATH for the tool (its exes_dirs). */
+  pathPrepend: string[];
+}
+
+const BACKDATE_MS = 2_000;
+
+export function renderShimCacheEntry(entry: ShimCacheEntry): string {
+  const q = quoteShellWord;
+  const lines = [`# written by \`proto run\` for shim "${entry.shimName}" in ${entry.pwd}; any failed check falls back to proto`];
+  for (const [name, value] of Object.entries(entry.env)) {
+    lines.push(value === undefined ? `[ -z "\${${name}+x}" ] || return 1` : `[ "\${${name}-}" = ${q(value)} ] && [ -n "\${${name}+x}" ] || return 1`);
+  }
+  for (const file of entry.absentFiles) lines.push(`[ -e ${q(file)} ] && return 1`);
+  for (const file of entry.presentFiles) lines.push(`[ -e ${q(file)} ] && [ ! ${q(file)} -nt "$_proto_entry" ] || return 1`);
+  lines.push(`_proto_exe=${q(entry.exe)}`, '[ -x "$_proto_exe" ] || return 1');
+  for (const [name, value] of Object.entries(entry.exports)) lines.push(`export ${name}=${q(value)}`);
+  if (entry.pathPrepend.length > 0) lines.push(`export PATH=${q(entry.pathPrepend.join(':'))}":$PATH"`);
+  lines.push('return 0', '');
+  return lines.join('\n');
+}
+
+/** Writes the entry atomically with a backdated mtime (see the module comment). */
+export function writeShimCacheEntry(store: Store, entry: ShimCacheEntry): string {
+  const path = shimCacheEntryPath(store, entry.shimName, entry.pwd);
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.tmp-${process.pid}`;
+  writeFileSync(temp, renderShimCacheEntry(entry));
+  const stamp = new Date(Date.now() - BACKDATE_MS);
+  utimesSync(temp, stamp, stamp);
+  renameSync(temp, path);
+  return path;
+}

@@ -1,0 +1,89 @@
+/**
+ * `~/.proto/shims/registry.json` in proto's current format (spec §6.7): shim name → how to run it.
+ *
+ * Concurrency contract: every change is a read-modify-write of the whole file under the store's
+ * registry lock, written atomically (temp + rename), so concurrent installs of different tools
+ * never lose each other's entries.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ExecutableConfig, LocateExecutablesOutput } from '../protocol/index.js';
+import { acquireLock, writeFileAtomic, type Store } from '../store/index.js';
+import { splitShellWords } from './shell-words.js';
+
+export interface ShimEntry {
+  after_args?: string[];
+  alt_exe?: boolean;
+  before_args?: string[];
+  /** The tool context that owns the shim when the name is not the tool's primary exe. */
+  context?: string;
+  env_vars?: Record<string, string>;
+}
+
+export type ShimRegistry = Record<string, ShimEntry>;
+
+export function registryPath(store: Store): string {
+  return join(store.shimsDir, 'registry.json');
+}
+
+/** The registry on disk; `{}` when missing. Legacy keys `parent`/`alt_bin` are read as `context`/`alt_exe`. */
+export async function readShimRegistry(store: Store): Promise<ShimRegistry> {
+  let text: string;
+  try {
+    text = await readFile(registryPath(store), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw error;
+  }
+  const raw = JSON.parse(text) as Record<string, ShimEntry & { parent?: string; alt_bin?: boolean }>;
+  const registry: ShimRegistry = {};
+  for (const [name, { parent, alt_bin, ...entry }] of Object.entries(raw)) {
+    registry[name] = sortKeys({ ...entry, context: entry.context ?? parent, alt_exe: entry.alt_exe ?? alt_bin });
+  }
+  return registry;
+}
+
+/** Applies `change` to the registry under the lock and writes it back (keys sorted, like a BTreeMap). */
+export async function updateShimRegistry(store: Store, change: (registry: ShimRegistry) => void): Promise<ShimRegistry> {
+  const lock = await acquireLock(`${registryPath(store)}.lock`);
+  try {
+    const registry = await readShimRegistry(store);
+    change(registry);
+    const sorted = Object.fromEntries(Object.keys(registry).sort().map((name) => [name, registry[name]!]));
+    await writeFileAtomic(registryPath(store), `${JSON.stringify(sorted, null, 2)}\n`);
+    return sorted;
+  } finally {
+    await lock.release();
+  }
+}
+
+function argsOf(value: ExecutableConfig['shim_before_args']): string[] | undefined {
+  if (value === undefined) return undefined;
+  const args = typeof value === 'string' ? splitShellWords(value) : value;
+  return args.length > 0 ? args : undefined;
+}
+
+function sortKeys(entry: ShimEntry): ShimEntry {
+  const sorted: ShimEntry = {};
+  for (const key of Object.keys(entry).sort() as Array<keyof ShimEntry>) {
+    if (entry[key] !== undefined) (sorted as Record<string, unknown>)[key] = entry[key];
+  }
+  return sorted;
+}
+
+/** The registry entry proto writes for exe `name` of tool `toolId`. */
+export function shimEntryFor(toolId: string, name: string, config: ExecutableConfig): ShimEntry {
+  const secondary = !config.primary || name !== toolId;
+  return sortKeys({
+    after_args: argsOf(config.shim_after_args),
+    alt_exe: secondary && config.exe_path !== undefined ? true : undefined,
+    before_args: argsOf(config.shim_before_args),
+    context: secondary ? toolId : undefined,
+    env_vars: config.shim_env_vars && Object.keys(config.shim_env_vars).length > 0 ? config.shim_env_vars : undefined,
+  });
+}
+
+/** The exes of a locate output that get a shim (no `no_shim`). */
+export function shimmedExes(output: LocateExecutablesOutput): Array<[string, ExecutableConfig]> {
+  return Object.entries(output.exes).filter(([, config]) => !config.no_shim);
+}
