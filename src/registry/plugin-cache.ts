@@ -1,0 +1,104 @@
+/**
+ * Turns a locator into a local .wasm path. `file://` plugins are used in place; remote ones are
+ * downloaded once into `~/.proto/plugins/<id>-[latest-]<sha256(locator)>.wasm` and reused while
+ * younger than `settings.cache-duration` (30 days by default), and at any age when offline.
+ *
+ * Concurrency contract: the download goes to a temp file in the same dir and is renamed into
+ * place, so two processes fetching the same plugin both end with a complete file.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ProtoError } from '../errors.js';
+import { downloadFile, fetchBuffer, type NetSettings } from '../net/index.js';
+import { encodeComponent, type Store } from '../store/index.js';
+import type { PluginLocator } from './locator.js';
+
+export const DEFAULT_PLUGIN_CACHE_SECONDS = 30 * 24 * 60 * 60;
+
+export interface PluginFileOptions {
+  store: Store;
+  settings?: NetSettings;
+  /** Seconds a cached remote plugin stays fresh; 0 = always download. */
+  cacheDurationSeconds?: number;
+  now?: number;
+}
+
+function cacheFileName(id: string, locator: PluginLocator): string {
+  const hash = createHash('sha256').update(locator.original).digest('hex');
+  const latest = locator.kind === 'github' && !locator.tag ? 'latest-' : '';
+  return `${encodeComponent(id)}-${latest}${hash}.wasm`;
+}
+
+/** The local path of the plugin's .wasm, downloading it when needed. */
+export async function pluginFile(id: string, locator: PluginLocator, options: PluginFileOptions): Promise<string> {
+  if (locator.kind === 'file') {
+    if (!existsSync(locator.path)) {
+      throw new ProtoError('plugin.not_found', `Plugin file for "${id}" not found: ${locator.path}`, {
+        hint: `Check the locator ${locator.original} (file:// paths are relative to the .prototools that names them).`,
+      });
+    }
+    return locator.path;
+  }
+  const { store } = options;
+  const path = join(store.pluginsDir, cacheFileName(id, locator));
+  const offline = options.settings?.offline === true;
+  const maxAgeMs = (options.cacheDurationSeconds ?? DEFAULT_PLUGIN_CACHE_SECONDS) * 1000;
+  const cached = await stat(path).catch(() => undefined);
+  if (cached && (offline || (options.now ?? Date.now()) - cached.mtimeMs < maxAgeMs)) return path;
+  if (offline) {
+    throw new ProtoError('plugin.offline', `The plugin for "${id}" is not cached and proto is offline.`, {
+      hint: `Run once with a network connection to cache ${locator.original}.`,
+    });
+  }
+  const url = locator.kind === 'url' ? locator.url : await githubAssetUrl(locator, options.settings ?? {});
+  await mkdir(store.pluginsDir, { recursive: true });
+  const temp = `${path}.tmp-${process.pid}`;
+  try {
+    await downloadFile(url, temp, { settings: options.settings });
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    if (cached) return path; // a stale plugin beats no plugin when the refresh fails
+    throw error;
+  }
+  return path;
+}
+
+interface GithubRelease {
+  tag_name: string;
+  assets: Array<{ name: string; browser_download_url: string; content_type?: string }>;
+}
+
+/** The .wasm asset of a GitHub release (spec §6.2): `releases/latest` or `releases/tags/<tag>`. */
+async function githubAssetUrl(locator: Extract<PluginLocator, { kind: 'github' }>, settings: NetSettings): Promise<string> {
+  const api = `https://api.github.com/repos/${locator.owner}/${locator.repo}`;
+  const token = process.env.WARPGATE_GITHUB_TOKEN ?? process.env.GH_TOKEN ?? process.env.GITHUB_TOKEN;
+  const headers: Record<string, string> = { accept: 'application/vnd.github+json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const getJson = async <T>(url: string): Promise<T> => {
+    const response = await fetchBuffer(url, { headers, settings });
+    if (response.status !== 200) {
+      throw new ProtoError('plugin.github_failed', `GitHub answered ${response.status} for ${url} (locator ${locator.original}).`, {
+        hint: response.status === 403 ? 'You may be rate limited: set GITHUB_TOKEN.' : 'Check the owner, repository and tag.',
+      });
+    }
+    return JSON.parse(new TextDecoder().decode(response.body)) as T;
+  };
+  let release: GithubRelease;
+  if (locator.tag) {
+    release = await getJson<GithubRelease>(`${api}/releases/tags/${locator.tag}`);
+  } else if (locator.project) {
+    const releases = await getJson<GithubRelease[]>(`${api}/releases`);
+    const match = releases.find((r) => r.tag_name.startsWith(`${locator.project}@`) || r.tag_name.startsWith(`${locator.project}-`));
+    if (!match) throw new ProtoError('plugin.github_failed', `No release of ${locator.project} in ${locator.owner}/${locator.repo}.`);
+    release = match;
+  } else {
+    release = await getJson<GithubRelease>(`${api}/releases/latest`);
+  }
+  const asset = release.assets.find((a) => a.content_type === 'application/wasm' || a.name.endsWith('.wasm'));
+  if (!asset) {
+    throw new ProtoError('plugin.github_failed', `Release ${release.tag_name} of ${locator.owner}/${locator.repo} has no .wasm asset.`);
+  }
+  return asset.browser_download_url;
+}

@@ -1,0 +1,176 @@
+/**
+ * One tool as the CLI and test-utils see it: its loaded plugin, the store, and the verbs built on
+ * them — list versions (with the remote-versions cache), install (pipeline + manifest + links),
+ * uninstall, locate executables, relink shims and bins.
+ *
+ * Not here: deciding WHICH version applies (src/detect) or how a spec resolves (src/version);
+ * `resolve.ts` joins those with the plugin.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { PluginContainer, type DetectedHost } from '../host/index.js';
+import { httpGetWith } from '../host/http-get.js';
+import { installTool, uninstallTool, type InstallSettings, type InstallToolResult } from '../install/index.js';
+import type { InstallProgress } from '../install/install-settings.js';
+import { createShims, readShimRegistry, relinkBins, removeShims, type ShimLauncher } from '../link/index.js';
+import type { LoadVersionsOutput, LocateExecutablesOutput, RegisterToolOutput } from '../protocol/index.js';
+import type { Store } from '../store/index.js';
+import { createInstallPort } from './install-port.js';
+
+export interface ToolLoadOptions {
+  id: string;
+  /** Path or bytes of the plugin's .wasm. */
+  wasm: string | Uint8Array;
+  store: Store;
+  /** The user's home (default: os.homedir()). */
+  home?: string;
+  /** The working dir (default: process.cwd()). */
+  cwd?: string;
+  /** `[tools.<id>]` settings sent as `proto_tool_config`. */
+  toolConfig?: Record<string, unknown>;
+  /** Network, unpack and lock settings (url-rewrites apply to send_request too). */
+  settings?: InstallSettings;
+  /** Bound of each plugin call. */
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  host?: Partial<DetectedHost>;
+  /** Extra manifest config keys (test_environment). */
+  config?: Record<string, string>;
+  /** How shims start the CLI (tests point it elsewhere). */
+  launcher?: ShimLauncher;
+}
+
+export class Tool {
+  private locateCache = new Map<string, Promise<LocateExecutablesOutput>>();
+
+  private constructor(
+    readonly id: string,
+    readonly plugin: PluginContainer,
+    readonly store: Store,
+    readonly metadata: RegisterToolOutput,
+    private readonly options: ToolLoadOptions,
+  ) {}
+
+  /** Loads the plugin and calls `register_tool` (which also checks `minimum_proto_version`). */
+  static async load(options: ToolLoadOptions): Promise<Tool> {
+    const { store } = options;
+    const plugin = await PluginContainer.load({
+      id: options.id,
+      wasm: options.wasm,
+      dirs: { protoHome: store.root, temp: store.tempDir, home: options.home ?? homedir(), cwd: options.cwd ?? process.cwd() },
+      toolConfig: options.toolConfig,
+      timeoutMs: options.timeoutMs,
+      env: options.env,
+      host: options.host,
+      config: options.config,
+      httpGet: httpGetWith(options.settings ?? {}),
+    });
+    try {
+      const metadata = await plugin.registerTool();
+      return new Tool(options.id, plugin, store, metadata, options);
+    } catch (error) {
+      await plugin.close();
+      throw error;
+    }
+  }
+
+  get settings(): InstallSettings {
+    return this.options.settings ?? {};
+  }
+
+  /**
+   * `load_versions`, through `tools/<id>/remote-versions.json` (12 h; any age when offline).
+   * `refresh` skips the cache read (proto does so for `install`), but the result is still cached.
+   */
+  async loadVersions(initial = 'latest', options: { refresh?: boolean } = {}): Promise<LoadVersionsOutput> {
+    const offline = this.settings.offline === true;
+    if (!options.refresh || offline) {
+      const cached = await this.store.readRemoteVersions(this.id, { ignoreAge: offline });
+      if (cached) return cached;
+    }
+    const output = await this.plugin.loadVersions({ context: this.plugin.context(), initial });
+    await this.store.writeRemoteVersions(this.id, output);
+    return output;
+  }
+
+  async installedVersions(): Promise<string[]> {
+    return (await this.store.readManifest(this.id)).installed_versions;
+  }
+
+  productDir(version: string): string {
+    return this.store.productDir(this.id, version);
+  }
+
+  /** `locate_executables` for an installed version, once per version and tool instance. */
+  locate(version: string): Promise<LocateExecutablesOutput> {
+    let cached = this.locateCache.get(version);
+    if (!cached) {
+      const dir = this.productDir(version);
+      cached = this.plugin.locateExecutables({
+        context: this.plugin.context({ version, toolDir: dir, tempDir: this.store.toolTempDir(this.id) }),
+        install_dir: this.plugin.toWire(dir),
+      });
+      this.locateCache.set(version, cached);
+      cached.catch(() => this.locateCache.delete(version));
+    }
+    return cached;
+  }
+
+  /** Installs a resolved version, then (re)creates its shims and the tool's bins. */
+  async install(
+    version: string,
+    options: { force?: boolean; onProgress?: (progress: InstallProgress) => void; onWarning?: (message: string) => void } = {},
+  ): Promise<InstallToolResult & { shims: string[]; bins: string[] }> {
+    const result = await installTool({
+      store: this.store,
+      plugin: createInstallPort(this.plugin, this.store),
+      version,
+      force: options.force,
+      settings: this.settings,
+      onProgress: options.onProgress,
+      onWarning: options.onWarning,
+    });
+    const links = await this.link(version);
+    return { ...result, ...links };
+  }
+
+  /** Shims from `version`'s executables, and bins for every installed version bucket. */
+  async link(version: string): Promise<{ shims: string[]; bins: string[] }> {
+    const located = await this.locate(version);
+    const shims = await createShims(this.store, this.id, located, { launcher: this.options.launcher });
+    const bins = await relinkBins({
+      store: this.store,
+      toolId: this.id,
+      installedVersions: await this.installedVersions(),
+      locate: (v) => this.locate(v),
+      registry: await readShimRegistry(this.store),
+    });
+    return { shims: shims.created, bins };
+  }
+
+  /** Uninstalls one version; bins are re-pointed, and shims removed with the last version. */
+  async uninstall(version: string): Promise<{ uninstalled: boolean; remainingVersions: string[] }> {
+    const result = await uninstallTool({ store: this.store, plugin: createInstallPort(this.plugin, this.store), version, settings: this.settings });
+    this.locateCache.delete(version);
+    await relinkBins({
+      store: this.store,
+      toolId: this.id,
+      installedVersions: result.remainingVersions,
+      locate: (v) => this.locate(v),
+      registry: await readShimRegistry(this.store),
+    });
+    if (result.remainingVersions.length === 0) await removeShims(this.store, this.id);
+    return { uninstalled: result.uninstalled, remainingVersions: result.remainingVersions };
+  }
+
+  /** The primary executable of an installed version (spec §6.6): `exes` entry with `primary`, else `<id>`. */
+  async primaryExecutable(version: string): Promise<string> {
+    const located = await this.locate(version);
+    const primary = Object.values(located.exes).find((config) => config.primary && config.exe_path);
+    return join(this.productDir(version), primary?.exe_path ?? this.id);
+  }
+
+  async close(): Promise<void> {
+    await this.plugin.close();
+  }
+}
