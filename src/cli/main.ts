@@ -6,6 +6,8 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { isProtoError } from '../errors.js';
 import { LOG_LEVELS, setLogLevel, type LogLevel } from '../log.js';
+import { registerRunCommand } from './commands/run.js';
+import { splitPassthrough } from './passthrough.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -28,6 +30,7 @@ export function createProgram(): Command {
     }
     setLogLevel(level as LogLevel);
   });
+  registerRunCommand(program);
   return program;
 }
 
@@ -51,8 +54,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    await program.parseAsync(argv);
-    return 0;
+    await program.parseAsync(splitPassthrough(argv));
+    // Commands that pass a child's exit code through (run) leave it in process.exitCode.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     return renderError(error);
   }

@@ -97,13 +97,14 @@ export async function extractTar(input: ExtractTarInput): Promise<{ decoder: str
     }
   }
 
+  let streamEnded = false;
   try {
     for await (const chunk of source.stream) {
       if (failure !== undefined) break;
       input.signal?.throwIfAborted();
       parser.write(chunk as Buffer);
     }
-    if (failure === undefined) await new Promise<void>((resolve) => parser.end(resolve));
+    streamEnded = failure === undefined;
   } catch (error) {
     // Errors thrown by the decompressor while we iterate: the compressed data is bad.
     const aborted = (error as Error | undefined)?.name === 'AbortError';
@@ -113,12 +114,14 @@ export async function extractTar(input: ExtractTarInput): Promise<{ decoder: str
         : new ProtoError('install.corrupt_archive', `${archiveName} could not be decompressed: ${(error as Error).message}.`, { cause: error }),
     );
   }
-  if (failure !== undefined) {
+  if (!streamEnded) {
     source.cancel();
     await source.finished.catch(() => undefined);
     throw failure;
   }
+  // A helper process that failed explains a short or empty stream better than the tar parser would.
   await source.finished;
+  await new Promise<void>((resolve) => parser.end(resolve));
   if (failure !== undefined) throw failure;
   return { decoder: source.decoder };
 }

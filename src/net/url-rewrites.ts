@@ -24,7 +24,7 @@ function toGlobalRegExp(pattern: RegExp | string): RegExp {
  * `$<name>`. Config files are written for proto, so translate the Rust forms.
  */
 function toJsReplacement(replacement: string): string {
-  return replacement.replace(/\$(\$)|\$\{(\w+)\}|\$([A-Za-z_]\w*)/g, (match, dollar, braced, bare) => {
+  return replacement.replace(/\$(\$)|\$\{(\w+)\}|\$([A-Za-z_]\w*)/g, (_match, dollar, braced, bare) => {
     if (dollar) return '$$';
     const name = (braced ?? bare) as string;
     return /^\d+$/.test(name) ? `$${name}` : `$<${name}>`;

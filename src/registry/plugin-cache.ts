@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { ProtoError } from '../errors.js';
 import { downloadFile, fetchBuffer, type NetSettings } from '../net/index.js';
 import { encodeComponent, type Store } from '../store/index.js';
-import type { PluginLocator } from './locator.js';
+import type { PluginLocator } from '../config/index.js';
 
 export const DEFAULT_PLUGIN_CACHE_SECONDS = 30 * 24 * 60 * 60;
 
@@ -26,7 +26,7 @@ export interface PluginFileOptions {
 }
 
 function cacheFileName(id: string, locator: PluginLocator): string {
-  const hash = createHash('sha256').update(locator.original).digest('hex');
+  const hash = createHash('sha256').update(locator.written).digest('hex');
   const latest = locator.kind === 'github' && !locator.tag ? 'latest-' : '';
   return `${encodeComponent(id)}-${latest}${hash}.wasm`;
 }
@@ -36,7 +36,7 @@ export async function pluginFile(id: string, locator: PluginLocator, options: Pl
   if (locator.kind === 'file') {
     if (!existsSync(locator.path)) {
       throw new ProtoError('plugin.not_found', `Plugin file for "${id}" not found: ${locator.path}`, {
-        hint: `Check the locator ${locator.original} (file:// paths are relative to the .prototools that names them).`,
+        hint: `Check the locator ${locator.written} (file:// paths are relative to the .prototools that names them).`,
       });
     }
     return locator.path;
@@ -49,7 +49,12 @@ export async function pluginFile(id: string, locator: PluginLocator, options: Pl
   if (cached && (offline || (options.now ?? Date.now()) - cached.mtimeMs < maxAgeMs)) return path;
   if (offline) {
     throw new ProtoError('plugin.offline', `The plugin for "${id}" is not cached and proto is offline.`, {
-      hint: `Run once with a network connection to cache ${locator.original}.`,
+      hint: `Run once with a network connection to cache ${locator.written}.`,
+    });
+  }
+  if (locator.kind === 'registry' || locator.kind === 'data') {
+    throw new ProtoError('plugin.unsupported_locator', `The ${locator.kind}:// plugin locator of "${id}" is not supported yet: ${locator.written}`, {
+      hint: 'Use a file://, https:// or github:// locator.',
     });
   }
   const url = locator.kind === 'url' ? locator.url : await githubAssetUrl(locator, options.settings ?? {});
@@ -79,7 +84,7 @@ async function githubAssetUrl(locator: Extract<PluginLocator, { kind: 'github' }
   const getJson = async <T>(url: string): Promise<T> => {
     const response = await fetchBuffer(url, { headers, settings });
     if (response.status !== 200) {
-      throw new ProtoError('plugin.github_failed', `GitHub answered ${response.status} for ${url} (locator ${locator.original}).`, {
+      throw new ProtoError('plugin.github_failed', `GitHub answered ${response.status} for ${url} (locator ${locator.written}).`, {
         hint: response.status === 403 ? 'You may be rate limited: set GITHUB_TOKEN.' : 'Check the owner, repository and tag.',
       });
     }

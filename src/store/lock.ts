@@ -85,7 +85,7 @@ export async function acquireLock(path: string, options: AcquireLockOptions = {}
         hint: 'Wait for the other proto process to finish, or delete the lock file if that process is gone.',
       });
     }
-    await sleep(delay, undefined, { signal: options.signal });
+    await waitForRelease(path, delay, options.signal);
     delay = Math.min(delay * 2, 200);
   }
 }
@@ -133,8 +133,38 @@ function makeHandle(path: string, owner: LockOwner, record: string): LockHandle 
       // presumed dead), the file now belongs to them.
       const current = await fs.readFile(path, 'utf8').catch(() => undefined);
       if (current === record) await fs.rm(path, { force: true });
+      wakeLocalWaiters(path);
     },
   };
+}
+
+/**
+ * Waiters in this process are woken as soon as a lock of this process is released; waiters for
+ * other processes' locks poll (with backoff).
+ */
+const localWaiters = new Map<string, Set<() => void>>();
+
+async function waitForRelease(path: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  let wake!: () => void;
+  const woken = new Promise<void>((resolve) => (wake = resolve));
+  const waiters = localWaiters.get(path) ?? new Set();
+  localWaiters.set(path, waiters);
+  waiters.add(wake);
+  const timer = new AbortController();
+  try {
+    await Promise.race([woken, sleep(ms, undefined, { signal: AbortSignal.any([timer.signal, ...(signal ? [signal] : [])]) })]);
+  } catch (error) {
+    if (!signal?.aborted) return; // our own timer was cancelled: we were woken
+    throw error;
+  } finally {
+    timer.abort();
+    waiters.delete(wake);
+    if (waiters.size === 0) localWaiters.delete(path);
+  }
+}
+
+function wakeLocalWaiters(path: string): void {
+  for (const wake of localWaiters.get(path) ?? []) wake();
 }
 
 async function readOwner(path: string): Promise<LockOwner | 'missing' | 'garbled'> {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { installTool, type InstallToolResult } from '../../src/install/index.js';
-import { startDistServer, type DistServer } from '../../test-utils/index.js';
+import { startDistServer, type DistServer } from '../../test-utils/dist-server.js';
 import { makeTar, writeTree } from '../support/archives.js';
 import { createFakePlugin } from '../support/fake-plugin.js';
 import { tarAbsolute, tarDotDot, tarGzBomb, tarHardlinkEscape, tarManyFiles, tarSymlinkEscape, zipSlip } from '../support/hostile-archives.js';

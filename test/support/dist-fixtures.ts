@@ -5,7 +5,7 @@
 import { linkSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDistServer, type DistServer } from '../../test-utils/index.js';
+import { startDistServer, type DistServer } from '../../test-utils/dist-server.js';
 import { compressFile, makeTar, makeZip, writeTree } from './archives.js';
 import { run } from './system-commands.js';
 

@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, utimesSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { isProtoError } from '../../../src/errors.js';
-import { builtinPluginUrl, parseLocator, pluginFile } from '../../../src/registry/index.js';
+import { parsePluginLocator } from '../../../src/config/index.js';
+import { builtinPluginUrl, pluginFile } from '../../../src/registry/index.js';
+
+const parseLocator = (value: string, baseDir: string) => parsePluginLocator(value, baseDir, 'test');
 import { startDistServer, type DistServer } from '../../../test-utils/index.js';
 import { createTempStore, type TempStore } from '../../support/temp-store.js';
 

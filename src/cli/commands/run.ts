@@ -1,0 +1,199 @@
+/**
+ * `proto run <id> [spec] [--exe <name>] -- [args…]`: runs a tool at the version that applies here
+ * (spec §6.6), passing its exit code through. Shims end up here on their slow path; when it is
+ * safe, this command then writes the shim's cache entry so the next run skips Node entirely.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { toEnvVarName } from '../../detect/index.js';
+import { ProtoError } from '../../errors.js';
+import { writeShimCacheEntry } from '../../link/index.js';
+import { log } from '../../log.js';
+import type { ExecutableConfig, LocateExecutablesOutput } from '../../protocol/index.js';
+import type { Tool } from '../../tool/tool.js';
+import { passthroughArgs } from '../passthrough.js';
+import { Session } from '../session.js';
+
+interface RunOptions {
+  exe?: string;
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('Run a tool at the version detected for the current directory (or the given one).')
+    .argument('<id>', 'tool id, e.g. node')
+    .argument('[spec]', 'version or range to run instead of the detected one')
+    .usage('<id> [spec] [options] [-- args...]')
+    .option('--exe <name>', 'run this executable of the tool instead of its primary one (e.g. npx)')
+    .addHelpText('after', '\nExamples:\n  proto run node -- --version\n  proto run node 20 -- script.js\n  proto run npm --exe npx -- cowsay hi')
+    .action(async (id: string, spec: string | undefined, options: RunOptions) => {
+      process.exitCode = await runTool(id, spec, passthroughArgs(), options);
+    });
+}
+
+async function runTool(id: string, explicitSpec: string | undefined, args: string[], options: RunOptions): Promise<number> {
+  const session = await Session.open();
+  try {
+    const tool = await session.tool(id);
+    const detected = explicitSpec === undefined ? await session.detect(tool) : undefined;
+    const spec = explicitSpec ?? detected?.spec;
+    if (spec === undefined) {
+      throw new ProtoError('run.no_version', `No version of ${id} is configured for ${session.cwd}.`, {
+        hint: `Pin one with \`proto pin ${id} <version>\`, set ${toEnvVarName(id)}, or pass one: \`proto run ${id} <version>\`.`,
+      });
+    }
+    const version = await session.resolve(tool, spec, { shortCircuit: true });
+    await ensureInstalled(session, tool, version, spec);
+
+    const located = await tool.locate(version);
+    const [exeName, exe] = chooseExecutable(tool, located, options.exe);
+    const exePath = join(tool.productDir(version), exe.exe_path ?? id);
+    if (!existsSync(exePath)) {
+      throw new ProtoError('run.missing_executable', `${id} ${version} has no executable at ${exePath}.`, {
+        hint: `Reinstall it with \`proto install ${id} ${version} --force\`.`,
+      });
+    }
+    refuseSelfUpgrade(tool, args);
+
+    const pathPrepend = [dirname(exePath), ...located.exes_dirs.map((dir) => join(tool.productDir(version), dir))];
+    const env = runEnvironment(session, tool, version, pathPrepend);
+    let finalArgs = args;
+    if (tool.plugin.has('pre_run')) {
+      const hook = await tool.plugin.preRun({
+        context: tool.plugin.context({ version, toolDir: tool.productDir(version) }),
+        globals_dir: null,
+        globals_prefix: located.globals_prefix ?? null,
+        passthrough_args: args,
+      });
+      finalArgs = [...args, ...(hook.args ?? [])];
+      Object.assign(env, hook.env ?? {});
+      if (hook.paths?.length) env.PATH = [...hook.paths.map((p) => tool.plugin.toReal(p)), env.PATH].join(delimiter);
+    }
+
+    const [command, commandArgs] = exe.parent_exe_name
+      ? [exe.parent_exe_name, [...(exe.parent_exe_args ?? []), exePath, ...finalArgs]]
+      : [exePath, finalArgs];
+
+    if (explicitSpec === undefined && !tool.plugin.has('pre_run') && !exe.parent_exe_name) {
+      await rememberForShim(session, tool, version, exePath, pathPrepend, exeName);
+    }
+    await session.close();
+    return await spawnAndWait(command, commandArgs, env);
+  } finally {
+    await session.close();
+  }
+}
+
+async function ensureInstalled(session: Session, tool: Tool, version: string, spec: string): Promise<void> {
+  const installed = (await tool.installedVersions()).includes(version) && existsSync(tool.productDir(version));
+  if (installed) return;
+  if (!session.config.settings.autoInstall) {
+    throw new ProtoError('run.not_installed', `${tool.id} ${version} (from "${spec}") is not installed.`, {
+      hint: `Install it with \`proto install ${tool.id} ${version}\`, or enable auto-install ([settings] auto-install = true).`,
+    });
+  }
+  log('info', 'run', `installing ${tool.id} ${version} (auto-install)`);
+  await tool.install(version);
+}
+
+function chooseExecutable(tool: Tool, located: LocateExecutablesOutput, name: string | undefined): [string, ExecutableConfig] {
+  if (name !== undefined) {
+    const config = located.exes[name];
+    if (!config) {
+      throw new ProtoError('run.unknown_executable', `${tool.id} has no executable named "${name}".`, {
+        hint: `Its executables: ${Object.keys(located.exes).join(', ') || 'none'}.`,
+      });
+    }
+    return [name, config];
+  }
+  const primary = Object.entries(located.exes).find(([, config]) => config.primary);
+  return primary ?? [tool.id, { exe_path: tool.id }];
+}
+
+function refuseSelfUpgrade(tool: Tool, args: string[]): void {
+  const commandLine = args.join(' ');
+  const blocked = (tool.metadata.self_upgrade_commands ?? []).find((command) => commandLine === command || commandLine.startsWith(`${command} `));
+  if (blocked) {
+    throw new ProtoError('run.self_upgrade', `${tool.id} cannot upgrade itself ("${blocked}") while proto manages it.`, {
+      hint: `Install the new version with \`proto install ${tool.id}\` instead.`,
+    });
+  }
+}
+
+/** The tool's environment: ours, then `[env]` and `[tools.<id>.env]`, then proto's own variables. */
+function runEnvironment(session: Session, tool: Tool, version: string, pathPrepend: string[]): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...session.env };
+  for (const source of [session.config.env, session.config.tools[tool.id]?.env ?? {}]) {
+    for (const [name, value] of Object.entries(source)) {
+      if (value === false) delete env[name];
+      else env[name] = value;
+    }
+  }
+  env[toEnvVarName(tool.id)] = version;
+  env.PATH = [...pathPrepend, env.PATH ?? ''].filter(Boolean).join(delimiter);
+  return env;
+}
+
+/**
+ * Writes the shim cache entry when a shim sent us here (`PROTO_SHIM_NAME`, `PROTO_SHIM_PWD`).
+ * Everything detection looked at is recorded: every candidate config file and plugin version
+ * file in every walked directory (present or absent), the variables it read, and the tool's
+ * manifest and remote-versions cache (a new install or list can change what a range resolves to).
+ */
+async function rememberForShim(session: Session, tool: Tool, version: string, exe: string, pathPrepend: string[], exeName: string): Promise<void> {
+  const shimName = session.env.PROTO_SHIM_NAME;
+  const pwd = session.env.PROTO_SHIM_PWD;
+  if (!shimName || !pwd || shimName !== exeName) return;
+  const versionFiles = tool.plugin.has('detect_version_files')
+    ? (await tool.plugin.detectVersionFiles({ context: tool.plugin.context() })).files
+    : [];
+  const candidates = new Set<string>();
+  for (const entry of session.loaded.files) {
+    candidates.add(entry.path);
+    if (entry.location !== 'global') for (const file of versionFiles) candidates.add(join(entry.dir, file));
+  }
+  candidates.add(session.store.manifestPath(tool.id));
+  candidates.add(session.store.remoteVersionsPath(tool.id));
+  const files = [...candidates];
+  const idVar = toEnvVarName(tool.id);
+  const decidingVars = [idVar, 'PROTO_ENV', 'PROTO_HOME', 'HOME', 'PROTO_DETECT_STRATEGY', 'PROTO_AUTO_INSTALL'];
+  const configEnv: Record<string, string> = {};
+  for (const source of [session.config.env, session.config.tools[tool.id]?.env ?? {}]) {
+    for (const [name, value] of Object.entries(source)) if (value !== false) configEnv[name] = value;
+  }
+  try {
+    writeShimCacheEntry(session.store, {
+      shimName,
+      pwd,
+      exe,
+      env: Object.fromEntries(decidingVars.map((name) => [name, session.env[name]])),
+      presentFiles: files.filter((file) => existsSync(file)),
+      absentFiles: files.filter((file) => !existsSync(file)),
+      exports: { ...configEnv, [idVar]: version },
+      pathPrepend,
+    });
+  } catch (error) {
+    // A cache we cannot write only costs speed.
+    log('debug', 'run', `shim cache not written: ${(error as Error).message}`);
+  }
+}
+
+/** Runs the tool with our stdio and resolves to its exit code (128 + n when killed by signal n). */
+function spawnAndWait(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: 'inherit', env });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    for (const signal of signals) process.on(signal, forward);
+    child.on('error', (error) => reject(new ProtoError('run.spawn_failed', `Could not run ${command}: ${error.message}`)));
+    child.on('close', (code, signal) => {
+      for (const s of signals) process.off(s, forward);
+      resolve(code ?? 128 + (signal ? (osSignals[signal] ?? 1) : 1));
+    });
+  });
+}
+
+const osSignals: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };

@@ -1,0 +1,153 @@
+/**
+ * Everything a command needs, built once per CLI run: the store, the merged `.prototools`, the
+ * settings as the network/install layers want them, and loaders for tools by id.
+ *
+ * Plugin lookup (spec §6.2): `[tools.<id>] plugin`, `[plugins.tools]`, flat `[plugins]`, then the
+ * built-in tools; anything else is `tool.unknown` with a hint.
+ */
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { loadConfig, pluginLocatorFor, type LoadedConfig, type PluginLocator as ConfigLocator } from '../config/index.js';
+import { detectVersion, type DetectedVersion } from '../detect/index.js';
+import { ProtoError } from '../errors.js';
+import type { InstallSettings } from '../install/index.js';
+import { log } from '../log.js';
+import { builtinPluginUrl, BUILTIN_TOOL_IDS, pluginFile } from '../registry/index.js';
+import { Store } from '../store/index.js';
+import { resolveToolVersion } from '../tool/resolve.js';
+import { Tool } from '../tool/tool.js';
+
+export interface SessionOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Whether `~/.proto/.prototools` takes part (proto: not for `install`). Default true. */
+  includeGlobal?: boolean;
+}
+
+function isTruthy(value: string | undefined): boolean {
+  return value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+export class Session {
+  readonly tools = new Map<string, Promise<Tool>>();
+
+  private constructor(
+    readonly cwd: string,
+    readonly env: NodeJS.ProcessEnv,
+    readonly home: string,
+    readonly store: Store,
+    readonly loaded: LoadedConfig,
+  ) {}
+
+  static async open(options: SessionOptions = {}): Promise<Session> {
+    const env = options.env ?? process.env;
+    const cwd = resolve(options.cwd ?? process.cwd());
+    const home = env.HOME ?? homedir();
+    const store = new Store({ env });
+    const loaded = await loadConfig({ cwd, protoHome: store.root, env, homeDir: home, includeGlobal: options.includeGlobal });
+    for (const warning of loaded.warnings) log('warn', 'config', warning);
+    return new Session(cwd, env, home, store, loaded);
+  }
+
+  get config() {
+    return this.loaded.config;
+  }
+
+  get offline(): boolean {
+    return isTruthy(this.env.PROTO_OFFLINE);
+  }
+
+  /** What the network and install layers are told (url-rewrites, retries, proxies, offline). */
+  get settings(): InstallSettings {
+    const { settings } = this.config;
+    return {
+      urlRewrites: settings.urlRewrites,
+      http: {
+        retryCount: settings.http.retryCount,
+        ...(settings.http.timeout !== undefined ? { timeoutMs: settings.http.timeout * 1000 } : {}),
+        proxies: settings.http.proxies,
+        secureProxies: settings.http.secureProxies,
+      },
+      offline: this.offline,
+      env: this.env,
+    };
+  }
+
+  /** The plugin locator of a tool, or `tool.unknown`. */
+  locatorFor(id: string): ConfigLocator {
+    const configured = pluginLocatorFor(this.config, id);
+    if (configured) return configured;
+    const builtins = this.config.settings.builtinPlugins;
+    const builtinAllowed = builtins === true || (Array.isArray(builtins) && builtins.includes(id));
+    const url = builtinAllowed ? builtinPluginUrl(id) : undefined;
+    if (url) return { kind: 'url', url, written: url };
+    const known = [...Object.keys(this.config.plugins), ...(builtins ? BUILTIN_TOOL_IDS : [])].sort();
+    throw new ProtoError('tool.unknown', `Unknown tool "${id}": no plugin is configured for it and it is not a built-in tool.`, {
+      hint: `Add it to [plugins.tools] in .prototools (e.g. ${id} = "https://…/${id}.wasm"). Known tools: ${known.join(', ') || 'none'}.`,
+    });
+  }
+
+  /** Loads (once per session) the tool's plugin and registers it. */
+  tool(id: string): Promise<Tool> {
+    let loading = this.tools.get(id);
+    if (!loading) {
+      loading = this.loadTool(id);
+      this.tools.set(id, loading);
+      loading.catch(() => this.tools.delete(id));
+    }
+    return loading;
+  }
+
+  private async loadTool(id: string): Promise<Tool> {
+    const wasm = await pluginFile(id, this.locatorFor(id), {
+      store: this.store,
+      settings: this.settings,
+      cacheDurationSeconds: this.config.settings.cacheDuration,
+    });
+    const toolSettings = this.config.tools[id];
+    const timeout = Number(this.env.PROTO_PLUGIN_TIMEOUT);
+    return Tool.load({
+      id,
+      wasm,
+      store: this.store,
+      home: this.home,
+      cwd: this.cwd,
+      toolConfig: toolSettings && Object.keys(toolSettings.toolConfig).length > 0 ? toolSettings.toolConfig : undefined,
+      settings: this.settings,
+      env: this.env,
+      ...(Number.isFinite(timeout) && timeout > 0 ? { timeoutMs: timeout * 1000 } : {}),
+    });
+  }
+
+  /** Which spec applies here (spec §6.4), asking the plugin for its version files. */
+  async detect(tool: Tool): Promise<DetectedVersion | undefined> {
+    const plugin = tool.plugin;
+    return detectVersion({
+      toolId: tool.id,
+      env: this.env,
+      configFiles: this.loaded.files,
+      strategy: this.config.settings.detectStrategy,
+      plugin: {
+        ...(plugin.has('detect_version_files')
+          ? { detectVersionFiles: () => plugin.detectVersionFiles({ context: plugin.context() }) }
+          : {}),
+        ...(plugin.has('parse_version_file')
+          ? {
+              parseVersionFile: ({ content, file, path }: { content: string; file: string; path: string }) =>
+                plugin.parseVersionFile({ context: plugin.context(), content, file, path: plugin.toWire(path) }),
+            }
+          : {}),
+      },
+    });
+  }
+
+  /** Resolves `spec` for `tool` with the user's aliases. */
+  resolve(tool: Tool, spec: string, options: { shortCircuit?: boolean; refresh?: boolean } = {}): Promise<string> {
+    return resolveToolVersion(tool, spec, { ...options, userAliases: this.config.tools[tool.id]?.aliases });
+  }
+
+  async close(): Promise<void> {
+    const tools = await Promise.allSettled(this.tools.values());
+    await Promise.all(tools.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)));
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * What `.prototools` files mean once read (spec §7): one `ConfigLayer` per file, and the merged
+ * `ProtoConfig` the CLI works with. Keys the user writes in kebab-case (`[settings]`) are typed
+ * here in camelCase; `toolConfig` keeps the keys exactly as written because it goes to plugins
+ * as `proto_tool_config`.
+ */
+
+export type DetectStrategy = 'first-available' | 'prefer-prototools' | 'only-prototools';
+export const DETECT_STRATEGIES: readonly DetectStrategy[] = ['first-available', 'prefer-prototools', 'only-prototools'];
+
+/** `settings.pin-latest`: which file `proto install` pins a `latest` install to. */
+export type PinLocation = 'global' | 'local' | 'user';
+
+/** Where a config file sits: a directory walked from the cwd, the user's home dir, or `<protoHome>`. */
+export type ConfigLocation = 'local' | 'user' | 'global';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * Where a plugin comes from (`crates/warpgate-api/src/locator.rs`). `written` is the value as it
+ * appears in the file, for messages and cache keys.
+ */
+export type PluginLocator =
+  | { kind: 'file'; written: string; /** Absolute; relative paths are resolved against the config file's dir. */ path: string }
+  | { kind: 'url'; written: string; url: string }
+  | { kind: 'github'; written: string; owner: string; repo: string; project?: string; tag?: string }
+  | { kind: 'registry'; written: string; registry?: string; namespace?: string; image: string; tag?: string }
+  | { kind: 'data'; written: string; data: string };
+
+/** An env var value from `[env]`: a string to set, or `false` to remove the variable. */
+export type EnvValue = string | false;
+
+/** `[tools.<id>]`. */
+export interface ToolSettings {
+  /** Every key except `plugin`, `aliases`, `env`, as written: becomes `proto_tool_config`. */
+  toolConfig: Record<string, JsonValue>;
+  /** `[tools.<id>.aliases]`, values in canonical spec form. */
+  aliases: Record<string, string>;
+  /** `[tools.<id>.env]` without its `file` key. */
+  env: Record<string, EnvValue>;
+  /** `[tools.<id>.env] file = ...`, absolute, lowest precedence first. */
+  envFiles: string[];
+  /** `[tools.<id>] plugin = ...` (proto 0.60+): wins over `[plugins]`. */
+  plugin?: PluginLocator;
+}
+
+export interface HttpConfigSettings {
+  allowInvalidCerts: boolean;
+  proxies: string[];
+  secureProxies: string[];
+  /** Absolute path; written relative to the config file. */
+  rootCert?: string;
+  /** Retries after the first attempt (default 3). */
+  retryCount: number;
+  /** As written in the file; the network layer decides the unit it reads. */
+  timeout?: number;
+}
+
+export interface OfflineSettings {
+  /** Milliseconds the connectivity check may take (default 750). */
+  timeout: number;
+  customHosts: string[];
+  overrideDefaultHosts: boolean;
+}
+
+/** `[settings]` with proto's defaults filled in. */
+export interface ProtoSettings {
+  autoClean: boolean;
+  autoInstall: boolean;
+  /** `true`, `false`, or the ids of builtin plugins to keep. */
+  builtinPlugins: boolean | string[];
+  /** Seconds a downloaded plugin stays fresh; undefined means proto's default. */
+  cacheDuration?: number;
+  detectStrategy: DetectStrategy;
+  lockfile: boolean;
+  pinLatest?: PinLocation;
+  telemetry: boolean;
+  /** `[settings.url-rewrites]` in file order: [JavaScript regex source, replacement]. */
+  urlRewrites: [pattern: string, replacement: string][];
+  http: HttpConfigSettings;
+  offline: OfflineSettings;
+}
+
+/** What one file says about `[settings]`: only the keys it sets. */
+export type SettingsLayer = Partial<Omit<ProtoSettings, 'http' | 'offline'>> & {
+  http?: Partial<HttpConfigSettings>;
+  offline?: Partial<OfflineSettings>;
+};
+
+/** One `.prototools` file, validated. */
+export interface ConfigLayer {
+  /** Top-level `id = "spec"` pins, canonical spec strings. */
+  versions: Record<string, string>;
+  plugins: {
+    /** `[plugins.tools]` (0.52+). */
+    tools: Record<string, PluginLocator>;
+    /** Flat `[plugins] id = "..."` (legacy; `[plugins.tools]` wins after merging). */
+    legacy: Record<string, PluginLocator>;
+    /** `[plugins.backends]`. */
+    backends: Record<string, PluginLocator>;
+  };
+  tools: Record<string, ToolSettings>;
+  env: Record<string, EnvValue>;
+  envFiles: string[];
+  settings: SettingsLayer;
+}
+
+/** All files merged, lowest precedence first: global, then parents, then the cwd. */
+export interface ProtoConfig {
+  versions: Record<string, string>;
+  /** Tool plugins: `[plugins.tools]` over flat `[plugins]` (see `pluginLocatorFor` for `[tools.<id>] plugin`). */
+  plugins: Record<string, PluginLocator>;
+  backendPlugins: Record<string, PluginLocator>;
+  tools: Record<string, ToolSettings>;
+  env: Record<string, EnvValue>;
+  /** Dotenv files from `[env] file`, lowest precedence first. */
+  envFiles: string[];
+  settings: ProtoSettings;
+}
+
+/** One candidate config file, in detection order (cwd first, global last). */
+export interface ConfigFileEntry {
+  path: string;
+  dir: string;
+  /** proto keeps an entry for every walked directory, even without a file: detection uses its dir. */
+  exists: boolean;
+  location: ConfigLocation;
+  /** Set for `.prototools.<PROTO_ENV>`. */
+  envMode?: string;
+  /** Empty when the file does not exist. */
+  config: ConfigLayer;
+}
+
+export function emptyLayer(): ConfigLayer {
+  return { versions: {}, plugins: { tools: {}, legacy: {}, backends: {} }, tools: {}, env: {}, envFiles: [], settings: {} };
+}

@@ -1,0 +1,95 @@
+/**
+ * Merges layers into one `ProtoConfig` (spec §7): later layers win key by key, as proto's
+ * `PartialProtoConfig::merge` does. Pure.
+ *
+ * Per key: versions, plugins, env, `url-rewrites` (an overridden pattern keeps its place, new ones
+ * are appended), and inside `[tools.<id>]` the aliases, env and each top-level plugin-config key.
+ * Per field: settings, `settings.http`, `settings.offline`. Appended: env files.
+ */
+import type { ConfigLayer, ProtoConfig, ProtoSettings, SettingsLayer, ToolSettings } from './config-types.js';
+
+export const DEFAULT_SETTINGS: Readonly<ProtoSettings> = Object.freeze({
+  autoClean: false,
+  autoInstall: false,
+  builtinPlugins: true,
+  detectStrategy: 'first-available',
+  lockfile: false,
+  telemetry: true,
+  urlRewrites: [],
+  http: { allowInvalidCerts: false, proxies: [], secureProxies: [], retryCount: 3 },
+  offline: { timeout: 750, customHosts: [], overrideDefaultHosts: false },
+});
+
+/** @param layers lowest precedence first (global, then parents, then the cwd) */
+export function mergeConfigLayers(layers: readonly ConfigLayer[]): ProtoConfig {
+  const legacyPlugins = layers.map((layer) => layer.plugins.legacy);
+  const toolPlugins = layers.map((layer) => layer.plugins.tools);
+  return {
+    versions: mergeRecords(layers.map((layer) => layer.versions)),
+    // `[plugins.tools]` wins over the flat legacy table, whatever file either is in.
+    plugins: mergeRecords([...legacyPlugins, ...toolPlugins]),
+    backendPlugins: mergeRecords(layers.map((layer) => layer.plugins.backends)),
+    tools: mergeTools(layers),
+    env: mergeRecords(layers.map((layer) => layer.env)),
+    envFiles: layers.flatMap((layer) => layer.envFiles),
+    settings: mergeSettings(layers.map((layer) => layer.settings)),
+  };
+}
+
+/**
+ * Later records win; a key keeps the place where it first appeared. Built with
+ * `Object.fromEntries` (not `Object.assign`) so a `__proto__` key is data, not a prototype.
+ */
+function mergeRecords<T>(records: readonly Readonly<Record<string, T>>[]): Record<string, T> {
+  return Object.fromEntries(records.flatMap((record) => Object.entries(record)));
+}
+
+function mergeTools(layers: readonly ConfigLayer[]): Record<string, ToolSettings> {
+  const merged = new Map<string, ToolSettings>();
+  for (const layer of layers) {
+    for (const [id, next] of Object.entries(layer.tools)) {
+      const previous = merged.get(id);
+      merged.set(id, previous ? mergeTool(previous, next) : cloneTool(next));
+    }
+  }
+  return Object.fromEntries(merged);
+}
+
+function mergeTool(previous: ToolSettings, next: ToolSettings): ToolSettings {
+  const plugin = next.plugin ?? previous.plugin;
+  return {
+    toolConfig: mergeRecords([previous.toolConfig, next.toolConfig]),
+    aliases: mergeRecords([previous.aliases, next.aliases]),
+    env: mergeRecords([previous.env, next.env]),
+    envFiles: [...previous.envFiles, ...next.envFiles],
+    ...(plugin ? { plugin } : {}),
+  };
+}
+
+function cloneTool(tool: ToolSettings): ToolSettings {
+  return { ...tool, toolConfig: { ...tool.toolConfig }, aliases: { ...tool.aliases }, env: { ...tool.env }, envFiles: [...tool.envFiles] };
+}
+
+/** @param layers lowest precedence first; an env-var layer (`settingsFromEnv`) goes last. */
+export function mergeSettings(layers: readonly SettingsLayer[]): ProtoSettings {
+  const settings: ProtoSettings = {
+    ...DEFAULT_SETTINGS,
+    urlRewrites: [],
+    http: { ...DEFAULT_SETTINGS.http, proxies: [], secureProxies: [] },
+    offline: { ...DEFAULT_SETTINGS.offline, customHosts: [] },
+  };
+  const rewrites = new Map<string, string>();
+  for (const { http, offline, urlRewrites, ...scalars } of layers) {
+    Object.assign(settings, definedOnly(scalars));
+    if (http) settings.http = { ...settings.http, ...definedOnly(http) };
+    if (offline) settings.offline = { ...settings.offline, ...definedOnly(offline) };
+    for (const [pattern, replacement] of urlRewrites ?? []) rewrites.set(pattern, replacement);
+  }
+  settings.urlRewrites = [...rewrites];
+  return settings;
+}
+
+/** Drops keys whose value is undefined, so they do not erase a lower layer's value. */
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
+}
