@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { isProtoError } from '../errors.js';
 import { LOG_LEVELS, setLogLevel, type LogLevel } from '../log.js';
+import { registerCommands } from './commands/index.js';
 import { registerRunCommand } from './commands/run.js';
 import { splitPassthrough } from './passthrough.js';
 
@@ -30,6 +31,7 @@ export function createProgram(): Command {
     }
     setLogLevel(level as LogLevel);
   });
+  registerCommands(program);
   registerRunCommand(program);
   return program;
 }

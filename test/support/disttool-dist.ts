@@ -33,9 +33,9 @@ export interface DisttoolDist {
   close(): Promise<void>;
 }
 
-/** The script each release installs as `bin/disttool`; prints its version and arguments. */
+/** The script each release installs as `bin/disttool`: prints its version and arguments; `exit N` exits with N. */
 export function disttoolScript(version: string): string {
-  return `#!/bin/sh\necho "disttool ${version} $*"\n`;
+  return `#!/bin/sh\nif [ "$1" = exit ]; then exit "$2"; fi\necho "disttool ${version} $*"\n`;
 }
 
 export function buildDisttoolDist(dir: string, releases: DisttoolRelease[] = DEFAULT_RELEASES, platform = detectHost()): void {

@@ -42,13 +42,14 @@ describe('JSON snapshots', () => {
     const sandbox = join(dir, 'sandbox');
     assertJsonSnapshot(
       't',
-      { [join(sandbox, 'key')]: `${sandbox}/.proto/bin`, url: 'http://127.0.0.1:40123/v1/x.tar.gz', tmp: join(tmpdir(), 'x') },
+      { [join(sandbox, 'key')]: `${sandbox}/.proto/bin`, url: 'http://127.0.0.1:40123/v1/x.tar.gz', tmp: join(tmpdir(), 'x'), other: `${tmpdir()}x` },
       { testFile: testFile(), placeholders: { [sandbox]: '<sandbox>' } },
     );
     assert.deepEqual(JSON.parse(readFileSync(join(dir, '__snapshots__/my-plugin__t.json'), 'utf8')), {
       '<sandbox>/key': '<sandbox>/.proto/bin',
       url: 'http://127.0.0.1:<port>/v1/x.tar.gz',
       tmp: '<tmp>/x',
+      other: `${tmpdir()}x`,
     });
   });
 

@@ -1,0 +1,114 @@
+/**
+ * `proto install [id] [spec]`: with an id, installs one version of one tool; without, installs
+ * every tool pinned in the `.prototools` files from the cwd upward, all at once.
+ *
+ * Like proto, install reads config in "upwards" mode: the global `~/.proto/.prototools` takes no
+ * part (neither its pins nor its plugins or settings), so what gets installed for a project is
+ * what the project's files say.
+ */
+import type { Command } from 'commander';
+import { pinVersion, type PinLocation } from '../../config/index.js';
+import { ProtoError } from '../../errors.js';
+import { createProgressBoard } from '../output/progress-board.js';
+import { writeJson, writeResult } from '../output/write.js';
+import type { Session } from '../session.js';
+import { configFileFor, parsePinLocation, PIN_LOCATION_HELP } from './common/config-target.js';
+import { runInstallJob, type InstallOutcome } from './common/install-job.js';
+import { installConfiguredTools } from './common/install-configured.js';
+import { withSession } from './common/with-session.js';
+
+interface InstallOptions {
+  pin?: string | true;
+  force?: boolean;
+  json?: boolean;
+}
+
+export function registerInstallCommand(program: Command): void {
+  program
+    .command('install')
+    .alias('i')
+    .description(
+      'Install a tool. Without an id, install every tool pinned in .prototools (cwd and parents; not the global file) in parallel.',
+    )
+    .argument('[id]', 'tool id, e.g. node or a plugin from [plugins.tools]')
+    .argument('[spec]', 'version, requirement or alias (default: the version detected here, else latest)')
+    .option('--pin [location]', `write the spec to .prototools: ${PIN_LOCATION_HELP}; default local`)
+    .option('-f, --force', 'reinstall even when the version is already installed')
+    .option('--json', 'print the result as JSON on stdout')
+    .addHelpText(
+      'after',
+      `
+Pinning: --pin writes the spec as given (canonical form, "2" becomes "~2"). With settings.pin-latest,
+installing "latest" pins the resolved version to that location.
+
+Examples:
+  proto install node 20 --pin     install the newest 20.x and pin "~20" in ./.prototools
+  proto install node              install the version detected here (or latest)
+  proto install                   install every tool pinned in .prototools, in parallel`,
+    )
+    .action(async (id: string | undefined, spec: string | undefined, options: InstallOptions) => {
+      const pin = options.pin === undefined ? undefined : options.pin === true ? 'local' : parsePinLocation(options.pin, '--pin');
+      if (id === undefined) {
+        if (pin !== undefined) {
+          throw new ProtoError('cli.invalid_option', '--pin needs a tool id', {
+            hint: 'Pin one tool at a time: proto install <id> <spec> --pin. Without an id, install uses the pins already written.',
+          });
+        }
+        await withSession({ includeGlobal: false }, (session) => installConfiguredTools(session, { force: options.force, json: options.json }));
+        return;
+      }
+      await withSession({ includeGlobal: false }, (session) => installOne(session, id, spec, { ...options, pin }));
+    });
+}
+
+async function installOne(
+  session: Session,
+  id: string,
+  spec: string | undefined,
+  options: { pin?: PinLocation; force?: boolean; json?: boolean },
+): Promise<void> {
+  const board = createProgressBoard();
+  let outcome: InstallOutcome;
+  try {
+    outcome = await runInstallJob(session, { id, spec, force: options.force }, board.line(id));
+  } finally {
+    board.close();
+  }
+  const pinned = await pinAfterInstall(session, outcome, options.pin);
+  if (options.json) {
+    writeJson({
+      tool: outcome.id,
+      spec: outcome.spec,
+      specSource: outcome.specSource,
+      version: outcome.version,
+      installed: outcome.installed,
+      dir: outcome.dir,
+      pinned: pinned ?? null,
+    });
+    return;
+  }
+  writeResult(`${outcome.id} ${outcome.version} ${outcome.installed ? 'installed' : 'already installed'}`);
+  if (pinned) writeResult(`pinned ${outcome.id} = "${pinned.spec}" in ${pinned.file}`);
+}
+
+/**
+ * proto's pinning rules (spec §6.5 step 9): `--pin` writes the spec as asked; when the spec was
+ * `latest` and `settings.pin-latest` is set, the resolved version is written to that location
+ * instead, so the pin does not move with the next release.
+ */
+async function pinAfterInstall(
+  session: Session,
+  outcome: InstallOutcome,
+  pinOption: PinLocation | undefined,
+): Promise<{ file: string; spec: string } | undefined> {
+  let location = pinOption;
+  let spec = outcome.spec;
+  const pinLatest = session.config.settings.pinLatest;
+  if (outcome.spec === 'latest' && pinLatest !== undefined) {
+    location = pinLatest;
+    spec = outcome.version;
+  }
+  if (location === undefined) return undefined;
+  const file = configFileFor(session, location);
+  return { file, spec: await pinVersion(file, outcome.id, spec) };
+}

@@ -1,0 +1,96 @@
+/**
+ * `proto list-remote <id>` (alias `versions`): what the plugin says can be installed — versions
+ * newest first, and aliases (the plugin's, `latest`, and `[tools.<id>.aliases]`, which win as
+ * they do in resolution). Uses the remote-versions cache (12 h; any age offline) unless --refresh.
+ */
+import type { Command } from 'commander';
+import { ProtoError } from '../../errors.js';
+import type { LoadVersionsOutput } from '../../protocol/index.js';
+import { parseVersion, sortVersionStrings } from '../../version/index.js';
+import { formatColumns } from '../output/columns.js';
+import { writeJson, writeResult } from '../output/write.js';
+import type { Session } from '../session.js';
+import { withSession } from './common/with-session.js';
+
+interface ListRemoteOptions {
+  includePrerelease?: boolean;
+  refresh?: boolean;
+  json?: boolean;
+}
+
+/** The `--json` shape; keys in this order, aliases sorted by name. */
+interface RemoteVersionsReport {
+  versions: string[];
+  aliases: Record<string, string>;
+  latest: string | null;
+  canary: string | null;
+}
+
+export function registerListRemoteCommand(program: Command): void {
+  program
+    .command('list-remote')
+    .alias('versions')
+    .description('List the versions and aliases of a tool that can be installed.')
+    .argument('<id>', 'tool id')
+    .option('--include-prerelease', 'also list prerelease versions (1.0.0-rc.1)')
+    .option('--refresh', 'ask the plugin again instead of using the cached list (12 h)')
+    .option('--json', 'print { versions, aliases, latest, canary } as JSON on stdout')
+    .addHelpText('after', '\nExamples:\n  proto list-remote node\n  proto versions node --json --include-prerelease')
+    .action((id: string, options: ListRemoteOptions) => withSession({}, (session) => listRemote(session, id, options)));
+}
+
+async function listRemote(session: Session, id: string, options: ListRemoteOptions): Promise<void> {
+  const tool = await session.tool(id);
+  const output = await loadVersionsExplained(session, id, () => tool.loadVersions('latest', { refresh: options.refresh }));
+  const report = buildReport(output, session.config.tools[id]?.aliases ?? {}, options.includePrerelease === true);
+  if (options.json) {
+    writeJson(report);
+    return;
+  }
+  writeResult(renderReport(report));
+}
+
+/** Offline with nothing cached, the plugin's own network error says little: say what to do. */
+async function loadVersionsExplained(session: Session, id: string, load: () => Promise<LoadVersionsOutput>): Promise<LoadVersionsOutput> {
+  try {
+    return await load();
+  } catch (error) {
+    if (!session.offline) throw error;
+    throw new ProtoError('versions.offline', `Cannot list the versions of ${id}: proto is offline and no version list is cached.`, {
+      hint: 'Unset PROTO_OFFLINE and run this once with a network connection; the list is then cached for offline use.',
+      cause: error,
+    });
+  }
+}
+
+function buildReport(output: LoadVersionsOutput, userAliases: Readonly<Record<string, string>>, includePrerelease: boolean): RemoteVersionsReport {
+  const versions = sortVersionStrings(
+    (output.versions ?? []).filter((version) => includePrerelease || parseVersion(version)?.prerelease === undefined),
+    'descending',
+  );
+  const newestStable = sortVersionStrings(
+    (output.versions ?? []).filter((version) => parseVersion(version)?.prerelease === undefined),
+    'descending',
+  )[0];
+  const latest = output.latest ?? output.aliases?.latest ?? newestStable ?? null;
+  // Resolution forces `latest` to the output's `latest`; user aliases override plugin aliases.
+  const merged: Record<string, string> = { ...(output.aliases ?? {}), ...(latest ? { latest } : {}), ...userAliases };
+  const aliases = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => a.localeCompare(b)));
+  return { versions, aliases, latest, canary: output.canary ?? null };
+}
+
+/** Versions newest first, each tagged with the aliases that point straight at it; other aliases after. */
+function renderReport(report: RemoteVersionsReport): string {
+  const tags = new Map<string, string[]>();
+  const indirect: Array<[string, string]> = [];
+  for (const [name, target] of Object.entries(report.aliases)) {
+    if (report.versions.includes(target)) tags.set(target, [...(tags.get(target) ?? []), name]);
+    else indirect.push([name, target]);
+  }
+  const lines = formatColumns(report.versions.map((version) => [version, (tags.get(version) ?? []).join(', ')]));
+  if (lines.length === 0) lines.push('(no versions)');
+  if (indirect.length > 0) lines.push('', 'aliases:', ...formatColumns(indirect.map(([name, target]) => [`  ${name}`, `→ ${target}`])));
+  if (report.canary) lines.push('', `canary: ${report.canary}`);
+  return lines.join('\n');
+}
+

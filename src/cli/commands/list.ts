@@ -1,0 +1,104 @@
+/**
+ * `proto list [id]` (alias `ls`): installed versions per tool, read from each tool's
+ * manifest.json in the store, newest first, marking the version that applies in the cwd
+ * (detected as `proto run` would: env var, .prototools upward incl. global, version files).
+ */
+import { readdir } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { detectVersion, type DetectedVersion } from '../../detect/index.js';
+import { log } from '../../log.js';
+import { formatColumns } from '../output/columns.js';
+import { writeJson, writeNote, writeResult } from '../output/write.js';
+import type { Session } from '../session.js';
+import { installedNewestFirst, resolveInstalled } from './common/installed-versions.js';
+import { withSession } from './common/with-session.js';
+
+interface ListOptions {
+  json?: boolean;
+}
+
+interface InstalledTool {
+  id: string;
+  versions: Array<{ version: string; installedAt: string | null }>;
+  /** What applies in the cwd, and the installed version it resolves to (null when none does). */
+  detected: { spec: string; source: string; version: string | null } | null;
+}
+
+export function registerListCommand(program: Command): void {
+  program
+    .command('list')
+    .alias('ls')
+    .description('List installed versions of every tool (or of one), marking the version that applies here.')
+    .argument('[id]', 'only this tool')
+    .option('--json', 'print { tools: [{ id, versions, detected }] } as JSON on stdout')
+    .addHelpText('after', '\nExamples:\n  proto list\n  proto ls node --json')
+    .action((id: string | undefined, options: ListOptions) => withSession({}, (session) => list(session, id, options)));
+}
+
+async function list(session: Session, id: string | undefined, options: ListOptions): Promise<void> {
+  // An id that is neither installed nor known is a typo worth reporting (tool.unknown).
+  if (id !== undefined && (await installedNewestFirst(session, id)).length === 0) session.locatorFor(id);
+  const ids = id === undefined ? await toolsInStore(session) : [id];
+  const tools = (await Promise.all(ids.map((toolId) => describeTool(session, toolId)))).filter(
+    (tool) => id !== undefined || tool.versions.length > 0,
+  );
+  if (options.json) {
+    writeJson({ tools });
+    return;
+  }
+  const installed = tools.filter((tool) => tool.versions.length > 0);
+  if (installed.length === 0) {
+    writeNote(id === undefined ? 'No tools are installed.' : `No version of ${id} is installed.`);
+    return;
+  }
+  const lines: string[] = [];
+  for (const tool of installed) {
+    lines.push(tool.id);
+    const rows = tool.versions.map(({ version }) => {
+      const here = tool.detected?.version === version ? `detected here (${tool.detected.spec} from ${tool.detected.source})` : '';
+      return [`  ${version}`, here];
+    });
+    lines.push(...formatColumns(rows));
+  }
+  writeResult(lines.join('\n'));
+}
+
+/** Ids with an inventory dir in the store (dir names are the encoded ids; for plain ids the same). */
+async function toolsInStore(session: Session): Promise<string[]> {
+  try {
+    const entries = await readdir(session.store.toolsDir, { withFileTypes: true });
+    return entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name).sort();
+  } catch {
+    return [];
+  }
+}
+
+async function describeTool(session: Session, id: string): Promise<InstalledTool> {
+  const installed = await installedNewestFirst(session, id);
+  const manifest = await session.store.readManifest(id);
+  const versions = installed.map((version) => {
+    const at = manifest.versions[version]?.installed_at;
+    return { version, installedAt: typeof at === 'number' ? new Date(at).toISOString() : null };
+  });
+  const detected = installed.length > 0 ? await detectHere(session, id) : undefined;
+  const version = detected ? await resolveInstalled(session, id, detected.spec, installed) : undefined;
+  return { id, versions, detected: detected ? { spec: detected.spec, source: detected.source, version: version ?? null } : null };
+}
+
+/**
+ * Detection with the tool's plugin (its version files), or from env and .prototools alone when
+ * the plugin cannot be loaded here (e.g. it was configured in another project): listing what is
+ * installed must not fail because of one tool.
+ */
+async function detectHere(session: Session, id: string): Promise<DetectedVersion | undefined> {
+  try {
+    return await session.detect(await session.tool(id));
+  } catch (error) {
+    log('debug', 'list', `${id}: detecting without its plugin (${(error as Error).message})`);
+    try {
+      return await detectVersion({ toolId: id, env: session.env, configFiles: session.loaded.files, strategy: session.config.settings.detectStrategy });
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * What "the tool is installed" means for the generated install tests (proto's
+ * `check_install_success!`): the product dir `.proto/tools/<id>/<version>` exists, the primary
+ * executable the plugin locates is there, and every shim and bin it asks for was created.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { versionBuckets } from '../../src/link/index.js';
+import type { PluginTestWrapper } from '../plugin-wrapper.js';
+
+export async function installAndCheck(plugin: PluginTestWrapper, version: string): Promise<void> {
+  const { tool, store, id } = plugin;
+  try {
+    await tool.install(version);
+  } catch (error) {
+    throw new assert.AssertionError({ message: `installing ${id} ${version} failed: ${(error as Error).message}` });
+  }
+  const productDir = store.productDir(id, version);
+  assert.ok(isDirectory(productDir), `the product dir ${productDir} does not exist`);
+
+  const primary = await tool.primaryExecutable(version);
+  assert.ok(existsSync(primary), `the primary executable ${primary} does not exist (check exe_path in locate_executables)`);
+
+  const located = await tool.locate(version);
+  for (const [name, config] of Object.entries(located.exes)) {
+    const exe = config.exe_path ?? config.exe_link_path;
+    if (exe) assert.ok(existsSync(join(productDir, exe)), `executable "${name}" is located at ${exe}, which is not in the installed files`);
+    if (!config.no_shim) {
+      const shim = join(store.shimsDir, name);
+      assert.ok(existsSync(shim), `shim ${shim} was not created`);
+    }
+    if (!config.no_bin && exe) {
+      // The bin links the host makes for this version's buckets: <name>, <name>-<major>, ...
+      for (const suffix of versionBuckets([version]).keys()) {
+        const bin = join(store.binDir, name + suffix);
+        assert.ok(existsSync(bin), `bin ${bin} was not created (or points at a missing file)`);
+      }
+    }
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * `proto install` end to end: the built CLI, a sandboxed HOME/PROTO_HOME, the disttool fixture
+ * plugin and a real dist tree (tar.gz + SHASUMS256.txt) on a local server.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { detectHost } from '../../src/host/index.js';
+import { assertJsonSnapshot } from '../../test-utils/index.js';
+import { startDisttoolDist, type DisttoolDist } from '../support/disttool-dist.js';
+import { ensureCliBuilt } from './support/built-cli.js';
+import { createCliSandbox, fixtureToolsConfig, progressLines, type CliSandbox } from './support/cli-sandbox.js';
+
+const testFile = fileURLToPath(import.meta.url);
+let dist: DisttoolDist;
+const sandboxes: CliSandbox[] = [];
+
+function sandboxWith(config: (url: string) => string): CliSandbox {
+  const sandbox = createCliSandbox();
+  sandboxes.push(sandbox);
+  sandbox.writeConfig(config(dist.url));
+  return sandbox;
+}
+
+function manifestVersions(sandbox: CliSandbox, id: string): string[] {
+  const path = join(sandbox.protoHome, 'tools', id, 'manifest.json');
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { installed_versions: string[] }).installed_versions : [];
+}
+
+before(async () => {
+  await ensureCliBuilt();
+  dist = await startDisttoolDist();
+});
+
+after(async () => {
+  for (const sandbox of sandboxes) sandbox.cleanup();
+  await dist?.close();
+});
+
+describe('proto install <id>', { concurrency: true }, () => {
+  it('resolves, installs, reports progress on stderr and the result on stdout; a second run is a no-op', async () => {
+    const sandbox = sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: url } }));
+    const first = await sandbox.run(['install', 'disttool', '2.0']);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.stdout, 'disttool 2.0.0 installed\n');
+    const progress = progressLines(first.stderr);
+    // Not a terminal: plain lines, one per phase, no escape codes.
+    assert.ok(!first.stderr.includes('\x1b['), first.stderr);
+    for (const phase of ['resolving ~2.0', '2.0.0 downloading disttool-v2.0.0-', '2.0.0 verifying', '2.0.0 unpacking', '2.0.0 installed']) {
+      assert.ok(progress.some((line) => line.startsWith(`disttool: ${phase}`)), `no "${phase}" line in:\n${first.stderr}`);
+    }
+    assert.deepEqual(manifestVersions(sandbox, 'disttool'), ['2.0.0']);
+    assert.ok(existsSync(join(sandbox.protoHome, 'tools/disttool/2.0.0/bin/disttool')));
+
+    const second = await sandbox.run(['install', 'disttool', '2.0']);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(second.stdout, 'disttool 2.0.0 already installed\n');
+  });
+
+  it('installs the detected version when no spec is given, and latest when nothing is detected', async () => {
+    const sandbox = sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: url } }));
+    // A version file of the plugin (.disttool-version) decides here.
+    sandbox.writeFile('workspace/.disttool-version', '1.4\n');
+    const detected = await sandbox.run(['install', 'disttool', '--json']);
+    assert.equal(detected.code, 0, detected.stderr);
+    assertJsonSnapshot('install detected --json', JSON.parse(detected.stdout), { testFile, placeholders: sandbox.placeholders });
+
+    const elsewhere = sandbox.writeFile('elsewhere/.prototools', fixtureToolsConfig({ disttool: { distUrl: dist.url } }));
+    const latest = await sandbox.run(['install', 'disttool'], { cwd: join(elsewhere, '..') });
+    assert.equal(latest.code, 0, latest.stderr);
+    assert.equal(latest.stdout, 'disttool 2.1.0 installed\n');
+  });
+
+  it('--pin writes the canonical spec to the local file, keeping comments; --pin global to the store', async () => {
+    const sandbox = sandboxWith((url) => `# my project\n${fixtureToolsConfig({ disttool: { distUrl: url } })}`);
+    const local = await sandbox.run(['install', 'disttool', '1', '--pin']);
+    assert.equal(local.code, 0, local.stderr);
+    assert.equal(local.stdout, `disttool 1.4.2 installed\npinned disttool = "~1" in ${join(sandbox.cwd, '.prototools')}\n`);
+    const text = sandbox.read('workspace/.prototools');
+    assert.match(text, /^# my project\n\[plugins\.tools\]$/m);
+    assert.match(text, /^disttool = "~1"$/m);
+
+    const global = await sandbox.run(['install', 'disttool', '2.0.0', '--pin', 'global']);
+    assert.equal(global.code, 0, global.stderr);
+    assert.equal(sandbox.read('.proto/.prototools'), 'disttool = "2.0.0"\n');
+  });
+
+  it('settings.pin-latest pins the resolved version when installing latest', async () => {
+    const sandbox = sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: url } }, '[settings]\npin-latest = "local"\n'));
+    const result = await sandbox.run(['install', 'disttool', 'latest']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /pinned disttool = "2\.1\.0"/);
+    assert.match(sandbox.read('workspace/.prototools'), /^disttool = "2\.1\.0"$/m);
+  });
+
+  it('--force reinstalls an installed version', async () => {
+    const sandbox = sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: url } }));
+    assert.equal((await sandbox.run(['install', 'disttool', '1.0.0'])).code, 0);
+    const forced = await sandbox.run(['install', 'disttool', '1.0.0', '--force', '--json']);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal((JSON.parse(forced.stdout) as { installed: boolean }).installed, true);
+  });
+
+  it('fails clearly: unknown tool, unknown version, invalid spec, bad --pin value, offline', async () => {
+    const sandbox = sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: url } }));
+    const [unknownTool, unknownVersion, badSpec, badPin, offline] = await Promise.all([
+      sandbox.run(['install', 'nosuchtool']),
+      sandbox.run(['install', 'disttool', '9.9.9']),
+      sandbox.run(['install', 'disttool', 'not a spec']),
+      sandbox.run(['install', 'disttool', '--pin', 'somewhere']),
+      sandbox.run(['install', 'disttool', '2.1.0'], { env: { PROTO_OFFLINE: '1' } }),
+    ]);
+    for (const result of [unknownTool, unknownVersion, badSpec, badPin, offline]) {
+      assert.equal(result.code, 1, result.stderr);
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, /^error: .+\nhint: .+/m);
+    }
+    assert.match(unknownTool.stderr, /error: Unknown tool "nosuchtool".*\nhint: Add it to \[plugins\.tools\].*Known tools: .*disttool/);
+    assert.match(unknownVersion.stderr, /error: No version of disttool matches "9\.9\.9"\. Nearest available: .*2\.1\.0/);
+    assert.match(badSpec.stderr, /error: "not a spec" is not a valid version spec/);
+    assert.match(badPin.stderr, /error: --pin must be local, global or user, got "somewhere"/);
+    assert.match(offline.stderr, /error: .*offline/i);
+    assert.deepEqual(manifestVersions(sandbox, 'disttool'), []);
+  });
+});
+
+describe('proto install (every configured tool)', () => {
+  it('installs three tools in parallel, one progress line each, then a summary', async () => {
+    const releases = { disttool: '2.1.0', othertool: '2.0.0', thirdtool: '1.4.2' };
+    const sandbox = sandboxWith((url) =>
+      fixtureToolsConfig(Object.fromEntries(Object.entries(releases).map(([id, version]) => [id, { distUrl: url, pin: version }]))),
+    );
+    // Hold every archive download until all three are in flight: installs that ran one after
+    // another would never get there, and the gate would open only by its timeout.
+    const archives = Object.values(releases).map((version) => `/v${version}/${archiveName(version)}`);
+    let openedBy: 'all-in-flight' | 'timeout' | undefined;
+    const gate = new Promise<void>((resolve) => {
+      const started = Date.now();
+      const poll = setInterval(() => {
+        const inFlight = archives.filter((path) => dist.server.requestsFor(path).length > 0).length;
+        if (inFlight === archives.length || Date.now() - started > 20_000) {
+          openedBy = inFlight === archives.length ? 'all-in-flight' : 'timeout';
+          clearInterval(poll);
+          resolve();
+        }
+      }, 10);
+    });
+    for (const path of archives) dist.server.fault(path, { hold: gate });
+
+    const result = await sandbox.run(['install']);
+    for (const path of archives) dist.server.fault(path, {});
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(openedBy, 'all-in-flight');
+    assert.equal(result.stdout, 'disttool 2.1.0 installed\nothertool 2.0.0 installed\nthirdtool 1.4.2 installed\n');
+    const progress = progressLines(result.stderr);
+    for (const [id, version] of Object.entries(releases)) {
+      assert.ok(progress.includes(`${id}: ${version} installed`), result.stderr);
+      assert.deepEqual(manifestVersions(sandbox, id), [version]);
+    }
+    assert.equal(progress.at(-1), '3 tools: 3 installed, 0 already installed, 0 failed');
+
+    const again = await sandbox.run(['install', '--json']);
+    assert.equal(again.code, 0, again.stderr);
+    assertJsonSnapshot('install all again --json', JSON.parse(again.stdout), { testFile, placeholders: sandbox.placeholders });
+  });
+
+  it('keeps going when one tool fails, then exits 1 naming each failure', async () => {
+    const sandbox = sandboxWith((url) =>
+      fixtureToolsConfig({
+        disttool: { distUrl: url, pin: '1.0.0' },
+        // index.json is not there: load_versions fails with a 404.
+        brokentool: { distUrl: `${url}/missing`, pin: '1.0.0' },
+      }),
+    );
+    const result = await sandbox.run(['install', '--json']);
+    assert.equal(result.code, 1, result.stderr);
+    assertJsonSnapshot('install all with a failure --json', JSON.parse(result.stdout), { testFile, placeholders: sandbox.placeholders });
+    assert.match(result.stderr, /^error: brokentool ~?1\.0\.0: .*404/m);
+    assert.match(result.stderr, /^error: 1 of 2 tools failed to install: brokentool\nhint: /m);
+    assert.deepEqual(manifestVersions(sandbox, 'disttool'), ['1.0.0']);
+  });
+
+  it('leaves out the global file, and says so when nothing is pinned', async () => {
+    const sandbox = sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: url } }));
+    sandbox.writeFile('.proto/.prototools', 'disttool = "1.0.0"\n');
+    const result = await sandbox.run(['install']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /error: No tool versions are pinned in \.prototools files from .*\nhint: Pin one with `proto pin <id> <spec>`/);
+    assert.deepEqual(manifestVersions(sandbox, 'disttool'), []);
+  });
+});
+
+/** What the fixture plugin downloads for `version` on this machine (see disttool-dist.ts). */
+function archiveName(version: string): string {
+  const { os, arch } = detectHost();
+  return `disttool-v${version}-${os}-${arch}.tar.gz`;
+}

@@ -1,0 +1,62 @@
+/**
+ * A sandbox (temp HOME, PROTO_HOME and cwd, scrubbed env) with the CLI bound to it, and the
+ * `.prototools` that registers the disttool fixture plugin under any ids the test wants: the
+ * plugin takes its id from the host's `plugin_id`, so one .wasm can be three tools.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createSandbox, type Sandbox } from '../../../test-utils/index.js';
+import { fixturePlugin, repoRoot } from '../../support/fixtures.js';
+import { runCli, type CliResult } from './built-cli.js';
+
+export interface CliSandbox extends Sandbox {
+  /** Runs `proto <args>` in the sandbox's cwd (or `cwd`) with its env plus `env`. */
+  run(args: readonly string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<CliResult>;
+  /** Writes `<cwd>/.prototools`. */
+  writeConfig(text: string): void;
+  /** Reads a file under the root. */
+  read(relativePath: string): string;
+  /** For snapshots: the sandbox root and the repository become `<sandbox>` and `<repo>`. */
+  placeholders: Record<string, string>;
+}
+
+export function createCliSandbox(): CliSandbox {
+  const sandbox = createSandbox('proto-e2e-');
+  return Object.assign(sandbox, {
+    run: (args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
+      runCli(args, { cwd: options.cwd ?? sandbox.cwd, env: { ...sandbox.env, ...options.env } }),
+    writeConfig: (text: string) => void sandbox.writeFile('workspace/.prototools', text),
+    read: (relativePath: string) => readFileSync(join(sandbox.root, relativePath), 'utf8'),
+    placeholders: { [sandbox.root]: '<sandbox>', [repoRoot.replace(/\/$/, '')]: '<repo>' },
+  });
+}
+
+export interface FixtureTool {
+  /** The plugin's `dist-url`. */
+  distUrl: string;
+  /** A top-level pin, if any. */
+  pin?: string;
+}
+
+/** `.prototools` text registering disttool.wasm under each id, with its dist-url and pin. */
+export function fixtureToolsConfig(tools: Record<string, FixtureTool>, extra = ''): string {
+  const wasm = fixturePlugin('disttool');
+  const entries = Object.entries(tools);
+  const pins = entries.filter(([, tool]) => tool.pin !== undefined).map(([id, tool]) => `${id} = "${tool.pin}"`);
+  return [
+    ...pins,
+    ...(pins.length > 0 ? [''] : []),
+    '[plugins.tools]',
+    ...entries.map(([id]) => `${id} = "file://${wasm}"`),
+    '',
+    ...entries.flatMap(([id, tool]) => [`[tools.${id}]`, `dist-url = "${tool.distUrl}"`, '']),
+    extra,
+  ].join('\n');
+}
+
+/** Lines of stderr without the WASI warning Node prints from plugin worker threads. */
+export function progressLines(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .filter((line) => line !== '' && !/ExperimentalWarning|--trace-warnings/.test(line));
+}
