@@ -1,14 +1,25 @@
 #!/usr/bin/env node
-// The `proto` command. Kept tiny: it silences the one warning Node 20 prints for WASI (every
-// plugin runs under WASI, the warning tells users nothing) and starts the compiled CLI.
+// The `proto` command. Kept tiny: it hides the one warning Node 20 prints for WASI, then starts
+// the compiled CLI. Every plugin runs under WASI in a worker thread, and each worker prints
+// "ExperimentalWarning: WASI is an experimental feature" through our stderr; it tells users nothing.
 import module from 'node:module';
 
-const originalEmit = process.emitWarning;
-process.emitWarning = function filterWasiWarning(warning, ...rest) {
-  const text = typeof warning === 'string' ? warning : warning?.message;
-  const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type ?? warning?.name;
-  if (type === 'ExperimentalWarning' && /WASI/.test(text ?? '')) return;
-  return originalEmit.call(process, warning, ...rest);
+const WASI_WARNING = /^\(node:\d+\) ExperimentalWarning: WASI is an experimental feature.*\n(\(Use `node --trace-warnings[^\n]*\n)?/;
+const writeStderr = process.stderr.write.bind(process.stderr);
+process.stderr.write = (chunk, ...rest) => {
+  if (typeof chunk === 'string' || chunk instanceof Uint8Array) {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    if (text.includes('WASI is an experimental feature') || text.startsWith('(Use `node --trace-warnings')) {
+      const rest_ = text.replace(WASI_WARNING, '').replace(/^\(Use `node --trace-warnings[^\n]*\n/, '');
+      if (rest_ === '') {
+        const callback = rest.find((arg) => typeof arg === 'function');
+        callback?.();
+        return true;
+      }
+      return writeStderr(rest_, ...rest);
+    }
+  }
+  return writeStderr(chunk, ...rest);
 };
 
 // Node ≥ 22.1 can cache compiled bytecode between runs; Node 20 simply lacks the API.

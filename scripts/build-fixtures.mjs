@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds every fixture plugin from source into fixtures/build/ (never committed):
 //  - AssemblyScript plugins: each directory under fixtures/plugins/ that has a `plugin.json`
-//    ({ "entry": "src/plugin.ts", "output": "<name>.wasm" }), compiled with the PDK's build command;
+//    ({ "entry": "src/plugin.ts", "output": "<name>.wasm", "extraSources"?: ["../other/src"] }),
+//    compiled with the PDK's build command;
 //  - plugins kept as WebAssembly text: fixtures/plugins/{hostile,probe}/*.wat, assembled with wabt
 //    into fixtures/build/{hostile,probe}/*.wasm.
 // A plugin is rebuilt only when one of its sources (or the PDK) is newer than its .wasm.
@@ -42,7 +43,10 @@ for (const name of readdirSync(pluginsDir)) {
   if (!existsSync(manifestPath)) continue;
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   const output = join(outDir, manifest.output);
-  if (!isStale(output, [dir, join(root, 'pdk/assembly'), pdkBuild])) continue;
+  // Only sources decide staleness (not tests or snapshots next to them); `extraSources` names
+  // directories of other plugins this one imports.
+  const sources = [join(dir, dirname(manifest.entry)), ...(manifest.extraSources ?? []).map((extra) => join(dir, extra))];
+  if (!isStale(output, [...sources, join(root, 'pdk/assembly'), pdkBuild])) continue;
   const started = Date.now();
   const result = spawnSync(process.execPath, [pdkBuild, join(dir, manifest.entry), '--out', output, ...(manifest.buildArgs ?? [])], {
     stdio: 'inherit',

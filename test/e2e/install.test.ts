@@ -121,7 +121,7 @@ describe('proto install <id>', { concurrency: true }, () => {
     assert.match(unknownVersion.stderr, /error: No version of disttool matches "9\.9\.9"\. Nearest available: .*2\.1\.0/);
     assert.match(badSpec.stderr, /error: "not a spec" is not a valid version spec/);
     assert.match(badPin.stderr, /error: --pin must be local, global or user, got "somewhere"/);
-    assert.match(offline.stderr, /error: .*offline/i);
+    assert.match(offline.stderr, /^error: Cannot resolve disttool 2\.1\.0: proto is offline and no version list is cached\.\nhint: Unset PROTO_OFFLINE/m);
     assert.deepEqual(manifestVersions(sandbox, 'disttool'), []);
   });
 });

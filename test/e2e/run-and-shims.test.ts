@@ -4,14 +4,14 @@
  * Versions are installed in-process through the Tool API; everything users type is spawned.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Session } from '../../src/cli/session.js';
 import { shimCacheEntryPath } from '../../src/link/index.js';
 import { createSandbox, type Sandbox } from '../../test-utils/index.js';
-import { ensureBuiltCli, proto } from '../support/cli.js';
+import { ensureBuiltCli, proto, runFile } from '../support/cli.js';
 import { startDisttoolDist, type DisttoolDist } from '../support/disttool-dist.js';
 import { fixturePlugin } from '../support/fixtures.js';
 
@@ -28,8 +28,7 @@ describe('run, shims and bins', () => {
       join(project, '.prototools'),
       `# project tools\ndisttool = "${pin}"\n\n[plugins.tools]\ndisttool = "file://${pluginCopy()}"\n\n[tools.disttool]\ndist-url = "${dist.url}"\n`,
     );
-  const shim = (name: string, args: string[], cwd = nested) =>
-    spawnSync(join(sandbox.protoHome, 'shims', name), args, { cwd, env: sandbox.env, encoding: 'utf8' });
+  const shim = (name: string, args: string[], cwd = nested) => runFile(join(sandbox.protoHome, 'shims', name), args, { cwd, env: sandbox.env });
 
   before(async () => {
     ensureBuiltCli();
@@ -57,31 +56,33 @@ describe('run, shims and bins', () => {
     sandbox.cleanup();
   });
 
-  it('run uses the version pinned in .prototools, from a nested directory', () => {
-    const result = proto(['run', 'disttool', '--', 'hello', 'world'], { cwd: nested, env: sandbox.env });
+  it('run uses the version pinned in .prototools, from a nested directory', async () => {
+    const result = await proto(['run', 'disttool', '--', 'hello', 'world'], { cwd: nested, env: sandbox.env });
     assert.equal(result.stderr, '');
     assert.equal(result.stdout, 'disttool 2.1.0 hello world\n');
     assert.equal(result.status, 0);
   });
 
-  it('run takes an explicit spec and passes the exit code through', () => {
-    assert.equal(proto(['run', 'disttool', '1', '--', 'v'], { cwd: nested, env: sandbox.env }).stdout, 'disttool 1.4.2 v\n');
-    assert.equal(proto(['run', 'disttool', '--', 'exit', '7'], { cwd: nested, env: sandbox.env }).status, 7);
+  it('run takes an explicit spec and passes the exit code through', async () => {
+    const explicit = await proto(['run', 'disttool', '1', '--', 'v'], { cwd: nested, env: sandbox.env });
+    assert.equal(explicit.stderr, '');
+    assert.equal(explicit.stdout, 'disttool 1.4.2 v\n');
+    assert.equal((await proto(['run', 'disttool', '--', 'exit', '7'], { cwd: nested, env: sandbox.env })).status, 7);
   });
 
-  it('run honours PROTO_<ID>_VERSION over the config', () => {
+  it('run honours PROTO_<ID>_VERSION over the config', async () => {
     const env = { ...sandbox.env, PROTO_DISTTOOL_VERSION: '1.4.2' };
-    assert.equal(proto(['run', 'disttool'], { cwd: nested, env }).stdout, 'disttool 1.4.2 \n');
+    assert.equal((await proto(['run', 'disttool'], { cwd: nested, env })).stdout, 'disttool 1.4.2 \n');
   });
 
-  it('run explains what to do when nothing is pinned, or the version is not installed', () => {
-    const outside = proto(['run', 'disttool'], { cwd: sandbox.home, env: sandbox.env });
+  it('run explains what to do when nothing is pinned, or the version is not installed', async () => {
+    const outside = await proto(['run', 'disttool'], { cwd: sandbox.home, env: sandbox.env });
     assert.equal(outside.status, 1);
     assert.match(outside.stderr, /^error: Unknown tool "disttool"/m, 'outside the project no plugin is configured');
 
     writeConfig('2.0.0');
     try {
-      const missing = proto(['run', 'disttool'], { cwd: nested, env: sandbox.env });
+      const missing = await proto(['run', 'disttool'], { cwd: nested, env: sandbox.env });
       assert.equal(missing.status, 1);
       assert.match(missing.stderr, /error: disttool 2\.0\.0 \(from "2\.0\.0"\) is not installed\.\nhint: Install it with `proto install disttool 2\.0\.0`/);
     } finally {
@@ -89,18 +90,21 @@ describe('run, shims and bins', () => {
     }
   });
 
-  it('run --exe picks a secondary executable', () => {
-    assert.equal(proto(['run', 'disttool', '--exe', 'dtx', '--', 'a'], { cwd: nested, env: sandbox.env }).stdout, 'dtx 2.1.0 via=direct a\n');
+  it('run --exe picks a secondary executable', async () => {
+    assert.equal((await proto(['run', 'disttool', '--exe', 'dtx', '--', 'a'], { cwd: nested, env: sandbox.env })).stdout, 'dtx 2.1.0 via=direct a\n');
   });
 
-  it('shims resolve the pinned version and become warm (no Node, no plugin) on the second run', () => {
-    const first = shim('disttool', ['x']);
+  it('shims resolve the pinned version and become warm (no Node, no plugin) on the second run', async () => {
+    // An edit less than 2 s before a cache entry is written keeps the entry cold (see shim-cache.ts).
+    const past = new Date(Date.now() - 10_000);
+    utimesSync(join(project, '.prototools'), past, past);
+    const first = await shim('disttool', ['x']);
     assert.equal(first.stdout, 'disttool 2.1.0 x\n');
     assert.ok(existsSync(shimCacheEntryPath({ shimsDir: join(sandbox.protoHome, 'shims') } as never, 'disttool', nested)), 'cache entry written');
     // With the plugin gone, only the warm path can still answer.
     renameSync(pluginCopy(), `${pluginCopy()}.away`);
     try {
-      const warm = shim('disttool', ['y']);
+      const warm = await shim('disttool', ['y']);
       assert.equal(warm.stdout, 'disttool 2.1.0 y\n');
       assert.equal(warm.status, 0);
     } finally {
@@ -108,23 +112,23 @@ describe('run, shims and bins', () => {
     }
   });
 
-  it('shims follow a config edit', () => {
-    shim('disttool', []);
+  it('shims follow a config edit', async () => {
+    await shim('disttool', []);
     writeConfig('1.4.2');
     try {
-      assert.equal(shim('disttool', ['after-edit']).stdout, 'disttool 1.4.2 after-edit\n');
+      assert.equal((await shim('disttool', ['after-edit'])).stdout, 'disttool 1.4.2 after-edit\n');
     } finally {
       writeConfig('2.1.0');
     }
-    assert.equal(shim('disttool', ['back']).stdout, 'disttool 2.1.0 back\n');
+    assert.equal((await shim('disttool', ['back'])).stdout, 'disttool 2.1.0 back\n');
   });
 
-  it('a secondary shim carries its args and env, and its exit code', () => {
-    assert.equal(shim('dtx', ['a b']).stdout, 'dtx 2.1.0 via=shim exec -- a b\n');
-    assert.equal(shim('disttool', ['exit', '3']).status, 3);
+  it('a secondary shim carries its args and env, and its exit code', async () => {
+    assert.equal((await shim('dtx', ['a b'])).stdout, 'dtx 2.1.0 via=shim exec -- a b\n');
+    assert.equal((await shim('disttool', ['exit', '3'])).status, 3);
   });
 
-  it('bins point at the highest installed version, whatever the directory', () => {
+  it('bins point at the highest installed version, whatever the directory', async () => {
     assert.equal(execFileSync(join(sandbox.protoHome, 'bin/disttool'), ['b'], { cwd: sandbox.home, encoding: 'utf8' }), 'disttool 2.1.0 b\n');
     assert.equal(execFileSync(join(sandbox.protoHome, 'bin/disttool-1'), ['b'], { cwd: sandbox.home, encoding: 'utf8' }), 'disttool 1.4.2 b\n');
   });

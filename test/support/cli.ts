@@ -1,5 +1,5 @@
 /** Spawning the built CLI (`bin/proto.js` → `dist/`) the way users do, for end-to-end tests. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './fixtures.js';
@@ -33,8 +33,32 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `proto <args>` in `cwd` with exactly `env` (a sandbox env, not ours). */
-export function proto(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): CliResult {
-  const result = spawnSync(process.execPath, [protoBin, ...args], { cwd: options.cwd, env: options.env, encoding: 'utf8', input: options.input });
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+/**
+ * Runs `proto <args>` in `cwd` with exactly `env` (a sandbox env, not ours). Asynchronous on
+ * purpose: the dist server the CLI talks to lives in the test process, and a synchronous spawn
+ * would block the very event loop that has to answer it.
+ */
+export function proto(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [protoBin, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ status: code ?? (signal ? -1 : 0), stdout, stderr }));
+  });
+}
+
+/** Runs any executable (a shim, a bin) asynchronously, for the same reason as `proto`. */
+export function runFile(file: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
 }

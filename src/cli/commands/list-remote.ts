@@ -4,12 +4,12 @@
  * they do in resolution). Uses the remote-versions cache (12 h; any age offline) unless --refresh.
  */
 import type { Command } from 'commander';
-import { ProtoError } from '../../errors.js';
 import type { LoadVersionsOutput } from '../../protocol/index.js';
 import { parseVersion, sortVersionStrings } from '../../version/index.js';
 import { formatColumns } from '../output/columns.js';
 import { writeJson, writeResult } from '../output/write.js';
 import type { Session } from '../session.js';
+import { explainOffline } from './common/offline.js';
 import { withSession } from './common/with-session.js';
 
 interface ListRemoteOptions {
@@ -41,26 +41,13 @@ export function registerListRemoteCommand(program: Command): void {
 
 async function listRemote(session: Session, id: string, options: ListRemoteOptions): Promise<void> {
   const tool = await session.tool(id);
-  const output = await loadVersionsExplained(session, id, () => tool.loadVersions('latest', { refresh: options.refresh }));
+  const output = await explainOffline(session, `list the versions of ${id}`, () => tool.loadVersions('latest', { refresh: options.refresh }));
   const report = buildReport(output, session.config.tools[id]?.aliases ?? {}, options.includePrerelease === true);
   if (options.json) {
     writeJson(report);
     return;
   }
   writeResult(renderReport(report));
-}
-
-/** Offline with nothing cached, the plugin's own network error says little: say what to do. */
-async function loadVersionsExplained(session: Session, id: string, load: () => Promise<LoadVersionsOutput>): Promise<LoadVersionsOutput> {
-  try {
-    return await load();
-  } catch (error) {
-    if (!session.offline) throw error;
-    throw new ProtoError('versions.offline', `Cannot list the versions of ${id}: proto is offline and no version list is cached.`, {
-      hint: 'Unset PROTO_OFFLINE and run this once with a network connection; the list is then cached for offline use.',
-      cause: error,
-    });
-  }
 }
 
 function buildReport(output: LoadVersionsOutput, userAliases: Readonly<Record<string, string>>, includePrerelease: boolean): RemoteVersionsReport {

@@ -11,6 +11,7 @@ import { parseSpec } from '../../version/index.js';
 import { writeResult } from '../output/write.js';
 import type { Session } from '../session.js';
 import { chooseLocation, configFileFor, PIN_LOCATION_HELP } from './common/config-target.js';
+import { explainOffline } from './common/offline.js';
 import { withSession } from './common/with-session.js';
 
 interface PinOptions {
@@ -49,7 +50,8 @@ async function pin(session: Session, id: string, spec: string, options: PinOptio
   const file = configFileFor(session, chooseLocation(options));
   let value = spec;
   if (options.resolve) {
-    value = await session.resolve(await session.tool(id), spec);
+    const tool = await session.tool(id);
+    value = await explainOffline(session, `resolve ${id} ${spec}`, () => session.resolve(tool, spec));
   } else {
     // Refuse to pin a tool nobody can install: the error lists the known tools.
     session.locatorFor(id);

@@ -10,6 +10,7 @@ import { formatSpec, parseSpec } from '../../../version/index.js';
 import { describeLive, describePhase } from '../../output/describe-progress.js';
 import type { ProgressLine } from '../../output/progress-board.js';
 import type { Session } from '../../session.js';
+import { explainOffline } from './offline.js';
 
 export interface InstallRequest {
   id: string;
@@ -43,7 +44,7 @@ export async function runInstallJob(session: Session, request: InstallRequest, l
     specSource = detected?.source ?? 'default';
   }
   line.update(`resolving ${spec}`);
-  const version = await session.resolve(tool, spec, { refresh: true });
+  const version = await explainOffline(session, `resolve ${request.id} ${spec}`, () => session.resolve(tool, spec, { refresh: true }));
   line.update(`${version} preparing`);
   const result = await tool.install(version, {
     force: request.force,
