@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import semver from 'semver';
+import { compareVersions, parseVersion } from '../version/index.js';
 import type { LocateExecutablesOutput } from '../protocol/index.js';
 import type { Store } from '../store/index.js';
 import type { ShimRegistry } from './shim-registry.js';
@@ -18,9 +18,9 @@ import type { ShimRegistry } from './shim-registry.js';
 export function versionBuckets(versions: readonly string[]): Map<string, string> {
   const buckets = new Map<string, string>();
   const parsed = versions
-    .map((version) => ({ version, semver: semver.parse(version) }))
-    .sort((a, b) => (a.semver && b.semver ? semver.rcompare(a.semver, b.semver) : a.semver ? -1 : b.semver ? 1 : 0));
-  for (const { version, semver: parsedVersion } of parsed) {
+    .map((version) => ({ version, parsed: parseVersion(version) }))
+    .sort((a, b) => (a.parsed && b.parsed ? compareVersions(b.parsed, a.parsed) : a.parsed ? -1 : b.parsed ? 1 : 0));
+  for (const { version, parsed: parsedVersion } of parsed) {
     if (version === 'canary') {
       buckets.set('-canary', version);
       continue;

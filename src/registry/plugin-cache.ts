@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProtoError } from '../errors.js';
-import { downloadFile, fetchBuffer, type NetSettings } from '../net/index.js';
+import type { NetSettings } from '../net/index.js';
 import { encodeComponent, type Store } from '../store/index.js';
 import type { PluginLocator } from '../config/index.js';
 
@@ -60,6 +60,8 @@ export async function pluginFile(id: string, locator: PluginLocator, options: Pl
   const url = locator.kind === 'url' ? locator.url : await githubAssetUrl(locator, options.settings ?? {});
   await mkdir(store.pluginsDir, { recursive: true });
   const temp = `${path}.tmp-${process.pid}`;
+  // Loaded here, not at the top: file:// and cached plugins (most runs) need no network code.
+  const { downloadFile } = await import('../net/index.js');
   try {
     await downloadFile(url, temp, { settings: options.settings });
     await rename(temp, path);
@@ -81,6 +83,7 @@ async function githubAssetUrl(locator: Extract<PluginLocator, { kind: 'github' }
   const api = `https://api.github.com/repos/${locator.owner}/${locator.repo}`;
   const token = process.env.WARPGATE_GITHUB_TOKEN ?? process.env.GH_TOKEN ?? process.env.GITHUB_TOKEN;
   const headers: Record<string, string> = { accept: 'application/vnd.github+json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const { fetchBuffer } = await import('../net/index.js');
   const getJson = async <T>(url: string): Promise<T> => {
     const response = await fetchBuffer(url, { headers, settings });
     if (response.status !== 200) {

@@ -5,7 +5,7 @@
  * silently replaced (it may hold the only record of installed versions).
  */
 import { promises as fs } from 'node:fs';
-import semver from 'semver';
+import { compareVersions as compareParsed, parseVersion } from '../version/index.js';
 import { ProtoError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -103,11 +103,11 @@ export async function writeManifestFile(path: string, manifest: ToolManifest): P
   await writeFileAtomic(path, serializeManifest(manifest));
 }
 
-/** Semver order for versions, then plain string order for aliases like `canary`. */
+/** Version order (semver and calver), then plain string order for aliases like `canary`. */
 function compareVersions(a: string, b: string): number {
-  const va = semver.valid(a);
-  const vb = semver.valid(b);
-  if (va && vb) return semver.compare(va, vb);
+  const va = parseVersion(a);
+  const vb = parseVersion(b);
+  if (va && vb) return compareParsed(va, vb);
   if (va) return -1;
   if (vb) return 1;
   return a < b ? -1 : a > b ? 1 : 0;

@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PluginContainer, type DetectedHost } from '../host/index.js';
 import { httpGetWith } from '../host/http-get.js';
-import { installTool, uninstallTool, type InstallSettings, type InstallToolResult } from '../install/index.js';
+import type { InstallSettings, InstallToolResult } from '../install/index.js';
 import type { InstallProgress } from '../install/install-settings.js';
 import { createShims, readShimRegistry, relinkBins, removeShims, type ShimLauncher } from '../link/index.js';
 import type { LoadVersionsOutput, LocateExecutablesOutput, RegisterToolOutput } from '../protocol/index.js';
@@ -121,6 +121,8 @@ export class Tool {
     version: string,
     options: { force?: boolean; onProgress?: (progress: InstallProgress) => void; onWarning?: (message: string) => void } = {},
   ): Promise<InstallToolResult & { shims: string[]; bins: string[] }> {
+    // The pipeline (tar, zip, xz, undici) loads only when something is installed, not on every run.
+    const { installTool } = await import('../install/index.js');
     const result = await installTool({
       store: this.store,
       plugin: createInstallPort(this.plugin, this.store),
@@ -150,6 +152,7 @@ export class Tool {
 
   /** Uninstalls one version; bins are re-pointed, and shims removed with the last version. */
   async uninstall(version: string): Promise<{ uninstalled: boolean; remainingVersions: string[] }> {
+    const { uninstallTool } = await import('../install/index.js');
     const result = await uninstallTool({ store: this.store, plugin: createInstallPort(this.plugin, this.store), version, settings: this.settings });
     this.locateCache.delete(version);
     await relinkBins({

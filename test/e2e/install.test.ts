@@ -103,16 +103,15 @@ describe('proto install <id>', { concurrency: true }, () => {
     assert.equal((JSON.parse(forced.stdout) as { installed: boolean }).installed, true);
   });
 
-  it('fails clearly: unknown tool, unknown version, invalid spec, bad --pin value, offline', async () => {
+  it('fails clearly: unknown tool, unknown version, invalid spec, bad --pin value', async () => {
     const sandbox = sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: url } }));
-    const [unknownTool, unknownVersion, badSpec, badPin, offline] = await Promise.all([
+    const [unknownTool, unknownVersion, badSpec, badPin] = await Promise.all([
       sandbox.run(['install', 'nosuchtool']),
       sandbox.run(['install', 'disttool', '9.9.9']),
       sandbox.run(['install', 'disttool', 'not a spec']),
       sandbox.run(['install', 'disttool', '--pin', 'somewhere']),
-      sandbox.run(['install', 'disttool', '2.1.0'], { env: { PROTO_OFFLINE: '1' } }),
     ]);
-    for (const result of [unknownTool, unknownVersion, badSpec, badPin, offline]) {
+    for (const result of [unknownTool, unknownVersion, badSpec, badPin]) {
       assert.equal(result.code, 1, result.stderr);
       assert.equal(result.stdout, '');
       assert.match(result.stderr, /^error: .+\nhint: .+/m);
@@ -121,7 +120,19 @@ describe('proto install <id>', { concurrency: true }, () => {
     assert.match(unknownVersion.stderr, /error: No version of disttool matches "9\.9\.9"\. Nearest available: .*2\.1\.0/);
     assert.match(badSpec.stderr, /error: "not a spec" is not a valid version spec/);
     assert.match(badPin.stderr, /error: --pin must be local, global or user, got "somewhere"/);
-    assert.match(offline.stderr, /^error: Cannot resolve disttool 2\.1\.0: proto is offline and no version list is cached\.\nhint: Unset PROTO_OFFLINE/m);
+    assert.deepEqual(manifestVersions(sandbox, 'disttool'), []);
+  });
+
+  it('fails clearly offline, with and without a cached version list', async () => {
+    const sandbox = sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: url } }));
+    const offline = { env: { PROTO_OFFLINE: '1' } };
+    const uncached = await sandbox.run(['install', 'disttool', '2.1.0'], offline);
+    assert.equal(uncached.code, 1);
+    assert.match(uncached.stderr, /^error: Cannot resolve disttool 2\.1\.0: proto is offline and no version list is cached\.\nhint: Unset PROTO_OFFLINE/m);
+    assert.equal((await sandbox.run(['list-remote', 'disttool'])).code, 0);
+    const cached = await sandbox.run(['install', 'disttool', '2.1.0'], offline);
+    assert.equal(cached.code, 1);
+    assert.match(cached.stderr, /^error: Cannot install disttool 2\.1\.0: proto is offline\.\nhint: /m);
     assert.deepEqual(manifestVersions(sandbox, 'disttool'), []);
   });
 });

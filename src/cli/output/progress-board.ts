@@ -117,7 +117,8 @@ class LiveBoard implements ProgressBoard {
 
   private draw(): void {
     // A line wider than the terminal wraps and breaks the cursor-up arithmetic: cut it.
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    // `columns` is 0 or undefined when the terminal does not say; assume 80 then.
+    const width = Math.max(20, (this.stream.columns || 80) - 1);
     let out = this.drawnLines > 0 ? `\x1b[${this.drawnLines}A` : '';
     for (const { label, text } of this.lines) {
       const line = `${label}: ${text}`;
