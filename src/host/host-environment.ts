@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import type { HostArch, HostLibc, HostOS } from '../protocol/index.js';
+import { hostArchFromNode, hostOsFromNode, type HostArch, type HostLibc, type HostOS } from '../protocol/index.js';
 
 export interface DetectedHost {
   os: HostOS;
@@ -13,41 +13,14 @@ export interface DetectedHost {
   ci: boolean;
 }
 
-const osNames: Partial<Record<NodeJS.Platform, HostOS>> = {
-  linux: 'linux',
-  darwin: 'macos',
-  win32: 'windows',
-  freebsd: 'freebsd',
-  openbsd: 'openbsd',
-  netbsd: 'netbsd',
-  sunos: 'solaris',
-  android: 'android',
-};
-
-const archNames: Record<string, HostArch> = {
-  x64: 'x64',
-  arm64: 'arm64',
-  ia32: 'x86',
-  arm: 'arm',
-  ppc64: 'powerpc64',
-  ppc: 'powerpc',
-  s390x: 's390x',
-  riscv64: 'riscv64',
-  loong64: 'longarm64',
-  mips: 'mips',
-  mipsel: 'mips',
-  mips64: 'mips64',
-  mips64el: 'mips64',
-};
-
 export function mapNodeOs(platform: NodeJS.Platform): HostOS {
-  const os = osNames[platform];
+  const os = hostOsFromNode(platform);
   if (!os) throw new Error(`unsupported operating system "${platform}"`);
   return os;
 }
 
 export function mapNodeArch(arch: string): HostArch {
-  const mapped = archNames[arch];
+  const mapped = hostArchFromNode(arch);
   if (!mapped) throw new Error(`unsupported CPU architecture "${arch}"`);
   return mapped;
 }

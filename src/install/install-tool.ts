@@ -21,7 +21,7 @@ import { encodeComponent, type Store } from '../store/index.js';
 import { commitInstall } from './commit-install.js';
 import { downloadArtifacts } from './download-artifacts.js';
 import { splitEntryName } from './entry-path.js';
-import { hostArch, hostOs } from './host-platform.js';
+import { hostArchFromNode, hostOsFromNode } from '../protocol/index.js';
 import type { InstallProgress, InstallSettings } from './install-settings.js';
 import type { InstallPluginPort } from './plugin-port.js';
 import { unpackDownload } from './unpack-download.js';
@@ -173,7 +173,7 @@ async function recordInstall(
 ): Promise<void> {
   await store.updateManifest(id, (manifest) => {
     if (!manifest.installed_versions.includes(version)) manifest.installed_versions.push(version);
-    const lock: Record<string, unknown> = { os: hostOs(), arch: hostArch() };
+    const lock: Record<string, unknown> = { os: (hostOsFromNode(process.platform) ?? process.platform), arch: (hostArchFromNode(process.arch) ?? process.arch) };
     if (checksum) lock.checksum = checksum;
     if (source !== 'native') lock.source = source;
     manifest.versions[version] = {

@@ -5,3 +5,4 @@ export * from './virtual-path.js';
 export * from './functions.js';
 export * from './config-keys.js';
 export * from './normalize.js';
+export * from './node-names.js';

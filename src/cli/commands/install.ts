@@ -38,6 +38,9 @@ export function registerInstallCommand(program: Command): void {
     .addHelpText(
       'after',
       `
+Config: like proto, install reads .prototools from the current directory upward (up to your home
+directory) but not the global ~/.proto/.prototools: its pins, plugins and settings do not apply.
+
 Pinning: --pin writes the spec as given (canonical form, "2" becomes "~2"). With settings.pin-latest,
 installing "latest" pins the resolved version to that location.
 
