@@ -9,13 +9,15 @@
  * - each candidate file that did not exist (a `.prototools` or version file in a closer or farther
  *   directory) still does not;
  * - each file that existed (config files, version files, the tool's manifest.json) is not newer
- *   than the entry itself, whose mtime is set 2 s in the past so that an edit in the same second
- *   as the write still counts as newer;
+ *   than the entry itself, whose mtime is set to the newest of theirs (plus a microsecond, for the
+ *   rounding of utimes): any later write to one of them makes it newer.
+ *   Shells that compare whole seconds (dash and bash compare nanoseconds) could miss a second edit
+ *   within the same second; a file put back with an OLD mtime (`cp -p`) is not noticed either;
  * - the executable is still there.
  * Then it sets `_proto_exe` and exports the run environment. Any failed check returns 1 and the
  * shim falls back to `proto run`, which writes a fresh entry.
  */
-import { mkdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Store } from '../store/index.js';
 import { quoteShellWord } from './shell-words.js';
@@ -47,7 +49,6 @@ export interface ShimCacheEntry {
   pathPrepend: string[];
 }
 
-const BACKDATE_MS = 2_000;
 
 export function renderShimCacheEntry(entry: ShimCacheEntry): string {
   const q = quoteShellWord;
@@ -64,14 +65,28 @@ export function renderShimCacheEntry(entry: ShimCacheEntry): string {
   return lines.join('\n');
 }
 
-/** Writes the entry atomically with a backdated mtime (see the module comment). */
+/** The newest mtime among `files`, in seconds, rounded up to the microsecond; undefined for none. */
+function newestMtimeSeconds(files: readonly string[]): number | undefined {
+  let newestNs: bigint | undefined;
+  for (const file of files) {
+    const mtimeNs = statSync(file, { bigint: true }).mtimeNs;
+    if (newestNs === undefined || mtimeNs > newestNs) newestNs = mtimeNs;
+  }
+  if (newestNs === undefined) return undefined;
+  // Seconds as a double keep about 0.25 µs at today's epoch: one extra microsecond keeps the stamp
+  // at or after the newest file once utimes has rounded it.
+  const micros = (newestNs + 999n) / 1000n + 1n;
+  return Number(micros) / 1e6;
+}
+
+/** Writes the entry atomically, stamped with the newest mtime of its files (see the module comment). */
 export function writeShimCacheEntry(store: Store, entry: ShimCacheEntry): string {
   const path = shimCacheEntryPath(store, entry.shimName, entry.pwd);
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.tmp-${process.pid}`;
   writeFileSync(temp, renderShimCacheEntry(entry));
-  const stamp = new Date(Date.now() - BACKDATE_MS);
-  utimesSync(temp, stamp, stamp);
+  const stamp = newestMtimeSeconds(entry.presentFiles);
+  if (stamp !== undefined) utimesSync(temp, stamp, stamp);
   renameSync(temp, path);
   return path;
 }

@@ -61,7 +61,8 @@ async function uninstall(session: Session, id: string, spec: string | undefined,
     versions = version === undefined ? [] : [version];
   }
   if (versions.length === 0) {
-    throw new ProtoError('uninstall.not_installed', `${id} ${canonical ?? ''}`.trimEnd() + ` is not installed. ${listed}`, {
+    const message = canonical === undefined ? listed : `${id} ${canonical} is not installed. ${listed}`;
+    throw new ProtoError('uninstall.not_installed', message, {
       hint: `See what is installed with \`proto list ${id}\`.`,
     });
   }
