@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { Session } from '../src/cli/session.js';
 import { shimCacheEntryPath } from '../src/link/index.js';
 import { createSandbox } from '../test-utils/index.js';
-import { ensureBuiltCli, protoBin } from '../test/support/cli.js';
+import { CLI, ensureCliBuilt } from '../test/support/cli.js';
 import { startDisttoolDist } from '../test/support/disttool-dist.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
 
 const runs = Number(process.argv[2] ?? 200);
-ensureBuiltCli();
+await ensureCliBuilt();
 const sandbox = createSandbox('proto-shim-bench-');
 const dist = await startDisttoolDist([{ version: '2.1.0' }]);
 
@@ -58,7 +58,7 @@ try {
   const direct = median(time(exe, [], nested, sandbox.env));
   const warm = median(time(shim, [], nested, sandbox.env));
   const nodeStart = median(time(process.execPath, ['-e', '0'], nested, sandbox.env));
-  const fullRun = median(time(process.execPath, [protoBin, 'run', 'disttool'], nested, sandbox.env).slice(0, Math.min(runs, 30)));
+  const fullRun = median(time(process.execPath, [CLI, 'run', 'disttool'], nested, sandbox.env).slice(0, Math.min(runs, 30)));
 
   const ms = (value: number) => `${value.toFixed(2)} ms`.padStart(10);
   console.log(`shim overhead, median of ${runs} runs (Node ${process.version}, ${process.platform}/${process.arch})`);

@@ -1,42 +1,56 @@
 /**
- * `npm run demo`: the main job on a built-in default, with no internet. Starts a local dist
- * server for the fixture tool "disttool", loads its WASM plugin into a temp PROTO_HOME, and walks
- * the calls proto makes for `proto install disttool 2`, printing what each returned.
+ * `npm run demo`: the main job on a built-in default, with no internet. A local dist server
+ * serves releases of the fixture tool "disttool" (archives made by system tar, SHASUMS256.txt by
+ * sha256sum); a project pins `disttool = "^2"`; then the real CLI, in a temporary PROTO_HOME,
+ * lists the versions, installs what the project pins, runs it, and runs it again through its shim.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { PluginContainer } from '../src/host/index.js';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createSandbox } from '../test-utils/index.js';
+import { CLI, ensureCliBuilt } from '../test/support/cli.js';
+import { startDisttoolDist } from '../test/support/disttool-dist.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
 
-const index = {
-  versions: [{ version: '1.0.0', lts: 'argon' }, { version: '1.4.2', lts: 'argon' }, { version: '2.0.0' }, { version: '2.1.0' }, { version: '3.0.0-rc.1' }],
-  canary: '3.1.0-canary.1',
-};
-const server = createServer((request, response) => {
-  if (request.url === '/index.json') response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(index));
-  else response.writeHead(404).end();
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const distUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const sandbox = createSandbox('proto-demo-');
-const show = (title: string, value: unknown) => console.log(`\n# ${title}\n${JSON.stringify(value, null, 2)}`);
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, shown: string): Promise<number> {
+  console.log(`\n$ ${shown}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
 
+await ensureCliBuilt();
+const sandbox = createSandbox('proto-demo-');
+const dist = await startDisttoolDist();
 try {
-  console.log(`dist server: ${distUrl}\nPROTO_HOME:  ${sandbox.protoHome}`);
-  const plugin = await PluginContainer.load({ id: 'disttool', wasm: fixturePlugin('disttool'), dirs: sandbox.dirs, toolConfig: { 'dist-url': distUrl } });
-  show('register_tool', await plugin.registerTool());
-  const unresolved = plugin.context();
-  show('resolve_version "lts/*"', await plugin.resolveVersion({ context: unresolved, initial: 'lts/*' }));
-  const versions = await plugin.loadVersions({ context: unresolved, initial: '2' });
-  show('load_versions', versions);
-  const version = versions.versions.filter((v) => v.startsWith('2.')).sort().at(-1)!;
-  const toolDir = `${sandbox.protoHome}/tools/disttool/${version}`;
-  const context = plugin.context({ version, toolDir });
-  show(`download_prebuilt ${version}`, await plugin.downloadPrebuilt({ context, install_dir: plugin.toWire(toolDir) }));
-  show(`locate_executables ${version}`, await plugin.locateExecutables({ context, install_dir: plugin.toWire(toolDir) }));
-  await plugin.close();
+  const project = join(sandbox.cwd, 'my-project');
+  mkdirSync(join(project, 'src'), { recursive: true });
+  writeFileSync(
+    join(project, '.prototools'),
+    `disttool = "^2"\n\n[plugins.tools]\ndisttool = "file://${fixturePlugin('disttool')}"\n\n[tools.disttool]\ndist-url = "${dist.url}"\n`,
+  );
+  const env = { ...sandbox.env, PATH: `${join(sandbox.protoHome, 'shims')}:${sandbox.env.PATH}` };
+  console.log(`dist server:  ${dist.url} (releases ${dist.releases.map((r) => r.version).join(', ')})`);
+  console.log(`PROTO_HOME:   ${sandbox.protoHome}`);
+  console.log(`project:      ${project} (.prototools pins disttool = "^2")`);
+
+  const steps: Array<[string[], string]> = [
+    [['list-remote', 'disttool'], 'proto list-remote disttool'],
+    [['install'], 'proto install            # everything the project pins'],
+    [['list', 'disttool'], 'proto list disttool'],
+    [['run', 'disttool', '--', 'hello'], 'proto run disttool -- hello'],
+  ];
+  for (const [args, shown] of steps) {
+    const code = await run(process.execPath, [CLI, ...args], project, env, shown);
+    if (code !== 0) throw new Error(`\`${shown}\` exited with ${code}`);
+  }
+  for (const round of ['first run resolves the version', 'second run is served from the shim cache']) {
+    await run('disttool', ['from', 'the', 'shim'], join(project, 'src'), env, `disttool from the shim   # ${round}`);
+  }
+  console.log('\nThe demo installed into a temporary PROTO_HOME, which is removed now.');
 } finally {
-  server.close();
+  await dist.close();
   sandbox.cleanup();
 }

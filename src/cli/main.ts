@@ -38,7 +38,11 @@ export function createProgram(): Command {
 
 /** Prints an error for people: what failed, then what to do. Returns the exit code. */
 export function renderError(error: unknown): number {
-  if (error instanceof CommanderError) return error.exitCode;
+  if (error instanceof CommanderError) {
+    // commander printed its own parse errors already; ours (from hooks) it did not.
+    if (error.code.startsWith('proto.')) process.stderr.write(`${error.message}\n`);
+    return error.exitCode;
+  }
   if (isProtoError(error)) {
     process.stderr.write(`error: ${error.message}\n`);
     if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);

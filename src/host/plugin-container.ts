@@ -294,7 +294,9 @@ export class PluginContainer {
     await this.discardInstance();
     const hostError = this.lastHostError;
     if (hostError) {
-      return this.fail(fn, 'plugin.host_function_failed', `host function "${hostError.name}" failed: ${hostError.error.message}`, undefined, hostError.error);
+      // A host function that failed with one of our own errors (offline, a refused URL) knows best what to do.
+      const hint = hostError.error instanceof ProtoError ? hostError.error.hint : undefined;
+      return this.fail(fn, 'plugin.host_function_failed', `host function "${hostError.name}" failed: ${hostError.error.message}`, hint, hostError.error);
     }
     if (error instanceof RuntimeCallError) {
       const { kind, message } = error.failure;

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { detectHost } from '../../src/host/index.js';
 import { assertJsonSnapshot } from '../../test-utils/index.js';
 import { startDisttoolDist, type DisttoolDist } from '../support/disttool-dist.js';
-import { ensureCliBuilt } from './support/built-cli.js';
+import { ensureCliBuilt } from '../support/cli.js';
 import { createCliSandbox, fixtureToolsConfig, progressLines, type CliSandbox } from './support/cli-sandbox.js';
 
 const testFile = fileURLToPath(import.meta.url);

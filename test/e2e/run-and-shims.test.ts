@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { Session } from '../../src/cli/session.js';
 import { shimCacheEntryPath } from '../../src/link/index.js';
 import { createSandbox, type Sandbox } from '../../test-utils/index.js';
-import { ensureBuiltCli, proto, runFile } from '../support/cli.js';
+import { ensureCliBuilt, runCli as proto, runFile } from '../support/cli.js';
 import { startDisttoolDist, type DisttoolDist } from '../support/disttool-dist.js';
 import { fixturePlugin } from '../support/fixtures.js';
 
@@ -31,7 +31,7 @@ describe('run, shims and bins', () => {
   const shim = (name: string, args: string[], cwd = nested) => runFile(join(sandbox.protoHome, 'shims', name), args, { cwd, env: sandbox.env });
 
   before(async () => {
-    ensureBuiltCli();
+    await ensureCliBuilt();
     sandbox = createSandbox();
     dist = await startDisttoolDist();
     project = join(sandbox.cwd, 'project');
@@ -60,14 +60,14 @@ describe('run, shims and bins', () => {
     const result = await proto(['run', 'disttool', '--', 'hello', 'world'], { cwd: nested, env: sandbox.env });
     assert.equal(result.stderr, '');
     assert.equal(result.stdout, 'disttool 2.1.0 hello world\n');
-    assert.equal(result.status, 0);
+    assert.equal(result.code, 0);
   });
 
   it('run takes an explicit spec and passes the exit code through', async () => {
     const explicit = await proto(['run', 'disttool', '1', '--', 'v'], { cwd: nested, env: sandbox.env });
     assert.equal(explicit.stderr, '');
     assert.equal(explicit.stdout, 'disttool 1.4.2 v\n');
-    assert.equal((await proto(['run', 'disttool', '--', 'exit', '7'], { cwd: nested, env: sandbox.env })).status, 7);
+    assert.equal((await proto(['run', 'disttool', '--', 'exit', '7'], { cwd: nested, env: sandbox.env })).code, 7);
   });
 
   it('run honours PROTO_<ID>_VERSION over the config', async () => {
@@ -77,13 +77,13 @@ describe('run, shims and bins', () => {
 
   it('run explains what to do when nothing is pinned, or the version is not installed', async () => {
     const outside = await proto(['run', 'disttool'], { cwd: sandbox.home, env: sandbox.env });
-    assert.equal(outside.status, 1);
+    assert.equal(outside.code, 1);
     assert.match(outside.stderr, /^error: Unknown tool "disttool"/m, 'outside the project no plugin is configured');
 
     writeConfig('2.0.0');
     try {
       const missing = await proto(['run', 'disttool'], { cwd: nested, env: sandbox.env });
-      assert.equal(missing.status, 1);
+      assert.equal(missing.code, 1);
       assert.match(missing.stderr, /error: disttool 2\.0\.0 \(from "2\.0\.0"\) is not installed\.\nhint: Install it with `proto install disttool 2\.0\.0`/);
     } finally {
       writeConfig('2.1.0');
@@ -103,7 +103,7 @@ describe('run, shims and bins', () => {
     try {
       const warm = await shim('disttool', ['y']);
       assert.equal(warm.stdout, 'disttool 2.1.0 y\n');
-      assert.equal(warm.status, 0);
+      assert.equal(warm.code, 0);
     } finally {
       renameSync(`${pluginCopy()}.away`, pluginCopy());
     }
@@ -122,7 +122,7 @@ describe('run, shims and bins', () => {
 
   it('a secondary shim carries its args and env, and its exit code', async () => {
     assert.equal((await shim('dtx', ['a b'])).stdout, 'dtx 2.1.0 via=shim exec -- a b\n');
-    assert.equal((await shim('disttool', ['exit', '3'])).status, 3);
+    assert.equal((await shim('disttool', ['exit', '3'])).code, 3);
   });
 
   it('bins point at the highest installed version, whatever the directory', async () => {

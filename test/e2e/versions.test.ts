@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { assertJsonSnapshot } from '../../test-utils/index.js';
 import { startDisttoolDist, type DisttoolDist } from '../support/disttool-dist.js';
 import { fixturePlugin } from '../support/fixtures.js';
-import { ensureCliBuilt } from './support/built-cli.js';
+import { ensureCliBuilt } from '../support/cli.js';
 import { createCliSandbox, fixtureToolsConfig, type CliSandbox } from './support/cli-sandbox.js';
 
 const testFile = fileURLToPath(import.meta.url);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSandbox, type Sandbox } from '../../../test-utils/index.js';
 import { fixturePlugin, repoRoot } from '../../support/fixtures.js';
-import { runCli, type CliResult } from './built-cli.js';
+import { runCli, type CliResult } from '../../support/cli.js';
 
 export interface CliSandbox extends Sandbox {
   /** Runs `proto <args>` in the sandbox's cwd (or `cwd`) with its env plus `env`. */

@@ -79,7 +79,7 @@ function report(results: readonly JobResult[], json: boolean): void {
     if (!json) writeResult(`${result.id} ${result.outcome.version} ${result.outcome.installed ? 'installed' : 'already installed'}`);
   }
   const failed = results.length - installed - present;
-  writeNote(`${results.length} tools: ${installed} installed, ${present} already installed, ${failed} failed`);
+  writeNote(`${results.length} ${results.length === 1 ? 'tool' : 'tools'}: ${installed} installed, ${present} already installed, ${failed} failed`);
 }
 
 /** `Promise.all(items.map(work))` with at most `limit` running at once; results keep input order. */
