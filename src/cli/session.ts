@@ -105,7 +105,7 @@ export class Session {
       cacheDurationSeconds: this.config.settings.cacheDuration,
     });
     const toolSettings = this.config.tools[id];
-    const timeout = Number(this.env.PROTO_PLUGIN_TIMEOUT);
+    const timeoutSeconds = this.pluginTimeoutSeconds(id);
     return Tool.load({
       id,
       wasm,
@@ -115,8 +115,18 @@ export class Session {
       toolConfig: toolSettings && Object.keys(toolSettings.toolConfig).length > 0 ? toolSettings.toolConfig : undefined,
       settings: this.settings,
       env: this.env,
-      ...(Number.isFinite(timeout) && timeout > 0 ? { timeoutMs: timeout * 1000 } : {}),
+      ...(timeoutSeconds !== undefined ? { timeoutMs: timeoutSeconds * 1000 } : {}),
     });
+  }
+
+  /**
+   * The bound of one call of this tool's plugin: `[settings.plugin-timeouts] <id>`, then
+   * `PROTO_PLUGIN_TIMEOUT`, then `[settings.plugin-timeouts] default`; undefined = the host's 90 s.
+   */
+  pluginTimeoutSeconds(id: string): number | undefined {
+    const timeouts = this.config.settings.pluginTimeouts;
+    const fromEnv = Number(this.env.PROTO_PLUGIN_TIMEOUT);
+    return timeouts[id] ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : undefined) ?? timeouts.default;
   }
 
   /** Which spec applies here (spec §6.4), asking the plugin for its version files. */

@@ -75,6 +75,11 @@ export interface ProtoSettings {
   lockfile: boolean;
   pinLatest?: PinLocation;
   telemetry: boolean;
+  /**
+   * `[settings.plugin-timeouts]`: seconds one plugin call may run before it is stopped, by tool id,
+   * with `default` for the rest (ours; proto bounded every call by 90 s until 0.50).
+   */
+  pluginTimeouts: Record<string, number>;
   /** `[settings.url-rewrites]` in file order: [JavaScript regex source, replacement]. */
   urlRewrites: [pattern: string, replacement: string][];
   http: HttpConfigSettings;

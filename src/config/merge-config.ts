@@ -16,6 +16,7 @@ export const DEFAULT_SETTINGS: Readonly<ProtoSettings> = Object.freeze({
   lockfile: false,
   telemetry: true,
   urlRewrites: [],
+  pluginTimeouts: {},
   http: { allowInvalidCerts: false, proxies: [], secureProxies: [], retryCount: 3 },
   offline: { timeout: 750, customHosts: [], overrideDefaultHosts: false },
 });
@@ -75,12 +76,15 @@ export function mergeSettings(layers: readonly SettingsLayer[]): ProtoSettings {
   const settings: ProtoSettings = {
     ...DEFAULT_SETTINGS,
     urlRewrites: [],
+    pluginTimeouts: {},
     http: { ...DEFAULT_SETTINGS.http, proxies: [], secureProxies: [] },
     offline: { ...DEFAULT_SETTINGS.offline, customHosts: [] },
   };
   const rewrites = new Map<string, string>();
-  for (const { http, offline, urlRewrites, ...scalars } of layers) {
+  for (const { http, offline, urlRewrites, pluginTimeouts, ...scalars } of layers) {
     Object.assign(settings, definedOnly(scalars));
+    // Per tool id, so a project can raise one plugin's bound without repeating the others.
+    if (pluginTimeouts) settings.pluginTimeouts = { ...settings.pluginTimeouts, ...pluginTimeouts };
     if (http) settings.http = { ...settings.http, ...definedOnly(http) };
     if (offline) settings.offline = { ...settings.offline, ...definedOnly(offline) };
     for (const [pattern, replacement] of urlRewrites ?? []) rewrites.set(pattern, replacement);

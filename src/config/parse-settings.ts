@@ -68,6 +68,9 @@ export function parseSettings(table: TomlTable, context: SettingsContext): Setti
       case 'url-rewrites':
         layer.urlRewrites = parseUrlRewrites(value, where, context);
         break;
+      case 'plugin-timeouts':
+        layer.pluginTimeouts = parsePluginTimeouts(value, where, context);
+        break;
       case 'http':
         layer.http = parseHttp(expectTable(value, where, context), context);
         break;
@@ -79,6 +82,16 @@ export function parseSettings(table: TomlTable, context: SettingsContext): Setti
     }
   }
   return layer;
+}
+
+function parsePluginTimeouts(value: unknown, where: string, context: SettingsContext): Record<string, number> {
+  const timeouts: Record<string, number> = {};
+  for (const [id, seconds] of Object.entries(expectTable(value, where, context))) {
+    const count = expectCount(seconds, `${where}.${id}`, context);
+    if (count === 0) throw invalidSetting(context, `${where}.${id}`, 'a number of seconds above 0', seconds);
+    timeouts[id] = count;
+  }
+  return timeouts;
 }
 
 function parseHttp(table: TomlTable, context: SettingsContext): Partial<HttpConfigSettings> {

@@ -272,7 +272,7 @@ export class PluginContainer {
         const stuck = this.discardInstance();
         void stuck;
         reject(
-          this.fail(fn, 'plugin.timeout', `it ran longer than its bound of ${formatMs(this.timeoutMs)} and was stopped`, `Raise the bound with the "timeout" setting of this plugin if it is legitimately slow, or report the hang to its author.`),
+          this.fail(fn, 'plugin.timeout', `it ran longer than its bound of ${formatMs(this.timeoutMs)} and was stopped`, `If the plugin is just slow, raise its bound in .prototools: [settings.plugin-timeouts] ${this.id} = <seconds>. Otherwise report the hang to its author.`),
         );
       }, this.timeoutMs);
     });
