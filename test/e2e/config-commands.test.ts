@@ -4,38 +4,19 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { assertJsonSnapshot } from '../../test-utils/index.js';
-import { startDisttoolDist, type DisttoolDist } from '../support/disttool-dist.js';
 import { fixturePlugin } from '../support/fixtures.js';
-import { ensureCliBuilt } from '../support/cli.js';
-import { createCliSandbox, fixtureToolsConfig, type CliSandbox } from './support/cli-sandbox.js';
+import { fixtureToolsConfig, useCliFixture } from './support/cli-sandbox.js';
 
 const testFile = fileURLToPath(import.meta.url);
-let dist: DisttoolDist;
-const sandboxes: CliSandbox[] = [];
-
-function sandboxWith(config: string): CliSandbox {
-  const sandbox = createCliSandbox();
-  sandboxes.push(sandbox);
-  sandbox.writeConfig(config);
-  return sandbox;
-}
-
-before(async () => {
-  await ensureCliBuilt();
-  dist = await startDisttoolDist();
-});
-
-after(async () => {
-  for (const sandbox of sandboxes) sandbox.cleanup();
-  await dist?.close();
-});
+const fixture = useCliFixture();
+const { sandboxWith } = fixture;
 
 describe('proto pin / unpin', { concurrency: true }, () => {
   it('writes the canonical spec into the chosen file, keeping the rest of it', async () => {
-    const sandbox = sandboxWith(`# pins for this project\n${fixtureToolsConfig({ disttool: { distUrl: dist.url } })}`);
+    const sandbox = sandboxWith(`# pins for this project\n${fixtureToolsConfig({ disttool: { distUrl: fixture.dist.url } })}`);
     const local = await sandbox.run(['pin', 'disttool', '2']);
     assert.equal(local.code, 0, local.stderr);
     assert.equal(local.stdout, `pinned disttool = "~2" in ${join(sandbox.cwd, '.prototools')}\n`);
@@ -67,7 +48,7 @@ describe('proto pin / unpin', { concurrency: true }, () => {
   });
 
   it('fails clearly: invalid spec, unknown tool, bad location, nothing pinned', async () => {
-    const sandbox = sandboxWith(fixtureToolsConfig({ disttool: { distUrl: dist.url } }));
+    const sandbox = sandboxWith(fixtureToolsConfig({ disttool: { distUrl: fixture.dist.url } }));
     const [badSpec, unknown, badLocation, conflict, notPinned] = await Promise.all([
       sandbox.run(['pin', 'disttool', '>>1']),
       sandbox.run(['pin', 'nosuchtool', '1']),
@@ -89,7 +70,7 @@ describe('proto pin / unpin', { concurrency: true }, () => {
 
 describe('proto alias / unalias', { concurrency: true }, () => {
   it('adds, changes and removes [tools.<id>.aliases] entries that resolution then uses', async () => {
-    const sandbox = sandboxWith(fixtureToolsConfig({ disttool: { distUrl: dist.url } }));
+    const sandbox = sandboxWith(fixtureToolsConfig({ disttool: { distUrl: fixture.dist.url } }));
     const added = await sandbox.run(['alias', 'disttool', 'work', '1']);
     assert.equal(added.code, 0, added.stderr);
     assert.equal(added.stdout, `aliased disttool work = "~1" in ${join(sandbox.cwd, '.prototools')}\n`);
@@ -106,7 +87,7 @@ describe('proto alias / unalias', { concurrency: true }, () => {
   });
 
   it('refuses invalid alias names and aliases that point at themselves', async () => {
-    const sandbox = sandboxWith(fixtureToolsConfig({ disttool: { distUrl: dist.url } }));
+    const sandbox = sandboxWith(fixtureToolsConfig({ disttool: { distUrl: fixture.dist.url } }));
     const [badName, selfLoop, badSpec] = await Promise.all([
       sandbox.run(['alias', 'disttool', '2fast', '1']),
       sandbox.run(['alias', 'disttool', 'work', 'work']),
@@ -121,8 +102,7 @@ describe('proto alias / unalias', { concurrency: true }, () => {
 
 describe('proto plugin list', () => {
   it('lists configured plugins with the file that configures them, then the allowed built-ins', async () => {
-    const sandbox = createCliSandbox();
-    sandboxes.push(sandbox);
+    const sandbox = sandboxWith('');
     const wasm = fixturePlugin('disttool');
     // The parent directory configures one plugin, the cwd another plus a per-tool override.
     sandbox.writeFile('.prototools', `[plugins.tools]\nparenttool = "file://${wasm}"\n`);
@@ -161,8 +141,7 @@ describe('a broken .prototools', () => {
 
 describe('--help', () => {
   it('explains the arguments of every command and gives an example', async () => {
-    const sandbox = createCliSandbox();
-    sandboxes.push(sandbox);
+    const sandbox = sandboxWith('');
     const commands = [['install'], ['uninstall'], ['list'], ['list-remote'], ['bin'], ['pin'], ['unpin'], ['alias'], ['unalias'], ['plugin', 'list']];
     const results = await Promise.all(commands.map((command) => sandbox.run([...command, '--help'])));
     results.forEach((result, index) => {

@@ -5,39 +5,20 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { detectHost } from '../../src/host/index.js';
 import { assertJsonSnapshot } from '../../test-utils/index.js';
-import { startDisttoolDist, type DisttoolDist } from '../support/disttool-dist.js';
-import { ensureCliBuilt } from '../support/cli.js';
-import { createCliSandbox, fixtureToolsConfig, progressLines, type CliSandbox } from './support/cli-sandbox.js';
+import { fixtureToolsConfig, progressLines, useCliFixture, type CliSandbox } from './support/cli-sandbox.js';
 
 const testFile = fileURLToPath(import.meta.url);
-let dist: DisttoolDist;
-const sandboxes: CliSandbox[] = [];
-
-function sandboxWith(config: (url: string) => string): CliSandbox {
-  const sandbox = createCliSandbox();
-  sandboxes.push(sandbox);
-  sandbox.writeConfig(config(dist.url));
-  return sandbox;
-}
+const fixture = useCliFixture();
+const { sandboxWith } = fixture;
 
 function manifestVersions(sandbox: CliSandbox, id: string): string[] {
   const path = join(sandbox.protoHome, 'tools', id, 'manifest.json');
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { installed_versions: string[] }).installed_versions : [];
 }
-
-before(async () => {
-  await ensureCliBuilt();
-  dist = await startDisttoolDist();
-});
-
-after(async () => {
-  for (const sandbox of sandboxes) sandbox.cleanup();
-  await dist?.close();
-});
 
 describe('proto install <id>', { concurrency: true }, () => {
   it('resolves, installs, reports progress on stderr and the result on stdout; a second run is a no-op', async () => {
@@ -67,7 +48,7 @@ describe('proto install <id>', { concurrency: true }, () => {
     assert.equal(detected.code, 0, detected.stderr);
     assertJsonSnapshot('install detected --json', JSON.parse(detected.stdout), { testFile, placeholders: sandbox.placeholders });
 
-    const elsewhere = sandbox.writeFile('elsewhere/.prototools', fixtureToolsConfig({ disttool: { distUrl: dist.url } }));
+    const elsewhere = sandbox.writeFile('elsewhere/.prototools', fixtureToolsConfig({ disttool: { distUrl: fixture.dist.url } }));
     const latest = await sandbox.run(['install', 'disttool'], { cwd: join(elsewhere, '..') });
     assert.equal(latest.code, 0, latest.stderr);
     assert.equal(latest.stdout, 'disttool 2.1.0 installed\n');
@@ -150,7 +131,7 @@ describe('proto install (every configured tool)', () => {
     const gate = new Promise<void>((resolve) => {
       const started = Date.now();
       const poll = setInterval(() => {
-        const inFlight = archives.filter((path) => dist.server.requestsFor(path).length > 0).length;
+        const inFlight = archives.filter((path) => fixture.dist.server.requestsFor(path).length > 0).length;
         if (inFlight === archives.length || Date.now() - started > 20_000) {
           openedBy = inFlight === archives.length ? 'all-in-flight' : 'timeout';
           clearInterval(poll);
@@ -158,10 +139,10 @@ describe('proto install (every configured tool)', () => {
         }
       }, 10);
     });
-    for (const path of archives) dist.server.fault(path, { hold: gate });
+    for (const path of archives) fixture.dist.server.fault(path, { hold: gate });
 
     const result = await sandbox.run(['install']);
-    for (const path of archives) dist.server.fault(path, {});
+    for (const path of archives) fixture.dist.server.fault(path, {});
     assert.equal(result.code, 0, result.stderr);
     assert.equal(openedBy, 'all-in-flight');
     assert.equal(result.stdout, 'disttool 2.1.0 installed\nothertool 2.0.0 installed\nthirdtool 1.4.2 installed\n');

@@ -6,38 +6,20 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { assertJsonSnapshot } from '../../test-utils/index.js';
-import { startDisttoolDist, type DisttoolDist } from '../support/disttool-dist.js';
+import { startDisttoolDist } from '../support/disttool-dist.js';
 import { fixturePlugin } from '../support/fixtures.js';
-import { ensureCliBuilt } from '../support/cli.js';
-import { createCliSandbox, fixtureToolsConfig, type CliSandbox } from './support/cli-sandbox.js';
+import { fixtureToolsConfig, useCliFixture } from './support/cli-sandbox.js';
 
 const testFile = fileURLToPath(import.meta.url);
-let dist: DisttoolDist;
-const sandboxes: CliSandbox[] = [];
-
-function sandboxWith(config: string): CliSandbox {
-  const sandbox = createCliSandbox();
-  sandboxes.push(sandbox);
-  sandbox.writeConfig(config);
-  return sandbox;
-}
-
-before(async () => {
-  await ensureCliBuilt();
-  dist = await startDisttoolDist();
-});
-
-after(async () => {
-  for (const sandbox of sandboxes) sandbox.cleanup();
-  await dist?.close();
-});
+const fixture = useCliFixture();
+const { sandboxWith } = fixture;
 
 describe('proto list-remote', { concurrency: true }, () => {
   it('lists versions newest first, tagged with their aliases; prereleases only on request', async () => {
-    const sandbox = sandboxWith(fixtureToolsConfig({ disttool: { distUrl: dist.url } }));
+    const sandbox = sandboxWith(fixtureToolsConfig({ disttool: { distUrl: fixture.dist.url } }));
     const human = await sandbox.run(['list-remote', 'disttool']);
     assert.equal(human.code, 0, human.stderr);
     assert.equal(human.stdout, ['2.1.0  latest, stable', '2.0.0  lts, lts-boron', '1.4.2  lts-argon', '1.0.0', ''].join('\n'));
@@ -49,7 +31,7 @@ describe('proto list-remote', { concurrency: true }, () => {
 
   it('merges [tools.<id>.aliases] over the plugin aliases', async () => {
     const sandbox = sandboxWith(
-      fixtureToolsConfig({ disttool: { distUrl: dist.url } }, '[tools.disttool.aliases]\nwork = "^1"\nstable = "2.0.0"\n'),
+      fixtureToolsConfig({ disttool: { distUrl: fixture.dist.url } }, '[tools.disttool.aliases]\nwork = "^1"\nstable = "2.0.0"\n'),
     );
     const human = await sandbox.run(['list-remote', 'disttool']);
     assert.equal(human.code, 0, human.stderr);
@@ -63,9 +45,9 @@ describe('proto list-remote', { concurrency: true }, () => {
 
   it('reuses the cached list (also offline) and asks the plugin again with --refresh', async () => {
     // Its own index.json path, so the requests of concurrent tests do not count.
-    dist.server.setFile('/cachetool/index.json', readFileSync(join(dist.dir, 'index.json')));
-    const sandbox = sandboxWith(fixtureToolsConfig({ cachetool: { distUrl: `${dist.url}/cachetool` } }));
-    const indexRequests = () => dist.server.requestsFor('/cachetool/index.json').length;
+    fixture.dist.server.setFile('/cachetool/index.json', readFileSync(join(fixture.dist.dir, 'index.json')));
+    const sandbox = sandboxWith(fixtureToolsConfig({ cachetool: { distUrl: `${fixture.dist.url}/cachetool` } }));
+    const indexRequests = () => fixture.dist.server.requestsFor('/cachetool/index.json').length;
     assert.equal((await sandbox.run(['list-remote', 'cachetool'])).code, 0);
     assert.equal(indexRequests(), 1);
     assert.ok(existsSync(join(sandbox.protoHome, 'tools/cachetool/remote-versions.json')));
@@ -84,7 +66,7 @@ describe('proto list-remote', { concurrency: true }, () => {
   });
 
   it('fails clearly: unknown tool, offline with nothing cached, plugin error', async () => {
-    const sandbox = sandboxWith(fixtureToolsConfig({ disttool: { distUrl: dist.url }, brokentool: { distUrl: `${dist.url}/missing` } }));
+    const sandbox = sandboxWith(fixtureToolsConfig({ disttool: { distUrl: fixture.dist.url }, brokentool: { distUrl: `${fixture.dist.url}/missing` } }));
     const [unknown, offline, broken, missingArg] = await Promise.all([
       sandbox.run(['list-remote', 'nosuchtool']),
       sandbox.run(['list-remote', 'disttool'], { env: { PROTO_OFFLINE: '1' } }),
@@ -130,8 +112,7 @@ describe('a built-in tool (node) through a url-rewrite', () => {
     assert.equal(offline.code, 0, offline.stderr);
     assert.match(offline.stdout, /^2\.1\.0 {2}latest, stable$/m);
 
-    const fresh = createCliSandbox();
-    sandboxes.push(fresh);
+    const fresh = sandboxWith('');
     const uncached = await fresh.run(['list-remote', 'node'], { env: { PROTO_OFFLINE: '1' } });
     assert.equal(uncached.code, 1);
     assert.match(uncached.stderr, /^error: The plugin for "node" is not cached and proto is offline\.\nhint: /m);

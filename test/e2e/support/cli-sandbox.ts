@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { createSandbox, type Sandbox } from '../../../test-utils/index.js';
 import { fixturePlugin, repoRoot } from '../../support/fixtures.js';
 import { runCli, type CliResult } from '../../support/cli.js';
+import { after, before } from 'node:test';
+import { ensureCliBuilt } from '../../support/cli.js';
+import { startDisttoolDist, type DisttoolDist } from '../../support/disttool-dist.js';
 
 export interface CliSandbox extends Sandbox {
   /** Runs `proto <args>` in the sandbox's cwd (or `cwd`) with its env plus `env`. */
@@ -59,4 +62,43 @@ export function progressLines(stderr: string): string[] {
   return stderr
     .split('\n')
     .filter((line) => line !== '' && !/ExperimentalWarning|--trace-warnings/.test(line));
+}
+
+export interface CliFixture {
+  /** The disttool dist server of this test file (started in `before`). */
+  readonly dist: DisttoolDist;
+  /** A fresh CLI sandbox whose `.prototools` is `config` (given the dist server's URL). */
+  sandboxWith(config: string | ((distUrl: string) => string)): CliSandbox;
+}
+
+/**
+ * The usual frame of an e2e test file: builds the CLI and starts a disttool dist server before
+ * the tests, and removes every sandbox and stops the server after them.
+ */
+export function useCliFixture(): CliFixture {
+  let dist: DisttoolDist | undefined;
+  const sandboxes: CliSandbox[] = [];
+  before(async () => {
+    await ensureCliBuilt();
+    dist = await startDisttoolDist();
+  });
+  after(async () => {
+    for (const sandbox of sandboxes) sandbox.cleanup();
+    await dist?.close();
+  });
+  const started = (): DisttoolDist => {
+    if (!dist) throw new Error('the dist server starts in before(): use it inside tests');
+    return dist;
+  };
+  return {
+    get dist() {
+      return started();
+    },
+    sandboxWith: (config) => {
+      const sandbox = createCliSandbox();
+      sandboxes.push(sandbox);
+      sandbox.writeConfig(typeof config === 'function' ? config(started().url) : config);
+      return sandbox;
+    },
+  };
 }
