@@ -122,6 +122,7 @@ describe('[settings]', () => {
       lockfile: false,
       telemetry: true,
       urlRewrites: [],
+      pluginTimeouts: {},
       http: { allowInvalidCerts: false, proxies: [], secureProxies: [], retryCount: 3 },
       offline: { timeout: 750, customHosts: [], overrideDefaultHosts: false },
     });
