@@ -8,9 +8,9 @@ import type { NetSettings } from '../net/index.js';
 import type { HttpGet } from './functions/context.js';
 
 export function httpGetWith(settings: NetSettings): HttpGet {
-  return async (url, headers) => {
+  return async (url, headers, signal) => {
     const { fetchBuffer } = await import('../net/index.js');
-    const { status, body } = await fetchBuffer(url, { headers, settings });
+    const { status, body } = await fetchBuffer(url, { headers, settings, signal });
     return { status, body };
   };
 }

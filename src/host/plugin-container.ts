@@ -10,6 +10,7 @@
  *   call gets a fresh instance. So does a call that trapped or whose host function failed, since
  *   the guest's memory may be half-written.
  */
+import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ProtoError } from '../errors.js';
@@ -39,6 +40,8 @@ import { buildPluginConfig } from './plugin-config.js';
 import { applyStyleTags } from './style-tags.js';
 import { toReal, toWirePath, type PathMapping } from './virtual-paths.js';
 import { compareVersions } from './version-compare.js';
+
+const NEVER_ABORTED = new AbortController().signal;
 
 /** proto ≤0.49 bounded every call by 90 s; we keep that default and let each plugin change it. */
 export const DEFAULT_CALL_TIMEOUT_MS = 90_000;
@@ -79,6 +82,12 @@ export class PluginContainer {
   private instance: RuntimeInstance | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private lastHostError: { name: string; error: Error } | undefined;
+  /** Aborted (and replaced) each time the instance is thrown away; see HostFunctionContext.signal. */
+  private stop = new AbortController();
+  /** Bumped each time the instance is thrown away, so a creation that finishes late knows. */
+  private generation = 0;
+  /** A worker being started, which close() must wait for (and which then closes itself). */
+  private creating: Promise<RuntimeInstance> | undefined;
   private registered: RegisterToolOutput | undefined;
   private closed = false;
 
@@ -155,6 +164,9 @@ export class PluginContainer {
       httpGet: options.httpGet ?? defaultHttpGet,
       stdout: options.stdout ?? process.stdout,
       stderr: options.stderr ?? process.stderr,
+      get signal() {
+        return container?.stopSignal ?? NEVER_ABORTED;
+      },
     };
     const functions = createHostFunctions(ctx, (name, error) => {
       if (container) container.lastHostError = { name, error };
@@ -209,7 +221,17 @@ export class PluginContainer {
     let bytes: Uint8Array;
     try {
       bytes = await this.withTimeout(fn, async () => {
-        this.instance ??= await this.createInstance();
+        if (!this.instance) {
+          const generation = this.generation;
+          this.creating = this.createInstance();
+          const created = await this.creating.finally(() => (this.creating = undefined));
+          if (generation !== this.generation || this.closed) {
+            // The bound expired (or close() ran) while the worker started: nobody will use it.
+            await created.close();
+            throw new Error('the plugin was stopped while it started');
+          }
+          this.instance = created;
+        }
         return this.instance.call(fn, input);
       });
     } catch (error) {
@@ -243,6 +265,9 @@ export class PluginContainer {
   }
 
   private async createInstance(): Promise<RuntimeInstance> {
+    // A worker whose preopened dirs vanished dies with an error nobody can catch (the SDK listens
+    // for none): make sure they exist, as they did at load time.
+    for (const hostDir of Object.values(this.runtimeConfig.allowedPaths)) mkdirSync(hostDir, { recursive: true });
     return instantiate({
       module: this.module,
       config: this.runtimeConfig.config,
@@ -283,9 +308,17 @@ export class PluginContainer {
     }
   }
 
+  /** The signal of the current instance's host calls. */
+  get stopSignal(): AbortSignal {
+    return this.stop.signal;
+  }
+
   private discardInstance(): Promise<void> {
     const instance = this.instance;
     this.instance = undefined;
+    this.generation++;
+    this.stop.abort();
+    this.stop = new AbortController();
     return instance ? instance.close().catch(() => undefined) : Promise.resolve();
   }
 
@@ -313,6 +346,8 @@ export class PluginContainer {
   async close(): Promise<void> {
     this.closed = true;
     await this.queue;
+    // A start that outlived its call's bound closes its own worker once it is up; wait for that.
+    await this.creating?.catch(() => undefined);
     await this.discardInstance();
   }
 

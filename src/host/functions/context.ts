@@ -5,7 +5,7 @@
 import type { PathMapping } from '../virtual-paths.js';
 
 /** A GET over the network chokepoint; url-rewrites, proxies and retries are its business. */
-export type HttpGet = (url: string, headers: Record<string, string>) => Promise<{ status: number; body: Uint8Array }>;
+export type HttpGet = (url: string, headers: Record<string, string>, signal?: AbortSignal) => Promise<{ status: number; body: Uint8Array }>;
 
 export interface HostFunctionContext {
   /** Plugin id, for logs and error messages. */
@@ -23,4 +23,9 @@ export interface HostFunctionContext {
   /** Where `host_log` stdout/stderr targets and streamed commands write. */
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
+  /**
+   * Aborted when the running instance is stopped (its call ran past the bound, or the plugin was
+   * closed): commands are killed and requests cancelled instead of outliving the call.
+   */
+  readonly signal: AbortSignal;
 }

@@ -90,14 +90,16 @@ export async function execCommand(ctx: HostFunctionContext, input: ExecCommandIn
     : [exe, args];
   const stream = input.stream === true || ['all', 'stream'].includes(ctx.env.WARPGATE_DEBUG_COMMAND ?? '');
 
-  const child = spawn(file, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(file, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], signal: ctx.signal });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => (stream ? ctx.stdout.write(chunk) : stdout.push(chunk)));
   child.stderr.on('data', (chunk: Buffer) => (stream ? ctx.stderr.write(chunk) : stderr.push(chunk)));
 
   const exitCode = await new Promise<number>((resolve, reject) => {
-    child.on('error', (error) => reject(new Error(`could not run "${input.command}": ${error.message}`)));
+    child.on('error', (error) =>
+      reject(new Error(ctx.signal.aborted ? `"${input.command}" was killed: the plugin call was stopped` : `could not run "${input.command}": ${error.message}`)),
+    );
     // A child killed by a signal has no exit code: proto reports -1.
     child.on('close', (code) => resolve(code ?? -1));
   });

@@ -31,8 +31,14 @@ export function createHostFunctions(ctx: HostFunctionContext, onError: HostError
   const guarded =
     (name: string, fn: HostFunction): HostFunction =>
     async (call, ...args) => {
+      // The instance this call serves; a later instance has a signal of its own.
+      const signal = ctx.signal;
       try {
-        return await fn(call, ...args);
+        const result = await fn(call, ...args);
+        // The worker that asked is gone: answering it would leave the SDK waiting forever for a
+        // reader, so fail instead (the SDK then drops the call cleanly).
+        if (signal.aborted) throw new Error('the plugin call was stopped while this host function ran');
+        return result;
       } catch (error) {
         const err = error instanceof Error ? error : new Error(String(error));
         onError(name, err);

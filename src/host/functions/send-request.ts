@@ -13,7 +13,7 @@ export async function sendRequest(ctx: HostFunctionContext, call: CallContext, i
   if (typeof input.url !== 'string' || input.url === '') throw new Error('the input has no "url"');
   let response: { status: number; body: Uint8Array };
   try {
-    response = await ctx.httpGet(input.url, input.headers ?? {});
+    response = await ctx.httpGet(input.url, input.headers ?? {}, ctx.signal);
   } catch (error) {
     throw new Error(`GET ${input.url} failed: ${(error as Error).message}`);
   }
