@@ -8,10 +8,12 @@
  * renamed over the old one, so a bin never disappears while being replaced.
  */
 import { existsSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { compareVersions, parseVersion } from '../version/index.js';
 import type { LocateExecutablesOutput } from '../protocol/index.js';
 import type { Store } from '../store/index.js';
+import { isSafeExecutableName } from './names.js';
 import type { ShimRegistry } from './shim-registry.js';
 
 /** Bucket suffix (`''`, `-20`, `-20.1`, `-canary`) → the version linked there. */
@@ -71,7 +73,7 @@ export async function relinkBins(options: RelinkBinsOptions): Promise<string[]> 
     const output = await options.locate(version);
     for (const [name, config] of Object.entries(output.exes)) {
       const relativeExe = config.exe_link_path ?? config.exe_path;
-      if (config.no_bin || !relativeExe) continue;
+      if (config.no_bin || !relativeExe || !isSafeExecutableName(name)) continue;
       const owner = registry[name]?.context ?? (registry[name] ? name : undefined);
       if (owner !== undefined && owner !== toolId) continue;
       const source = join(store.productDir(toolId, version), relativeExe);
@@ -84,8 +86,7 @@ export async function relinkBins(options: RelinkBinsOptions): Promise<string[]> 
   }
   for (const [name, source] of wanted) {
     const path = join(store.binDir, name);
-    const temp = `${path}.tmp-${process.pid}`;
-    rmSync(temp, { force: true });
+    const temp = `${path}.tmp-${process.pid}-${randomUUID()}`;
     symlinkSync(source, temp);
     renameSync(temp, path);
   }

@@ -4,3 +4,4 @@ export { readShimRegistry, updateShimRegistry, shimEntryFor, registryPath, type 
 export { writeShimCacheEntry, renderShimCacheEntry, shimCacheEntryPath, shimCacheRoot, type ShimCacheEntry } from './shim-cache.js';
 export { relinkBins, versionBuckets, type RelinkBinsOptions } from './bins.js';
 export { splitShellWords, quoteShellWord } from './shell-words.js';
+export { isSafeExecutableName, isShellVariableName } from './names.js';

@@ -20,6 +20,7 @@
 import { mkdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Store } from '../store/index.js';
+import { isShellVariableName } from './names.js';
 import { quoteShellWord } from './shell-words.js';
 
 export function shimCacheRoot(store: Store): string {
@@ -54,12 +55,14 @@ export function renderShimCacheEntry(entry: ShimCacheEntry): string {
   const q = quoteShellWord;
   const lines = [`# written by \`proto run\` for shim "${entry.shimName}" in ${entry.pwd}; any failed check falls back to proto`];
   for (const [name, value] of Object.entries(entry.env)) {
+    if (!isShellVariableName(name)) return `# variable name ${JSON.stringify(name)} cannot be checked in sh\nreturn 1\n`;
     lines.push(value === undefined ? `[ -z "\${${name}+x}" ] || return 1` : `[ "\${${name}-}" = ${q(value)} ] && [ -n "\${${name}+x}" ] || return 1`);
   }
   for (const file of entry.absentFiles) lines.push(`[ -e ${q(file)} ] && return 1`);
   for (const file of entry.presentFiles) lines.push(`[ -e ${q(file)} ] && [ ! ${q(file)} -nt "$_proto_entry" ] || return 1`);
   lines.push(`_proto_exe=${q(entry.exe)}`, '[ -x "$_proto_exe" ] || return 1');
-  for (const [name, value] of Object.entries(entry.exports)) lines.push(`export ${name}=${q(value)}`);
+  // `[env]` names come from .prototools files: only those a shell can export are written.
+  for (const [name, value] of Object.entries(entry.exports)) if (isShellVariableName(name)) lines.push(`export ${name}=${q(value)}`);
   if (entry.pathPrepend.length > 0) lines.push(`export PATH=${q(entry.pathPrepend.join(':'))}":$PATH"`);
   lines.push('return 0', '');
   return lines.join('\n');

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExecutableConfig, LocateExecutablesOutput } from '../protocol/index.js';
 import { acquireLock, writeFileAtomic, type Store } from '../store/index.js';
+import { isSafeExecutableName, isShellVariableName } from './names.js';
 import { splitShellWords } from './shell-words.js';
 
 export interface ShimEntry {
@@ -79,11 +80,17 @@ export function shimEntryFor(toolId: string, name: string, config: ExecutableCon
     alt_exe: secondary && config.exe_path !== undefined ? true : undefined,
     before_args: argsOf(config.shim_before_args),
     context: secondary ? toolId : undefined,
-    env_vars: config.shim_env_vars && Object.keys(config.shim_env_vars).length > 0 ? config.shim_env_vars : undefined,
+    env_vars: shellSafeVariables(config.shim_env_vars),
   });
 }
 
-/** The exes of a locate output that get a shim (no `no_shim`). */
+/** The variables a shim can export; names a shell cannot export are dropped (they come from plugins). */
+function shellSafeVariables(vars: Record<string, string> | undefined): Record<string, string> | undefined {
+  const safe = Object.entries(vars ?? {}).filter(([name]) => isShellVariableName(name));
+  return safe.length > 0 ? Object.fromEntries(safe) : undefined;
+}
+
+/** The exes of a locate output that get a shim: no `no_shim`, and a name safe for a file and a script. */
 export function shimmedExes(output: LocateExecutablesOutput): Array<[string, ExecutableConfig]> {
-  return Object.entries(output.exes).filter(([, config]) => !config.no_shim);
+  return Object.entries(output.exes).filter(([name, config]) => !config.no_shim && isSafeExecutableName(name));
 }

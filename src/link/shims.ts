@@ -8,6 +8,7 @@
  * that nothing deciding the version changed, then execs the tool directly. Any doubt falls back
  * to `proto run`, which resolves the version, runs the tool and rewrites the entry.
  */
+import { randomUUID } from 'node:crypto';
 import { chmod, rename, rm, writeFile } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,6 +83,7 @@ export async function createShims(
       const entry = shimEntryFor(toolId, name, config);
       const current = registry[name];
       const currentOwner = current ? (current.context ?? name) : undefined;
+      // (shimmedExes already dropped names unsafe for a file name or a script.)
       const ownsName = config.primary === true && name === toolId;
       if (currentOwner !== undefined && currentOwner !== toolId && !ownsName) {
         result.skipped.push({ name, owner: currentOwner });
@@ -93,7 +95,7 @@ export async function createShims(
   });
   for (const [name, entry] of planned) {
     const path = shimPath(store, name);
-    const temp = `${path}.tmp-${process.pid}`;
+    const temp = `${path}.tmp-${process.pid}-${randomUUID()}`;
     await writeFile(temp, renderShim(store, toolId, name, entry, launcher));
     await chmod(temp, 0o755);
     await rename(temp, path);

@@ -136,6 +136,33 @@ describe('shims', () => {
     assert.equal(Object.keys(registry).length, 60);
   });
 
+  it('refuses exe names and variables a hostile plugin could use to escape the dir or inject shell', async () => {
+    const hostile: LocateExecutablesOutput = {
+      exes: {
+        '../../escaped': { exe_path: 'bin/x' },
+        'x"\ntouch pwned-by-name\n#': { exe_path: 'bin/x' },
+        '-rf': { exe_path: 'bin/x' },
+        okay: { exe_path: 'bin/okay', primary: true, shim_env_vars: { 'A=1; touch pwned-by-env; B': 'x', GOOD: 'y' } },
+      },
+      exes_dirs: [],
+      globals_lookup_dirs: [],
+    };
+    const hostileStore = new Store({ root: join(sandbox.root, 'hostile', '.proto'), env: {} });
+    const result = await createShims(hostileStore, 'okay', hostile, { launcher });
+    assert.deepEqual(result.created, ['okay']);
+    assert.deepEqual(await readShimRegistry(hostileStore), { okay: { env_vars: { GOOD: 'y' } } });
+    assert.equal(existsSync(join(sandbox.root, 'escaped')), false);
+    assert.equal(existsSync(join(sandbox.root, 'hostile', 'escaped')), false);
+    await run(join(hostileStore.shimsDir, 'okay'), [], { cwd: sandbox.root, env: sandbox.env });
+    assert.equal(existsSync(join(sandbox.root, 'pwned-by-env')), false);
+    assert.equal(existsSync(join(sandbox.root, 'pwned-by-name')), false);
+
+    writeExecutable(join(hostileStore.productDir('okay', '1.0.0'), 'bin/x'), '#!/bin/sh\n');
+    const bins = await relinkBins({ store: hostileStore, toolId: 'okay', installedVersions: ['1.0.0'], locate: async () => hostile, registry: {} });
+    assert.deepEqual(bins, []);
+    assert.equal(existsSync(join(hostileStore.root, 'escaped')), false);
+  });
+
   it('removes the shims of a tool', async () => {
     const removed = await removeShims(store, 'disttool');
     assert.deepEqual(removed.sort(), ['disttool', 'dtx']);
