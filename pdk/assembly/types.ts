@@ -8,3 +8,4 @@ export * from "./types/versions";
 export * from "./types/install";
 export * from "./types/globals";
 export * from "./types/host";
+export * from "./types/hooks";

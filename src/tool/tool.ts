@@ -6,6 +6,7 @@
  * Not here: deciding WHICH version applies (src/detect) or how a spec resolves (src/version);
  * `resolve.ts` joins those with the plugin.
  */
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PluginContainer, type DetectedHost } from '../host/index.js';
@@ -116,11 +117,21 @@ export class Tool {
     return cached;
   }
 
-  /** Installs a resolved version, then (re)creates its shims and the tool's bins. */
+  /**
+   * Installs a resolved version (spec §6.5): `pre_install`, the pipeline, shims and bins, then
+   * `sync_manifest`. When the version is already there (and not forced) only the links are
+   * ensured and no hook runs. `post_install` is the caller's, after it has pinned: see `postInstall`.
+   */
   async install(
     version: string,
-    options: { force?: boolean; onProgress?: (progress: InstallProgress) => void; onWarning?: (message: string) => void } = {},
+    options: { force?: boolean; quiet?: boolean; onProgress?: (progress: InstallProgress) => void; onWarning?: (message: string) => void } = {},
   ): Promise<InstallToolResult & { shims: string[]; bins: string[] }> {
+    const present = !options.force && (await this.installedVersions()).includes(version) && existsSync(this.productDir(version));
+    if (!present && this.plugin.has('pre_install')) {
+      // proto tells plugins (and the commands they run) which tool is being installed.
+      (this.options.env ?? process.env).PROTO_INSTALL = this.id;
+      await this.plugin.preInstall(this.installHook(version, { forced: options.force === true, pinned: false, quiet: options.quiet === true }));
+    }
     // The pipeline (tar, zip, xz, undici) loads only when something is installed, not on every run.
     const { installTool } = await import('../install/index.js');
     const result = await installTool({
@@ -133,7 +144,35 @@ export class Tool {
       onWarning: options.onWarning,
     });
     const links = await this.link(version);
+    if (result.installed) await this.syncManifest();
     return { ...result, ...links };
+  }
+
+  /** `post_install`, after the install and the pin (spec §4.8); nothing when not exported. */
+  async postInstall(version: string, options: { forced?: boolean; pinned?: boolean; quiet?: boolean } = {}): Promise<void> {
+    if (!this.plugin.has('post_install')) return;
+    await this.plugin.postInstall(this.installHook(version, { forced: options.forced === true, pinned: options.pinned === true, quiet: options.quiet === true }));
+  }
+
+  private installHook(version: string, flags: { forced: boolean; pinned: boolean; quiet: boolean }) {
+    const context = this.plugin.context({ version, toolDir: this.productDir(version), tempDir: this.store.toolTempDir(this.id) });
+    return { context, ...flags, passthrough_args: [] };
+  }
+
+  /**
+   * `sync_manifest` (spec §4.7): a plugin may report the versions really installed (e.g. some were
+   * removed behind our back); unless it skips, they replace `installed_versions`.
+   */
+  private async syncManifest(): Promise<void> {
+    if (!this.plugin.has('sync_manifest')) return;
+    const output = await this.plugin.syncManifest({ context: this.plugin.context() });
+    if (output.skip_sync || !output.versions) return;
+    const versions = output.versions;
+    await this.store.updateManifest(this.id, (manifest) => {
+      manifest.installed_versions = [...new Set(versions)];
+      // Metadata of known versions is kept; a version we did not install gets a default entry.
+      for (const version of manifest.installed_versions) manifest.versions[version] ??= { no_clean: false, installed_at: Date.now() };
+    });
   }
 
   /** Shims from `version`'s executables, and bins for every installed version bucket. */

@@ -78,6 +78,7 @@ async function installOne(
     board.close();
   }
   const pinned = await pinAfterInstall(session, outcome, options.pin);
+  if (outcome.installed) await (await session.tool(outcome.id)).postInstall(outcome.version, { forced: options.force, pinned: pinned !== undefined });
   if (options.json) {
     writeJson({
       tool: outcome.id,

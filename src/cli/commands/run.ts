@@ -96,7 +96,8 @@ async function ensureInstalled(session: Session, tool: Tool, version: string, sp
     });
   }
   log('info', 'run', `installing ${tool.id} ${version} (auto-install)`);
-  await tool.install(version);
+  const result = await tool.install(version);
+  if (result.installed) await tool.postInstall(version);
 }
 
 function chooseExecutable(tool: Tool, located: LocateExecutablesOutput, name: string | undefined): [string, ExecutableConfig] {

@@ -39,6 +39,8 @@ export interface FixtureTool {
   distUrl: string;
   /** A top-level pin, if any. */
   pin?: string;
+  /** More `[tools.<id>]` lines, e.g. `announce-hooks = true`. */
+  settings?: string[];
 }
 
 /** `.prototools` text registering disttool.wasm under each id, with its dist-url and pin. */
@@ -52,7 +54,7 @@ export function fixtureToolsConfig(tools: Record<string, FixtureTool>, extra = '
     '[plugins.tools]',
     ...entries.map(([id]) => `${id} = "file://${wasm}"`),
     '',
-    ...entries.flatMap(([id, tool]) => [`[tools.${id}]`, `dist-url = "${tool.distUrl}"`, '']),
+    ...entries.flatMap(([id, tool]) => [`[tools.${id}]`, `dist-url = "${tool.distUrl}"`, ...(tool.settings ?? []), '']),
     extra,
   ].join('\n');
 }

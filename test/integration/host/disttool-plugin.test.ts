@@ -61,7 +61,7 @@ describe('disttool fixture plugin', () => {
   });
 
   it('exports the functions it implements', () => {
-    for (const fn of ['register_tool', 'define_tool_config', 'detect_version_files', 'parse_version_file', 'load_versions', 'resolve_version', 'download_prebuilt', 'locate_executables', 'install_global', 'uninstall_global'] as const) {
+    for (const fn of ['register_tool', 'define_tool_config', 'detect_version_files', 'parse_version_file', 'load_versions', 'resolve_version', 'download_prebuilt', 'locate_executables', 'install_global', 'uninstall_global', 'pre_install', 'post_install', 'sync_manifest'] as const) {
       assert.equal(plugin.has(fn), true, fn);
     }
     assert.equal(plugin.has('native_install'), false);

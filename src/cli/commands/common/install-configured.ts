@@ -34,7 +34,10 @@ export async function installConfiguredTools(session: Session, options: { force?
     results = await mapWithLimit(pins, MAX_CONCURRENT_INSTALLS, async ([id, spec]): Promise<JobResult> => {
       const line = lines.get(id)!;
       try {
-        return { id, spec, outcome: await runInstallJob(session, { id, spec, force: options.force }, line) };
+        const outcome = await runInstallJob(session, { id, spec, force: options.force }, line);
+        // Pins already written are what drove this install: nothing is pinned here.
+        if (outcome.installed) await (await session.tool(id)).postInstall(outcome.version, { forced: options.force });
+        return { id, spec, outcome };
       } catch (error) {
         line.finish(`failed: ${describeFailure(error).message}`);
         return { id, spec, error };

@@ -1,0 +1,55 @@
+// Install hooks and manifest sync (spec §4.7, §4.8).
+import { JsonReader } from "../json/reader";
+import { JsonWriter } from "../json/write";
+import { PluginContext, PluginUnresolvedContext } from "./context";
+
+/** Input of `pre_install` and `post_install`; neither returns anything. */
+export class InstallHook {
+  constructor(
+    readonly context: PluginContext,
+    /** The user asked to reinstall (`--force`). */
+    readonly forced: bool,
+    /** Arguments after `--` on the install command line. */
+    readonly passthroughArgs: string[],
+    /** The version was pinned to a .prototools by this install (always false in pre_install). */
+    readonly pinned: bool,
+    readonly quiet: bool,
+  ) {}
+
+  static fromJson(json: JsonReader): InstallHook {
+    const args = json.optionalStringArray("passthrough_args");
+    return new InstallHook(
+      PluginContext.fromJson(json.object("context")),
+      json.boolOr("forced", false),
+      args !== null ? args : [],
+      json.boolOr("pinned", false),
+      json.boolOr("quiet", false),
+    );
+  }
+}
+
+export class SyncManifestInput {
+  constructor(readonly context: PluginUnresolvedContext) {}
+
+  static fromJson(json: JsonReader): SyncManifestInput {
+    return new SyncManifestInput(PluginUnresolvedContext.fromJson(json.object("context")));
+  }
+}
+
+export class SyncManifestOutput {
+  constructor(
+    /** Versions really installed; they replace the host's list. Null keeps the host's list. */
+    public versions: string[] | null = null,
+    /** True to leave the host's manifest alone. */
+    public skipSync: bool = false,
+  ) {}
+
+  toJson(): string {
+    return new JsonWriter()
+      .beginObject()
+      .optionalStringArrayField("versions", this.versions)
+      .boolField("skip_sync", this.skipSync)
+      .endObject()
+      .toString();
+  }
+}
