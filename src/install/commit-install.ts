@@ -2,8 +2,9 @@
  * Step 6 of the install: move the fully unpacked staging dir into `tools/<id>/<version>` with one
  * rename, so the product dir is either absent or complete. A previous product dir (a forced
  * reinstall, or leftovers of an install that died before recording itself) is first renamed to a
- * trash dir and deleted after the swap. Staging and trash live in `tools/<id>/` so the renames
- * never cross file systems.
+ * trash dir, which the caller deletes once the new install is recorded, or renames back if a later
+ * step fails (`restorePrevious`). Staging and trash live in `tools/<id>/` so the renames never
+ * cross file systems.
  *
  * Called with the version lock held.
  */
@@ -18,7 +19,8 @@ export interface CommitInstallInput {
   version: string;
 }
 
-export async function commitInstall(input: CommitInstallInput): Promise<void> {
+/** Returns whether a previous product dir now sits in `trashDir`. */
+export async function commitInstall(input: CommitInstallInput): Promise<boolean> {
   const entries = await fs.readdir(input.stagingDir);
   if (entries.length === 0) {
     throw new ProtoError('install.no_files', `Installing ${input.pluginId} ${input.version} produced no files.`, {
@@ -34,5 +36,11 @@ export async function commitInstall(input: CommitInstallInput): Promise<void> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   await fs.rename(input.stagingDir, input.productDir);
-  if (replaced) await fs.rm(input.trashDir, { recursive: true, force: true });
+  return replaced;
+}
+
+/** Undoes a commit: the new product dir goes, the previous one (if any) comes back from the trash. */
+export async function restorePrevious(input: Pick<CommitInstallInput, 'productDir' | 'trashDir'>, hadPrevious: boolean): Promise<void> {
+  await fs.rm(input.productDir, { recursive: true, force: true });
+  if (hadPrevious) await fs.rename(input.trashDir, input.productDir);
 }

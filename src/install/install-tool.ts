@@ -17,8 +17,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ProtoError } from '../errors.js';
 import type { DownloadPrebuiltOutput } from '../protocol/index.js';
-import { encodeComponent, type Store } from '../store/index.js';
-import { commitInstall } from './commit-install.js';
+import { encodeComponent, type Store, type ToolManifest } from '../store/index.js';
+import { commitInstall, restorePrevious } from './commit-install.js';
 import { downloadArtifacts } from './download-artifacts.js';
 import { splitEntryName } from './entry-path.js';
 import { hostArchFromNode, hostOsFromNode } from '../protocol/index.js';
@@ -85,6 +85,7 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
   const stagingDir = join(inventory, `.partial-${encodeComponent(version)}`);
   const trashDir = join(inventory, `.trash-${encodeComponent(version)}`);
   let committed = false;
+  let hadPrevious = false;
   try {
     if (!options.force && (await isInstalled(store, id, version, productDir))) {
       return await alreadyInstalled(store, id, version, productDir, warnings);
@@ -106,6 +107,8 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
       }
       if (!native.skip_install) {
         await fs.rm(productDir, { recursive: true, force: true });
+        // A forced reinstall that failed leaves the version gone: the manifest must say so too.
+        await store.updateManifest(id, (manifest) => forgetVersion(manifest, version));
         throw new ProtoError('install.native_failed', `Plugin ${id} failed to install ${version}: ${native.error ?? 'no reason given'}.`);
       }
     }
@@ -130,14 +133,16 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
       signal,
     });
     options.onProgress?.({ phase: 'commit', dir: productDir });
-    await commitInstall({ stagingDir, productDir, trashDir, pluginId: id, version });
+    hadPrevious = await commitInstall({ stagingDir, productDir, trashDir, pluginId: id, version });
     committed = true;
     await runPostScript(prebuilt, productDir, id, warn);
     await recordInstall(store, id, version, settings, checksum, artifacts.sourceUrl);
+    await removeAll([trashDir]); // the previous install, kept until now in case this one failed
     return { installed: true, dir: productDir, checksum, source: artifacts.sourceUrl, warnings };
   } catch (error) {
-    // A product dir that got committed but not recorded (post_script or manifest failure) goes too.
-    await removeAll([stagingDir, trashDir, ...(committed ? [productDir] : [])]);
+    // Committed but not recorded (post_script or manifest failure): the previous install, if any, comes back.
+    if (committed) await restorePrevious({ productDir, trashDir }, hadPrevious);
+    await removeAll([stagingDir, trashDir]);
     throw error;
   } finally {
     await removeAll([tempDir]);
@@ -145,6 +150,11 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
     await removeIfEmpty(store.toolTempDir(id));
     await removeIfEmpty(inventory);
   }
+}
+
+function forgetVersion(manifest: ToolManifest, version: string): void {
+  manifest.installed_versions = manifest.installed_versions.filter((installed) => installed !== version);
+  delete manifest.versions[version];
 }
 
 async function isInstalled(store: Store, id: string, version: string, productDir: string): Promise<boolean> {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { installTool, uninstallTool } from '../../src/install/index.js';
@@ -139,6 +139,27 @@ describe('installTool unpacks every format', () => {
     assert.equal(again.installed, true);
     assert.equal(existsSync(marker), false);
     assertReleaseTree(dir);
+  });
+
+  it('keeps the previous install when a forced reinstall fails after its commit', async () => {
+    const plugin = pluginFor(ARCHIVE_NAMES.tarGz);
+    const { dir } = await installTool({ store: temp.store, plugin, version: '4.2.0', settings: FAST_SETTINGS });
+    const marker = join(dir, 'marker');
+    execFileSync('touch', [marker]);
+    // Recording the new install fails: manifest.json cannot be read once it is a directory.
+    const manifest = temp.store.manifestPath('demo');
+    const saved = readFileSync(manifest);
+    rmSync(manifest);
+    mkdirSync(manifest);
+    try {
+      await assert.rejects(installTool({ store: temp.store, plugin, version: '4.2.0', force: true, settings: FAST_SETTINGS }));
+    } finally {
+      rmSync(manifest, { recursive: true });
+      writeFileSync(manifest, saved);
+    }
+    assert.equal(existsSync(marker), true, 'the previous files are back');
+    assertReleaseTree(dir);
+    assert.deepEqual(readdirSync(temp.store.inventoryDir('demo')).filter((name) => name.startsWith('.')), [], 'no staging or trash left');
   });
 
   it('lets the plugin unpack when it exports unpack_archive', async () => {

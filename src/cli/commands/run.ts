@@ -11,7 +11,7 @@ import { toEnvVarName } from '../../detect/index.js';
 import { ProtoError } from '../../errors.js';
 import { writeShimCacheEntry } from '../../link/index.js';
 import { log } from '../../log.js';
-import type { ExecutableConfig, LocateExecutablesOutput } from '../../protocol/index.js';
+import type { ExecutableConfig, LocateExecutablesOutput, RunHookResult } from '../../protocol/index.js';
 import type { Tool } from '../../tool/tool.js';
 import { passthroughArgs } from '../passthrough.js';
 import { Session } from '../session.js';
@@ -59,19 +59,20 @@ async function runTool(id: string, explicitSpec: string | undefined, args: strin
     refuseSelfUpgrade(tool, args);
 
     const pathPrepend = [dirname(exePath), ...located.exes_dirs.map((dir) => join(tool.productDir(version), dir))];
-    const env = runEnvironment(session, tool, version, pathPrepend);
     let finalArgs = args;
+    let hook: RunHookResult = {};
     if (tool.plugin.has('pre_run')) {
-      const hook = await tool.plugin.preRun({
+      hook = await tool.plugin.preRun({
         context: tool.plugin.context({ version, toolDir: tool.productDir(version) }),
         globals_dir: null,
         globals_prefix: located.globals_prefix ?? null,
         passthrough_args: args,
       });
       finalArgs = [...args, ...(hook.args ?? [])];
-      Object.assign(env, hook.env ?? {});
-      if (hook.paths?.length) env.PATH = [...hook.paths.map((p) => tool.plugin.toReal(p)), env.PATH].join(delimiter);
     }
+    // Built after pre_run: what the plugin set with set_env_var during the hook is in session.env.
+    const env = runEnvironment(session, tool, version, [...(hook.paths ?? []).map((path) => tool.plugin.toReal(path)), ...pathPrepend]);
+    Object.assign(env, hook.env ?? {});
 
     const [command, commandArgs] = exe.parent_exe_name
       ? [exe.parent_exe_name, [...(exe.parent_exe_args ?? []), exePath, ...finalArgs]]
