@@ -25,9 +25,9 @@ function median(samples: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-function time(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): number[] {
+function time(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, count = runs): number[] {
   const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < count; i++) {
     const started = process.hrtime.bigint();
     const result = spawnSync(command, args, { cwd, env, stdio: 'ignore' });
     samples.push(Number(process.hrtime.bigint() - started) / 1e6);
@@ -58,7 +58,7 @@ try {
   const direct = median(time(exe, [], nested, sandbox.env));
   const warm = median(time(shim, [], nested, sandbox.env));
   const nodeStart = median(time(process.execPath, ['-e', '0'], nested, sandbox.env));
-  const fullRun = median(time(process.execPath, [CLI, 'run', 'disttool'], nested, sandbox.env).slice(0, Math.min(runs, 30)));
+  const fullRun = median(time(process.execPath, [CLI, 'run', 'disttool'], nested, sandbox.env, Math.min(runs, 30)));
 
   const ms = (value: number) => `${value.toFixed(2)} ms`.padStart(10);
   console.log(`shim overhead, median of ${runs} runs (Node ${process.version}, ${process.platform}/${process.arch})`);

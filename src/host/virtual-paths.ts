@@ -57,8 +57,12 @@ export function toVirtual(mapping: PathMapping, path: string): VirtualMatch | un
   return undefined;
 }
 
-/** The host path of a guest path; a path under no guest prefix (already real) is returned unchanged. */
-export function toReal(mapping: PathMapping, path: string): string {
+/**
+ * The host path of a guest path; a path under no guest prefix (already real) is returned unchanged.
+ * `..` is resolved first, so `/proto/../../etc` is `/etc`, not a path that claims to be in the store.
+ */
+export function toReal(mapping: PathMapping, guestPath: string): string {
+  const path = guestPath.startsWith('/') ? posix.normalize(guestPath) : guestPath;
   for (const [hostDir, guestPrefix] of mapping) {
     if (isUnder(path, hostDir, sep) && !isUnder(path, guestPrefix)) return path;
     if (isUnder(path, guestPrefix)) {

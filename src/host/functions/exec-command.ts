@@ -90,11 +90,13 @@ export async function execCommand(ctx: HostFunctionContext, input: ExecCommandIn
     : [exe, args];
   const stream = input.stream === true || ['all', 'stream'].includes(ctx.env.WARPGATE_DEBUG_COMMAND ?? '');
 
-  const child = spawn(file, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], signal: ctx.signal });
+  // Streaming to our own terminal: hand the child the real stdio, so it sees a TTY (colors, progress).
+  const inherit = stream && ctx.stdout === process.stdout && ctx.stderr === process.stderr;
+  const child = spawn(file, argv, { cwd, env, stdio: inherit ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'], signal: ctx.signal });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => (stream ? ctx.stdout.write(chunk) : stdout.push(chunk)));
-  child.stderr.on('data', (chunk: Buffer) => (stream ? ctx.stderr.write(chunk) : stderr.push(chunk)));
+  child.stdout?.on('data', (chunk: Buffer) => (stream ? ctx.stdout.write(chunk) : stdout.push(chunk)));
+  child.stderr?.on('data', (chunk: Buffer) => (stream ? ctx.stderr.write(chunk) : stderr.push(chunk)));
 
   const exitCode = await new Promise<number>((resolve, reject) => {
     child.on('error', (error) =>

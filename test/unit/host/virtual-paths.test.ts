@@ -36,6 +36,11 @@ describe('virtual paths', () => {
     assert.equal(toVirtual(mapping, '/etc/passwd'), undefined);
   });
 
+  it('resolves `..` before mapping, so a guest path cannot climb out of a mount', () => {
+    assert.equal(toReal(mapping, '/proto/../../etc/passwd'), '/etc/passwd');
+    assert.equal(toReal(mapping, '/proto/tools/../bin/x'), '/home/me/.proto/bin/x');
+  });
+
   it('converts guest paths back, and leaves real paths alone', () => {
     assert.equal(toReal(mapping, '/proto/tools/node'), '/home/me/.proto/tools/node');
     assert.equal(toReal(mapping, '/temp'), '/home/me/.proto/temp');
