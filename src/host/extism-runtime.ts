@@ -16,6 +16,8 @@ export interface RuntimeOptions {
   allowedPaths: Record<string, string>;
   functions: ImportFunctions;
   logger: Pick<Console, 'debug' | 'info' | 'warn' | 'error' | 'trace' | 'log'>;
+  /** What the kernel's `http_request` (plugins built before proto 0.40) fetches with. */
+  fetch: typeof fetch;
 }
 
 /** Why a call failed, as far as the SDK lets us know. */
@@ -63,6 +65,7 @@ export async function instantiate(options: RuntimeOptions): Promise<RuntimeInsta
       allowedHosts: ['*'],
       functions: options.functions,
       logger: options.logger as Console,
+      fetch: options.fetch,
       enableWasiOutput: false,
     },
   );

@@ -86,6 +86,8 @@ export class PluginContainer {
   private stop = new AbortController();
   /** Bumped each time the instance is thrown away, so a creation that finishes late knows. */
   private generation = 0;
+  /** The kernel's `http_request`, through the same network layer as `send_request`. */
+  private kernelFetch: typeof fetch = () => Promise.reject(new Error('not ready'));
   /** A worker being started, which close() must wait for (and which then closes itself). */
   private creating: Promise<RuntimeInstance> | undefined;
   private registered: RegisterToolOutput | undefined;
@@ -180,6 +182,7 @@ export class PluginContainer {
       );
     }
     container = new PluginContainer(options, module, functions, { config, allowedPaths: mounts.allowedPaths }, mounts.mapping, hostEnvironment);
+    container.kernelFetch = kernelFetchThrough(ctx);
     return container;
   }
 
@@ -274,6 +277,7 @@ export class PluginContainer {
       allowedPaths: this.runtimeConfig.allowedPaths,
       functions: this.functions,
       logger: this.pluginLogger(),
+      fetch: this.kernelFetch,
     });
   }
 
@@ -454,6 +458,22 @@ export class PluginContainer {
   exportedFunctions(): PluginFunction[] {
     return PLUGIN_FUNCTIONS.filter((fn) => this.has(fn));
   }
+}
+
+/**
+ * The `fetch` the SDK's kernel `http_request` uses (plugins built before proto 0.40 fetch with
+ * it): our `httpGet`, so url-rewrites, the URL policy, proxies and offline mode apply to them too.
+ * Those PDKs only ever GET.
+ */
+function kernelFetchThrough(ctx: HostFunctionContext): typeof fetch {
+  return async (input, init) => {
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (method !== 'GET') throw new Error(`http_request: only GET is supported, not ${method} ${url}`);
+    const headers = Object.fromEntries(new Headers(init?.headers).entries());
+    const { status, body } = await ctx.httpGet(url, headers, ctx.signal);
+    return new Response(status === 204 || status === 304 ? null : body, { status });
+  };
 }
 
 function formatMs(ms: number): string {

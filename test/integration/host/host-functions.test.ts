@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { PluginContainer } from '../../../src/host/index.js';
+import { httpGetWith } from '../../../src/host/http-get.js';
 import { getLogLevel, setLogLevel, setLogSink, type LogLevel } from '../../../src/log.js';
 import { createSandbox, type Sandbox } from '../../../test-utils/index.js';
 import { fixturePlugin } from '../../support/fixtures.js';
@@ -207,6 +208,25 @@ describe('host functions', () => {
       const output = JSON.parse(await plugin.callRaw('probe_send_request', JSON.stringify({ url: `${baseUrl}/missing` })));
       assert.equal(output.status, 404);
       assert.equal(output.body_length, 4);
+    });
+  });
+
+  describe("the kernel's http_request (plugins built before proto 0.40)", () => {
+    it('goes through our network layer: url-rewrites apply, any status is returned', async () => {
+      const rewritten = await PluginContainer.load({
+        id: 'old-http',
+        wasm: fixturePlugin('probe/host-probe'),
+        dirs: sandbox.dirs,
+        env,
+        httpGet: httpGetWith({ urlRewrites: [['^https://plugins\\.example\\.invalid/', `${baseUrl}/`]] }),
+      });
+      try {
+        const ok = await rewritten.callRaw('probe_http_request', JSON.stringify({ url: 'https://plugins.example.invalid/index.json' }));
+        assert.equal(ok, `200 ${JSON.stringify({ versions: ['1.0.0'], seen: null })}`);
+        assert.equal(await rewritten.callRaw('probe_http_request', JSON.stringify({ url: 'https://plugins.example.invalid/gone' })), '404 nope');
+      } finally {
+        await rewritten.close();
+      }
     });
   });
 
