@@ -3,7 +3,7 @@
  * Detected once per process; tests and `createPlugin({ host })` can override any field.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { hostArchFromNode, hostOsFromNode, type HostArch, type HostLibc, type HostOS } from '../protocol/index.js';
 
 export interface DetectedHost {
@@ -26,19 +26,23 @@ export function mapNodeArch(arch: string): HostArch {
 }
 
 /**
- * musl or glibc. Node's own report says which libc it was linked against, which is what the
- * tools we download must match; `ldd --version` and the loader file name are fallbacks.
+ * musl or glibc. The dynamic loader in /lib or /lib64 says which libc the system runs (`ld-musl-*` or
+ * `ld-linux-*`), which is what downloaded tools must match; it is read first because it costs
+ * one directory listing, where Node's own report costs milliseconds. `ldd --version` settles
+ * the rare system with neither.
  */
 export function detectLibc(os: HostOS): HostLibc {
   if (os === 'macos' || os === 'ios') return 'gnu';
   if (os === 'windows') return 'unknown';
-  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
-  if (header?.glibcVersionRuntime) return 'gnu';
-  try {
-    if (existsSync('/lib') && readdirSync('/lib').some((name) => name.startsWith('ld-musl-'))) return 'musl';
-  } catch {
-    // unreadable /lib: fall through to ldd
-  }
+  const loaders = ['/lib', '/lib64'].flatMap((dir) => {
+    try {
+      return readdirSync(dir).filter((name) => name.startsWith('ld-'));
+    } catch {
+      return [];
+    }
+  });
+  if (loaders.some((name) => name.startsWith('ld-musl-'))) return 'musl';
+  if (loaders.some((name) => name.startsWith('ld-linux'))) return 'gnu';
   try {
     const out = execFileSync('ldd', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return /musl|alpine/i.test(out) ? 'musl' : 'gnu';
