@@ -44,7 +44,7 @@ export function buildDisttoolDist(dir: string, releases: DisttoolRelease[] = DEF
     const work = join(dir, '.work', name);
     mkdirSync(join(work, 'bin'), { recursive: true });
     writeFileSync(join(work, 'bin/disttool'), disttoolScript(version));
-    writeFileSync(join(work, 'bin/dtx'), `#!/bin/sh\necho "dtx ${version} via=\${DTX_VIA:-direct} $*"\n`);
+    writeFileSync(join(work, 'bin/dtx'), `#!/bin/sh\necho "dtx ${version} via=\${DTX_VIA:-direct}\${HOOKED_BY:+ hooked=\$HOOKED_BY} $*"\n`);
     chmodSync(join(work, 'bin/disttool'), 0o755);
     chmodSync(join(work, 'bin/dtx'), 0o755);
     const versionDir = join(dir, `v${version}`);

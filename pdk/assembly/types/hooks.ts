@@ -1,6 +1,7 @@
 // Install hooks and manifest sync (spec §4.7, §4.8).
 import { JsonReader } from "../json/reader";
 import { JsonWriter } from "../json/write";
+import { VirtualPath } from "../paths";
 import { PluginContext, PluginUnresolvedContext } from "./context";
 
 /** Input of `pre_install` and `post_install`; neither returns anything. */
@@ -49,6 +50,47 @@ export class SyncManifestOutput {
       .beginObject()
       .optionalStringArrayField("versions", this.versions)
       .boolField("skip_sync", this.skipSync)
+      .endObject()
+      .toString();
+  }
+}
+
+/** Input of `pre_run`, called before the host runs the tool (spec §4.8). */
+export class RunHook {
+  constructor(
+    readonly context: PluginContext,
+    /** Arguments the user passed to the tool. */
+    readonly passthroughArgs: string[],
+    /** Where global packages live, when the host located it. */
+    readonly globalsDir: VirtualPath | null,
+    readonly globalsPrefix: string | null,
+  ) {}
+
+  static fromJson(json: JsonReader): RunHook {
+    const args = json.optionalStringArray("passthrough_args");
+    return new RunHook(
+      PluginContext.fromJson(json.object("context")),
+      args !== null ? args : [],
+      VirtualPath.readOptional(json, "globals_dir"),
+      json.optionalString("globals_prefix"),
+    );
+  }
+}
+
+/** Output of `pre_run`: extra arguments, env vars and PATH dirs for the tool run. */
+export class RunHookResult {
+  constructor(
+    public args: string[] | null = null,
+    public env: Map<string, string> | null = null,
+    public paths: string[] | null = null,
+  ) {}
+
+  toJson(): string {
+    return new JsonWriter()
+      .beginObject()
+      .optionalStringArrayField("args", this.args)
+      .optionalStringMapField("env", this.env)
+      .optionalStringArrayField("paths", this.paths)
       .endObject()
       .toString();
   }
