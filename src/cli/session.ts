@@ -7,7 +7,7 @@
  */
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { loadConfig, pluginLocatorFor, type LoadedConfig, type PluginLocator as ConfigLocator } from '../config/index.js';
+import { loadConfig, pluginLocatorFor, readDotenv, type LoadedConfig, type PluginLocator as ConfigLocator } from '../config/index.js';
 import { detectVersion, type DetectedVersion } from '../detect/index.js';
 import { ProtoError } from '../errors.js';
 import type { InstallSettings } from '../install/index.js';
@@ -149,6 +149,20 @@ export class Session {
           : {}),
       },
     });
+  }
+
+  /**
+   * The variables `[env]` and `[tools.<id>.env]` give a tool: env files first (global ones
+   * lowest), then the variables written in the files; `false` means "remove it".
+   * `files` lists the env files read, which decide the result as much as the config does.
+   */
+  toolEnvironment(id: string): { vars: Record<string, string | false>; files: string[] } {
+    const tool = this.config.tools[id];
+    const files = [...this.config.envFiles, ...(tool?.envFiles ?? [])];
+    const vars: Record<string, string | false> = {};
+    for (const file of files) Object.assign(vars, readDotenv(file));
+    Object.assign(vars, this.config.env, tool?.env ?? {});
+    return { vars, files };
   }
 
   /** Resolves `spec` for `tool` with the user's aliases. */

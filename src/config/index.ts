@@ -13,3 +13,4 @@ export { parseTomlDocument } from './read-toml.js';
 export { setTomlString, removeTomlKey } from './toml-edit.js';
 export { pinVersion, unpinVersion, setAlias, removeAlias } from './edit-config.js';
 export { pluginLocatorFor } from './plugin-lookup.js';
+export { parseDotenv, readDotenv } from './dotenv.js';

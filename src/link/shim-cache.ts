@@ -46,6 +46,8 @@ export interface ShimCacheEntry {
   absentFiles: string[];
   /** Exported for the tool (e.g. `PROTO_<ID>_VERSION`, `[env]` from config). */
   exports: Record<string, string>;
+  /** Removed from the tool's environment (`[env]` entries set to false). */
+  unset?: string[];
   /** Dirs prepended to PATH for the tool (its exes_dirs). */
   pathPrepend: string[];
 }
@@ -62,6 +64,7 @@ export function renderShimCacheEntry(entry: ShimCacheEntry): string {
   for (const file of entry.presentFiles) lines.push(`[ -e ${q(file)} ] && [ ! ${q(file)} -nt "$_proto_entry" ] || return 1`);
   lines.push(`_proto_exe=${q(entry.exe)}`, '[ -x "$_proto_exe" ] || return 1');
   // `[env]` names come from .prototools files: only those a shell can export are written.
+  for (const name of entry.unset ?? []) if (isShellVariableName(name)) lines.push(`unset ${name}`);
   for (const [name, value] of Object.entries(entry.exports)) if (isShellVariableName(name)) lines.push(`export ${name}=${q(value)}`);
   if (entry.pathPrepend.length > 0) lines.push(`export PATH=${q(entry.pathPrepend.join(':'))}":$PATH"`);
   lines.push('return 0', '');

@@ -125,14 +125,12 @@ function refuseSelfUpgrade(tool: Tool, args: string[]): void {
   }
 }
 
-/** The tool's environment: ours, then `[env]` and `[tools.<id>.env]`, then proto's own variables. */
+/** The tool's environment: ours, then `[env]` and `[tools.<id>.env]` (with env files), then proto's own variables. */
 function runEnvironment(session: Session, tool: Tool, version: string, pathPrepend: string[]): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...session.env };
-  for (const source of [session.config.env, session.config.tools[tool.id]?.env ?? {}]) {
-    for (const [name, value] of Object.entries(source)) {
-      if (value === false) delete env[name];
-      else env[name] = value;
-    }
+  for (const [name, value] of Object.entries(session.toolEnvironment(tool.id).vars)) {
+    if (value === false) delete env[name];
+    else env[name] = value;
   }
   env[toEnvVarName(tool.id)] = version;
   env.PATH = [...pathPrepend, env.PATH ?? ''].filter(Boolean).join(delimiter);
@@ -159,13 +157,17 @@ async function rememberForShim(session: Session, tool: Tool, version: string, ex
   }
   candidates.add(session.store.manifestPath(tool.id));
   candidates.add(session.store.remoteVersionsPath(tool.id));
-  const files = [...candidates];
   const idVar = toEnvVarName(tool.id);
   const decidingVars = [idVar, 'PROTO_ENV', 'PROTO_HOME', 'HOME', 'PROTO_DETECT_STRATEGY', 'PROTO_AUTO_INSTALL'];
+  const toolEnv = session.toolEnvironment(tool.id);
+  for (const file of toolEnv.files) candidates.add(file);
   const configEnv: Record<string, string> = {};
-  for (const source of [session.config.env, session.config.tools[tool.id]?.env ?? {}]) {
-    for (const [name, value] of Object.entries(source)) if (value !== false) configEnv[name] = value;
+  const unset: string[] = [];
+  for (const [name, value] of Object.entries(toolEnv.vars)) {
+    if (value === false) unset.push(name);
+    else configEnv[name] = value;
   }
+  const files = [...candidates];
   try {
     writeShimCacheEntry(session.store, {
       shimName,
@@ -175,6 +177,7 @@ async function rememberForShim(session: Session, tool: Tool, version: string, ex
       presentFiles: files.filter((file) => existsSync(file)),
       absentFiles: files.filter((file) => !existsSync(file)),
       exports: { ...configEnv, [idVar]: version },
+      unset,
       pathPrepend,
     });
   } catch (error) {
