@@ -1,25 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { configCandidates, loadConfig, pluginLocatorFor } from '../../../src/config/index.js';
 import { isProtoError } from '../../../src/errors.js';
+import { useFileTrees } from '../../support/file-trees.js';
 
-const root = realpathSync(mkdtempSync(join(tmpdir(), 'proto-config-')));
-after(() => rmSync(root, { recursive: true, force: true }));
-
-let counter = 0;
-/** A fresh tree: `files` maps paths relative to the tree to file contents. */
-function tree(files: Record<string, string>): string {
-  const base = join(root, `t${counter++}`);
-  mkdirSync(base, { recursive: true });
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(base, path)), { recursive: true });
-    writeFileSync(join(base, path), content);
-  }
-  return base;
-}
+const { root, tree } = useFileTrees('proto-config-');
 
 describe('finding .prototools files', () => {
   it('lists cwd upward (env file first in each dir), the home dir as "user", then the global file', () => {

@@ -1,25 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import { loadConfig, type DetectStrategy } from '../../../src/config/index.js';
 import { detectVersion, toEnvVarName, type VersionFilePlugin } from '../../../src/detect/index.js';
 import { isProtoError } from '../../../src/errors.js';
+import { useFileTrees } from '../../support/file-trees.js';
 
-const root = realpathSync(mkdtempSync(join(tmpdir(), 'proto-detect-')));
-after(() => rmSync(root, { recursive: true, force: true }));
-let counter = 0;
-
-function tree(files: Record<string, string>): string {
-  const base = join(root, `t${counter++}`);
-  mkdirSync(base, { recursive: true });
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(base, path)), { recursive: true });
-    writeFileSync(join(base, path), content);
-  }
-  return base;
-}
+const { tree } = useFileTrees('proto-detect-');
 
 /** A plugin like the node one: `.nvmrc` and `package.json` (engines.node), ignoring node_modules. */
 function fakeNodePlugin(options: { withParser?: boolean } = {}): VersionFilePlugin & { calls: string[] } {
