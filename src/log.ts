@@ -4,10 +4,11 @@
  * The level comes from `--log <level>` (the CLI calls `setLogLevel`) or `PROTO_LOG`; default `info`.
  * Plugin logs arrive here too, tagged with their target (`plugin:<id>`), so `--log trace` shows them.
  */
-export const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug', 'trace', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const rank: Record<LogLevel, number> = { off: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 };
+/** `verbose` (proto 0.60) is trace plus the noisiest detail (request headers, every cache look-up). */
+const rank: Record<LogLevel, number> = { off: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5, verbose: 6 };
 
 function levelFromEnv(): LogLevel {
   const value = process.env.PROTO_LOG?.toLowerCase();

@@ -4,10 +4,13 @@
  */
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { isProtoError } from '../errors.js';
+import { isProtoError, ProtoError } from '../errors.js';
 import { LOG_LEVELS, setLogLevel, type LogLevel } from '../log.js';
 import { registerCommands } from './commands/index.js';
 import { registerRunCommand } from './commands/run.js';
+import { argvWantsJson, fromEnv, globalFlags, parseConfigMode, setGlobalFlags } from './global-flags.js';
+import { formatErrorReport } from './output/format-error.js';
+import { wasJsonWritten } from './output/write.js';
 import { splitPassthrough } from './passthrough.js';
 
 function packageVersion(): string {
@@ -15,46 +18,110 @@ function packageVersion(): string {
   return pkg.version;
 }
 
+interface ProgramOptions {
+  log?: string;
+  json?: boolean;
+  yes?: boolean;
+  configMode?: string;
+}
+
 export function createProgram(): Command {
   const program = new Command('proto')
     .description('Install and switch versions of developer tools (node, go, python, ...) with proto-compatible WASM plugins.')
     .version(packageVersion(), '-V, --version', 'print the version of proto and exit')
     .option('--log <level>', `log level: ${LOG_LEVELS.join(', ')} (or set PROTO_LOG)`)
-    .showHelpAfterError('(run `proto --help` for usage)')
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .option('--json', 'print results, and errors, as JSON on stdout (or set PROTO_JSON=1)')
+    .option('-y, --yes', 'answer yes to every confirmation prompt')
+    .option('-c, --config-mode <mode>', 'which .prototools files to read: global, local, upwards, upwards-global (or set PROTO_CONFIG_MODE)')
+    .configureHelp({ showGlobalOptions: true })
+    // Parse errors go through renderError like every other error.
+    .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: () => undefined })
     .exitOverride();
-  program.hook('preAction', (command) => {
-    const level = command.opts<{ log?: string }>().log;
-    if (level === undefined) return;
-    if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-      throw new CommanderError(1, 'proto.invalid_log_level', `error: --log must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  program.hook('preAction', (_program, action) => {
+    const options = program.opts<ProgramOptions>();
+    if (options.log !== undefined) {
+      if (!(LOG_LEVELS as readonly string[]).includes(options.log)) {
+        throw new ProtoError('cli.invalid_option', `--log must be one of ${LOG_LEVELS.join(', ')}, got "${options.log}"`, {
+          hint: 'trace shows config files read, URLs fetched and plugin calls; verbose adds more.',
+        });
+      }
+      setLogLevel(options.log as LogLevel);
     }
-    setLogLevel(level as LogLevel);
+    setGlobalFlags({
+      json: options.json === true || globalFlags().json,
+      yes: options.yes === true,
+      ...(options.configMode !== undefined ? { configMode: parseConfigMode(options.configMode, '--config-mode') } : {}),
+    });
+    // The program owns `--json` wherever it is written; commands that document their own `--json`
+    // read it from their options, so hand it down.
+    if (globalFlags().json && action.options.some((option) => option.attributeName() === 'json')) action.setOptionValue('json', true);
   });
   registerCommands(program);
   registerRunCommand(program);
   return program;
 }
 
-/** Prints an error for people: what failed, then what to do. Returns the exit code. */
-export function renderError(error: unknown): number {
-  if (error instanceof CommanderError) {
-    // commander printed its own parse errors already; ours (from hooks) it did not.
-    if (error.code.startsWith('proto.')) process.stderr.write(`${error.message}\n`);
-    return error.exitCode;
-  }
+/** What an error says to the user, whatever threw it. */
+export interface ErrorReport {
+  code: string;
+  message: string;
+  hint?: string;
+  exitCode: number;
+}
+
+/** commander's `commander.unknownOption` → `cli.unknown_option`. */
+function commanderCode(code: string): string {
+  return `cli.${code.replace(/^commander\./, '').replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}`;
+}
+
+/**
+ * Every failure as a report: ProtoErrors as they are, commander's parse errors with a `cli.*`
+ * code, anything else as an internal error (a bug of ours). The issue-14 errno mapping plugs in
+ * here, before the last branch.
+ */
+export function describeError(error: unknown): ErrorReport {
   if (isProtoError(error)) {
-    process.stderr.write(`error: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
-    return 1;
+    return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), exitCode: 1 };
+  }
+  if (error instanceof CommanderError) {
+    return {
+      code: commanderCode(error.code),
+      message: error.message.replace(/^error:\s*/, ''),
+      hint: 'Run `proto --help` (or `proto <command> --help`) for usage.',
+      exitCode: error.exitCode || 1,
+    };
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`internal error (please report it): ${message}\n`);
-  return 2;
+  return { code: 'internal', message: `internal error (please report it): ${message}`, exitCode: 2 };
+}
+
+/**
+ * Prints an error, then returns the exit code. Under `--json` (or PROTO_JSON) the error is a JSON
+ * document on stdout, `{"error":{"code","message","hint"}}`, so a script reading stdout always
+ * gets JSON; people still get the plain lines on stderr.
+ */
+export function renderError(error: unknown, options: { json?: boolean } = {}): number {
+  // Help and version are "errors" only to commander's exit override.
+  if (error instanceof CommanderError && ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) {
+    return error.exitCode;
+  }
+  const report = describeError(error);
+  if ((options.json ?? globalFlags().json) && !wasJsonWritten()) {
+    const { code, message, hint } = report;
+    process.stdout.write(`${JSON.stringify({ error: { code, message, hint: hint ?? null } }, null, 2)}\n`);
+  }
+  process.stderr.write(formatErrorReport(report));
+  return report.exitCode;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = createProgram();
+  let program: Command;
+  try {
+    setGlobalFlags(fromEnv(process.env));
+    program = createProgram();
+  } catch (error) {
+    return renderError(error, { json: argvWantsJson(argv) });
+  }
   if (argv.length <= 2) {
     program.outputHelp();
     return 0;
@@ -64,6 +131,6 @@ export async function main(argv: string[]): Promise<number> {
     // Commands that pass a child's exit code through (run) leave it in process.exitCode.
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    return renderError(error);
+    return renderError(error, { json: globalFlags().json || argvWantsJson(splitPassthrough(argv)) });
   }
 }

@@ -7,21 +7,24 @@
  */
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { loadConfig, pluginLocatorFor, readDotenv, type LoadedConfig, type PluginLocator as ConfigLocator } from '../config/index.js';
+import { loadConfig, pluginLocatorFor, readDotenv, type ConfigMode, type LoadedConfig, type PluginLocator as ConfigLocator } from '../config/index.js';
 import { detectVersion, type DetectedVersion } from '../detect/index.js';
 import { ProtoError } from '../errors.js';
 import type { InstallSettings } from '../install/index.js';
-import { log } from '../log.js';
+import { isLogEnabled, log } from '../log.js';
 import { builtinPluginUrl, BUILTIN_TOOL_IDS, pluginFile } from '../registry/index.js';
 import { Store } from '../store/index.js';
 import { resolveToolVersion } from '../tool/resolve.js';
 import { Tool } from '../tool/tool.js';
+import { globalFlags } from './global-flags.js';
 
 export interface SessionOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /** Whether `~/.proto/.prototools` takes part (proto: not for `install`). Default true. */
   includeGlobal?: boolean;
+  /** Which files take part; `--config-mode`/`PROTO_CONFIG_MODE` win over this command default. */
+  configMode?: ConfigMode;
 }
 
 function isTruthy(value: string | undefined): boolean {
@@ -44,8 +47,12 @@ export class Session {
     const cwd = resolve(options.cwd ?? process.cwd());
     const home = env.HOME ?? homedir();
     const store = new Store({ env });
-    const loaded = await loadConfig({ cwd, protoHome: store.root, env, homeDir: home, includeGlobal: options.includeGlobal });
+    const mode = globalFlags().configMode ?? options.configMode ?? (options.includeGlobal === false ? 'upwards' : 'upwards-global');
+    const loaded = await loadConfig({ cwd, protoHome: store.root, env, homeDir: home, mode });
     for (const warning of loaded.warnings) log('warn', 'config', warning);
+    if (isLogEnabled('trace')) {
+      for (const file of loaded.files) log('trace', 'config', `${file.exists ? 'read' : 'no file'} ${file.path} (${file.location}, mode ${mode})`);
+    }
     return new Session(cwd, env, home, store, loaded);
   }
 

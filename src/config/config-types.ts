@@ -11,6 +11,13 @@ export const DETECT_STRATEGIES: readonly DetectStrategy[] = ['first-available', 
 /** `settings.pin-latest`: which file `proto install` pins a `latest` install to. */
 export type PinLocation = 'global' | 'local' | 'user';
 
+/**
+ * Which `.prototools` files are read (proto's `--config-mode`): `global` only the store's,
+ * `local` only the cwd's, `upwards` the cwd and its parents, `upwards-global` those and the global one.
+ */
+export type ConfigMode = 'global' | 'local' | 'upwards' | 'upwards-global';
+export const CONFIG_MODES: readonly ConfigMode[] = ['global', 'local', 'upwards', 'upwards-global'];
+
 /** Where a config file sits: a directory walked from the cwd, the user's home dir, or `<protoHome>`. */
 export type ConfigLocation = 'local' | 'user' | 'global';
 

@@ -9,7 +9,7 @@
 import { promises as fs } from 'node:fs';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { ProtoError } from '../errors.js';
-import { emptyLayer, type ConfigFileEntry, type ConfigLocation, type ProtoConfig } from './config-types.js';
+import { emptyLayer, type ConfigFileEntry, type ConfigLocation, type ConfigMode, type ProtoConfig } from './config-types.js';
 import { mergeConfigLayers, mergeSettings } from './merge-config.js';
 import { parseConfigText } from './parse-config-layer.js';
 import { settingsFromEnv } from './parse-settings.js';
@@ -32,6 +32,8 @@ export interface LoadConfigOptions {
   homeDir?: string;
   /** Whether the global file takes part (proto's `upwards-global` vs `upwards` config modes). Default true. */
   includeGlobal?: boolean;
+  /** Which files take part; wins over `includeGlobal`. Default `upwards-global`. */
+  mode?: ConfigMode;
 }
 
 export interface LoadedConfig {
@@ -56,14 +58,15 @@ export function configCandidates(options: Omit<LoadConfigOptions, 'includeGlobal
   const start = resolve(options.cwd);
   const home = options.homeDir === undefined ? undefined : resolve(options.homeDir);
   const stopAt = home !== undefined && isInside(start, home) ? home : undefined;
+  const mode = options.mode ?? (options.includeGlobal === false ? 'upwards' : 'upwards-global');
   const candidates: ConfigCandidate[] = [];
-  for (let dir = start; ; dir = dirname(dir)) {
+  for (let dir = start; mode !== 'global'; dir = dirname(dir)) {
     const location: ConfigLocation = dir === stopAt ? 'user' : 'local';
     if (envMode) candidates.push({ path: join(dir, `${CONFIG_FILE_NAME}.${envMode}`), dir, location, envMode });
     candidates.push({ path: join(dir, CONFIG_FILE_NAME), dir, location });
-    if (dir === stopAt || dirname(dir) === dir) break;
+    if (mode === 'local' || dir === stopAt || dirname(dir) === dir) break;
   }
-  if (options.includeGlobal ?? true) {
+  if (mode === 'global' || mode === 'upwards-global') {
     const dir = resolve(options.protoHome);
     candidates.push({ path: join(dir, CONFIG_FILE_NAME), dir, location: 'global' });
   }

@@ -60,11 +60,11 @@ describe('proto pin / unpin', { concurrency: true }, () => {
       assert.equal(result.code, 1, result.stderr);
       assert.equal(result.stdout, '');
     }
-    assert.match(badSpec.stderr, /^error: ">>1" is not a valid version spec\nhint: /m);
-    assert.match(unknown.stderr, /^error: Unknown tool "nosuchtool"/m);
-    assert.match(badLocation.stderr, /^error: --to must be local, global or user, got "moon"/m);
-    assert.match(conflict.stderr, /^error: --global conflicts with --to local/m);
-    assert.match(notPinned.stderr, /^error: disttool is not pinned in .*\.prototools\.\nhint: /m);
+    assert.match(badSpec.stderr, /^error\[version\.invalid_spec\]: ">>1" is not a valid version spec\nhint: /m);
+    assert.match(unknown.stderr, /^error\[tool\.unknown\]: Unknown tool "nosuchtool"/m);
+    assert.match(badLocation.stderr, /^error\[cli\.invalid_option\]: --to must be local, global or user, got "moon"/m);
+    assert.match(conflict.stderr, /^error\[cli\.invalid_option\]: --global conflicts with --to local/m);
+    assert.match(notPinned.stderr, /^error\[config\.not_pinned\]: disttool is not pinned in .*\.prototools\.\nhint: /m);
   });
 });
 
@@ -83,7 +83,7 @@ describe('proto alias / unalias', { concurrency: true }, () => {
     assert.doesNotMatch(sandbox.read('workspace/.prototools'), /work =/);
     const again = await sandbox.run(['unalias', 'disttool', 'work']);
     assert.equal(again.code, 1);
-    assert.match(again.stderr, /^error: disttool has no alias "work" in .*\nhint: /m);
+    assert.match(again.stderr, /^error\[config\.alias_not_found\]: disttool has no alias "work" in .*\nhint: /m);
   });
 
   it('refuses invalid alias names and aliases that point at themselves', async () => {
@@ -93,9 +93,9 @@ describe('proto alias / unalias', { concurrency: true }, () => {
       sandbox.run(['alias', 'disttool', 'work', 'work']),
       sandbox.run(['alias', 'disttool', 'work', '!!']),
     ]);
-    assert.match(badName.stderr, /^error: "2fast" is not a valid alias name\nhint: /m);
-    assert.match(selfLoop.stderr, /^error: The alias "work" cannot point at itself/m);
-    assert.match(badSpec.stderr, /^error: "!!" is not a valid version spec/m);
+    assert.match(badName.stderr, /^error\[config\.invalid_alias\]: "2fast" is not a valid alias name\nhint: /m);
+    assert.match(selfLoop.stderr, /^error\[config\.invalid_alias\]: The alias "work" cannot point at itself/m);
+    assert.match(badSpec.stderr, /^error\[version\.invalid_spec\]: "!!" is not a valid version spec/m);
     for (const result of [badName, selfLoop, badSpec]) assert.equal(result.code, 1);
   });
 });
@@ -133,7 +133,7 @@ describe('a broken .prototools', () => {
     const file = join(sandbox.cwd, '.prototools');
     for (const result of results) {
       assert.equal(result.code, 1, result.stderr);
-      assert.ok(result.stderr.includes(`error: Invalid TOML in ${file}:2:`), result.stderr);
+      assert.ok(result.stderr.includes(`error[config.invalid_toml]: Invalid TOML in ${file}:2:`), result.stderr);
       assert.match(result.stderr, /^hint: Fix the syntax at line 2, column \d+ of /m);
     }
   });

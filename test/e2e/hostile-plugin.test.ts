@@ -27,7 +27,7 @@ describe('a looping plugin through the CLI', () => {
     const result = await runCli(['list-remote', 'loopy'], { cwd: sandbox.cwd, env: sandbox.env });
     const seconds = (performance.now() - started) / 1000;
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /error: Plugin "loopy" failed in function "register_tool": it ran longer than its bound of 1 s and was stopped/);
+    assert.match(result.stderr, /error\[plugin\.timeout\]: Plugin "loopy" failed in function "register_tool": it ran longer than its bound of 1 s and was stopped/);
     assert.match(result.stderr, /hint: If the plugin is just slow, raise its bound in \.prototools: \[settings\.plugin-timeouts\] loopy = <seconds>/);
     assert.ok(seconds < 30, `the CLI returned after ${seconds.toFixed(1)} s`);
   });

@@ -95,12 +95,12 @@ describe('proto install <id>', { concurrency: true }, () => {
     for (const result of [unknownTool, unknownVersion, badSpec, badPin]) {
       assert.equal(result.code, 1, result.stderr);
       assert.equal(result.stdout, '');
-      assert.match(result.stderr, /^error: .+\nhint: .+/m);
+      assert.match(result.stderr, /^error\[[a-z_]+\.[a-z_.]+\]: .+\nhint: .+/m);
     }
-    assert.match(unknownTool.stderr, /error: Unknown tool "nosuchtool".*\nhint: Add it to \[plugins\.tools\].*Known tools: .*disttool/);
-    assert.match(unknownVersion.stderr, /error: No version of disttool matches "9\.9\.9"\. Nearest available: .*2\.1\.0/);
-    assert.match(badSpec.stderr, /error: "not a spec" is not a valid version spec/);
-    assert.match(badPin.stderr, /error: --pin must be local, global or user, got "somewhere"/);
+    assert.match(unknownTool.stderr, /error\[tool\.unknown\]: Unknown tool "nosuchtool".*\nhint: Add it to \[plugins\.tools\].*Known tools: .*disttool/);
+    assert.match(unknownVersion.stderr, /error\[version\.resolve_failed\]: No version of disttool matches "9\.9\.9"\. Nearest available: .*2\.1\.0/);
+    assert.match(badSpec.stderr, /error\[version\.invalid_spec\]: "not a spec" is not a valid version spec/);
+    assert.match(badPin.stderr, /error\[cli\.invalid_option\]: --pin must be local, global or user, got "somewhere"/);
     assert.deepEqual(manifestVersions(sandbox, 'disttool'), []);
   });
 
@@ -109,11 +109,11 @@ describe('proto install <id>', { concurrency: true }, () => {
     const offline = { env: { PROTO_OFFLINE: '1' } };
     const uncached = await sandbox.run(['install', 'disttool', '2.1.0'], offline);
     assert.equal(uncached.code, 1);
-    assert.match(uncached.stderr, /^error: Cannot resolve disttool 2\.1\.0: proto is offline and no version list is cached\.\nhint: Unset PROTO_OFFLINE/m);
+    assert.match(uncached.stderr, /^error\[net\.offline_no_cache\]: Cannot resolve disttool 2\.1\.0: proto is offline and no version list is cached\.\nhint: Unset PROTO_OFFLINE/m);
     assert.equal((await sandbox.run(['list-remote', 'disttool'])).code, 0);
     const cached = await sandbox.run(['install', 'disttool', '2.1.0'], offline);
     assert.equal(cached.code, 1);
-    assert.match(cached.stderr, /^error: Cannot install disttool 2\.1\.0: proto is offline\.\nhint: /m);
+    assert.match(cached.stderr, /^error\[install\.offline\]: Cannot install disttool 2\.1\.0: proto is offline\.\nhint: /m);
     assert.deepEqual(manifestVersions(sandbox, 'disttool'), []);
   });
 });
@@ -169,8 +169,8 @@ describe('proto install (every configured tool)', () => {
     const result = await sandbox.run(['install', '--json']);
     assert.equal(result.code, 1, result.stderr);
     assertJsonSnapshot('install all with a failure --json', JSON.parse(result.stdout), { testFile, placeholders: sandbox.placeholders });
-    assert.match(result.stderr, /^error: brokentool ~?1\.0\.0: .*404/m);
-    assert.match(result.stderr, /^error: 1 of 2 tools failed to install: brokentool\nhint: /m);
+    assert.match(result.stderr, /^error\[[a-z_.]+\]: brokentool ~?1\.0\.0: .*404/m);
+    assert.match(result.stderr, /^error\[install\.failed\]: 1 of 2 tools failed to install: brokentool\nhint: /m);
     assert.deepEqual(manifestVersions(sandbox, 'disttool'), ['1.0.0']);
   });
 
@@ -179,7 +179,7 @@ describe('proto install (every configured tool)', () => {
     sandbox.writeFile('.proto/.prototools', 'disttool = "1.0.0"\n');
     const result = await sandbox.run(['install']);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /error: No tool versions are pinned in \.prototools files from .*\nhint: Pin one with `proto pin <id> <spec>`/);
+    assert.match(result.stderr, /error\[install\.nothing_configured\]: No tool versions are pinned in \.prototools files from .*\nhint: Pin one with `proto pin <id> <spec>`/);
     assert.deepEqual(manifestVersions(sandbox, 'disttool'), []);
   });
 });

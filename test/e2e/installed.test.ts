@@ -62,7 +62,7 @@ describe('after installing disttool 1.0.0, 1.4.2 and 2.1.0 (pinned "1" here)', (
     }
     assertJsonSnapshot('ls disttool --json', report, { testFile, placeholders: sandbox.placeholders });
     assert.equal(unknown.code, 1);
-    assert.match(unknown.stderr, /^error: Unknown tool "nosuchtool"/m);
+    assert.match(unknown.stderr, /^error\[tool\.unknown\]: Unknown tool "nosuchtool"/m);
   });
 
   it('proto bin prints the executable of the detected or given installed version', async () => {
@@ -82,9 +82,9 @@ describe('after installing disttool 1.0.0, 1.4.2 and 2.1.0 (pinned "1" here)', (
     assert.equal(given.stdout, `${join(sandbox.protoHome, 'tools/disttool/2.1.0/bin/disttool')}\n`);
     assert.equal(shim.stdout, `${join(sandbox.protoHome, 'shims/disttool')}\n`);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /^error: disttool ~3 is not installed\. Installed: 2\.1\.0, 1\.4\.2, 1\.0\.0\.\nhint: Install it with `proto install disttool ~3`\./m);
+    assert.match(missing.stderr, /^error\[bin\.not_installed\]: disttool ~3 is not installed\. Installed: 2\.1\.0, 1\.4\.2, 1\.0\.0\.\nhint: Install it with `proto install disttool ~3`\./m);
     assert.equal(undetected.code, 1);
-    assert.match(undetected.stderr, /^error: No version of disttool is configured for .*\nhint: Pin one with `proto pin disttool <version>`, set PROTO_DISTTOOL_VERSION/m);
+    assert.match(undetected.stderr, /^error\[bin\.no_version\]: No version of disttool is configured for .*\nhint: Pin one with `proto pin disttool <version>`, set PROTO_DISTTOOL_VERSION/m);
   });
 
   it('~/.proto/bin links run the highest installed version of each bucket', async () => {
@@ -103,11 +103,11 @@ describe('after installing disttool 1.0.0, 1.4.2 and 2.1.0 (pinned "1" here)', (
       sandbox.run(['uninstall', 'disttool', '1.0.0', '--all']),
     ]);
     assert.equal(noVersion.code, 1);
-    assert.match(noVersion.stderr, /^error: Which version of disttool should be uninstalled\? Installed: 2\.1\.0, 1\.4\.2, 1\.0\.0\.\nhint: .*--all/m);
+    assert.match(noVersion.stderr, /^error\[uninstall\.no_version\]: Which version of disttool should be uninstalled\? Installed: 2\.1\.0, 1\.4\.2, 1\.0\.0\.\nhint: .*--all/m);
     assert.equal(notInstalled.code, 1);
-    assert.match(notInstalled.stderr, /^error: disttool ~9 is not installed\. Installed: 2\.1\.0, 1\.4\.2, 1\.0\.0\.\nhint: See what is installed with `proto list disttool`\./m);
+    assert.match(notInstalled.stderr, /^error\[uninstall\.not_installed\]: disttool ~9 is not installed\. Installed: 2\.1\.0, 1\.4\.2, 1\.0\.0\.\nhint: See what is installed with `proto list disttool`\./m);
     assert.equal(both.code, 1);
-    assert.match(both.stderr, /^error: Give either a version or --all, not both\./m);
+    assert.match(both.stderr, /^error\[cli\.invalid_option\]: Give either a version or --all, not both\./m);
   });
 
   it('proto uninstall removes one version and re-points the bins; --all removes the rest and the links', async () => {

@@ -26,6 +26,6 @@ describe('log levels', { concurrency: true }, () => {
     assert.match(traced.stderr, /\[TRACE plugin:disttool\] register_tool took/);
     const bad = await sandbox.run(['--log', 'loud', 'list']);
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /^error: --log must be one of off, error, warn, info, debug, trace, got "loud"$/m);
+    assert.match(bad.stderr, /^error\[cli\.invalid_option\]: --log must be one of off, error, warn, info, debug, trace, verbose, got "loud"$/m);
   });
 });

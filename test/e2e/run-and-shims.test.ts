@@ -78,13 +78,13 @@ describe('run, shims and bins', () => {
   it('run explains what to do when nothing is pinned, or the version is not installed', async () => {
     const outside = await proto(['run', 'disttool'], { cwd: sandbox.home, env: sandbox.env });
     assert.equal(outside.code, 1);
-    assert.match(outside.stderr, /^error: Unknown tool "disttool"/m, 'outside the project no plugin is configured');
+    assert.match(outside.stderr, /^error\[tool\.unknown\]: Unknown tool "disttool"/m, 'outside the project no plugin is configured');
 
     writeConfig('2.0.0');
     try {
       const missing = await proto(['run', 'disttool'], { cwd: nested, env: sandbox.env });
       assert.equal(missing.code, 1);
-      assert.match(missing.stderr, /error: disttool 2\.0\.0 \(from "2\.0\.0"\) is not installed\.\nhint: Install it with `proto install disttool 2\.0\.0`/);
+      assert.match(missing.stderr, /error\[run\.not_installed\]: disttool 2\.0\.0 \(from "2\.0\.0"\) is not installed\.\nhint: Install it with `proto install disttool 2\.0\.0`/);
     } finally {
       writeConfig('2.1.0');
     }

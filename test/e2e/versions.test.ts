@@ -74,13 +74,13 @@ describe('proto list-remote', { concurrency: true }, () => {
       sandbox.run(['list-remote']),
     ]);
     assert.equal(unknown.code, 1);
-    assert.match(unknown.stderr, /^error: Unknown tool "nosuchtool"/m);
+    assert.match(unknown.stderr, /^error\[tool\.unknown\]: Unknown tool "nosuchtool"/m);
     assert.equal(offline.code, 1);
-    assert.match(offline.stderr, /^error: Cannot list the versions of disttool: proto is offline and no version list is cached\.\nhint: Unset PROTO_OFFLINE/m);
+    assert.match(offline.stderr, /^error\[net\.offline_no_cache\]: Cannot list the versions of disttool: proto is offline and no version list is cached\.\nhint: Unset PROTO_OFFLINE/m);
     assert.equal(broken.code, 1);
-    assert.match(broken.stderr, /^error: Plugin "brokentool" failed in function "load_versions": .*404/m);
+    assert.match(broken.stderr, /^error\[plugin\.[a-z_]+\]: Plugin "brokentool" failed in function "load_versions": .*404/m);
     assert.equal(missingArg.code, 1);
-    assert.match(missingArg.stderr, /error: missing required argument 'id'/);
+    assert.match(missingArg.stderr, /^error\[cli\.missing_argument\]: missing required argument 'id'\nhint: Run `proto --help`/m);
   });
 });
 
@@ -115,6 +115,6 @@ describe('a built-in tool (node) through a url-rewrite', () => {
     const fresh = sandboxWith('');
     const uncached = await fresh.run(['list-remote', 'node'], { env: { PROTO_OFFLINE: '1' } });
     assert.equal(uncached.code, 1);
-    assert.match(uncached.stderr, /^error: The plugin for "node" is not cached and proto is offline\.\nhint: /m);
+    assert.match(uncached.stderr, /^error\[plugin\.offline\]: The plugin for "node" is not cached and proto is offline\.\nhint: /m);
   });
 });

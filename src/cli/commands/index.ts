@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { registerAliasCommands } from './alias.js';
 import { registerBinCommand } from './bin.js';
+import { registerDebugCommand } from './debug.js';
 import { registerInstallCommand } from './install.js';
 import { registerListRemoteCommand } from './list-remote.js';
 import { registerListCommand } from './list.js';
@@ -21,4 +22,5 @@ export function registerCommands(program: Command): void {
   registerPinCommands(program);
   registerAliasCommands(program);
   registerPluginCommand(program);
+  registerDebugCommand(program);
 }

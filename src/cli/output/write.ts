@@ -9,9 +9,20 @@ export function writeResult(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
+let jsonWritten = false;
+
 /** A `--json` result: pretty-printed, one document per run, on stdout. */
 export function writeJson(value: unknown): void {
+  jsonWritten = true;
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Whether this run already printed its JSON document: a command that reports per-item failures
+ * in its result (install of every tool) and then fails keeps stdout to that one document.
+ */
+export function wasJsonWritten(): boolean {
+  return jsonWritten;
 }
 
 /** A note for the person at the terminal (nothing found, skipped, summary), on stderr. */

@@ -67,7 +67,8 @@ export function createHostFunctions(ctx: HostFunctionContext, onError: HostError
   const kernel: Record<string, HostFunction> = {
     get_log_level: () => {
       const level = getLogLevel();
-      return level === 'off' ? LOG_OFF : LOG_LEVEL_NUMBERS[level];
+      // Extism has no level past trace: verbose is trace to a plugin.
+      return level === 'off' ? LOG_OFF : LOG_LEVEL_NUMBERS[level === 'verbose' ? 'trace' : level];
     },
     log_trace: (call, message) => {
       log('trace', `plugin:${ctx.pluginId}`, readText(call, message!));

@@ -4,6 +4,7 @@
  * others; the command fails at the end, naming every tool that failed and why.
  */
 import { ProtoError } from '../../../errors.js';
+import { formatErrorReport } from '../../output/format-error.js';
 import { createProgressBoard } from '../../output/progress-board.js';
 import { writeJson, writeNote, writeResult } from '../../output/write.js';
 import type { Session } from '../../session.js';
@@ -73,8 +74,7 @@ function report(results: readonly JobResult[], json: boolean): void {
   for (const result of results) {
     if (!('outcome' in result)) {
       const failure = describeFailure(result.error);
-      writeNote(`error: ${result.id} ${result.spec}: ${failure.message}`);
-      if (failure.hint) writeNote(`  hint: ${failure.hint}`);
+      writeNote(formatErrorReport({ ...failure, message: `${result.id} ${result.spec}: ${failure.message}` }));
       continue;
     }
     if (result.outcome.installed) installed++;

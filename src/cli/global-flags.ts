@@ -1,0 +1,56 @@
+/**
+ * Flags that apply to every command (proto's global args): `--json` / `PROTO_JSON`, `-y, --yes`,
+ * `--log`, and `-c, --config-mode` / `PROTO_CONFIG_MODE`. main.ts sets them once the command
+ * line is parsed; commands, the session and the error renderer read them here.
+ */
+import { ProtoError } from '../errors.js';
+import { CONFIG_MODES, type ConfigMode } from '../config/config-types.js';
+
+export interface GlobalFlags {
+  /** Print results (and errors) as JSON on stdout. */
+  json: boolean;
+  /** Answer yes to every confirmation prompt. */
+  yes: boolean;
+  /** Which `.prototools` files take part; undefined = the command's own default. */
+  configMode?: ConfigMode;
+}
+
+function isTruthy(value: string | undefined): boolean {
+  return value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase());
+}
+
+// main.ts fills these in from the environment and the command line before any command runs.
+let flags: GlobalFlags = { json: false, yes: false };
+
+/** What the environment says before any flag is parsed (PROTO_JSON, PROTO_CONFIG_MODE). */
+export function fromEnv(env: NodeJS.ProcessEnv): GlobalFlags {
+  const mode = env.PROTO_CONFIG_MODE?.trim();
+  return {
+    json: isTruthy(env.PROTO_JSON),
+    yes: false,
+    ...(mode ? { configMode: parseConfigMode(mode, 'PROTO_CONFIG_MODE') } : {}),
+  };
+}
+
+export function globalFlags(): Readonly<GlobalFlags> {
+  return flags;
+}
+
+export function setGlobalFlags(next: Partial<GlobalFlags>): void {
+  flags = { ...flags, ...next };
+}
+
+/** `global`, `local`, `upwards`, `upwards-global` (and proto's `all` for the last). */
+export function parseConfigMode(value: string, source: string): ConfigMode {
+  const mode = value === 'all' ? 'upwards-global' : value;
+  if ((CONFIG_MODES as readonly string[]).includes(mode)) return mode as ConfigMode;
+  throw new ProtoError('cli.invalid_option', `${source} must be one of ${CONFIG_MODES.join(', ')}, got "${value}"`, {
+    hint: 'global: only ~/.proto/.prototools; local: only ./.prototools; upwards: the cwd and its parents; upwards-global: those and the global file (default).',
+  });
+}
+
+/** True when the command line asks for JSON before `--` (used when parsing itself failed). */
+export function argvWantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
