@@ -20,7 +20,7 @@ describe('a looping plugin through the CLI', () => {
       `[plugins.tools]\nloopy = "file://${fixturePlugin('hostile/loop')}"\n\n[settings.plugin-timeouts]\nloopy = 1\n`,
     );
   });
-  after(() => sandbox.cleanup());
+  after(() => sandbox?.cleanup());
 
   it('is stopped at its bound and reported with its id and function', async () => {
     const started = performance.now();

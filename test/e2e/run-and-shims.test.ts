@@ -52,8 +52,8 @@ describe('run, shims and bins', () => {
   });
 
   after(async () => {
-    await dist.close();
-    sandbox.cleanup();
+    await dist?.close();
+    sandbox?.cleanup();
   });
 
   it('run uses the version pinned in .prototools, from a nested directory', async () => {

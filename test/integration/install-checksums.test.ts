@@ -4,34 +4,34 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { installTool } from '../../src/install/index.js';
 import type { DownloadPrebuiltOutput } from '../../src/protocol/index.js';
 import { ARCHIVE_NAMES, createDistFixture, FAST_SETTINGS, type DistFixture } from '../support/dist-fixtures.js';
 import { createFakePlugin, type FakePluginSpec } from '../support/fake-plugin.js';
-import { generateMinisignKey, signFile, type MinisignKey } from '../support/minisign.js';
-import { run } from '../support/system-commands.js';
+import { generateMinisignKey, signFile } from '../support/minisign.js';
+import { run, skipWithout } from '../support/system-commands.js';
 import { createTempStore } from '../support/temp-store.js';
+import { signedRelease, type SignedRelease } from '../support/tool-made.js';
 
 const NAME = ARCHIVE_NAMES.tarGz;
 let dist: DistFixture;
 let sha256: string;
 let sha512: string;
-let key: MinisignKey;
-let otherKey: MinisignKey;
+/** Signatures of NAME made by minisign (committed): see test/support/tool-made.ts. */
+let signed: SignedRelease;
 
 before(async () => {
   dist = await createDistFixture();
   const bytes = readFileSync(join(dist.distDir, NAME));
   sha256 = createHash('sha256').update(bytes).digest('hex');
   sha512 = createHash('sha512').update(bytes).digest('hex');
-  key = generateMinisignKey(dist.dir, 'release');
-  otherKey = generateMinisignKey(dist.dir, 'other');
+  signed = signedRelease();
 });
 after(async () => {
-  await dist.cleanup();
+  await dist?.cleanup();
 });
 
 function serve(name: string, content: string | Buffer): string {
@@ -141,23 +141,20 @@ describe('checksum formats that verify', () => {
   });
 
   it('minisign, prehashed signature (minisign default) with checksum_public_key', async () => {
-    const signature = signFile(key, join(dist.distDir, NAME), join(dist.dir, 'prehashed.minisig'));
-    assert.match(signature.split('\n')[1]!, /^RU/, 'an ED (prehashed) signature');
-    const { result } = await install({ checksum_url: serve(`${NAME}.minisig`, signature), checksum_public_key: key.publicKey });
-    assert.equal(result.checksum, `minisign:${key.publicKey}`);
+    assert.match(signed.prehashed.split('\n')[1]!, /^RU/, 'an ED (prehashed) signature');
+    const { result } = await install({ checksum_url: serve(`${NAME}.minisig`, signed.prehashed), checksum_public_key: signed.publicKey });
+    assert.equal(result.checksum, `minisign:${signed.publicKey}`);
   });
 
   it('minisign, legacy signature, key given as a minisign: checksum', async () => {
-    const signature = signFile(key, join(dist.distDir, NAME), join(dist.dir, 'legacy.minisig'), { legacy: true });
-    assert.match(signature.split('\n')[1]!, /^RW/, 'an Ed (legacy) signature');
-    await install({ checksum_url: serve(`${NAME}.minisign`, signature), checksum: `minisign:${key.publicKey}` });
+    assert.match(signed.legacy.split('\n')[1]!, /^RW/, 'an Ed (legacy) signature');
+    await install({ checksum_url: serve(`${NAME}.minisign`, signed.legacy), checksum: `minisign:${signed.publicKey}` });
   });
 
   it('minisign: the untrusted comment is not signed, so changing it is fine', async () => {
-    const signature = signFile(key, join(dist.distDir, NAME), join(dist.dir, 'comment.minisig'));
-    const lines = signature.split('\n');
+    const lines = signed.prehashed.split('\n');
     lines[0] = 'untrusted comment: trusted comment: edited by a mirror';
-    await install({ checksum_url: serve(`comment-${NAME}.minisig`, lines.join('\n')), checksum_public_key: key.publicKey });
+    await install({ checksum_url: serve(`comment-${NAME}.minisig`, lines.join('\n')), checksum_public_key: signed.publicKey });
   });
 
   it("the plugin's verify_checksum decides when exported", async () => {
@@ -218,55 +215,60 @@ describe('tampered variants are refused', () => {
   });
 
   it('minisign: a modified download', async () => {
-    const signature = signFile(key, join(dist.distDir, NAME), join(dist.dir, 'tamper.minisig'));
+    const signature = signed.prehashed;
     const modified = Buffer.from(readFileSync(join(dist.distDir, NAME)));
     modified[100] = modified[100]! ^ 1;
     const url = serve('modified/demo-1.0.0.tar.gz', modified);
     const error = await refused('install.signature_invalid', {
       download_url: url,
       checksum_url: serve('modified/demo-1.0.0.tar.gz.minisig', signature),
-      checksum_public_key: key.publicKey,
+      checksum_public_key: signed.publicKey,
     });
     assert.match(error.message, /demo-1\.0\.0\.tar\.gz/);
   });
 
   it('minisign: a modified download against a legacy signature', async () => {
-    const file = join(dist.dir, 'legacy-src.tar.gz');
-    writeFileSync(file, readFileSync(join(dist.distDir, NAME)));
-    const signature = signFile(key, file, join(dist.dir, 'legacy-tamper.minisig'), { legacy: true });
     dist.server.fault(`/${NAME}`, { corrupt: true });
     try {
-      await refused('install.signature_invalid', { checksum_url: serve('legacy/x.minisig', signature), checksum_public_key: key.publicKey });
+      await refused('install.signature_invalid', { checksum_url: serve('legacy/x.minisig', signed.legacy), checksum_public_key: signed.publicKey });
     } finally {
       dist.server.clearFaults();
     }
   });
 
   it('minisign: a signature made with another key', async () => {
-    const signature = signFile(otherKey, join(dist.distDir, NAME), join(dist.dir, 'other.minisig'));
-    const error = await refused('install.signature_invalid', { checksum_url: serve('other/x.minisig', signature), checksum_public_key: key.publicKey });
+    const error = await refused('install.signature_invalid', { checksum_url: serve('other/x.minisig', signed.otherKey), checksum_public_key: signed.publicKey });
     assert.match(error.message, /key/);
   });
 
   it('minisign: an edited trusted comment (global signature no longer matches)', async () => {
-    const signature = signFile(key, join(dist.distDir, NAME), join(dist.dir, 'trusted.minisig'), { trustedComment: 'release 1.0.0' });
-    const edited = signature.replace('trusted comment: release 1.0.0', 'trusted comment: release 9.9.9');
-    assert.notEqual(edited, signature);
-    const error = await refused('install.signature_invalid', { checksum_url: serve('trusted/x.minisig', edited), checksum_public_key: key.publicKey });
+    const edited = signed.prehashed.replace('trusted comment: release 1.0.0', 'trusted comment: release 9.9.9');
+    assert.notEqual(edited, signed.prehashed);
+    const error = await refused('install.signature_invalid', { checksum_url: serve('trusted/x.minisig', edited), checksum_public_key: signed.publicKey });
     assert.match(error.message, /trusted comment/);
   });
 
   it('minisign: no public key', async () => {
-    const signature = signFile(key, join(dist.distDir, NAME), join(dist.dir, 'nokey.minisig'));
-    await refused('install.missing_public_key', { checksum_url: serve('nokey/x.minisig', signature) });
+    await refused('install.missing_public_key', { checksum_url: serve('nokey/x.minisig', signed.prehashed) });
   });
 
   it('minisign: a garbled signature file', async () => {
-    await refused('install.signature_invalid', { checksum_url: serve('garbled/x.minisig', 'untrusted comment: x\nnot base64 at all\n'), checksum_public_key: key.publicKey });
+    await refused('install.signature_invalid', { checksum_url: serve('garbled/x.minisig', 'untrusted comment: x\nnot base64 at all\n'), checksum_public_key: signed.publicKey });
   });
 
   it("the plugin's verify_checksum says no", async () => {
     const error = await refused('install.checksum_mismatch', { checksum_url: dist.url('SHASUMS256.txt') }, { verifyChecksum: async () => ({ verified: false }) });
     assert.match(error.message, new RegExp(sha256));
+  });
+});
+
+describe('interop with the minisign installed here', skipWithout('minisign'), () => {
+  it('verifies a key and a signature made now (prehashed, then legacy)', async () => {
+    const key = generateMinisignKey(dist.dir, 'fresh');
+    const prehashed = signFile(key, join(dist.distDir, NAME), join(dist.dir, 'fresh.minisig'), { trustedComment: `made ${Date.now()}` });
+    await install({ checksum_url: serve(`fresh/${NAME}.minisig`, prehashed), checksum_public_key: key.publicKey });
+    const legacy = signFile(key, join(dist.distDir, NAME), join(dist.dir, 'fresh-legacy.minisig'), { legacy: true });
+    await install({ checksum_url: serve(`fresh-legacy/${NAME}.minisig`, legacy), checksum_public_key: key.publicKey });
+    await refused('install.signature_invalid', { checksum_url: serve(`fresh-other/${NAME}.minisig`, prehashed), checksum_public_key: signed.publicKey });
   });
 });

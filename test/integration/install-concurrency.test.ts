@@ -38,8 +38,8 @@ before(async () => {
   server = await startDistServer({ root: dist });
 });
 after(async () => {
-  await server.close();
-  rmSync(work, { recursive: true, force: true });
+  await server?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 function childConfig(storeRoot: string) {

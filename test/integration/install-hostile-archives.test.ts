@@ -24,13 +24,13 @@ before(async () => {
   work = realpathSync(mkdtempSync(join(tmpdir(), 'proto-hostile-')));
 });
 after(async () => {
-  await server.close();
-  rmSync(work, { recursive: true, force: true });
+  await server?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 beforeEach(() => {
   temp = createTempStore();
 });
-afterEach(() => temp.cleanup());
+afterEach(() => temp?.cleanup());
 
 async function installArchive(file: string, extra: Record<string, unknown> = {}, settings = {}): Promise<InstallToolResult> {
   const name = basename(file);

@@ -25,15 +25,15 @@ before(async () => {
   dist = await createDistFixture();
 });
 after(async () => {
-  await dist.cleanup();
+  await dist?.cleanup();
 });
 beforeEach(() => {
   temp = createTempStore();
   mark = dist.server.requests.length;
 });
 afterEach(() => {
-  dist.server.clearFaults();
-  temp.cleanup();
+  dist?.server.clearFaults();
+  temp?.cleanup();
 });
 
 const settings = (http: InstallSettings['http'] = {}, extra: InstallSettings = {}): InstallSettings => ({

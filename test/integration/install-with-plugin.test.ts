@@ -33,9 +33,9 @@ describe('install through the real disttool plugin', () => {
   });
 
   after(async () => {
-    await plugin.close();
-    await dist.close();
-    temp.cleanup();
+    await plugin?.close();
+    await dist?.close();
+    temp?.cleanup();
   });
 
   it('installs a version the plugin describes, verified against SHASUMS256.txt', async () => {

@@ -1,17 +1,20 @@
 /**
- * A generated tool release, served by the dist server: the same file tree packed in every
- * supported format, with SHASUMS256.txt/SHASUMS512.txt made by coreutils.
+ * A tool release, served by the dist server: the same file tree packed in every supported format
+ * (the archives committed in fixtures/tool-made/, made by the real tools from RELEASE_TREE), with
+ * SHASUMS256.txt/SHASUMS512.txt made by coreutils.
  */
-import { linkSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDistServer, type DistServer } from '../../test-utils/dist-server.js';
-import { compressFile, makeTar, makeZip, writeTree } from './archives.js';
 import { run } from './system-commands.js';
+import { toolMade } from './tool-made.js';
 
 export const TOOL_SCRIPT = '#!/bin/sh\necho "demo tool 1.0.0"\n';
 
-/** The release tree, under the top folder `demo-1.0.0/`. */
+export const CHANGES = Array.from({ length: 200 }, (_, i) => `1.0.${i}: fixed issue ${i}\n`).join('');
+
+/** The release tree, under the top folder `demo-1.0.0/` (plus `lib/data-link.txt`, a hardlink of `lib/data.txt`). */
 export const RELEASE_TREE = {
   'demo-1.0.0/bin/demo': { content: TOOL_SCRIPT, mode: 0o755 },
   'demo-1.0.0/bin/python3.12': { content: '#!/bin/sh\necho python\n', mode: 0o755 },
@@ -20,6 +23,8 @@ export const RELEASE_TREE = {
   'demo-1.0.0/bin/python3': { symlink: 'python3.12' },
   'demo-1.0.0/lib/data.txt': 'some data\n',
   'demo-1.0.0/share/doc/README': { content: 'read me\n', mode: 0o644 },
+  // Compressible, so that zip deflates it (the tiny files above are stored).
+  'demo-1.0.0/share/doc/CHANGES': CHANGES,
 } as const;
 
 export const ARCHIVE_NAMES = {
@@ -44,24 +49,13 @@ export interface DistFixture {
 
 export async function createDistFixture(): Promise<DistFixture> {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'proto-dist-')));
-  const source = join(dir, 'source');
   const distDir = join(dir, 'dist');
   mkdirSync(distDir, { recursive: true });
-  writeTree(source, RELEASE_TREE);
-  // A hardlink, as GNU tar stores repeated inodes.
-  linkSync(join(source, 'demo-1.0.0/lib/data.txt'), join(source, 'demo-1.0.0/lib/data-link.txt'));
-
-  const members = { members: ['demo-1.0.0'] };
-  makeTar(source, join(distDir, ARCHIVE_NAMES.tarGz), 'tar.gz', members);
-  makeTar(source, join(distDir, ARCHIVE_NAMES.tgz), 'tgz', members);
-  makeTar(source, join(distDir, ARCHIVE_NAMES.tarXz), 'tar.xz', members);
-  makeTar(source, join(distDir, ARCHIVE_NAMES.tarBz2), 'tar.bz2', members);
-  makeTar(source, join(distDir, ARCHIVE_NAMES.tarZst), 'tar.zst', members);
-  makeZip(source, join(distDir, ARCHIVE_NAMES.zip), ['demo-1.0.0']);
-  const binary = join(source, 'demo-1.0.0/bin/demo');
-  compressFile(binary, join(distDir, ARCHIVE_NAMES.gz), 'gzip');
-  compressFile(binary, join(distDir, ARCHIVE_NAMES.xz), 'xz');
-  writeFileSync(join(distDir, ARCHIVE_NAMES.raw), TOOL_SCRIPT);
+  for (const name of Object.values(ARCHIVE_NAMES)) {
+    if (name === ARCHIVE_NAMES.raw) writeFileSync(join(distDir, name), TOOL_SCRIPT);
+    else if (name === ARCHIVE_NAMES.tgz) copyFileSync(toolMade(ARCHIVE_NAMES.tarGz), join(distDir, name));
+    else copyFileSync(toolMade(name), join(distDir, name));
+  }
 
   const files = Object.values(ARCHIVE_NAMES);
   writeFileSync(join(distDir, 'SHASUMS256.txt'), run('sha256sum', files, { cwd: distDir }));

@@ -1,10 +1,23 @@
 /**
- * Tests use real system tools (tar, xz, zip, minisign, …). When one is missing the test fails
- * with a message that says what to install, instead of an obscure spawn error.
+ * Tests use real system tools (tar, xz, zip, minisign, git, …). `tar`, `gzip` and coreutils are on
+ * every Debian/Ubuntu machine; the others may be missing on a fresh one, where a test that needs
+ * one is skipped with a reason that names it, and its neighbours still run:
+ *
+ *   it('unpacks .tar.bz2', skipWithout('bzip2'), async () => { … });
+ *   describe('interop with minisign', skipWithout('minisign'), () => { before(…); it(…); });
+ *
+ * A skipped `describe` runs none of its hooks, so setup that needs a tool belongs in a `before`
+ * inside it, never at the top level of the file (a failing top-level `before` cancels every test
+ * of the file). `after` hooks must cope with a setup that never ran (`await dist?.close()`).
+ *
+ * `run` and `requireCommand` still throw, with an install hint, when a test without
+ * `skipWithout` reaches for a missing tool.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import * as zlib from 'node:zlib';
 import { findExecutable } from '../../src/install/system-tools.js';
 
+/** The Debian package of each tool tests may use (`.ci/run` installs them). */
 const PACKAGES: Record<string, string> = {
   minisign: 'minisign',
   xz: 'xz-utils',
@@ -13,12 +26,43 @@ const PACKAGES: Record<string, string> = {
   zip: 'zip',
   tar: 'tar',
   gzip: 'gzip',
+  git: 'git',
+  zsh: 'zsh',
+  fish: 'fish',
+  'docker-registry': 'docker-registry',
 };
+
+function installHint(name: string): string {
+  return `apt-get install -y ${PACKAGES[name] ?? name}`;
+}
+
+/** Whether `name` is an executable on PATH. */
+export function hasCommand(name: string): boolean {
+  return findExecutable(name) !== undefined;
+}
+
+/**
+ * Test options that skip a test (or a whole `describe`) when any of `names` is not on PATH, with
+ * a reason naming the missing tools and their packages; `{}` when all are present. Spread it to
+ * add other options: `{ ...skipWithout('zip'), timeout: 10_000 }`.
+ */
+export function skipWithout(...names: string[]): { skip?: string } {
+  const missing = names.filter((name) => !hasCommand(name));
+  if (missing.length === 0) return {};
+  const packages = [...new Set(missing.map((name) => PACKAGES[name] ?? name))].join(' ');
+  const tools = missing.map((name) => `"${name}"`).join(', ');
+  return { skip: `needs the ${tools} command${missing.length > 1 ? 's' : ''} (apt-get install ${packages})` };
+}
+
+/** Decoding zstd needs node:zlib's decoder (Node 22.15+) or the `zstd` command. */
+export function skipWithoutZstdDecoder(): { skip?: string } {
+  return typeof (zlib as Record<string, unknown>).createZstdDecompress === 'function' ? {} : skipWithout('zstd');
+}
 
 export function requireCommand(name: string): string {
   const found = findExecutable(name);
   if (!found) {
-    throw new Error(`This test needs the "${name}" command: install it with \`apt-get install -y ${PACKAGES[name] ?? name}\`.`);
+    throw new Error(`This test needs the "${name}" command: install it with \`${installHint(name)}\`, or mark the test with skipWithout('${name}').`);
   }
   return found;
 }

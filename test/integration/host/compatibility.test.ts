@@ -18,7 +18,7 @@ describe('compatibility with plugins built for proto', () => {
   before(() => {
     sandbox = createSandbox();
   });
-  after(() => sandbox.cleanup());
+  after(() => sandbox?.cleanup());
 
   it('links and runs a module with the import list of a real Rust plugin build', async () => {
     const lines: string[] = [];

@@ -55,9 +55,9 @@ describe('disttool fixture plugin', () => {
   });
 
   after(async () => {
-    await plugin.close();
-    await new Promise((resolve) => server.close(resolve));
-    sandbox.cleanup();
+    await plugin?.close();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    sandbox?.cleanup();
   });
 
   it('exports the functions it implements', () => {

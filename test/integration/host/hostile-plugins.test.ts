@@ -26,7 +26,7 @@ describe('hostile plugins are reported with plugin id and function', () => {
   before(() => {
     sandbox = createSandbox();
   });
-  after(() => sandbox.cleanup());
+  after(() => sandbox?.cleanup());
 
   it('a trap', async () => {
     const { code, message } = await failureOf(sandbox, 'trap');

@@ -47,7 +47,7 @@ describe('shims', () => {
     mkdirSync(join(project, 'nested/deeper'), { recursive: true });
     await createShims(store, 'disttool', disttoolExes, { launcher });
   });
-  after(() => sandbox.cleanup());
+  after(() => sandbox?.cleanup());
 
   const shim = async (name: string, args: string[], cwd = project, env: NodeJS.ProcessEnv = {}) =>
     (await run(shimPath(store, name), args, { cwd, env: { ...sandbox.env, ...env } })).stdout;
@@ -182,7 +182,7 @@ describe('bins', () => {
       writeExecutable(join(store.productDir('disttool', version), 'bin/dtx'), `#!/bin/sh\necho dtx ${version}\n`);
     }
   });
-  after(() => sandbox.cleanup());
+  after(() => sandbox?.cleanup());
 
   it('links each bucket to its highest version, and relinks on uninstall', async () => {
     const relink = (versions: string[]) =>

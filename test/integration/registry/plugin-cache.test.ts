@@ -37,8 +37,8 @@ describe('plugin cache', () => {
     };
   });
   after(async () => {
-    await server.close();
-    temp.cleanup();
+    await server?.close();
+    temp?.cleanup();
   });
 
   it('downloads a built-in tool plugin once, then reuses it', async () => {

@@ -32,8 +32,8 @@ describe('createPlugin', () => {
   });
 
   after(async () => {
-    await plugin.close();
-    await dist.close();
+    await plugin?.close();
+    await dist?.close();
   });
 
   const lastInput = () => calls.at(-1)!.input;

@@ -1,0 +1,26 @@
+// A node:test reporter that `npm test` runs next to the spec reporter: it collects what the spec
+// output scatters (why tests were skipped, which hooks failed: their tests count as "cancelled",
+// not as failures) and writes it as one JSON object for scripts/run-tests.mjs to print.
+import { relative } from 'node:path';
+
+export default async function* summary(source) {
+  const skipped = {};
+  const failedHooks = [];
+  let failed = 0;
+  let cancelled = 0;
+  for await (const event of source) {
+    if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
+    const { name, skip, file, details } = event.data;
+    if (event.type === 'test:pass' && skip) {
+      const reason = typeof skip === 'string' ? skip : 'no reason given';
+      skipped[reason] = (skipped[reason] ?? 0) + 1;
+    }
+    if (event.type === 'test:fail') {
+      const kind = details?.error?.failureType;
+      if (kind === 'hookFailed') failedHooks.push(`${name} (${file ? relative(process.cwd(), file) : 'unknown file'})`);
+      if (kind === 'cancelledByParent') cancelled++;
+      else if (details?.type !== 'suite') failed++;
+    }
+  }
+  yield JSON.stringify({ skipped, failedHooks, failed, cancelled });
+}
