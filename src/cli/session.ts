@@ -10,7 +10,9 @@ import { resolve } from 'node:path';
 import { loadConfig, pluginLocatorFor, readDotenv, type ConfigMode, type LoadedConfig, type PluginLocator as ConfigLocator } from '../config/index.js';
 import { detectVersion, type DetectedVersion } from '../detect/index.js';
 import { ProtoError } from '../errors.js';
+import { detectHost } from '../host/index.js';
 import type { InstallSettings } from '../install/index.js';
+import { Lockfiles } from '../lockfile/index.js';
 import { isLogEnabled, log } from '../log.js';
 import { builtinPluginUrl, BUILTIN_TOOL_IDS, pluginFile } from '../registry/index.js';
 import { Store } from '../store/index.js';
@@ -27,7 +29,7 @@ export interface SessionOptions {
   configMode?: ConfigMode;
 }
 
-function isTruthy(value: string | undefined): boolean {
+export function isTruthy(value: string | undefined): boolean {
   return value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
 }
 
@@ -40,6 +42,8 @@ export class Session {
     readonly home: string,
     readonly store: Store,
     readonly loaded: LoadedConfig,
+    /** The `.protolock` files of the loaded configs (stale ones are deleted when the session opens). */
+    readonly lockfiles: Lockfiles,
   ) {}
 
   static async open(options: SessionOptions = {}): Promise<Session> {
@@ -53,7 +57,11 @@ export class Session {
     if (isLogEnabled('trace')) {
       for (const file of loaded.files) log('trace', 'config', `${file.exists ? 'read' : 'no file'} ${file.path} (${file.location}, mode ${mode})`);
     }
-    return new Session(cwd, env, home, store, loaded);
+    const host = detectHost();
+    const lockfiles = new Lockfiles(loaded.files, store, { os: host.os, arch: host.arch, libc: host.libc });
+    // proto deletes the lockfile of a config that no longer enables it, on every run.
+    lockfiles.removeStale();
+    return new Session(cwd, env, home, store, loaded, lockfiles);
   }
 
   get config() {

@@ -8,8 +8,10 @@
  * failure removes the staging dir, the trash dir and the version temp dir (downloads, checksum
  * files); nothing is written outside the store's tools/ and temp/ dirs.
  *
- * Not done here (the caller's job): resolving the version, `pre_install`/`post_install` hooks,
- * the `.protolock` lockfile, shims and bins.
+ * A checksum agreed in a `.protolock` (`locked`) is enforced here, before anything is unpacked:
+ * an artifact whose checksum differs is refused and leaves nothing behind. Reading and writing
+ * the lockfile itself is the caller's job, as are resolving the version, `pre_install`/
+ * `post_install` hooks, shims and bins.
  */
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -19,6 +21,7 @@ import { ProtoError } from '../errors.js';
 import type { DownloadPrebuiltOutput } from '../protocol/index.js';
 import { encodeComponent, type Store, type ToolManifest } from '../store/index.js';
 import { commitInstall, restorePrevious } from './commit-install.js';
+import { checkLockedChecksum, type LockedChecksum } from '../lockfile/verify-locked.js';
 import { downloadArtifacts } from './download-artifacts.js';
 import { splitEntryName } from './entry-path.js';
 import { hostArchFromNode, hostOsFromNode } from '../protocol/index.js';
@@ -39,6 +42,8 @@ export interface InstallToolOptions {
   /** Skipped unsafe archive entries, a post_script that could not run, … */
   onWarning?: (message: string) => void;
   signal?: AbortSignal;
+  /** The lockfile record this install must match (its `checksum`), and the lockfile's path for messages. */
+  locked?: LockedChecksum;
 }
 
 export interface InstallToolResult {
@@ -101,6 +106,12 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
     if (plugin.has('native_install')) {
       const native = await plugin.nativeInstall({ version, installDir: productDir, force: options.force ?? false });
       if (native.installed) {
+        try {
+          checkLockedChecksum(options.locked, { checksum: native.checksum, source: undefined, id, version });
+        } catch (error) {
+          await fs.rm(productDir, { recursive: true, force: true });
+          throw error;
+        }
         committed = true;
         await recordInstall(store, id, version, settings, native.checksum, 'native');
         return { installed: true, dir: productDir, checksum: native.checksum, source: 'native', warnings };
@@ -118,6 +129,7 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
     const artifacts = await downloadArtifacts({ plugin, prebuilt, stagingDir: tempDir, settings, onProgress: options.onProgress, signal });
     options.onProgress?.({ phase: 'verify', file: artifacts.downloadName });
     const { checksum } = await verifyDownload({ plugin, version, artifacts });
+    checkLockedChecksum(options.locked, { checksum, source: artifacts.sourceUrl, id, version });
 
     await fs.mkdir(stagingDir, { recursive: true });
     options.onProgress?.({ phase: 'unpack', file: artifacts.downloadName });

@@ -4,6 +4,7 @@
  * Ids and versions are encoded with `encodeComponent` before they become path components, so a
  * hostile id or version (`../../etc`) cannot name a directory outside the store.
  */
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { LoadVersionsOutput } from '../protocol/index.js';
@@ -91,6 +92,15 @@ export class Store {
   /** True while a live process holds the install lock of this version. */
   async isVersionLocked(id: string, version: string): Promise<boolean> {
     return (await readLiveLockOwner(this.versionLockPath(id, version))) !== undefined;
+  }
+
+  /**
+   * The cross-process lock guarding writes to a project's `.protolock`: kept in the store (named
+   * by a hash of the lockfile's path) so that no lock file ever appears in the project.
+   */
+  lockfileLockPath(lockfilePath: string): string {
+    const hash = createHash('sha256').update(resolve(lockfilePath)).digest('hex').slice(0, 32);
+    return join(this.tempDir, 'lockfiles', `${hash}.lock`);
   }
 
   manifestPath(id: string): string {

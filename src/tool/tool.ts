@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { PluginContainer, type DetectedHost } from '../host/index.js';
 import { httpGetWith } from '../host/http-get.js';
 import type { InstallSettings, InstallToolResult } from '../install/index.js';
+import type { LockedChecksum } from '../lockfile/verify-locked.js';
 import type { InstallProgress } from '../install/install-settings.js';
 import { createShims, readShimRegistry, relinkBins, removeShims, type ShimLauncher } from '../link/index.js';
 import type { LoadVersionsOutput, LocateExecutablesOutput, RegisterToolOutput } from '../protocol/index.js';
@@ -124,7 +125,14 @@ export class Tool {
    */
   async install(
     version: string,
-    options: { force?: boolean; quiet?: boolean; onProgress?: (progress: InstallProgress) => void; onWarning?: (message: string) => void } = {},
+    options: {
+      force?: boolean;
+      quiet?: boolean;
+      onProgress?: (progress: InstallProgress) => void;
+      onWarning?: (message: string) => void;
+      /** The lockfile's checksum for this version: a different artifact is refused. */
+      locked?: LockedChecksum;
+    } = {},
   ): Promise<InstallToolResult & { shims: string[]; bins: string[] }> {
     const present = !options.force && (await this.installedVersions()).includes(version) && existsSync(this.productDir(version));
     if (!present && this.plugin.has('pre_install')) {
@@ -142,6 +150,7 @@ export class Tool {
       settings: this.settings,
       onProgress: options.onProgress,
       onWarning: options.onWarning,
+      locked: options.locked,
     });
     const links = await this.link(version);
     if (result.installed) await this.syncManifest();

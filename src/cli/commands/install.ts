@@ -11,9 +11,9 @@ import { pinVersion, type PinLocation } from '../../config/index.js';
 import { ProtoError } from '../../errors.js';
 import { createProgressBoard } from '../output/progress-board.js';
 import { writeJson, writeResult } from '../output/write.js';
-import type { Session } from '../session.js';
+import { isTruthy, type Session } from '../session.js';
 import { configFileFor, parsePinLocation, PIN_LOCATION_HELP } from './common/config-target.js';
-import { runInstallJob, type InstallOutcome } from './common/install-job.js';
+import { runInstallJob, type InstallOutcome, type LockfileMode } from './common/install-job.js';
 import { installConfiguredTools } from './common/install-configured.js';
 import { withSession } from './common/with-session.js';
 
@@ -21,6 +21,8 @@ interface InstallOptions {
   pin?: string | true;
   force?: boolean;
   json?: boolean;
+  updateLockfile?: boolean;
+  immutableLockfile?: boolean;
 }
 
 export function registerInstallCommand(program: Command): void {
@@ -35,6 +37,8 @@ export function registerInstallCommand(program: Command): void {
     .option('--pin [location]', `write the spec to .prototools: ${PIN_LOCATION_HELP}; default local`)
     .option('-f, --force', 'reinstall even when the version is already installed')
     .option('--json', 'print the result as JSON on stdout')
+    .option('--update-lockfile', 'resolve versions afresh instead of taking them from .protolock, and record the result')
+    .option('--immutable-lockfile', 'fail when .protolock lacks a record instead of writing it (also PROTO_IMMUTABLE_LOCKFILE=1, and CI=true)')
     .addHelpText(
       'after',
       `
@@ -44,6 +48,11 @@ directory) but not the global ~/.proto/.prototools: its pins, plugins and settin
 Pinning: --pin writes the spec as given (canonical form, "2" becomes "~2"). With settings.pin-latest,
 installing "latest" pins the resolved version to that location.
 
+Lockfile: with [settings] lockfile = true, install records each tool's spec, resolved version and
+checksum in .protolock next to that .prototools (.protolock.<env> for .prototools.<env>). A locked
+spec installs the locked version, and a download whose checksum differs is refused. In CI (CI=true)
+and with --immutable-lockfile the lockfile is never written: a spec without a record fails.
+
 Examples:
   proto install node 20 --pin     install the newest 20.x and pin "~20" in ./.prototools
   proto install node              install the version detected here (or latest)
@@ -51,32 +60,56 @@ Examples:
     )
     .action(async (id: string | undefined, spec: string | undefined, options: InstallOptions) => {
       const pin = options.pin === undefined ? undefined : options.pin === true ? 'local' : parsePinLocation(options.pin, '--pin');
+      const lockfile = lockfileMode(options, pin !== undefined);
       if (id === undefined) {
         if (pin !== undefined) {
           throw new ProtoError('cli.invalid_option', '--pin needs a tool id', {
             hint: 'Pin one tool at a time: proto install <id> <spec> --pin. Without an id, install uses the pins already written.',
           });
         }
-        await withSession({ includeGlobal: false }, (session) => installConfiguredTools(session, { force: options.force, json: options.json }));
+        await withSession({ includeGlobal: false }, (session) => installConfiguredTools(session, { force: options.force, json: options.json, lockfile }));
         return;
       }
-      await withSession({ includeGlobal: false }, (session) => installOne(session, id, spec, { ...options, pin }));
+      await withSession({ includeGlobal: false }, (session) => installOne(session, id, spec, { ...options, pin, lockfile }));
     });
+}
+
+/**
+ * proto's rules: `--update-lockfile` and `--immutable-lockfile` exclude each other, and an immutable
+ * install cannot pin (pinning changes which records the lockfile keeps). `CI=true` makes installs
+ * immutable where a lockfile is enabled, unless `--update-lockfile` says otherwise.
+ */
+function lockfileMode(options: InstallOptions, pinning: boolean): LockfileMode {
+  const explicit = options.immutableLockfile === true || isTruthy(process.env.PROTO_IMMUTABLE_LOCKFILE);
+  if (explicit && options.updateLockfile) {
+    throw new ProtoError('cli.invalid_option', '--update-lockfile and --immutable-lockfile exclude each other.', {
+      hint: 'Update the lockfile on a developer machine, commit it, and install with --immutable-lockfile in CI.',
+    });
+  }
+  if (explicit && pinning) {
+    throw new ProtoError('cli.invalid_option', '--pin cannot be used with --immutable-lockfile: pinning changes the lockfile.', {
+      hint: 'Pin without --immutable-lockfile, then commit .prototools and .protolock together.',
+    });
+  }
+  if (options.updateLockfile) return { update: true };
+  if (explicit) return { immutable: 'explicit' };
+  return isTruthy(process.env.CI) && !pinning ? { immutable: 'ci' } : {};
 }
 
 async function installOne(
   session: Session,
   id: string,
   spec: string | undefined,
-  options: { pin?: PinLocation; force?: boolean; json?: boolean },
+  options: { pin?: PinLocation; force?: boolean; json?: boolean; lockfile: LockfileMode },
 ): Promise<void> {
   const board = createProgressBoard();
   let outcome: InstallOutcome;
   try {
-    outcome = await runInstallJob(session, { id, spec, force: options.force }, board.line(id));
+    outcome = await runInstallJob(session, { id, spec, force: options.force, lockfile: options.lockfile }, board.line(id));
   } finally {
     board.close();
   }
+  if (!options.lockfile.immutable) await session.lockfiles.pruneOrphans(new Map([[outcome.id, outcome.spec]]));
   const pinned = await pinAfterInstall(session, outcome, options.pin);
   if (outcome.installed) await (await session.tool(outcome.id)).postInstall(outcome.version, { forced: options.force, pinned: pinned !== undefined });
   if (options.json) {

@@ -45,7 +45,9 @@ async function runTool(id: string, explicitSpec: string | undefined, args: strin
         hint: `Pin one with \`proto pin ${id} <version>\`, set ${toEnvVarName(id)}, or pass one: \`proto run ${id} <version>\`.`,
       });
     }
-    const version = await session.resolve(tool, spec, { shortCircuit: true });
+    // A spec the lockfile pins runs the locked version (proto resolves from the lockfile here too).
+    const locked = session.lockfiles.lockedVersion(id, spec, { ignoreOsArch: tool.metadata.lock_options?.ignore_os_arch === true });
+    const version = locked?.record.version ?? (await session.resolve(tool, spec, { shortCircuit: true }));
     await ensureInstalled(session, tool, version, spec);
 
     const located = await tool.locate(version);
@@ -140,8 +142,8 @@ function runEnvironment(session: Session, tool: Tool, version: string, pathPrepe
 /**
  * Writes the shim cache entry when a shim sent us here (`PROTO_SHIM_NAME`, `PROTO_SHIM_PWD`).
  * Everything detection looked at is recorded: every candidate config file and plugin version
- * file in every walked directory (present or absent), the variables it read, and the tool's
- * manifest and remote-versions cache (a new install or list can change what a range resolves to).
+ * file in every walked directory (present or absent), the enabled lockfiles, the variables it
+ * read, and the tool's manifest and remote-versions cache (a new install or list can change what a range resolves to).
  */
 async function rememberForShim(session: Session, tool: Tool, version: string, exe: string, pathPrepend: string[], exeName: string): Promise<void> {
   const shimName = session.env.PROTO_SHIM_NAME;
@@ -155,6 +157,7 @@ async function rememberForShim(session: Session, tool: Tool, version: string, ex
     candidates.add(entry.path);
     if (entry.location !== 'global') for (const file of versionFiles) candidates.add(join(entry.dir, file));
   }
+  for (const lockfile of session.lockfiles.candidatePaths()) candidates.add(lockfile);
   candidates.add(session.store.manifestPath(tool.id));
   candidates.add(session.store.remoteVersionsPath(tool.id));
   const idVar = toEnvVarName(tool.id);

@@ -28,7 +28,8 @@ export function registerUninstallCommand(program: Command): void {
     .addHelpText(
       'after',
       `
-Pins in .prototools are left as they are.
+Pins in .prototools are left as they are. A .protolock forgets records of exactly the removed
+version (a record of a range such as "~20" stays).
 
 Examples:
   proto uninstall node 20.11.0
@@ -67,10 +68,14 @@ async function uninstall(session: Session, id: string, spec: string | undefined,
     });
   }
   const removed: string[] = [];
+  const lockOptions = { ignoreOsArch: tool.metadata.lock_options?.ignore_os_arch === true };
   for (const version of versions) {
     const result = await tool.uninstall(version);
     if (result.uninstalled) removed.push(version);
+    // As proto: the lockfile forgets records of exactly this version, then orphans are pruned.
+    await session.lockfiles.forgetVersion(id, version, lockOptions);
   }
+  await session.lockfiles.pruneOrphans();
   if (options.json) {
     writeJson({ tool: id, uninstalled: removed });
     return;

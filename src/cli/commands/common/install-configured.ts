@@ -8,7 +8,7 @@ import { formatErrorReport } from '../../output/format-error.js';
 import { createProgressBoard } from '../../output/progress-board.js';
 import { writeJson, writeNote, writeResult } from '../../output/write.js';
 import type { Session } from '../../session.js';
-import { describeFailure, runInstallJob, type InstallOutcome } from './install-job.js';
+import { describeFailure, runInstallJob, type InstallOutcome, type LockfileMode } from './install-job.js';
 
 /** Plugins run in worker threads and downloads share the network: a bound keeps both sane. */
 const MAX_CONCURRENT_INSTALLS = 8;
@@ -18,7 +18,7 @@ const SELF_ID = 'proto';
 
 type JobResult = { id: string; spec: string; outcome: InstallOutcome } | { id: string; spec: string; error: unknown };
 
-export async function installConfiguredTools(session: Session, options: { force?: boolean; json?: boolean }): Promise<void> {
+export async function installConfiguredTools(session: Session, options: { force?: boolean; json?: boolean; lockfile?: LockfileMode }): Promise<void> {
   const pins = Object.entries(session.config.versions)
     .filter(([id]) => id !== SELF_ID)
     .sort(([a], [b]) => a.localeCompare(b));
@@ -35,7 +35,7 @@ export async function installConfiguredTools(session: Session, options: { force?
     results = await mapWithLimit(pins, MAX_CONCURRENT_INSTALLS, async ([id, spec]): Promise<JobResult> => {
       const line = lines.get(id)!;
       try {
-        const outcome = await runInstallJob(session, { id, spec, force: options.force }, line);
+        const outcome = await runInstallJob(session, { id, spec, force: options.force, lockfile: options.lockfile }, line);
         // Pins already written are what drove this install: nothing is pinned here.
         if (outcome.installed) await (await session.tool(id)).postInstall(outcome.version, { forced: options.force });
         return { id, spec, outcome };
@@ -48,6 +48,8 @@ export async function installConfiguredTools(session: Session, options: { force?
     board.close();
   }
 
+  // Records of specs no longer configured go (proto prunes on every install); never when immutable.
+  if (!options.lockfile?.immutable) await session.lockfiles.pruneOrphans(new Map(pins));
   const failures = results.filter((result): result is Extract<JobResult, { error: unknown }> => 'error' in result);
   report(results, options.json === true);
   if (failures.length > 0) {
