@@ -105,7 +105,7 @@ describe('.protolock', { concurrency: true }, () => {
       assert.equal(refused.code, 1);
       assert.match(
         refused.stderr,
-        new RegExp(`error: disttool 2\\.1\\.0: Checksum mismatch for disttool 2\\.1\\.0 \\(.+\\): received sha256:${sha256(tampered)} but ${second.cwd}/\\.protolock expects ${agreed}\\.`),
+        new RegExp(`error\\[lockfile\\.checksum_mismatch\\]: disttool 2\\.1\\.0: Checksum mismatch for disttool 2\\.1\\.0 \\(.+\\): received sha256:${sha256(tampered)} but ${second.cwd}/\\.protolock expects ${agreed}\\.`),
       );
       assert.match(refused.stderr, /hint: The artifact is not the one the lockfile agreed on/);
       assert.deepEqual(installedVersions(second), []);
