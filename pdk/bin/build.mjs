@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// proto-pdk-build <entry.ts> --out <file.wasm> [--debug] [extra asc flags...]
+// proto-pdk-build <entry.ts> --out <file.wasm> [--debug] [--json-as] [extra asc flags...]
 //
 // Compiles an AssemblyScript plugin written with @proto-ts/pdk into a module
 // that Extism hosts (and proto) can load, then checks the result:
@@ -11,21 +11,23 @@
 //    but need `__collect()` at points where no object is on the stack, which
 //    plugin code cannot be trusted to respect.) Nothing is exported for the
 //    host, which only moves bytes through Extism memory: no `--exportRuntime`;
-//  - the json-as transform, so plugins may use json-as `@json` classes for
-//    their own data (the PDK parses protocol JSON itself; the transform costs
-//    nothing measurable when unused);
+//  - no json-as transform unless `--json-as` asks for it: the PDK reads and
+//    writes protocol JSON itself (see pdk/README.md), and the transform only
+//    slows the build (same module out, ~11% longer). With `--json-as`, plugins
+//    may use json-as `@json` classes for their own data; json-as is then
+//    resolved from the plugin project (an optional peer of this package);
 //  - release: `-O3 --noAssert`, no names section, no source map. (`-Oz` was
 //    measured 15% smaller but ~50% slower on a 500-version load_versions;
 //    `--converge` saved 80 bytes for 2 s of build time.)
 //    `--debug`: unoptimized, assertions on, names kept, source map written.
-// assemblyscript and json-as are resolved from this package's dependencies,
-// so the command works both in this repository and in a plugin project that
-// installed @proto-ts/pdk.
+// assemblyscript is resolved from this package's dependencies, so the command
+// works both in this repository and in a plugin project that installed
+// @proto-ts/pdk.
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 
-const USAGE = 'usage: proto-pdk-build <entry.ts> --out <file.wasm> [--debug] [extra asc flags...]';
+const USAGE = 'usage: proto-pdk-build <entry.ts> --out <file.wasm> [--debug] [--json-as] [extra asc flags...]';
 
 // Imports an Extism host may satisfy. Anything else would fail at load time.
 const HOST_MODULES = new Set(['extism:host/env', 'extism:host/user', 'wasi_snapshot_preview1']);
@@ -36,7 +38,7 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
-  const options = { entry: null, out: null, debug: false, ascFlags: [] };
+  const options = { entry: null, out: null, debug: false, jsonAs: false, ascFlags: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') {
@@ -46,6 +48,8 @@ function parseArgs(argv) {
       options.out = argv[++i] ?? fail('--out needs a file name');
     } else if (arg === '--debug') {
       options.debug = true;
+    } else if (arg === '--json-as') {
+      options.jsonAs = true;
     } else if (arg.startsWith('-')) {
       options.ascFlags.push(arg); // passed through, e.g. --enable simd
     } else if (options.entry === null) {
@@ -64,7 +68,7 @@ const out = resolve(options.out);
 if (!existsSync(entry)) fail(`entry file not found: ${entry}`);
 // json-as treats any `assembly/index.ts` as its own library entry and the
 // build silently produces a module without exports.
-if (/[\\/]assembly[\\/]index\.ts$/.test(entry)) {
+if (options.jsonAs && /[\\/]assembly[\\/]index\.ts$/.test(entry)) {
   fail(`the entry must not be at assembly/index.ts (json-as mistakes it for its own entry); use e.g. src/plugin.ts`);
 }
 
@@ -72,7 +76,7 @@ const require = createRequire(import.meta.url);
 // `assemblyscript/asc` is exported for `import` only, so it is resolved the
 // ESM way (from this file, like createRequire would).
 const ascUrl = import.meta.resolve('assemblyscript/asc');
-const jsonAsTransform = require.resolve('json-as/transform');
+const jsonAsFlags = options.jsonAs ? ['--transform', resolveJsonAsTransform()] : [];
 // The PDK imports kernel declarations from @extism/as-pdk; asc looks for
 // packages in node_modules above the current directory, so point it at the
 // node_modules this PDK's own dependencies live in as well.
@@ -88,7 +92,7 @@ const ascArgs = [
   '--outFile', out,
   '--runtime', 'incremental',
   '--use', 'abort=protoPdkAbort',
-  '--transform', jsonAsTransform,
+  ...jsonAsFlags,
   '--path', dependencyRoot,
   ...modeFlags,
   ...options.ascFlags,
@@ -113,6 +117,18 @@ if (result.error) {
 }
 
 checkModule(out);
+
+/** json-as from the plugin project first (where an author installs it), else next to this package. */
+function resolveJsonAsTransform() {
+  for (const base of [resolve('package.json'), import.meta.url]) {
+    try {
+      return createRequire(base).resolve('json-as/transform');
+    } catch {
+      // not installed there
+    }
+  }
+  return fail('--json-as needs the json-as package: npm install --save-dev json-as');
+}
 
 /**
  * Fails with a readable message when the module could not run as a plugin,

@@ -2,18 +2,17 @@
  * Edits one string value in a TOML text and leaves every other byte alone: comments, blank
  * lines, key order, quoting, line endings. Pure (text in, text out).
  *
- * How: a line-based edit for the usual shapes (a `key = "value"` line in the right table, a new
- * line after the table's last key, a new `[table]` after its parent), then a check that the result
- * parses to exactly the original document plus the change. When the line-based edit cannot place
- * the key (an inline table, say) or the check fails, `@decimalturn/toml-patch` patches the
- * document structurally instead, and the same check applies. Nothing unverified is returned.
+ * How: the concrete syntax tree (`toml-layout.ts`) says where each table, key and value is; the
+ * edit replaces a value in place, removes a key's line (or its entry in an inline table), or adds
+ * a line after the table's last key, a dotted key, an entry in an inline table, or a new
+ * `[table]` after its parent. Then the result must parse to exactly the original document plus
+ * the change; nothing unverified is returned.
  */
-import { parse as parseForPatch, patch } from '@decimalturn/toml-patch';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'smol-toml';
 import { ProtoError } from '../errors.js';
 import { isTable } from './read-toml.js';
-import { formatTomlKey, formatTomlString, scanTomlLayout, TomlLayoutError, type TomlLayout, type TomlSection } from './toml-layout.js';
+import { formatTomlKey, formatTomlString, scanTomlLayout, TomlLayoutError, type InlineTable, type TomlLayout, type TomlSection } from './toml-layout.js';
 
 type TableObject = Record<string, unknown>;
 
@@ -25,56 +24,64 @@ type TableObject = Record<string, unknown>;
 export function setTomlString(text: string, table: readonly string[], key: string, value: string): string {
   const expected = parse(text) as TableObject;
   setIn(expected, table, key, value);
-  const candidates = [() => setByLines(text, table, key, value), () => patchDocument(text, (doc) => setIn(doc, table, key, value))];
-  return firstVerified(candidates, expected, table, key);
+  return verified(() => setInText(text, table, key, value), expected, table, key);
 }
 
 /** Removes `[table...] key`; undefined when the document has no such key. `text` must be valid TOML. */
 export function removeTomlKey(text: string, table: readonly string[], key: string): string | undefined {
   const expected = parse(text) as TableObject;
   if (!deleteIn(expected, table, key)) return undefined;
-  const candidates = [() => removeByLines(text, table, key), () => patchDocument(text, (doc) => deleteIn(doc, table, key))];
-  return firstVerified(candidates, expected, table, key);
+  return verified(() => removeFromText(text, table, key), expected, table, key);
 }
 
-function firstVerified(
-  candidates: readonly (() => string | undefined)[],
-  expected: TableObject,
-  table: readonly string[],
-  key: string,
-): string {
-  for (const candidate of candidates) {
-    let result: string | undefined;
-    try {
-      result = candidate();
-    } catch (error) {
-      if (error instanceof TomlLayoutError || !(error instanceof ProtoError)) continue;
-      throw error;
-    }
-    if (result !== undefined && parsesTo(result, expected)) return result;
+function verified(edit: () => string | undefined, expected: TableObject, table: readonly string[], key: string): string {
+  let result: string | undefined;
+  try {
+    result = edit();
+  } catch (error) {
+    if (!(error instanceof TomlLayoutError)) throw error;
   }
+  if (result !== undefined && parsesTo(result, expected)) return result;
   throw new ProtoError('config.edit_failed', `Could not edit ${[...table, key].join('.')} without changing other settings`, {
     hint: 'Edit the .prototools file by hand.',
   });
 }
 
+/**
+ * Empty tables do not count: removing the last `aliases.x = …` of a section also removes the
+ * `aliases` table those dotted keys implied, and no setting reads an empty table differently from
+ * a missing one.
+ */
 function parsesTo(text: string, expected: TableObject): boolean {
   try {
-    return isDeepStrictEqual(parse(text), expected);
+    return isDeepStrictEqual(withoutEmptyTables(parse(text)), withoutEmptyTables(expected));
   } catch {
     return false;
   }
 }
 
-// ---------------------------------------------------------------- line-based edits
+function withoutEmptyTables(value: unknown): unknown {
+  if (!isTable(value)) return value;
+  const result = Object.create(Object.getPrototypeOf(value) as object | null) as TableObject;
+  for (const [key, child] of Object.entries(value as TableObject)) {
+    const pruned = withoutEmptyTables(child);
+    if (isTable(pruned) && Object.keys(pruned as TableObject).length === 0) continue;
+    define(result, key, pruned);
+  }
+  return result;
+}
 
-function setByLines(text: string, table: readonly string[], key: string, value: string): string | undefined {
+// ---------------------------------------------------------------- edits
+
+function setInText(text: string, table: readonly string[], key: string, value: string): string | undefined {
   const layout = scanTomlLayout(text);
-  const existing = findStatement(layout, [...table, key]);
+  const existing = findKey(layout, [...table, key]);
   if (existing) {
-    if (!existing.replaceable) return undefined;
     return text.slice(0, existing.valueStart) + formatLike(text[existing.valueStart], value) + text.slice(existing.valueEnd);
   }
+  // An inline table is closed: a key under it can only go between its braces.
+  const inline = longestInlinePrefix(layout, table);
+  if (inline) return insertIntoInlineTable(text, inline, [...table.slice(inline.path.length), key], value);
   const line = `${formatTomlKey(key)} = ${formatTomlString(value)}`;
   if (table.length === 0) return insertIntoRoot(text, layout, line);
   const own = layout.sections.find((section) => !section.arrayTable && section.header && samePath(section.header, table));
@@ -100,19 +107,54 @@ function formatLike(opener: string | undefined, value: string): string {
   return opener === "'" && !/['\u0000-\u001f\u007f]/.test(value) ? `'${value}'` : formatTomlString(value);
 }
 
-function removeByLines(text: string, table: readonly string[], key: string): string | undefined {
-  const statement = findStatement(scanTomlLayout(text), [...table, key]);
-  return statement && text.slice(0, statement.start) + text.slice(statement.end);
+function removeFromText(text: string, table: readonly string[], key: string): string | undefined {
+  const found = findKey(scanTomlLayout(text), [...table, key]);
+  return found && text.slice(0, found.removeStart) + text.slice(found.removeEnd);
 }
 
-function findStatement(layout: TomlLayout, path: readonly string[]) {
+/** Where a key's value is, and what to cut to remove the key (its lines, or its inline entry and one comma). */
+interface FoundKey {
+  valueStart: number;
+  valueEnd: number;
+  removeStart: number;
+  removeEnd: number;
+}
+
+function findKey(layout: TomlLayout, path: readonly string[]): FoundKey | undefined {
   for (const section of layout.sections) {
     if (section.arrayTable) continue;
     const header = section.header ?? [];
     const statement = section.statements.find((candidate) => samePath([...header, ...candidate.keyPath], path));
-    if (statement) return statement;
+    if (statement) return { ...statement, removeStart: statement.start, removeEnd: statement.end };
+  }
+  for (const inline of layout.inlineTables) {
+    const index = inline.entries.findIndex((entry) => samePath(entry.path, path));
+    if (index === -1) continue;
+    const entry = inline.entries[index]!;
+    const next = inline.entries[index + 1];
+    const previous = inline.entries[index - 1];
+    // `{ a = 1, b = 2 }`: cut `a = 1, ` or `, b = 2`; the only entry leaves `{}`.
+    const [removeStart, removeEnd] = next ? [entry.start, next.start] : previous ? [previous.end, entry.end] : [inline.open + 1, inline.close];
+    return { valueStart: entry.valueStart, valueEnd: entry.valueEnd, removeStart, removeEnd };
   }
   return undefined;
+}
+
+function longestInlinePrefix(layout: TomlLayout, table: readonly string[]): InlineTable | undefined {
+  let best: InlineTable | undefined;
+  for (const inline of layout.inlineTables) {
+    if (isPrefix(inline.path, table) && (!best || inline.path.length > best.path.length)) best = inline;
+  }
+  return best;
+}
+
+/** Adds `a.b = "v"` as the last entry of an inline table, or its only one: `{ a.b = "v" }`. */
+function insertIntoInlineTable(text: string, inline: InlineTable, keyPath: readonly string[], value: string): string {
+  const entry = `${keyPath.map(formatTomlKey).join('.')} = ${formatTomlString(value)}`;
+  const last = inline.entries[inline.entries.length - 1];
+  if (last) return text.slice(0, last.end) + `, ${entry}` + text.slice(last.end);
+  const inside = text.slice(inline.open + 1, inline.close);
+  return text.slice(0, inline.open + 1) + (inside.length > 0 ? ` ${entry}` : ` ${entry} `) + text.slice(inline.open + 1);
 }
 
 function endOfLastStatement(section: TomlSection): number {
@@ -171,13 +213,7 @@ function isPrefix(prefix: readonly string[], path: readonly string[]): boolean {
   return prefix.length <= path.length && prefix.every((part, index) => part === path[index]);
 }
 
-// ---------------------------------------------------------------- structural fallback
-
-function patchDocument(text: string, change: (document: TableObject) => unknown): string {
-  const document = parseForPatch(text) as TableObject;
-  change(document);
-  return patch(text, document);
-}
+// ---------------------------------------------------------------- the expected document
 
 /** Sets a key, creating tables on the way; `defineProperty` keeps `__proto__` a plain key. */
 function setIn(document: TableObject, table: readonly string[], key: string, value: string): void {

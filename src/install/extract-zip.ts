@@ -1,20 +1,21 @@
 /**
- * Extracts a zip archive into a TreeWriter. adm-zip only reads the directory and hands us each
- * entry's compressed bytes; inflating and writing are ours, because adm-zip's own extraction
- * drops exec bits (unless asked), writes symlinks as regular 0777 files, and inflates whole
- * entries in memory without a bound we control.
+ * Extracts a zip archive into a TreeWriter, streaming: yauzl reads the central directory and
+ * hands us one entry at a time as an inflating stream, so memory stays flat whatever the size of
+ * the archive. Writing is ours: the TreeWriter keeps every entry inside the output directory,
+ * restores exec bits and symlinks, and bounds bytes and entries.
  *
- * Unix metadata lives in the high 16 bits of the external attributes (`attr >>> 16`): the file
- * type (symlink, directory) and permission bits. Archives made on Windows have none; their files
- * get 0644. Each entry's CRC-32 is checked while writing.
- *
- * Note: adm-zip reads the whole archive into memory, so a zip costs its size in RSS.
+ * Names are taken raw and checked by our own rules (an absolute or `..` name is skipped with a
+ * warning, like in tars) rather than by yauzl's, which would reject the whole archive. Unix
+ * metadata lives in the high 16 bits of the external attributes: the file type (symlink,
+ * directory) and permission bits; archives made on Windows have none and their files get 0644.
+ * Each entry must inflate to exactly its declared size, and its CRC-32 must match.
  */
-import AdmZip from 'adm-zip';
 import * as zlib from 'node:zlib';
+import type { Readable } from 'node:stream';
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { ProtoError } from '../errors.js';
 import { splitEntryName, stripArchivePrefix, type PrefixMatcher } from './entry-path.js';
-import type { FileSink, TreeWriter } from './tree-writer.js';
+import type { TreeWriter } from './tree-writer.js';
 
 export interface ExtractZipInput {
   file: string;
@@ -30,106 +31,111 @@ const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
 const METHOD_STORED = 0;
 const METHOD_DEFLATED = 8;
-/** Entries up to this size are inflated in one call; larger ones are streamed. */
-const INFLATE_IN_ONE_CALL = 8 * 1024 * 1024;
+const MAX_SYMLINK_TARGET = 4096;
 
 const crc32 = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
 export async function extractZip(input: ExtractZipInput): Promise<void> {
-  const { writer, prefix, archiveName, warn } = input;
-  let zip: AdmZip;
+  const { archiveName } = input;
+  const zip = await openZip(input.file, archiveName);
   try {
-    zip = new AdmZip(input.file);
-  } catch (error) {
-    throw new ProtoError('install.corrupt_archive', `${archiveName} is not a valid zip archive: ${(error as Error).message}.`, { cause: error });
-  }
-  for (const entry of zip.getEntries()) {
-    input.signal?.throwIfAborted();
-    const split = splitEntryName(entry.entryName, { backslashIsSeparator: true });
-    if (split === undefined) {
-      warn(`Skipped ${entry.entryName} in ${archiveName}: the path is absolute or contains "..".`);
-      continue;
+    for (;;) {
+      input.signal?.throwIfAborted();
+      const entry = await nextEntry(zip, archiveName);
+      if (!entry) return;
+      await extractEntry(zip, entry, input);
     }
-    const path = stripArchivePrefix(split, prefix);
-    const header = entry.header;
-    const unixMode = (header.attr >>> 16) & 0xffff;
-    const type = unixMode & S_IFMT;
-    if (entry.isDirectory || type === S_IFDIR) {
-      writer.addDirectory(path, unixMode & 0o777 || 0o755);
-      continue;
-    }
-    if (header.encripted) {
-      throw new ProtoError('install.unsupported_archive', `${archiveName} contains an encrypted entry (${entry.entryName}).`);
-    }
-    if (header.method !== METHOD_STORED && header.method !== METHOD_DEFLATED) {
-      throw new ProtoError('install.unsupported_archive', `${archiveName} uses zip compression method ${header.method} (only stored and deflate are supported).`);
-    }
-    const compressed = entry.getCompressedData();
-    if (type === S_IFLNK) {
-      const target = inflateSmall(compressed, header.method, 4096, archiveName).toString('utf8');
-      writer.addSymlink(path, target);
-      continue;
-    }
-    const sink = writer.openFile(path, unixMode & 0o777 || 0o644, header.size);
-    if (!sink) continue;
-    const crc = await writeEntry(sink, compressed, header.method, header.size, archiveName);
-    sink.close(header.time);
-    if (crc32 && crc !== header.crc >>> 0) {
-      throw new ProtoError('install.corrupt_archive', `${archiveName} is corrupt: CRC mismatch in ${entry.entryName}.`);
-    }
+  } finally {
+    zip.close();
   }
 }
 
-/** Writes one entry's data and returns its CRC-32 (0 when this Node has no zlib.crc32). */
-async function writeEntry(sink: FileSink, compressed: Buffer, method: number, size: number, archiveName: string): Promise<number> {
+async function extractEntry(zip: ZipFile, entry: Entry, input: ExtractZipInput): Promise<void> {
+  const { writer, prefix, archiveName, warn } = input;
+  const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileName as unknown as Buffer, entry.extraFields, false);
+  const split = splitEntryName(name, { backslashIsSeparator: true });
+  if (split === undefined) {
+    warn(`Skipped ${name} in ${archiveName}: the path is absolute or contains "..".`);
+    return;
+  }
+  const path = stripArchivePrefix(split, prefix);
+  const unixMode = (entry.externalFileAttributes >>> 16) & 0xffff;
+  const type = unixMode & S_IFMT;
+  if (name.endsWith('/') || type === S_IFDIR) {
+    writer.addDirectory(path, unixMode & 0o777 || 0o755);
+    return;
+  }
+  if (entry.isEncrypted()) {
+    throw new ProtoError('install.unsupported_archive', `${archiveName} contains an encrypted entry (${name}).`);
+  }
+  if (entry.compressionMethod !== METHOD_STORED && entry.compressionMethod !== METHOD_DEFLATED) {
+    throw new ProtoError('install.unsupported_archive', `${archiveName} uses zip compression method ${entry.compressionMethod} (only stored and deflate are supported).`);
+  }
+  const size = entry.uncompressedSize;
+  if (type === S_IFLNK) {
+    if (size > MAX_SYMLINK_TARGET) throw corrupt(archiveName, `the symlink ${name} has a ${size}-byte target`);
+    const chunks: Buffer[] = [];
+    await readEntry(zip, entry, archiveName, (chunk) => chunks.push(chunk));
+    writer.addSymlink(path, Buffer.concat(chunks).toString('utf8'));
+    return;
+  }
+  const sink = writer.openFile(path, unixMode & 0o777 || 0o644, size);
+  if (!sink) return;
   let crc = 0;
-  const write = (chunk: Buffer) => {
+  await readEntry(zip, entry, archiveName, (chunk) => {
     if (crc32) crc = crc32(chunk, crc);
     sink.write(chunk);
-  };
-  if (method === METHOD_STORED) {
-    write(compressed);
-    return crc;
-  }
-  if (size <= INFLATE_IN_ONE_CALL) {
-    // One byte more than declared proves a lying header without inflating further.
-    const data = inflateSmall(compressed, method, size + 1, archiveName);
-    if (data.length !== size) throw sizeMismatch(archiveName);
-    write(data);
-    return crc;
-  }
-  let total = 0;
-  const inflater = zlib.createInflateRaw({ chunkSize: 256 * 1024 });
-  const done = new Promise<void>((resolve, reject) => {
-    inflater.on('data', (chunk: Buffer) => {
-      try {
-        total += chunk.length;
-        if (total > size) throw sizeMismatch(archiveName);
-        write(chunk);
-      } catch (error) {
-        inflater.destroy();
-        reject(error);
-      }
-    });
-    inflater.on('end', () => (total === size ? resolve() : reject(sizeMismatch(archiveName))));
-    inflater.on('error', (error) =>
-      reject(new ProtoError('install.corrupt_archive', `${archiveName} is corrupt: ${error.message}.`, { cause: error })),
-    );
   });
-  inflater.end(compressed);
-  await done;
-  return crc;
+  sink.close(entry.getLastModDate());
+  if (crc32 && crc !== entry.crc32 >>> 0) throw corrupt(archiveName, `CRC mismatch in ${name}`);
 }
 
-function inflateSmall(compressed: Buffer, method: number, maxOutputLength: number, archiveName: string): Buffer {
-  if (method === METHOD_STORED) return compressed.subarray(0, maxOutputLength);
+function openZip(file: string, archiveName: string): Promise<ZipFile> {
+  return new Promise((resolve, reject) => {
+    // Raw names (decodeStrings: false): we decode and judge them ourselves, entry by entry.
+    yauzl.open(file, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (error, zip) => {
+      if (error || !zip) reject(corrupt(archiveName, `not a valid zip archive: ${error?.message ?? 'unreadable'}`, error));
+      else resolve(zip);
+    });
+  });
+}
+
+/** The next entry of the central directory, or undefined at its end. */
+function nextEntry(zip: ZipFile, archiveName: string): Promise<Entry | undefined> {
+  return new Promise((resolve, reject) => {
+    const done = (result: Entry | undefined, error?: Error) => {
+      zip.off('entry', onEntry).off('end', onEnd).off('error', onError);
+      if (error) reject(corrupt(archiveName, error.message, error));
+      else resolve(result);
+    };
+    const onEntry = (entry: Entry) => done(entry);
+    const onEnd = () => done(undefined);
+    const onError = (error: Error) => done(undefined, error);
+    zip.on('entry', onEntry).on('end', onEnd).on('error', onError);
+    zip.readEntry();
+  });
+}
+
+/**
+ * Streams one entry's data to `write`. yauzl fails the stream when the data inflates to more or
+ * fewer bytes than the header declares, so a lying header stops at the first extra byte.
+ */
+async function readEntry(zip: ZipFile, entry: Entry, archiveName: string, write: (chunk: Buffer) => void): Promise<void> {
+  const stream = await new Promise<Readable>((resolve, reject) => {
+    zip.openReadStream(entry, (error, readStream) => {
+      if (error || !readStream) reject(corrupt(archiveName, error?.message ?? 'unreadable entry', error));
+      else resolve(readStream);
+    });
+  });
   try {
-    return zlib.inflateRawSync(compressed, { maxOutputLength: Math.max(1, maxOutputLength) });
+    for await (const chunk of stream) write(chunk as Buffer);
   } catch (error) {
-    throw new ProtoError('install.corrupt_archive', `${archiveName} is corrupt or lies about an entry size: ${(error as Error).message}.`, { cause: error });
+    stream.destroy();
+    if (error instanceof ProtoError) throw error;
+    throw corrupt(archiveName, (error as Error).message, error);
   }
 }
 
-function sizeMismatch(archiveName: string): ProtoError {
-  return new ProtoError('install.corrupt_archive', `${archiveName} is corrupt: an entry's data does not match its declared size.`);
+function corrupt(archiveName: string, detail: string, cause?: unknown): ProtoError {
+  return new ProtoError('install.corrupt_archive', `${archiveName} is corrupt: ${detail}.`, { cause });
 }

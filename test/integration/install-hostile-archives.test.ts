@@ -12,7 +12,7 @@ import { installTool, type InstallToolResult } from '../../src/install/index.js'
 import { startDistServer, type DistServer } from '../../test-utils/dist-server.js';
 import { makeTar, writeTree } from '../support/archives.js';
 import { createFakePlugin } from '../support/fake-plugin.js';
-import { tarAbsolute, tarDotDot, tarGzBomb, tarHardlinkEscape, tarManyFiles, tarSymlinkEscape, zipSlip } from '../support/hostile-archives.js';
+import { tarAbsolute, tarDotDot, tarGzBomb, tarHardlinkEscape, tarManyFiles, tarSymlinkEscape, zipSlip, zipWithLyingHeader } from '../support/hostile-archives.js';
 import { createTempStore, listFiles, type TempStore } from '../support/temp-store.js';
 
 let server: DistServer;
@@ -61,6 +61,27 @@ describe('hostile archives', () => {
     assert.ok(result.warnings.some((w) => w.includes('evil-backslash.txt')));
     assertNothingOutsideProductDir();
     assert.deepEqual(listFiles(result.dir).map((f) => relative(result.dir, f)), ['pkg/ok.txt']);
+  });
+
+  it('zip entries that lie in their headers are refused, leaving nothing', async () => {
+    const cases: Array<[string, Parameters<typeof zipWithLyingHeader>[2], string, RegExp]> = [
+      ['smaller.zip', { size: 100 }, 'install.corrupt_archive', /smaller\.zip is corrupt/],
+      ['bigger.zip', { size: 30 * 1024 }, 'install.corrupt_archive', /bigger\.zip is corrupt/],
+      ['crc.zip', { crc: 0x12345678 }, 'install.corrupt_archive', /CRC mismatch in pkg\/tool/],
+      ['encrypted.zip', { flags: 1 }, 'install.unsupported_archive', /encrypted entry \(pkg\/tool\)/],
+      ['lzma.zip', { method: 14 }, 'install.unsupported_archive', /compression method 14/],
+    ];
+    for (const [name, patch, code, message] of cases) {
+      await assert.rejects(installArchive(zipWithLyingHeader(work, name, patch)), (error: Error & { code?: string }) => {
+        assert.equal(error.code, code, `${name}: ${error.message}`);
+        assert.match(error.message, message);
+        return true;
+      });
+      assertNothingLeft();
+    }
+    // The same archive, unpatched, installs: the refusals above are the headers' doing.
+    const honest = await installArchive(zipWithLyingHeader(work, 'honest.zip', {}));
+    assert.equal(readFileSync(join(honest.dir, 'pkg/tool'), 'utf8'), 'a'.repeat(20 * 1024));
   });
 
   it('tar with a ../../ member: skipped', async () => {

@@ -4,7 +4,7 @@
  * Each writes next to a tool that would be harmless if extracted safely: `pkg/ok.txt`.
  */
 import { spawnSync } from 'node:child_process';
-import { linkSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRawZip, makeTar, writeTree } from './archives.js';
 import { requireCommand } from './system-commands.js';
@@ -105,4 +105,43 @@ export function tarManyFiles(work: string, count: number, size: number): string 
   for (let i = 0; i < count; i++) tree[`pkg/file-${i}`] = Buffer.alloc(size);
   writeTree(src, tree);
   return makeTar(src, join(work, 'many.tar.gz'), 'tar.gz', { members: ['pkg'] });
+}
+
+export interface ZipHeaderPatch {
+  /** General purpose flags (bit 0: encrypted). */
+  flags?: number;
+  /** Compression method (0 stored, 8 deflate, 14 LZMA, …). */
+  method?: number;
+  crc?: number;
+  /** Declared uncompressed size. */
+  size?: number;
+}
+
+/**
+ * A zip with `pkg/ok.txt` and `pkg/tool` (20 KiB of one byte, deflated), where the headers of
+ * `pkg/tool` (local and central, kept consistent) say what `patch` says: an archive no honest
+ * tool writes, made by rewriting header fields of one adm-zip wrote.
+ */
+export function zipWithLyingHeader(work: string, name: string, patch: ZipHeaderPatch): string {
+  const out = makeRawZip(join(work, name), [
+    { name: 'pkg/ok.txt', content: 'ok\n' },
+    { name: 'pkg/tool', content: Buffer.alloc(20 * 1024, 0x61) },
+  ]);
+  const bytes = readFileSync(out);
+  const target = Buffer.from('pkg/tool');
+  let patched = 0;
+  for (let at = 0; at < bytes.length - 4; at++) {
+    const signature = bytes.readUInt32LE(at);
+    // Local header: name at 30; central header: name at 46. Field offsets differ by 2 (version made by).
+    const [nameAt, shift] = signature === 0x04034b50 ? [30, 0] : signature === 0x02014b50 ? [46, 2] : [0, -1];
+    if (shift < 0 || !bytes.subarray(at + nameAt, at + nameAt + target.length).equals(target)) continue;
+    if (patch.flags !== undefined) bytes.writeUInt16LE(patch.flags, at + 6 + shift);
+    if (patch.method !== undefined) bytes.writeUInt16LE(patch.method, at + 8 + shift);
+    if (patch.crc !== undefined) bytes.writeUInt32LE(patch.crc >>> 0, at + 14 + shift);
+    if (patch.size !== undefined) bytes.writeUInt32LE(patch.size, at + 22 + shift);
+    patched++;
+  }
+  if (patched !== 2) throw new Error(`expected a local and a central header for pkg/tool, patched ${patched}`);
+  writeFileSync(out, bytes);
+  return out;
 }

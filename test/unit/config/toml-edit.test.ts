@@ -100,10 +100,19 @@ describe('editing TOML in place', () => {
     );
   });
 
-  it('falls back to a structural patch for inline tables, and the result still parses right', () => {
-    const edited = setTomlString('# keep\n[tools.node]\naliases = { a = "1" }\n', ['tools', 'node', 'aliases'], 'b', '2');
-    assert.ok(edited.startsWith('# keep\n[tools.node]\n'));
-    assert.deepEqual(JSON.parse(JSON.stringify(parse(edited))), { tools: { node: { aliases: { a: '1', b: '2' } } } });
+  it('adds to, replaces in and removes from inline tables between their braces', () => {
+    const text = '# keep\n[tools.node]\naliases = { a = "1" } # inline\n';
+    const added = setTomlString(text, ['tools', 'node', 'aliases'], 'b', '2');
+    assert.equal(added, '# keep\n[tools.node]\naliases = { a = "1", b = "2" } # inline\n');
+    assert.equal(setTomlString(added, ['tools', 'node', 'aliases'], 'a', '3'), '# keep\n[tools.node]\naliases = { a = "3", b = "2" } # inline\n');
+    assert.equal(removeTomlKey(added, ['tools', 'node', 'aliases'], 'a'), '# keep\n[tools.node]\naliases = { b = "2" } # inline\n');
+    assert.equal(removeTomlKey(added, ['tools', 'node', 'aliases'], 'b'), text);
+    assert.equal(removeTomlKey(text, ['tools', 'node', 'aliases'], 'a'), '# keep\n[tools.node]\naliases = {} # inline\n');
+    assert.equal(setTomlString('tools = { node = {} }\n', ['tools', 'node', 'aliases'], 'x', '1'), 'tools = { node = { aliases.x = "1" } }\n');
+  });
+
+  it('replaces a multi-line value in place', () => {
+    assert.equal(setTomlString('node = """\n20"""\nbun = "1"\n', [], 'node', '22'), 'node = "22"\nbun = "1"\n');
   });
 
   it('is not fooled by look-alike lines inside multi-line strings', () => {
