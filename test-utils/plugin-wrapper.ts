@@ -13,7 +13,7 @@
  *   pass through.
  */
 import { join, resolve } from 'node:path';
-import { detectHost, type DetectedHost, type PluginContainer } from '../src/host/index.js';
+import { detectHost, type DetectedHost, type ToolPlugin } from '../src/host/index.js';
 import type { InstallSettings } from '../src/install/index.js';
 import type { UrlRewrite } from '../src/net/index.js';
 import type * as P from '../src/protocol/index.js';
@@ -34,7 +34,7 @@ export interface ContextArg {
 }
 
 export interface CreatePluginOptions {
-  /** Path of the plugin's `.wasm` (or its bytes). */
+  /** Path of the plugin's `.wasm` (or its bytes), or of a schema plugin (`.toml`, `.json`, `.yaml`). */
   wasm: string | Uint8Array;
   /** What the plugin is told about the machine; unset fields are detected. */
   host?: Partial<DetectedHost>;
@@ -74,8 +74,8 @@ export interface PluginTestWrapper {
   readonly store: Store;
   /** The loaded tool (install, locate, link, ...) — what the generated suites drive. */
   readonly tool: Tool;
-  /** The raw plugin: `call`, `has`, `toWire`, `toReal`, `context`. */
-  readonly plugin: PluginContainer;
+  /** The raw plugin (WASM or schema): `call`, `has`, `toWire`, `toReal`, `context`. */
+  readonly plugin: ToolPlugin;
   /** The env the plugin sees. */
   readonly env: NodeJS.ProcessEnv;
 

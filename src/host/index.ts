@@ -1,5 +1,7 @@
 /** The plugin host: load a tool plugin and call it. */
 export { PluginContainer, DEFAULT_CALL_TIMEOUT_MS, type PluginLoadOptions } from './plugin-container.js';
+export { ToolPlugin } from './tool-plugin.js';
+export { prepareMounts } from './mounts.js';
 export type { MountDirs } from './mounts.js';
 export type { HttpGet } from './functions/context.js';
 export { detectHost, mapNodeArch, mapNodeOs, detectLibc, detectCi, type DetectedHost } from './host-environment.js';

@@ -12,22 +12,17 @@
  */
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ProtoError } from '../errors.js';
 import { log } from '../log.js';
 import {
-  CLAIMED_PROTO_VERSION,
   OUTPUT_READERS,
-  PLUGIN_FUNCTIONS,
   VOID_FUNCTIONS,
   WireShapeError,
   type HostEnvironment,
-  type PluginContext,
   type PluginFunction,
   type PluginInput,
   type PluginOutput,
-  type RegisterToolOutput,
-  type VirtualPathWire,
 } from '../protocol/index.js';
 import { instantiate, RuntimeCallError, type RuntimeInstance } from './extism-runtime.js';
 import type { HttpGet, HostFunctionContext } from './functions/context.js';
@@ -38,8 +33,8 @@ import { describeImportProblems, findUnsatisfiedImports } from './import-check.j
 import { prepareMounts, type MountDirs } from './mounts.js';
 import { buildPluginConfig } from './plugin-config.js';
 import { applyStyleTags } from './style-tags.js';
-import { toReal, toWirePath, type PathMapping } from './virtual-paths.js';
-import { compareVersions } from './version-compare.js';
+import { ToolPlugin } from './tool-plugin.js';
+import { toWirePath, type PathMapping } from './virtual-paths.js';
 
 const NEVER_ABORTED = new AbortController().signal;
 
@@ -71,14 +66,10 @@ export interface PluginLoadOptions {
   protoVersion?: string;
 }
 
-export class PluginContainer {
-  readonly id: string;
-  readonly mapping: PathMapping;
+export class PluginContainer extends ToolPlugin {
   readonly hostEnvironment: HostEnvironment;
   readonly timeoutMs: number;
-  readonly protoVersion: string;
   private readonly exportNames: ReadonlySet<string>;
-  private readonly dirs: MountDirs;
   private instance: RuntimeInstance | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private lastHostError: { name: string; error: Error } | undefined;
@@ -90,7 +81,6 @@ export class PluginContainer {
   private kernelFetch: typeof fetch = () => Promise.reject(new Error('not ready'));
   /** A worker being started, which close() must wait for (and which then closes itself). */
   private creating: Promise<RuntimeInstance> | undefined;
-  private registered: RegisterToolOutput | undefined;
   private closed = false;
 
   private constructor(
@@ -101,12 +91,9 @@ export class PluginContainer {
     mapping: PathMapping,
     hostEnvironment: HostEnvironment,
   ) {
-    this.id = options.id;
-    this.dirs = options.dirs;
-    this.mapping = mapping;
+    super(options.id, mapping, options.dirs, options.protoVersion);
     this.hostEnvironment = hostEnvironment;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-    this.protoVersion = options.protoVersion ?? CLAIMED_PROTO_VERSION;
     this.exportNames = new Set(
       WebAssembly.Module.exports(module)
         .filter((entry) => entry.kind === 'function')
@@ -208,10 +195,6 @@ export class PluginContainer {
     const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
-  }
-
-  private fail(fn: string, code: string, detail: string, hint?: string, cause?: unknown): ProtoError {
-    return new ProtoError(code, `Plugin "${this.id}" failed in function "${fn}": ${detail}`, { hint, cause });
   }
 
   private async invoke(fn: string, input: string): Promise<Uint8Array> {
@@ -353,110 +336,6 @@ export class PluginContainer {
     // A start that outlived its call's bound closes its own worker once it is up; wait for that.
     await this.creating?.catch(() => undefined);
     await this.discardInstance();
-  }
-
-  // ------------------------------------------------------------------ paths and contexts
-
-  /** The wire form of a host path (object form under a mount). */
-  toWire(hostPath: string): VirtualPathWire {
-    return toWirePath(this.mapping, resolve(hostPath));
-  }
-
-  /** The host path of a guest path. */
-  toReal(guestPath: string): string {
-    return toReal(this.mapping, guestPath);
-  }
-
-  /**
-   * A full context. proto sends `temp_dir = /temp/<id>`, `tool_dir` = the version's product dir,
-   * `working_dir` = the cwd; unresolved calls get the superset (`tools` dir, `latest`).
-   */
-  context(options: { version?: string; toolDir?: string; tempDir?: string; workingDir?: string } = {}): PluginContext {
-    return {
-      proto_version: this.protoVersion,
-      temp_dir: this.toWire(options.tempDir ?? join(this.dirs.temp, this.id)),
-      tool_dir: this.toWire(options.toolDir ?? join(this.dirs.protoHome, 'tools')),
-      version: options.version ?? 'latest',
-      working_dir: this.toWire(options.workingDir ?? this.dirs.cwd),
-    };
-  }
-
-  // ------------------------------------------------------------------ typed calls
-
-  /**
-   * `register_tool`, once per container (proto caches it too), checking `minimum_proto_version`
-   * against the version we claim.
-   */
-  async registerTool(): Promise<RegisterToolOutput> {
-    if (this.registered) return this.registered;
-    const output = await this.call('register_tool', { id: this.id });
-    const minimum = output.minimum_proto_version;
-    if (minimum && compareVersions(minimum, this.protoVersion) > 0) {
-      throw new ProtoError(
-        'plugin.incompatible',
-        `Plugin "${this.id}" requires proto ${minimum} or newer, but this host implements proto ${this.protoVersion}`,
-        { hint: 'Pin an older release of the plugin in .prototools.' },
-      );
-    }
-    this.registered = output;
-    return output;
-  }
-
-  defineToolConfig() {
-    return this.call('define_tool_config', {});
-  }
-  detectVersionFiles(input: PluginInput<'detect_version_files'>) {
-    return this.call('detect_version_files', input);
-  }
-  parseVersionFile(input: PluginInput<'parse_version_file'>) {
-    return this.call('parse_version_file', input);
-  }
-  loadVersions(input: PluginInput<'load_versions'>) {
-    return this.call('load_versions', input);
-  }
-  resolveVersion(input: PluginInput<'resolve_version'>) {
-    return this.call('resolve_version', input);
-  }
-  downloadPrebuilt(input: PluginInput<'download_prebuilt'>) {
-    return this.call('download_prebuilt', input);
-  }
-  unpackArchive(input: PluginInput<'unpack_archive'>) {
-    return this.call('unpack_archive', input);
-  }
-  verifyChecksum(input: PluginInput<'verify_checksum'>) {
-    return this.call('verify_checksum', input);
-  }
-  nativeInstall(input: PluginInput<'native_install'>) {
-    return this.call('native_install', input);
-  }
-  nativeUninstall(input: PluginInput<'native_uninstall'>) {
-    return this.call('native_uninstall', input);
-  }
-  locateExecutables(input: PluginInput<'locate_executables'>) {
-    return this.call('locate_executables', input);
-  }
-  syncManifest(input: PluginInput<'sync_manifest'>) {
-    return this.call('sync_manifest', input);
-  }
-  installGlobal(input: PluginInput<'install_global'>) {
-    return this.call('install_global', input);
-  }
-  uninstallGlobal(input: PluginInput<'uninstall_global'>) {
-    return this.call('uninstall_global', input);
-  }
-  preInstall(input: PluginInput<'pre_install'>) {
-    return this.call('pre_install', input);
-  }
-  postInstall(input: PluginInput<'post_install'>) {
-    return this.call('post_install', input);
-  }
-  preRun(input: PluginInput<'pre_run'>) {
-    return this.call('pre_run', input);
-  }
-
-  /** The plugin functions this plugin exports, in protocol order. */
-  exportedFunctions(): PluginFunction[] {
-    return PLUGIN_FUNCTIONS.filter((fn) => this.has(fn));
   }
 }
 

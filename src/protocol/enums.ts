@@ -23,6 +23,7 @@ const pluginTypeAliases: Record<string, PluginType> = {
   language: 'language',
   'dependency-manager': 'dependency-manager',
   dependencymanager: 'dependency-manager',
+  'package-manager': 'dependency-manager',
   pm: 'dependency-manager',
   'version-manager': 'version-manager',
   versionmanager: 'version-manager',
@@ -57,4 +58,33 @@ export function parseHostLogTarget(value: unknown): HostLogTarget {
     default:
       return 'trace';
   }
+}
+
+const HOST_OS_NAMES: readonly HostOS[] = ['android', 'dragonfly', 'freebsd', 'ios', 'linux', 'macos', 'netbsd', 'openbsd', 'solaris', 'windows'];
+
+/** Rust's `std::env::consts::ARCH` for each HostArch (proto's `HostArch::to_rust_arch`), where they differ. */
+const RUST_ARCH_NAMES: Partial<Record<HostArch, string>> = { x64: 'x86_64', arm64: 'aarch64', longarm64: 'loongarch64' };
+const ARCH_BY_NAME = new Map<string, HostArch>([
+  ...(['x86', 'x64', 'arm', 'arm64', 'longarm64', 'm68k', 'mips', 'mips64', 'powerpc', 'powerpc64', 'riscv64', 's390x', 'sparc64'] as HostArch[]).map(
+    (arch) => [arch, arch] as const,
+  ),
+  ...Object.entries(RUST_ARCH_NAMES).map(([arch, rust]) => [rust, arch as HostArch] as const),
+]);
+
+export function parseHostOs(value: unknown): HostOS | undefined {
+  return typeof value === 'string' && (HOST_OS_NAMES as readonly string[]).includes(value) ? (value as HostOS) : undefined;
+}
+
+/** proto's names (`x64`) and Rust's (`x86_64`, `aarch64`), as proto's deserializer accepts both. */
+export function parseHostArch(value: unknown): HostArch | undefined {
+  return typeof value === 'string' ? ARCH_BY_NAME.get(value) : undefined;
+}
+
+/** The Rust name of an arch (`x86_64` for `x64`): the default value of a schema's `{arch}` token. */
+export function rustArchName(arch: HostArch): string {
+  return RUST_ARCH_NAMES[arch] ?? arch;
+}
+
+export function parseHostLibc(value: unknown): HostLibc | undefined {
+  return value === 'gnu' || value === 'musl' || value === 'unknown' ? value : undefined;
 }

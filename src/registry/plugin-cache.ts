@@ -9,11 +9,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { ProtoError } from '../errors.js';
 import type { NetSettings } from '../net/index.js';
 import { encodeComponent, type Store } from '../store/index.js';
 import type { PluginLocator } from '../config/index.js';
+import { isSchemaPluginPath } from '../schema/read-schema.js';
 
 export const DEFAULT_PLUGIN_CACHE_SECONDS = 30 * 24 * 60 * 60;
 
@@ -28,7 +29,9 @@ export interface PluginFileOptions {
 function cacheFileName(id: string, locator: PluginLocator): string {
   const hash = createHash('sha256').update(locator.written).digest('hex');
   const latest = locator.kind === 'github' && !locator.tag ? 'latest-' : '';
-  return `${encodeComponent(id)}-${latest}${hash}.wasm`;
+  // A schema plugin keeps its extension: it tells which format the file is (and that it is no .wasm).
+  const ext = locator.kind === 'url' && isSchemaPluginPath(locator.url) ? extname(new URL(locator.url).pathname).toLowerCase() : '.wasm';
+  return `${encodeComponent(id)}-${latest}${hash}${ext}`;
 }
 
 /** The local path of the plugin's .wasm, downloading it when needed. */

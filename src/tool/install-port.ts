@@ -3,11 +3,11 @@
  * full contexts out (spec §2.3, §4.5). The pipeline stays free of WASM; the plugin sees the
  * product dir and temp dir of the version being installed.
  */
-import type { PluginContainer } from '../host/index.js';
+import type { ToolPlugin } from '../host/index.js';
 import type { InstallPluginPort } from '../install/index.js';
 import type { Store } from '../store/index.js';
 
-export function createInstallPort(plugin: PluginContainer, store: Store): InstallPluginPort {
+export function createInstallPort(plugin: ToolPlugin, store: Store): InstallPluginPort {
   const contextFor = (version: string) =>
     plugin.context({ version, toolDir: store.productDir(plugin.id, version), tempDir: store.toolTempDir(plugin.id) });
   return {

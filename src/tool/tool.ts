@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { PluginContainer, type DetectedHost } from '../host/index.js';
+import { PluginContainer, type DetectedHost, type ToolPlugin } from '../host/index.js';
 import { httpGetWith } from '../host/http-get.js';
 import type { InstallSettings, InstallToolResult } from '../install/index.js';
 import type { LockedChecksum } from '../lockfile/verify-locked.js';
@@ -17,11 +17,16 @@ import type { InstallProgress } from '../install/install-settings.js';
 import { createShims, readShimRegistry, relinkBins, removeShims, type ShimLauncher } from '../link/index.js';
 import type { LoadVersionsOutput, LocateExecutablesOutput, RegisterToolOutput } from '../protocol/index.js';
 import type { Store } from '../store/index.js';
+import { isSchemaPluginPath } from '../schema/read-schema.js';
+import { SchemaPlugin } from '../schema/schema-plugin.js';
 import { createInstallPort } from './install-port.js';
 
 export interface ToolLoadOptions {
   id: string;
-  /** Path or bytes of the plugin's .wasm. */
+  /**
+   * The plugin: path or bytes of a `.wasm`, or the path of a schema plugin (`.toml`, `.json`,
+   * `.jsonc`, `.yaml`, `.yml`), which runs on the host behind the same port.
+   */
   wasm: string | Uint8Array;
   store: Store;
   /** The user's home (default: os.homedir()). */
@@ -47,7 +52,7 @@ export class Tool {
 
   private constructor(
     readonly id: string,
-    readonly plugin: PluginContainer,
+    readonly plugin: ToolPlugin,
     readonly store: Store,
     readonly metadata: RegisterToolOutput,
     private readonly options: ToolLoadOptions,
@@ -56,17 +61,22 @@ export class Tool {
   /** Loads the plugin and calls `register_tool` (which also checks `minimum_proto_version`). */
   static async load(options: ToolLoadOptions): Promise<Tool> {
     const { store } = options;
-    const plugin = await PluginContainer.load({
-      id: options.id,
-      wasm: options.wasm,
-      dirs: { protoHome: store.root, temp: store.tempDir, home: options.home ?? homedir(), cwd: options.cwd ?? process.cwd() },
-      toolConfig: options.toolConfig,
-      timeoutMs: options.timeoutMs,
-      env: options.env,
-      host: options.host,
-      config: options.config,
-      httpGet: httpGetWith(options.settings ?? {}),
-    });
+    const dirs = { protoHome: store.root, temp: store.tempDir, home: options.home ?? homedir(), cwd: options.cwd ?? process.cwd() };
+    const httpGet = httpGetWith(options.settings ?? {});
+    const plugin: ToolPlugin =
+      typeof options.wasm === 'string' && isSchemaPluginPath(options.wasm)
+        ? await SchemaPlugin.load({ id: options.id, path: options.wasm, dirs, host: options.host, env: options.env, httpGet, offline: options.settings?.offline })
+        : await PluginContainer.load({
+            id: options.id,
+            wasm: options.wasm,
+            dirs,
+            toolConfig: options.toolConfig,
+            timeoutMs: options.timeoutMs,
+            env: options.env,
+            host: options.host,
+            config: options.config,
+            httpGet,
+          });
     try {
       const metadata = await plugin.registerTool();
       return new Tool(options.id, plugin, store, metadata, options);

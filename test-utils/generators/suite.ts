@@ -14,7 +14,7 @@ import { assertJsonSnapshot } from '../snapshots.js';
 
 /** How a generated suite loads the plugin under test. */
 export interface PluginSuiteOptions {
-  /** Path of the built `.wasm` (or its bytes, or a function giving either, called when a test starts). */
+  /** Path of the built `.wasm` (or its bytes), or of a schema plugin (`.toml`, `.json`, `.yaml`); or a function giving either, called when a test starts. */
   wasm: string | Uint8Array | (() => string | Uint8Array);
   /** `[tools.<id>]` settings (merged under those `setup` returns). */
   toolConfig?: Record<string, unknown>;
