@@ -1,6 +1,6 @@
 // Plugin configuration: the string map the host puts in the Extism manifest
 // (`config`), read with the kernel's `config_get`. proto's keys: see the
-// protocol spec §3.3.
+// protocol plugin-api §3.
 import { config_get } from "@extism/as-pdk/lib/env";
 import { Result, ok, err } from "./result";
 import { JsonReader } from "./json/reader";

@@ -1,4 +1,4 @@
-// Calling the functions proto hosts provide in `extism:host/user` (spec §5).
+// Calling the functions proto hosts provide in `extism:host/user` (plugin-api §6).
 //
 // Every argument and result is the offset of an Extism memory block holding
 // raw UTF-8 (names, values) or JSON (structured payloads). A function that is

@@ -144,7 +144,7 @@ export class Session {
     return timeouts[id] ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : undefined) ?? timeouts.default;
   }
 
-  /** Which spec applies here (spec §6.4), asking the plugin for its version files. */
+  /** Which spec applies here (plugin-api §7.1), asking the plugin for its version files. */
   async detect(tool: Tool): Promise<DetectedVersion | undefined> {
     const plugin = tool.plugin;
     return detectVersion({

@@ -1,6 +1,6 @@
 /**
  * Tool ids as keys of `.prototools`: `node`, `@scope/tool`, and backend contexts `asdf:zig`
- * (spec §2.5 `Id`: letters, marks, digits, `/ . _ -`, optionally led by `@`).
+ * (plugin-api §4 `Id`: letters, marks, digits, `/ . _ -`, optionally led by `@`).
  */
 const TOOL_ID = /^@?[\p{Alphabetic}\p{M}\p{Join_Control}\d/._-]+$/u;
 const BACKEND_PREFIX = /^[A-Za-z0-9][A-Za-z0-9_-]*:/;

@@ -1,5 +1,5 @@
 /**
- * Which version of a tool applies here (spec §6.4, §4.3; `crates/core/src/flow/detect.rs`):
+ * Which version of a tool applies here (plugin-api §7.1, §5.3; `crates/core/src/flow/detect.rs`):
  *
  * 1. `PROTO_<ID>_VERSION` when set and non-empty;
  * 2. the config entries in order (cwd first, each directory's `.prototools.<env>` before its

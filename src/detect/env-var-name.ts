@@ -1,5 +1,5 @@
 /**
- * Tool ids as environment variable names (spec §2.5 `Id::to_env_var`): ASCII letters, digits and
+ * Tool ids as environment variable names (plugin-api §4 `Id::to_env_var`): ASCII letters, digits and
  * `_` kept and uppercased, `-` becomes `_`, everything else is dropped.
  */
 export function toEnvVarId(id: string): string {

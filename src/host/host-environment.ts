@@ -1,5 +1,5 @@
 /**
- * What the plugin is told about the machine (spec §2.4): os, arch and libc in proto's names, and ci.
+ * What the plugin is told about the machine (plugin-api §4.4): os, arch and libc in proto's names, and ci.
  * Detected once per process; tests and `createPlugin({ host })` can override any field.
  */
 import { execFileSync } from 'node:child_process';

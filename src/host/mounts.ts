@@ -1,5 +1,5 @@
 /**
- * The directories a plugin may see (spec §3.2): `/proto` = store root, `/userhome` = home,
+ * The directories a plugin may see (plugin-api §2): `/proto` = store root, `/userhome` = home,
  * `/temp` = store temp, `/cwd` = working dir. We always mount `/cwd` (a superset host is allowed
  * to: conversions stay correct, only the spelling of cwd files may change).
  */

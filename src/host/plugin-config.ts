@@ -1,5 +1,5 @@
 /**
- * The manifest `config` map (spec §3.3): a superset of keys so plugins of every PDK era find what
+ * The manifest `config` map (plugin-api §3): a superset of keys so plugins of every PDK era find what
  * they read. All values are strings; objects are JSON.
  */
 import { CONFIG_KEYS, type HostEnvironment } from '../protocol/index.js';

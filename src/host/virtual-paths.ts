@@ -1,5 +1,5 @@
 /**
- * Host ↔ guest path mapping (spec §2.1, §3.2).
+ * Host ↔ guest path mapping (plugin-api §2, §2).
  *
  * A mapping is a list of `[hostDir, guestPrefix]`, sorted deepest host dir first so that the most
  * specific mount wins (the store `~/.proto` sorts before the home dir that contains it).

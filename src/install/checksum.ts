@@ -1,5 +1,5 @@
 /**
- * proto's `Checksum` string (spec §2.5): `sha256:<hex>`, `sha512:<hex>`, `minisign:<base64 key>`,
+ * proto's `Checksum` string (plugin-api §4): `sha256:<hex>`, `sha512:<hex>`, `minisign:<base64 key>`,
  * or a bare 64-hex (sha256) / 128-hex (sha512) string. Plugins send these, so parsing is strict:
  * anything else is an error naming the plugin's value.
  */

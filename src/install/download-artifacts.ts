@@ -1,5 +1,5 @@
 /**
- * Step 5.1–5.2 of the install (spec §6.5): fetch the checksum file (or write the plugin's inline
+ * Step 5.1–5.2 of the install (plugin-api §7.2): fetch the checksum file (or write the plugin's inline
  * checksum), then stream the download into the version temp dir, computing exactly the digests
  * that verification will need while the bytes pass.
  *

@@ -6,7 +6,7 @@
  *   `C:\x`), when any component is `..`, or when it contains NUL. `.` and empty components are
  *   dropped.
  * - `archive_prefix` is matched component-wise against the start of each entry; `*` matches
- *   within one component. Matching entries lose the prefix, others are kept unchanged (spec §6.5).
+ *   within one component. Matching entries lose the prefix, others are kept unchanged (plugin-api §7.2).
  *   A prefix with `..`, an absolute prefix or NUL is refused outright.
  * - A symlink target must be relative and, resolved lexically from the link's directory, stay
  *   inside the output root. (The tree writer re-checks against the real tree, because `x/..`

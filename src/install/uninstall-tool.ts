@@ -1,5 +1,5 @@
 /**
- * Uninstalls one version of a tool (spec §6.5 "Uninstall"): `native_uninstall` when exported,
+ * Uninstalls one version of a tool (plugin-api §7.2 "Uninstall"): `native_uninstall` when exported,
  * then the product dir, then its manifest.json entry. Runs under the same per-version lock as
  * installTool, so an uninstall never races an install of the same version.
  *

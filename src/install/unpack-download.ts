@@ -1,5 +1,5 @@
 /**
- * Step 5.3 of the install (spec §6.5): turn the verified download into the tool's files inside
+ * Step 5.3 of the install (plugin-api §7.2): turn the verified download into the tool's files inside
  * `outputDir` (a fresh staging directory that is renamed into place afterwards).
  *
  * - The plugin's `unpack_archive`, when exported, does all of it.

@@ -1,5 +1,5 @@
 /**
- * Step 5.2 of the install (spec §6.5): decide whether the download is the file the plugin's
+ * Step 5.2 of the install (plugin-api §7.2): decide whether the download is the file the plugin's
  * checksum vouches for. When the plugin exports `verify_checksum`, the plugin decides (it gets
  * our digest as `<algo>:<hex>`); otherwise sha checksum files are matched line by line and
  * minisign signatures are verified with the plugin's public key.

@@ -1,5 +1,5 @@
 /**
- * Keys of the Extism manifest `config` map (spec §3.3). Every value is a string (JSON for objects).
+ * Keys of the Extism manifest `config` map (plugin-api §3). Every value is a string (JSON for objects).
  * We send a superset so plugins of every PDK era find what they read.
  */
 export const CONFIG_KEYS = {
@@ -25,7 +25,7 @@ export const CONFIG_KEYS = {
 /** The proto version we claim in every context; official plugins require `minimum_proto_version` 0.60.0. */
 export const CLAIMED_PROTO_VERSION = '0.60.0';
 
-/** The guest-side prefixes we mount (spec §3.2). */
+/** The guest-side prefixes we mount (plugin-api §2). */
 export const VIRTUAL_PREFIXES = {
   proto: '/proto',
   userhome: '/userhome',

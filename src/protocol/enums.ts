@@ -1,4 +1,4 @@
-/** Small wire enums (spec §2.4–§2.5). Values are exactly what travels on the wire. */
+/** Small wire enums (plugin-api §4.4). Values are exactly what travels on the wire. */
 
 export type HostOS =
   | 'android' | 'dragonfly' | 'freebsd' | 'ios' | 'linux' | 'macos' | 'netbsd' | 'openbsd' | 'solaris' | 'windows';

@@ -1,6 +1,6 @@
 /**
  * Names of the plugin (guest) functions and the host functions, and which wire types each takes
- * and returns (spec §4.0, §1.2). Function names never changed across proto versions; only payloads did.
+ * and returns (plugin-api §5.0, §6). Function names never changed across proto versions; only payloads did.
  */
 import type * as T from './types.js';
 

@@ -1,6 +1,6 @@
 /**
  * Node's names for the OS and CPU (`process.platform`, `process.arch`) → proto's `HostOS` and
- * `HostArch` (spec §2.4). Undefined for names proto has no word for.
+ * `HostArch` (plugin-api §4.4). Undefined for names proto has no word for.
  */
 import type { HostArch, HostOS } from './enums.js';
 

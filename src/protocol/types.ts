@@ -1,10 +1,10 @@
 /**
- * Wire types of every plugin function (spec §4) and host function (spec §5).
+ * Wire types of every plugin function (plugin-api §5) and host function (plugin-api §6).
  *
  * Field names are snake_case exactly as they travel in JSON; never rename them for style.
  * `*Input` types are what the host SENDS (every field present, maximally compatible shapes);
  * `*Output` types are what a guest may RETURN, after `normalize.ts` has folded legacy shapes in.
- * Version specs are strings on the wire (spec §2.2).
+ * Version specs are strings on the wire (plugin-api §4.2).
  */
 import type { HostArch, HostLibc, HostLogTarget, HostOS, InstallStrategy, PluginType, StringOrVec, Switch } from './enums.js';
 import type { VirtualPathInput, VirtualPathWire } from './virtual-path.js';
@@ -16,7 +16,7 @@ export type UnresolvedVersionSpecString = string;
 /** `sha256:<hex>`, `sha512:<hex>`, `minisign:<base64 key>`, or bare 64/128 hex. */
 export type ChecksumString = string;
 
-// ---------------------------------------------------------------- environment (spec §2.4, §3.3)
+// ---------------------------------------------------------------- environment (plugin-api §4.4, §3)
 
 export interface HostEnvironment {
   arch: HostArch;
@@ -31,7 +31,7 @@ export interface TestEnvironment {
   sandbox: VirtualPathWire;
 }
 
-// ---------------------------------------------------------------- contexts (spec §2.3)
+// ---------------------------------------------------------------- contexts (plugin-api §4.3)
 
 /**
  * Sent to every function that works on one resolved version. All five fields are always sent:
@@ -51,7 +51,7 @@ export interface PluginContext {
  */
 export type PluginUnresolvedContext = PluginContext;
 
-// ---------------------------------------------------------------- register_tool (spec §4.1)
+// ---------------------------------------------------------------- register_tool (plugin-api §5.1)
 
 export interface RegisterToolInput {
   id: string;
@@ -106,7 +106,7 @@ export interface DefineToolConfigOutput {
   schema: unknown;
 }
 
-// ---------------------------------------------------------------- detection (spec §4.3)
+// ---------------------------------------------------------------- detection (plugin-api §5.3)
 
 export interface DetectVersionInput {
   context: PluginUnresolvedContext;
@@ -152,7 +152,7 @@ export interface UnpinVersionOutput {
   version?: UnresolvedVersionSpecString;
 }
 
-// ---------------------------------------------------------------- versions (spec §4.4)
+// ---------------------------------------------------------------- versions (plugin-api §5.4)
 
 export interface LoadVersionsInput {
   context: PluginUnresolvedContext;
@@ -176,7 +176,7 @@ export interface ResolveVersionOutput {
   version?: VersionSpecString;
 }
 
-// ---------------------------------------------------------------- installation (spec §4.5)
+// ---------------------------------------------------------------- installation (plugin-api §5.5)
 
 export interface DownloadPrebuiltInput {
   context: PluginContext;
@@ -252,7 +252,7 @@ export interface BuildInstructionsOutput {
   system_dependencies?: unknown[];
 }
 
-// ---------------------------------------------------------------- locating (spec §4.6)
+// ---------------------------------------------------------------- locating (plugin-api §5.6)
 
 export interface LocateExecutablesInput {
   context: PluginContext;
@@ -282,7 +282,7 @@ export interface LocateExecutablesOutput {
   globals_prefix?: string;
 }
 
-// ---------------------------------------------------------------- manifest sync, shell, activation (spec §4.7)
+// ---------------------------------------------------------------- manifest sync, shell, activation (plugin-api §5.7)
 
 export interface SyncManifestInput {
   context: PluginContext;
@@ -315,7 +315,7 @@ export interface ActivateEnvironmentOutput {
   paths: string[];
 }
 
-// ---------------------------------------------------------------- hooks (spec §4.8)
+// ---------------------------------------------------------------- hooks (plugin-api §5.8)
 
 export interface InstallHook {
   context: PluginContext;
@@ -338,7 +338,7 @@ export interface RunHookResult {
   paths?: string[];
 }
 
-// ---------------------------------------------------------------- legacy globals (spec §4.9)
+// ---------------------------------------------------------------- legacy globals (plugin-api §5.9)
 
 export interface InstallGlobalInput {
   context: PluginContext;
@@ -362,7 +362,7 @@ export interface UninstallGlobalOutput {
   uninstalled: boolean;
 }
 
-// ---------------------------------------------------------------- host functions (spec §5)
+// ---------------------------------------------------------------- host functions (plugin-api §6)
 
 export interface ExecCommandInput {
   command: string;

@@ -1,5 +1,5 @@
 /**
- * VirtualPath on the wire (spec §2.1).
+ * VirtualPath on the wire (plugin-api §2).
  *
  * proto ≤0.59 sent the object form for anything under a virtual prefix and PDKs 0.15–0.59 need
  * `real_prefix` to compute real paths; 0.60 PDKs accept both. So we always SEND the object form and

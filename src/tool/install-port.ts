@@ -1,6 +1,6 @@
 /**
  * Binds a loaded plugin to the install pipeline's port: real host paths in, virtual paths and
- * full contexts out (spec §2.3, §4.5). The pipeline stays free of WASM; the plugin sees the
+ * full contexts out (plugin-api §4.3, §5.5). The pipeline stays free of WASM; the plugin sees the
  * product dir and temp dir of the version being installed.
  */
 import type { ToolPlugin } from '../host/index.js';

@@ -1,5 +1,5 @@
 /**
- * Resolves a spec for one tool (spec §4.4): the plugin's `resolve_version` first (it may answer,
+ * Resolves a spec for one tool (plugin-api §5.4): the plugin's `resolve_version` first (it may answer,
  * or hand back a new candidate), then the pure resolver over `load_versions` (through the
  * remote-versions cache), the installed versions and the user's aliases.
  */

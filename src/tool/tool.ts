@@ -129,7 +129,7 @@ export class Tool {
   }
 
   /**
-   * Installs a resolved version (spec §6.5): `pre_install`, the pipeline, shims and bins, then
+   * Installs a resolved version (plugin-api §7.2): `pre_install`, the pipeline, shims and bins, then
    * `sync_manifest`. When the version is already there (and not forced) only the links are
    * ensured and no hook runs. `post_install` is the caller's, after it has pinned: see `postInstall`.
    */
@@ -167,7 +167,7 @@ export class Tool {
     return { ...result, ...links };
   }
 
-  /** `post_install`, after the install and the pin (spec §4.8); nothing when not exported. */
+  /** `post_install`, after the install and the pin (plugin-api §5.8); nothing when not exported. */
   async postInstall(version: string, options: { forced?: boolean; pinned?: boolean; quiet?: boolean } = {}): Promise<void> {
     if (!this.plugin.has('post_install')) return;
     await this.plugin.postInstall(this.installHook(version, { forced: options.forced === true, pinned: options.pinned === true, quiet: options.quiet === true }));
@@ -179,7 +179,7 @@ export class Tool {
   }
 
   /**
-   * `sync_manifest` (spec §4.7): a plugin may report the versions really installed (e.g. some were
+   * `sync_manifest` (plugin-api §5.7): a plugin may report the versions really installed (e.g. some were
    * removed behind our back); unless it skips, they replace `installed_versions`.
    */
   private async syncManifest(): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * Version specs (spec §2.2) and resolution (§4.4). Pure: no I/O, no plugin calls.
+ * Version specs (plugin-api §4.2) and resolution (§4.4). Pure: no I/O, no plugin calls.
  */
 export type { RangeClause, Requirement, RequirementOp, SpecKind, UnresolvedSpec, Version } from './version-types.js';
 export { parseVersion } from './parse-version.js';

@@ -1,6 +1,6 @@
 /**
  * Whether a version satisfies a requirement, clause or range, with the cargo-semver rules proto
- * uses (spec §2.2): `~1.2.3` is `>=1.2.3 <1.3.0`, `~1` is `1.x`, `^1.2.3` is `<2.0.0`, `^0.2.3` is
+ * uses (plugin-api §4.2): `~1.2.3` is `>=1.2.3 <1.3.0`, `~1` is `1.x`, `^1.2.3` is `<2.0.0`, `^0.2.3` is
  * `<0.3.0`, `^0.0.3` is `=0.0.3`, and a pre-release version only matches when the requirement
  * itself names a pre-release on the same major.minor.patch (`>=1.2.3-rc.1` admits `1.2.3-rc.2`,
  * never `1.3.0-rc.1`).

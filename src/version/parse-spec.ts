@@ -1,5 +1,5 @@
 /**
- * Parses unresolved version specs (proto's `UnresolvedVersionSpec`, spec §2.2), trying in proto's
+ * Parses unresolved version specs (proto's `UnresolvedVersionSpec`, plugin-api §4.2), trying in proto's
  * order: `canary`, a full version, one requirement, a range, an alias.
  *
  * Two deliberate choices, both for compatibility with plugins of every era:

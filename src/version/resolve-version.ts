@@ -1,5 +1,5 @@
 /**
- * Resolves an unresolved spec to one version (spec §4.4, step 4–5, `crates/core/src/version_resolver.rs`),
+ * Resolves an unresolved spec to one version (plugin-api §5.4, step 4–5, `crates/core/src/version_resolver.rs`),
  * from what `load_versions` returned, what is installed, and the user's aliases. Pure: the caller
  * calls the plugin (`resolve_version`, `load_versions`), reads the manifest and the config.
  *

@@ -1,5 +1,5 @@
 /**
- * Typed shapes of proto's version specs (spec §2.2). On the wire every spec is a string; these
+ * Typed shapes of proto's version specs (plugin-api §4.2). On the wire every spec is a string; these
  * types exist so that matching and resolution never re-parse text. Parsing lives in
  * `parse-spec.ts`, the canonical string form in `format-spec.ts`.
  */

@@ -1,5 +1,5 @@
 /**
- * The install hooks of spec §6.5 run in order around a real install: `pre_install` before the
+ * The install hooks of plugin-api §7.2 run in order around a real install: `pre_install` before the
  * download, `post_install` after pinning (told whether it pinned), neither when the version is
  * already there; `sync_manifest` can replace the installed list. The disttool fixture announces
  * its hooks on stderr when its config says `announce-hooks = true`.

@@ -1,4 +1,4 @@
-// The context objects the host sends with most calls (spec §2.3).
+// The context objects the host sends with most calls (plugin-api §4.3).
 import { JsonReader } from "../json/reader";
 import { VirtualPath } from "../paths";
 

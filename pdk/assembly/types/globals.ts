@@ -1,4 +1,4 @@
-// Global packages (proto 0.15–0.30 only; spec §4.9).
+// Global packages (proto 0.15–0.30 only; plugin-api §5.9).
 import { JsonReader } from "../json/reader";
 import { JsonWriter } from "../json/write";
 import { VirtualPath } from "../paths";

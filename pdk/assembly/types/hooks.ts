@@ -1,4 +1,4 @@
-// Install hooks and manifest sync (spec §4.7, §4.8).
+// Install hooks and manifest sync (plugin-api §5.7, §5.8).
 import { JsonReader } from "../json/reader";
 import { JsonWriter } from "../json/write";
 import { VirtualPath } from "../paths";
@@ -55,7 +55,7 @@ export class SyncManifestOutput {
   }
 }
 
-/** Input of `pre_run`, called before the host runs the tool (spec §4.8). */
+/** Input of `pre_run`, called before the host runs the tool (plugin-api §5.8). */
 export class RunHook {
   constructor(
     readonly context: PluginContext,

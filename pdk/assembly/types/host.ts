@@ -1,4 +1,4 @@
-// Payloads of the host functions (spec §5).
+// Payloads of the host functions (plugin-api §6).
 import { Result, err, ok } from "../result";
 import { JsonReader } from "../json/reader";
 import { JsonValue } from "../json/value";

@@ -1,4 +1,4 @@
-// Installing and locating a tool (spec §4.5, §4.6).
+// Installing and locating a tool (plugin-api §5.5, §5.6).
 import { JsonReader } from "../json/reader";
 import { JsonWriter } from "../json/write";
 import { VirtualPath } from "../paths";

@@ -1,4 +1,4 @@
-// register_tool and define_tool_config (spec §4.1).
+// register_tool and define_tool_config (plugin-api §5.1).
 import { JsonReader } from "../json/reader";
 import { JsonValue } from "../json/value";
 import { JsonWriter } from "../json/write";

@@ -1,4 +1,4 @@
-// Version detection, loading and resolution (spec §4.3, §4.4).
+// Version detection, loading and resolution (plugin-api §5.3, §5.4).
 import { JsonReader } from "../json/reader";
 import { JsonWriter } from "../json/write";
 import { VirtualPath } from "../paths";

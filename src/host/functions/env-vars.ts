@@ -1,5 +1,5 @@
 /**
- * `get_env_var(String) -> String` and `set_env_var(String, String)` (spec §5.2–§5.3).
+ * `get_env_var(String) -> String` and `set_env_var(String, String)` (plugin-api §6.2–§6.3).
  * Plugins see no environment through WASI; these are their only window onto it.
  */
 import { delimiter } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * `exec_command(Json<ExecCommandInput>) -> Json<ExecCommandOutput>` (spec §5.1).
+ * `exec_command(Json<ExecCommandInput>) -> Json<ExecCommandOutput>` (plugin-api §6.1).
  *
  * Trusted: nothing from the guest. The command is either a name looked up on the host PATH or a
  * (virtual) path that must exist; a non-zero exit is returned to the guest, not raised, because

@@ -1,5 +1,5 @@
 /**
- * `host_log(Json<HostLogInput>)` (spec §5.4): `stdout`/`stderr` targets print for the user,
+ * `host_log(Json<HostLogInput>)` (plugin-api §6.4): `stdout`/`stderr` targets print for the user,
  * the other targets go to our logger at that level. Style tags are rendered or stripped.
  */
 import { parseHostLogTarget, type HostLogInput } from '../../protocol/index.js';

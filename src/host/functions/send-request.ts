@@ -1,5 +1,5 @@
 /**
- * `send_request(Json<SendRequestInput>) -> Json<SendRequestOutput>` (spec §5.5), proto 0.40+.
+ * `send_request(Json<SendRequestInput>) -> Json<SendRequestOutput>` (plugin-api §6.5), proto 0.40+.
  *
  * Always a GET. Any HTTP status is returned to the guest (its fetch helpers decide what is an
  * error); a transport failure fails the call. The body is not inlined as a JSON byte array: it is

@@ -1,6 +1,6 @@
 /**
  * Legacy `from_virtual_path(String) -> String` and `to_virtual_path(String) -> Json<VirtualPath>`
- * (spec §5.6), imported by plugins built for proto 0.28–0.59.
+ * (plugin-api §6.6), imported by plugins built for proto 0.28–0.59.
  */
 import { toReal, toWirePath } from '../virtual-paths.js';
 import type { HostFunctionContext } from './context.js';

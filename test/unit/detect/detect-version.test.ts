@@ -44,7 +44,7 @@ describe('toEnvVarName', () => {
   });
 });
 
-describe('detectVersion (spec §6.4, §4.3)', () => {
+describe('detectVersion (plugin-api §7.1, §5.3)', () => {
   it('takes PROTO_<ID>_VERSION over everything, ignoring it when empty', async () => {
     const base = tree({ 'app/.prototools': 'node = "18"\n' });
     assert.deepEqual(await detectIn(base, 'app', { env: { PROTO_NODE_VERSION: '20' } }), { spec: '~20', source: 'env', kind: 'env' });

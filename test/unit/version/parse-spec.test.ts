@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { isProtoError } from '../../../src/errors.js';
 import { canonicalSpec, classifySpec, formatSpec, parseSpec, parseVersion, tryParseSpec } from '../../../src/version/index.js';
 
-/** Every row of spec §2.2's table: input → [kind, canonical string sent to plugins]. */
+/** Every row of plugin-api §4.2's table: input → [kind, canonical string sent to plugins]. */
 const TABLE: [input: string, kind: string, canonical: string][] = [
   ['1.2.3', 'version', '1.2.3'],
   ['v1.2.3', 'version', '1.2.3'],
@@ -35,7 +35,7 @@ const TABLE: [input: string, kind: string, canonical: string][] = [
   ['canary', 'canary', 'canary'],
 ];
 
-describe('version spec grammar (spec §2.2 table)', () => {
+describe('version spec grammar (plugin-api §4.2 table)', () => {
   for (const [input, kind, canonical] of TABLE) {
     it(`${JSON.stringify(input)} is a ${kind} printed as ${JSON.stringify(canonical)}`, () => {
       assert.equal(classifySpec(input), kind);

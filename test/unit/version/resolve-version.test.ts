@@ -19,7 +19,7 @@ function failure(run: () => unknown, code: string): ProtoError {
   assert.fail(`expected ${code}`);
 }
 
-describe('resolveVersion (spec §4.4)', () => {
+describe('resolveVersion (plugin-api §5.4)', () => {
   it('resolves canary to canary without looking at versions', () => {
     assert.equal(resolveVersion({ spec: 'canary' }), 'canary');
   });

@@ -1,5 +1,5 @@
 /**
- * One tool's install as `proto install` runs it (spec §6.5): load the plugin, pick the spec
+ * One tool's install as `proto install` runs it (plugin-api §7.2): load the plugin, pick the spec
  * (given, else detected here, else `latest`), resolve it against a fresh version list (proto
  * bypasses the remote-versions cache for install), install, and report each step on a
  * progress line. Shared by `install <id>` and the parallel `install` of every configured tool.
