@@ -49,6 +49,8 @@ export interface DistServerOptions {
   root?: string;
   /** In-memory files by URL path (`/v1/tool.tar.gz`); they win over `root`. */
   files?: Record<string, Uint8Array | string>;
+  /** Port on 127.0.0.1 (default: any free port). */
+  port?: number;
 }
 
 export interface DistServer {
@@ -148,7 +150,10 @@ export async function startDistServer(options: DistServerOptions = {}): Promise<
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
 

@@ -13,12 +13,12 @@
  *   pass through.
  */
 import { join, resolve } from 'node:path';
-import { detectHost, type DetectedHost, type ToolPlugin } from '../src/host/index.js';
-import type { InstallSettings } from '../src/install/index.js';
-import type { UrlRewrite } from '../src/net/index.js';
-import type * as P from '../src/protocol/index.js';
-import { Store } from '../src/store/index.js';
-import { Tool } from '../src/tool/tool.js';
+import { detectHost, type DetectedHost, type ToolPlugin } from 'proto-ts/host';
+import type { InstallSettings } from 'proto-ts/install';
+import type { UrlRewrite } from 'proto-ts/net';
+import type * as P from 'proto-ts/protocol';
+import { Store } from 'proto-ts/store';
+import { Tool } from 'proto-ts/tool';
 import { createSandbox, type Sandbox } from './sandbox.js';
 
 /** A host path, a guest path (`/proto/...`), or a VirtualPath wire object. */

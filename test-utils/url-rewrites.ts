@@ -10,7 +10,7 @@
  * // https://nodejs.org/dist/v20.0.0/SHASUMS256.txt → http://127.0.0.1:<port>/v20.0.0/SHASUMS256.txt
  * ```
  */
-import type { UrlRewrite } from '../src/net/index.js';
+import type { UrlRewrite } from 'proto-ts/net';
 
 export interface UrlRewriteOptions {
   /** A path on the server to map the base onto (`/mirror`); default: the server root. */

@@ -11,9 +11,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { downloadArtifacts, installTool, verifyDownload } from '../../src/install/index.js';
-import { createInstallPort } from '../../src/tool/install-port.js';
-import { resolveToolVersion } from '../../src/tool/resolve.js';
+import { downloadArtifacts, installTool, verifyDownload } from 'proto-ts/install';
+import { createInstallPort, resolveToolVersion } from 'proto-ts/tool';
 import { installAndCheck } from './install-checks.js';
 import { defineGeneratedSuite, type GeneratedSuite, type PluginSuiteOptions } from './suite.js';
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { versionBuckets } from '../../src/link/index.js';
+import { versionBuckets } from 'proto-ts/link';
 import type { PluginTestWrapper } from '../plugin-wrapper.js';
 
 export async function installAndCheck(plugin: PluginTestWrapper, version: string): Promise<void> {

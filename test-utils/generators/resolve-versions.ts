@@ -12,8 +12,8 @@
  * test the plugin's version list and aliases as proto would use them.
  */
 import assert from 'node:assert/strict';
-import { isProtoError } from '../../src/errors.js';
-import { resolveToolVersion } from '../../src/tool/resolve.js';
+import { isProtoError } from 'proto-ts/errors';
+import { resolveToolVersion } from 'proto-ts/tool';
 import type { PluginTestWrapper } from '../plugin-wrapper.js';
 import { defineGeneratedSuite, type PluginSuiteOptions } from './suite.js';
 

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { createShims, registryPath, shimPath } from '../../src/link/index.js';
+import { createShims, registryPath, shimPath } from 'proto-ts/link';
 import { defineGeneratedSuite, type PluginSuiteOptions } from './suite.js';
 
 /** `bins` defaults to `[id]`. */
