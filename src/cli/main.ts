@@ -2,21 +2,16 @@
  * The commander program. Each command lives in `commands/<name>.ts` and registers itself here;
  * every error reaches `renderError`, the one place that turns failures into what users read.
  */
-import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
 import { isProtoError, ProtoError } from '../errors.js';
 import { LOG_LEVELS, setLogLevel, type LogLevel } from '../log.js';
 import { registerCommands } from './commands/index.js';
 import { registerRunCommand } from './commands/run.js';
 import { argvWantsJson, fromEnv, globalFlags, parseConfigMode, setGlobalFlags } from './global-flags.js';
 import { formatErrorReport } from './output/format-error.js';
+import { packageVersion } from './package-version.js';
 import { wasJsonWritten } from './output/write.js';
 import { splitPassthrough } from './passthrough.js';
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 interface ProgramOptions {
   log?: string;
@@ -34,11 +29,15 @@ export function createProgram(): Command {
     .option('-y, --yes', 'answer yes to every confirmation prompt')
     .option('-c, --config-mode <mode>', 'which .prototools files to read: global, local, upwards, upwards-global (or set PROTO_CONFIG_MODE)')
     .configureHelp({ showGlobalOptions: true })
+    // The program's own options end where the command starts, so a command may have an option of
+    // the same name (`proto plugin install x --version 1.2.0`); `copyGlobalOptions` keeps the
+    // global ones working after the command too.
+    .enablePositionalOptions()
     // Parse errors go through renderError like every other error.
     .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: () => undefined })
     .exitOverride();
   program.hook('preAction', (_program, action) => {
-    const options = program.opts<ProgramOptions>();
+    const options = action.optsWithGlobals<ProgramOptions>();
     if (options.log !== undefined) {
       if (!(LOG_LEVELS as readonly string[]).includes(options.log)) {
         throw new ProtoError('cli.invalid_option', `--log must be one of ${LOG_LEVELS.join(', ')}, got "${options.log}"`, {
@@ -58,7 +57,25 @@ export function createProgram(): Command {
   });
   registerCommands(program);
   registerRunCommand(program);
+  copyGlobalOptions(program, program);
   return program;
+}
+
+/**
+ * Gives every command (hidden in its help, which lists them as global options) the program's
+ * options but `--version`, unless it has an option of that name itself (`--json` of data commands).
+ */
+function copyGlobalOptions(program: Command, parent: Command): void {
+  const globals = program.options.filter((option) => option.long !== '--version');
+  for (const command of parent.commands) {
+    const taken = (flag: string | undefined) => flag !== undefined && command.options.some((own) => own.long === flag || own.short === flag);
+    for (const option of globals) {
+      if (taken(option.long) || taken(option.short)) continue;
+      const copy = new Option(option.flags, option.description).hideHelp();
+      command.addOption(copy);
+    }
+    copyGlobalOptions(program, command);
+  }
 }
 
 /** What an error says to the user, whatever threw it. */

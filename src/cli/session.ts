@@ -3,7 +3,8 @@
  * settings as the network/install layers want them, and loaders for tools by id.
  *
  * Plugin lookup (spec §6.2): `[tools.<id>] plugin`, `[plugins.tools]`, flat `[plugins]`, then the
- * built-in tools; anything else is `tool.unknown` with a hint.
+ * plugins installed from an index (by the tools they provide), then the built-in tools; anything
+ * else is `tool.unknown` with a hint.
  */
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
@@ -14,6 +15,7 @@ import { detectHost } from '../host/index.js';
 import type { InstallSettings } from '../install/index.js';
 import { Lockfiles } from '../lockfile/index.js';
 import { isLogEnabled, log } from '../log.js';
+import { installedPluginForTool } from '../plugins/installed-plugins.js';
 import { builtinPluginUrl, BUILTIN_TOOL_IDS, pluginFile } from '../registry/index.js';
 import { Store } from '../store/index.js';
 import { resolveToolVersion } from '../tool/resolve.js';
@@ -92,13 +94,15 @@ export class Session {
   locatorFor(id: string): ConfigLocator {
     const configured = pluginLocatorFor(this.config, id);
     if (configured) return configured;
+    const installed = installedPluginForTool(this.store, id);
+    if (installed) return { kind: 'file', path: installed.wasmPath, written: `${installed.name} ${installed.version} (installed from ${installed.origin})` };
     const builtins = this.config.settings.builtinPlugins;
     const builtinAllowed = builtins === true || (Array.isArray(builtins) && builtins.includes(id));
     const url = builtinAllowed ? builtinPluginUrl(id) : undefined;
     if (url) return { kind: 'url', url, written: url };
     const known = [...Object.keys(this.config.plugins), ...(builtins ? BUILTIN_TOOL_IDS : [])].sort();
     throw new ProtoError('tool.unknown', `Unknown tool "${id}": no plugin is configured for it and it is not a built-in tool.`, {
-      hint: `Add it to [plugins.tools] in .prototools (e.g. ${id} = "https://…/${id}.wasm"). Known tools: ${known.join(', ') || 'none'}.`,
+      hint: `Install a plugin for it (proto plugin search ${id}), or add one to [plugins.tools] in .prototools (e.g. ${id} = "https://…/${id}.wasm"). Known tools: ${known.join(', ') || 'none'}.`,
     });
   }
 

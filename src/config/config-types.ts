@@ -70,6 +70,12 @@ export interface OfflineSettings {
   overrideDefaultHosts: boolean;
 }
 
+/** One `plugin-index` entry as written, with the directory relative paths are read from. */
+export interface PluginIndexSetting {
+  written: string;
+  baseDir: string;
+}
+
 /** `[settings]` with proto's defaults filled in. */
 export interface ProtoSettings {
   autoClean: boolean;
@@ -87,6 +93,11 @@ export interface ProtoSettings {
    * with `default` for the rest (ours; proto bounded every call by 90 s until 0.50).
    */
   pluginTimeouts: Record<string, number>;
+  /**
+   * `[settings] plugin-index`: where `proto plugin` looks for plugins, in order (replaces the
+   * default, proto's public registry). Undefined: the default. Parsed by `src/plugins`.
+   */
+  pluginIndex?: PluginIndexSetting[];
   /** `[settings.url-rewrites]` in file order: [JavaScript regex source, replacement]. */
   urlRewrites: [pattern: string, replacement: string][];
   http: HttpConfigSettings;

@@ -1,5 +1,5 @@
 /**
- * `proto pin` / `unpin` / `alias` / `unalias` on one `.prototools` file: change one value, keep
+ * `proto pin` / `unpin` / `alias` / `unalias` / `plugin add` / `plugin remove` on one `.prototools` file: change one value, keep
  * everything else byte for byte (see `toml-edit.ts`), create the file when needed, and write
  * atomically (temp file + rename) so a reader never sees half a file.
  *
@@ -7,9 +7,11 @@
  * file and the last rename wins.
  */
 import { promises as fs } from 'node:fs';
+import { dirname } from 'node:path';
 import { ProtoError } from '../errors.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { formatSpec, isAliasName, parseSpec } from '../version/index.js';
+import { parsePluginLocator } from './plugin-locator.js';
 import { parseTomlDocument } from './read-toml.js';
 import { removeTomlKey, setTomlString } from './toml-edit.js';
 import { isToolContext } from './tool-context.js';
@@ -49,6 +51,22 @@ export async function setAlias(file: string, id: string, alias: string, spec: st
 export async function removeAlias(file: string, id: string, alias: string): Promise<boolean> {
   checkToolId(id);
   return removeFromFile(file, ['tools', id, 'aliases'], alias);
+}
+
+/**
+ * Sets `[plugins.tools] <id> = "<locator>"` (proto's `plugin add`). The locator is checked first
+ * (relative `file://` paths are read from the file's directory, as when the file is loaded).
+ */
+export async function addPluginLocator(file: string, id: string, locator: string): Promise<void> {
+  checkToolId(id);
+  parsePluginLocator(locator, dirname(file), `${file} [plugins.tools] ${id}`);
+  await editFile(file, (text) => setTomlString(text, ['plugins', 'tools'], id, locator));
+}
+
+/** Removes `<id>` from `[plugins.tools]`, or else from the flat legacy `[plugins]`. False when in neither. */
+export async function removePluginLocator(file: string, id: string): Promise<boolean> {
+  checkToolId(id);
+  return (await removeFromFile(file, ['plugins', 'tools'], id)) || (await removeFromFile(file, ['plugins'], id));
 }
 
 async function removeFromFile(file: string, table: readonly string[], key: string): Promise<boolean> {

@@ -11,6 +11,6 @@ export { parsePluginLocator } from './plugin-locator.js';
 export { isToolContext } from './tool-context.js';
 export { parseTomlDocument } from './read-toml.js';
 export { setTomlString, removeTomlKey } from './toml-edit.js';
-export { pinVersion, unpinVersion, setAlias, removeAlias } from './edit-config.js';
+export { pinVersion, unpinVersion, setAlias, removeAlias, addPluginLocator, removePluginLocator } from './edit-config.js';
 export { pluginLocatorFor } from './plugin-lookup.js';
 export { parseDotenv, readDotenv } from './dotenv.js';

@@ -68,6 +68,13 @@ export function parseSettings(table: TomlTable, context: SettingsContext): Setti
       case 'url-rewrites':
         layer.urlRewrites = parseUrlRewrites(value, where, context);
         break;
+      case 'plugin-index':
+        layer.pluginIndex = (typeof value === 'string' ? [value] : expectStringList(value, where, context)).map((written) => ({
+          written,
+          baseDir: context.dir,
+        }));
+        if (layer.pluginIndex.length === 0) throw invalidSetting(context, where, 'an index location or a non-empty list of them', value);
+        break;
       case 'plugin-timeouts':
         layer.pluginTimeouts = parsePluginTimeouts(value, where, context);
         break;

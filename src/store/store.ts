@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ProtoError } from '../errors.js';
 import type { LoadVersionsOutput } from '../protocol/index.js';
 import { encodeComponent, encodeVersionForTemp } from './encode-component.js';
 import { acquireLock, readLiveLockOwner, type AcquireLockOptions, type LockHandle } from './lock.js';
@@ -50,6 +51,23 @@ export class Store {
   }
   get cacheDir(): string {
     return join(this.root, 'cache');
+  }
+  /** `plugins/installed`: plugins installed from an index (`proto plugin install`), one dir each. */
+  get installedPluginsDir(): string {
+    return join(this.pluginsDir, 'installed');
+  }
+  /** `plugins/installed/<name>`: the plugin's .wasm, manifest, license and install record. */
+  installedPluginDir(name: string): string {
+    // Names are checked against the manifest schema's rule before they get here; this only
+    // guarantees a plain child directory (not encodeComponent, which would merge `a-` with `a`).
+    if (!/^[a-z0-9_-]+$/.test(name)) {
+      throw new ProtoError('store.invalid_component', `"${name}" cannot be used as a plugin directory name in the proto store.`);
+    }
+    return join(this.installedPluginsDir, name);
+  }
+  /** `cache/plugin-indexes`: remote plugin index data (listings, git clones), one dir per source. */
+  get pluginIndexCacheDir(): string {
+    return join(this.cacheDir, 'plugin-indexes');
   }
   /** The global `.prototools` (`PinLocation::Global`). */
   get globalConfigPath(): string {

@@ -97,7 +97,7 @@ describe('proto install <id>', { concurrency: true }, () => {
       assert.equal(result.stdout, '');
       assert.match(result.stderr, /^error\[[a-z_]+\.[a-z_.]+\]: .+\nhint: .+/m);
     }
-    assert.match(unknownTool.stderr, /error\[tool\.unknown\]: Unknown tool "nosuchtool".*\nhint: Add it to \[plugins\.tools\].*Known tools: .*disttool/);
+    assert.match(unknownTool.stderr, /error\[tool\.unknown\]: Unknown tool "nosuchtool".*\nhint: Install a plugin for it \(proto plugin search nosuchtool\).*\[plugins\.tools\].*Known tools: .*disttool/);
     assert.match(unknownVersion.stderr, /error\[version\.resolve_failed\]: No version of disttool matches "9\.9\.9"\. Nearest available: .*2\.1\.0/);
     assert.match(badSpec.stderr, /error\[version\.invalid_spec\]: "not a spec" is not a valid version spec/);
     assert.match(badPin.stderr, /error\[cli\.invalid_option\]: --pin must be local, global or user, got "somewhere"/);

@@ -84,18 +84,28 @@ export interface CliResult {
  * Runs the built CLI. Asynchronous on purpose: the dist server answering the CLI lives in this
  * very process, so a synchronous spawn would deadlock.
  */
-export function runCli(args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CliResult> {
+export function runCli(args: readonly string[], options: RunOptions): Promise<CliResult> {
   return runFile(process.execPath, [CLI, ...args], options);
 }
 
+export interface RunOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Piped to stdin, which is then closed; without it stdin is /dev/null (immediate end of input). */
+  input?: string;
+}
+
 /** Runs any executable (a shim, a bin) asynchronously, for the same reason as `runCli`. */
-export function runFile(file: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CliResult> {
+export function runFile(file: string, args: readonly string[], options: RunOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    // The child may exit before reading all of it (a declined prompt): that is not our error.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(options.input);
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });

@@ -13,8 +13,8 @@ import { ensureCliBuilt } from '../../support/cli.js';
 import { startDisttoolDist, type DisttoolDist } from '../../support/disttool-dist.js';
 
 export interface CliSandbox extends Sandbox {
-  /** Runs `proto <args>` in the sandbox's cwd (or `cwd`) with its env plus `env`. */
-  run(args: readonly string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<CliResult>;
+  /** Runs `proto <args>` in the sandbox's cwd (or `cwd`) with its env plus `env`; `input` is piped to stdin. */
+  run(args: readonly string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string }): Promise<CliResult>;
   /** Writes `<cwd>/.prototools`. */
   writeConfig(text: string): void;
   /** Reads a file under the root. */
@@ -26,8 +26,8 @@ export interface CliSandbox extends Sandbox {
 export function createCliSandbox(): CliSandbox {
   const sandbox = createSandbox('proto-e2e-');
   return Object.assign(sandbox, {
-    run: (args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
-      runCli(args, { cwd: options.cwd ?? sandbox.cwd, env: { ...sandbox.env, ...options.env } }),
+    run: (args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}) =>
+      runCli(args, { cwd: options.cwd ?? sandbox.cwd, env: { ...sandbox.env, ...options.env }, ...(options.input !== undefined ? { input: options.input } : {}) }),
     writeConfig: (text: string) => void sandbox.writeFile('workspace/.prototools', text),
     read: (relativePath: string) => readFileSync(join(sandbox.root, relativePath), 'utf8'),
     placeholders: { [sandbox.root]: '<sandbox>', [repoRoot.replace(/\/$/, '')]: '<repo>' },

@@ -1,0 +1,103 @@
+/**
+ * Plugin manifests (Spin's layout, Lumiverse's naming rule): one JSON document per plugin
+ * version, validated against `schemas/plugin-manifest.schema.json`. A manifest comes from an
+ * index, a file or a URL, so it is untrusted: nothing in it is used before it validates, and
+ * the package it names is only trusted through its sha256.
+ *
+ * Fields this host does not know are kept in `raw` and otherwise ignored, so a manifest written
+ * for a newer host (permissions, timeouts) still installs here, and later code can read them.
+ */
+import { ProtoError } from '../errors.js';
+import { compareVersions, parseVersion } from '../version/index.js';
+import { schemaProblems, schemaProperty } from './schema-validator.js';
+
+export type PackageOs = 'linux' | 'macos' | 'windows' | 'any';
+export type PackageArch = 'x64' | 'arm64' | 'any';
+/** `tool` plugins provide tools; `hook` plugins are called around every tool's actions. */
+export type PluginKind = 'tool' | 'hook';
+
+export interface PluginPackage {
+  os: PackageOs;
+  arch: PackageArch;
+  /** As written: absolute, or relative to the manifest's own location. */
+  url: string;
+  sha256: string;
+}
+
+export interface PluginManifest {
+  name: string;
+  version: string;
+  description: string;
+  homepage?: string;
+  /** SPDX expression. */
+  license: string;
+  protoCompatibility: string;
+  kind: PluginKind;
+  /** Tool ids the plugin provides (`[name]` when the manifest lists none). */
+  tools: string[];
+  packages: PluginPackage[];
+  /** The document as written, unknown fields included. */
+  raw: Readonly<Record<string, unknown>>;
+}
+
+let namePattern: RegExp | undefined;
+
+/** True for a valid plugin name (the schema's `name` pattern). */
+export function isPluginName(name: string): boolean {
+  namePattern ??= new RegExp(schemaProperty('plugin-manifest', 'name').pattern ?? '^$', 'u');
+  return namePattern.test(name) && name.length <= 64;
+}
+
+/** Refuses a name that cannot be a plugin's before anything is looked up. */
+export function checkPluginName(name: string): void {
+  if (isPluginName(name)) return;
+  throw new ProtoError('plugin.invalid_name', `"${name}" is not a valid plugin name.`, {
+    hint: 'Plugin names use lowercase letters, digits, "_" and "-", and start with a letter.',
+  });
+}
+
+/**
+ * Parses and validates a manifest. `where` (a path or URL) names it in errors. Every problem is
+ * reported at once, as `plugin.invalid_manifest`.
+ */
+export async function parseManifest(text: string, where: string): Promise<PluginManifest> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ProtoError('plugin.invalid_manifest', `The plugin manifest ${where} is not valid JSON: ${(error as Error).message}`, {
+      hint: 'Ask the index maintainer to fix it (`proto plugin index validate` shows every problem).',
+    });
+  }
+  const problems = await schemaProblems('plugin-manifest', value);
+  if (problems.length > 0) {
+    throw new ProtoError('plugin.invalid_manifest', `The plugin manifest ${where} is invalid:\n  - ${problems.join('\n  - ')}`, {
+      hint: 'Ask the index maintainer to fix it (`proto plugin index validate` shows every problem).',
+    });
+  }
+  return fromValidated(value as Record<string, unknown>);
+}
+
+function fromValidated(raw: Record<string, unknown>): PluginManifest {
+  const name = raw.name as string;
+  return {
+    name,
+    version: raw.version as string,
+    description: raw.description as string,
+    ...(typeof raw.homepage === 'string' ? { homepage: raw.homepage } : {}),
+    license: raw.license as string,
+    protoCompatibility: raw.protoCompatibility as string,
+    kind: (raw.kind as PluginKind | undefined) ?? 'tool',
+    tools: (raw.tools as string[] | undefined) ?? [name],
+    packages: (raw.packages as PluginPackage[]).map(({ os, arch, url, sha256 }) => ({ os, arch, url, sha256 })),
+    raw: Object.freeze({ ...raw }),
+  };
+}
+
+/** Orders plugin versions (the manifests' `version` fields are semantic versions). */
+export function comparePluginVersions(a: string, b: string): number {
+  const left = parseVersion(a);
+  const right = parseVersion(b);
+  if (!left || !right) return a.localeCompare(b);
+  return compareVersions(left, right);
+}
