@@ -95,8 +95,10 @@ async function cloneInto(source: Extract<IndexSource, { kind: 'git' }>, clone: s
     });
   } catch (error) {
     await fs.rm(temp, { recursive: true, force: true });
-    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
-    throw new ProtoError('plugin.index_unreachable', `Cannot clone the plugin index ${source.written}: ${stderr || (error as Error).message}`, {
+    // git explains in its `fatal:` lines; the advice around them is not for our users.
+    const lines = String((error as { stderr?: unknown }).stderr ?? '').split('\n').map((line) => line.trim());
+    const reason = lines.filter((line) => /^(fatal|error):/.test(line)).join('; ') || lines.find((line) => line !== '') || (error as Error).message;
+    throw new ProtoError('plugin.index_unreachable', `Cannot clone the plugin index ${source.written}: ${reason}`, {
       hint: 'Check the URL and your network, or point [settings] plugin-index / PROTO_PLUGIN_INDEX at a local index.',
       cause: error,
     });

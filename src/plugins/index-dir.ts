@@ -10,9 +10,8 @@
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { isProtoError } from '../errors.js';
 import { indexPluginFrom, type IndexPlugin } from './index-listing.js';
-import { comparePluginVersions, isPluginName, parseManifest, type PluginManifest } from './manifest.js';
+import { checkManifest, comparePluginVersions, isPluginName, type PluginManifest } from './manifest.js';
 
 export interface IndexProblem {
   /** The file or directory, relative to the index root. */
@@ -114,14 +113,12 @@ async function readManifest(
   fileVersion: string | undefined,
   problem: (file: string, message: string) => void,
 ): Promise<PluginManifest | undefined> {
-  let manifest: PluginManifest;
-  try {
-    manifest = await parseManifest(await fs.readFile(join(root, path), 'utf8'), path);
-  } catch (error) {
-    if (!isProtoError(error)) throw error;
-    problem(path, error.message.replace(/^The plugin manifest \S+ /, ''));
+  const checked = await checkManifest(await fs.readFile(join(root, path), 'utf8'));
+  if ('problems' in checked) {
+    for (const message of checked.problems) problem(path, message);
     return undefined;
   }
+  const { manifest } = checked;
   let ok = true;
   if (manifest.name !== name) {
     problem(path, `"name" is "${manifest.name}" but the file belongs to the plugin "${name}"`);

@@ -61,21 +61,23 @@ export function checkPluginName(name: string): void {
  * reported at once, as `plugin.invalid_manifest`.
  */
 export async function parseManifest(text: string, where: string): Promise<PluginManifest> {
+  const checked = await checkManifest(text);
+  if ('manifest' in checked) return checked.manifest;
+  throw new ProtoError('plugin.invalid_manifest', `The plugin manifest ${where} is invalid:\n  - ${checked.problems.join('\n  - ')}`, {
+    hint: 'Ask the index maintainer to fix it (`proto plugin index validate` shows every problem).',
+  });
+}
+
+/** The manifest, or every way the text fails to be one (not JSON, or each schema violation). */
+export async function checkManifest(text: string): Promise<{ manifest: PluginManifest } | { problems: string[] }> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ProtoError('plugin.invalid_manifest', `The plugin manifest ${where} is not valid JSON: ${(error as Error).message}`, {
-      hint: 'Ask the index maintainer to fix it (`proto plugin index validate` shows every problem).',
-    });
+    return { problems: [`not valid JSON: ${(error as Error).message}`] };
   }
   const problems = await schemaProblems('plugin-manifest', value);
-  if (problems.length > 0) {
-    throw new ProtoError('plugin.invalid_manifest', `The plugin manifest ${where} is invalid:\n  - ${problems.join('\n  - ')}`, {
-      hint: 'Ask the index maintainer to fix it (`proto plugin index validate` shows every problem).',
-    });
-  }
-  return fromValidated(value as Record<string, unknown>);
+  return problems.length > 0 ? { problems } : { manifest: fromValidated(value as Record<string, unknown>) };
 }
 
 function fromValidated(raw: Record<string, unknown>): PluginManifest {
