@@ -142,7 +142,8 @@ describe('a broken .prototools', () => {
 describe('--help', () => {
   it('explains the arguments of every command and gives an example', async () => {
     const sandbox = sandboxWith('');
-    const commands = [['install'], ['uninstall'], ['list'], ['list-remote'], ['bin'], ['pin'], ['unpin'], ['alias'], ['unalias'], ['plugin', 'list']];
+    const plugin = ['list', 'search', 'info', 'update', 'install', 'upgrade', 'uninstall', 'add', 'remove'].map((verb) => ['plugin', verb]);
+    const commands = [['install'], ['uninstall'], ['list'], ['list-remote'], ['bin'], ['pin'], ['unpin'], ['alias'], ['unalias'], ...plugin, ['plugin', 'index', 'validate'], ['plugin', 'index', 'build']];
     const results = await Promise.all(commands.map((command) => sandbox.run([...command, '--help'])));
     results.forEach((result, index) => {
       const name = commands[index]!.join(' ');
