@@ -57,7 +57,8 @@ export function listInstalledPlugins(store: Store): InstalledPlugin[] {
     return [];
   }
   return names.flatMap((name) => {
-    if (name.startsWith('.') || name.endsWith('.lock')) return [];
+    // Plugin names have no dots; lock files, their temp files and staging dirs all do.
+    if (name.includes('.')) return [];
     const plugin = readInstalledPlugin(store, name);
     return plugin ? [plugin] : [];
   });

@@ -14,7 +14,7 @@ describe('errors', { concurrency: true }, () => {
     const result = await sandbox.run(['pin', 'nosuchtool', '1']);
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /^error\[tool\.unknown\]: Unknown tool "nosuchtool": .*\nhint: Add it to \[plugins\.tools\]/m);
+    assert.match(result.stderr, /^error\[tool\.unknown\]: Unknown tool "nosuchtool": .*\nhint: Install a plugin for it \(proto plugin search nosuchtool\), or add one to \[plugins\.tools\]/m);
   });
 
   it('under --json or PROTO_JSON, a failing command prints {"error":{code,message,hint}} on stdout and exits non-zero', async () => {
@@ -29,7 +29,7 @@ describe('errors', { concurrency: true }, () => {
       const { error } = JSON.parse(result.stdout) as { error: { code: string; message: string; hint: string | null } };
       assert.equal(error.code, 'tool.unknown');
       assert.match(error.message, /^Unknown tool "nosuchtool"/);
-      assert.match(error.hint ?? '', /^Add it to \[plugins\.tools\]/);
+      assert.match(error.hint ?? '', /^Install a plugin for it \(proto plugin search nosuchtool\), or add one to \[plugins\.tools\]/);
       assert.match(result.stderr, /^error\[tool\.unknown\]/m, 'people still read it on stderr');
     }
     assert.equal(parse.code, 1);

@@ -11,12 +11,11 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { findExecutable } from '../../src/install/system-tools.js';
 import { startDistServer, type DistServer } from '../../test-utils/index.js';
 import { runCli } from '../support/cli.js';
 import { fixturePlugin } from '../support/fixtures.js';
 import { commitAsGitRepository, sha256Of, tempIndexDir, writePluginIndex, type IndexPluginSpec } from '../support/plugin-index.js';
-import { run } from '../support/system-commands.js';
+import { run, skipWithout } from '../support/system-commands.js';
 import { useCliFixture, type CliSandbox } from './support/cli-sandbox.js';
 
 const fixture = useCliFixture();
@@ -66,9 +65,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const git = findExecutable('git');
-
-describe('a git repository as the index', { skip: git ? false : 'needs the "git" command (apt-get install git)' }, () => {
+describe('a git repository as the index', skipWithout('git'), () => {
   it('is cloned with system git, read from the clone (offline too), and pulled again by `plugin update`', async () => {
     const origin = newIndex();
     commitAsGitRepository(origin);
@@ -101,7 +98,7 @@ describe('a git repository as the index', { skip: git ? false : 'needs the "git"
     const box = fixture.sandboxWith(`[settings]\nplugin-index = "git+file:///nonexistent/index.git"\n`);
     const result = await box.run(['plugin', 'search']);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /^error: Cannot clone the plugin index git\+file:\/\/\/nonexistent\/index\.git: fatal: '\/nonexistent\/index\.git' does not appear to be a git repository; .*\nhint: /m);
+    assert.match(result.stderr, /^error\[plugin\.index_unreachable\]: Cannot clone the plugin index git\+file:\/\/\/nonexistent\/index\.git: fatal: '\/nonexistent\/index\.git' does not appear to be a git repository; .*\nhint: /m);
     assert.deepEqual(readdirSync(join(box.protoHome, 'cache/plugin-indexes')).filter((name) => !name.endsWith('.lock')).flatMap((dir) => readdirSync(join(box.protoHome, 'cache/plugin-indexes', dir))), []);
   });
 });
@@ -130,7 +127,7 @@ describe('the default index: proto\'s registry data', () => {
     assert.match(info.stdout, /^ {2}locator: +https:\/\/raw\.githubusercontent\.com\/someone\/plugins\/act\.toml \(add it with: proto plugin add act https:/m);
     const install = await box.run(['plugin', 'install', 'act', '-y']);
     assert.equal(install.code, 1);
-    assert.match(install.stderr, /^error: act is listed in proto's registry by its locator only .*\nhint: Configure it for proto as proto does: proto plugin add act https:\/\/raw\.githubusercontent\.com\/someone\/plugins\/act\.toml$/m);
+    assert.match(install.stderr, /^error\[plugin\.not_installable\]: act is listed in proto's registry by its locator only .*\nhint: Configure it for proto as proto does: proto plugin add act https:\/\/raw\.githubusercontent\.com\/someone\/plugins\/act\.toml$/m);
   });
 
   it('fails clearly when unreachable, and offline when nothing is cached', async () => {
@@ -138,9 +135,9 @@ describe('the default index: proto\'s registry data', () => {
     const box = fixture.sandboxWith(`[settings.url-rewrites]\n"${REGISTRY_PATTERN}" = "http://127.0.0.1:${port}/"\n\n[settings.http]\nretry-count = 0\n`);
     const [unreachable, offline] = await Promise.all([box.run(['plugin', 'search']), box.run(['plugin', 'search'], { env: { PROTO_OFFLINE: '1' } })]);
     assert.equal(unreachable.code, 1);
-    assert.match(unreachable.stderr, /^error: Cannot reach the plugin index proto-registry \(proto's public registry, the default index\): .*\nhint: .*\[settings\] plugin-index \(or PROTO_PLUGIN_INDEX\)/m);
+    assert.match(unreachable.stderr, /^error\[plugin\.index_unreachable\]: Cannot reach the plugin index proto-registry \(proto's public registry, the default index\): .*\nhint: .*\[settings\] plugin-index \(or PROTO_PLUGIN_INDEX\)/m);
     assert.equal(offline.code, 1);
-    assert.match(offline.stderr, /^error: The plugin index proto-registry is not cached and proto is offline\.\nhint: Run `proto plugin update` once/m);
+    assert.match(offline.stderr, /^error\[plugin\.index_offline\]: The plugin index proto-registry is not cached and proto is offline\.\nhint: Run `proto plugin update` once/m);
   });
 });
 
@@ -234,12 +231,12 @@ describe('--file and --url', { concurrency: true }, () => {
     assert.equal(fromUrl.stdout, 'upgraded disttool 1.0.0 -> 1.1.0\n');
     const wrongName = await box.run(['plugin', 'install', 'node', '--url', `${server.url}/manifests/disttool/disttool.json`, '-y']);
     assert.equal(wrongName.code, 1);
-    assert.match(wrongName.stderr, /^error: http:\/\/127\.0\.0\.1:\d+\/manifests\/disttool\/disttool\.json is the manifest of "disttool", not "node"\./m);
+    assert.match(wrongName.stderr, /^error\[plugin\.name_mismatch\]: http:\/\/127\.0\.0\.1:\d+\/manifests\/disttool\/disttool\.json is the manifest of "disttool", not "node"\./m);
     const invalid = join(box.root, 'bad.json');
     writeFileSync(invalid, JSON.stringify({ name: 'node', version: '1', packages: [] }));
     const rejected = await box.run(['plugin', 'install', 'node', '--file', invalid, '-y']);
     assert.equal(rejected.code, 1);
-    assert.match(rejected.stderr, /^error: The plugin manifest .*bad\.json is invalid:\n {2}- the document lacks the required field "description"/m);
+    assert.match(rejected.stderr, /^error\[plugin\.invalid_manifest\]: The plugin manifest .*bad\.json is invalid:\n {2}- the document lacks the required field "description"/m);
     assert.match(rejected.stderr, /^ {2}- "version" is "1", expected: /m);
     assert.match(rejected.stderr, /^ {2}- "packages" must NOT have fewer than 1 items$/m);
   });
@@ -288,7 +285,7 @@ describe('proto plugin index validate / build', () => {
       expect('manifests/good/good.json:', /the tool "good" is also provided by the plugin "clash"/);
       expect('manifests/schema/schema.json:', /"license" is "not a license!"/);
       assert.ok(result.stdout.includes('"packages.0.os" is "beos"; it must be one of "linux", "macos", "windows", "any"'), result.stdout);
-      assert.match(result.stderr, /^error: .*: \d+ problems found\.\nhint: /m);
+      assert.match(result.stderr, /^error\[plugin\.index_invalid\]: .*: \d+ problems found\.\nhint: /m);
     }
     assert.ok(validated.stdout.includes('index.json: out of date with the manifests'));
     assert.equal(readFileSync(join(dir, 'index.json'), 'utf8'), '{"formatVersion":1,"plugins":[]}\n', 'build wrote nothing');
@@ -321,7 +318,7 @@ describe('proto plugin add / remove', () => {
     assert.match(box.read('.proto/.prototools'), /^\[plugins\.tools\]\nact = "github:\/\/someone\/proto-act"$/m);
     const bad = await box.run(['plugin', 'add', 'x', 'http://example.com/x.wasm']);
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /^error: Invalid plugin locator "http:\/\/example\.com\/x\.wasm" .*plugins must be downloaded over https/m);
+    assert.match(bad.stderr, /^error\[config\.invalid_locator\]: Invalid plugin locator "http:\/\/example\.com\/x\.wasm" .*plugins must be downloaded over https/m);
 
     const removed = await box.run(['plugin', 'remove', 'disttool']);
     assert.equal(removed.code, 0, removed.stderr);
@@ -329,7 +326,7 @@ describe('proto plugin add / remove', () => {
     assert.match(box.read('workspace/.prototools'), /^# my tools$/m);
     const missing = await box.run(['plugin', 'remove', 'disttool']);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /^error: No plugin for disttool is configured in /m);
+    assert.match(missing.stderr, /^error\[config\.plugin_not_configured\]: No plugin for disttool is configured in /m);
     assert.equal((await box.run(['plugin', 'remove', 'act', '--from', 'global'])).code, 0);
   });
 });

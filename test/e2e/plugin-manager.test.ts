@@ -129,7 +129,7 @@ describe('proto plugin search / info', { concurrency: true }, () => {
 
     const unknown = await box.run(['plugin', 'info', 'nosuch']);
     assert.equal(unknown.code, 1);
-    assert.match(unknown.stderr, /^error: No plugin named "nosuch" in http:\/\/127\.0\.0\.1:\d+\.\nhint: .*proto plugin search/m);
+    assert.match(unknown.stderr, /^error\[plugin\.not_found\]: No plugin named "nosuch" in http:\/\/127\.0\.0\.1:\d+\.\nhint: .*proto plugin search/m);
   });
 });
 
@@ -155,7 +155,7 @@ describe('proto plugin install', { concurrency: true }, () => {
     assert.match(again.stderr, /disttool 2\.0\.0 is already installed/);
     const other = await box.run(['plugin', 'install', 'disttool', '--version', '1.0.0', '-y']);
     assert.equal(other.code, 1);
-    assert.match(other.stderr, /^error: disttool 2\.0\.0 is already installed\.\nhint: .*proto plugin upgrade disttool --version 1\.0\.0` --downgrade/m);
+    assert.match(other.stderr, /^error\[plugin\.already_installed\]: disttool 2\.0\.0 is already installed\.\nhint: .*proto plugin upgrade disttool --version 1\.0\.0` --downgrade/m);
 
     const listed = await box.run(['plugin', 'list', '--installed', '--json']);
     assert.deepEqual(
@@ -171,7 +171,7 @@ describe('proto plugin install', { concurrency: true }, () => {
     assert.equal(result.stdout, 'installed disttool 1.0.0 (tool plugin providing disttool)\n');
     const missing = await box.run(['plugin', 'install', 'node', '--version', '9.9.9', '-y']);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /^error: node has no version 9\.9\.9 in its index \(it has 1\.0\.0\)\./m);
+    assert.match(missing.stderr, /^error\[plugin\.version_not_found\]: node has no version 9\.9\.9 in its index \(it has 1\.0\.0\)\./m);
   });
 
   it('asks before downloading: a piped "y" or "YES" proceeds; "n", other text or no input abort with exit 1 and nothing fetched or written', async () => {
@@ -189,7 +189,7 @@ describe('proto plugin install', { concurrency: true }, () => {
       assert.match(result.stderr, /^ {2}homepage: +https:\/\/example\.com\/node$/m);
       assert.match(result.stderr, new RegExp(`^ {2}package: +${server.url}/packages/node-1\\.0\\.0\\.wasm$`, 'm'));
       assert.match(result.stderr, /Do you trust it\? \[y\/N\]/);
-      assert.match(result.stderr, /^error: Installation of node 1\.0\.0 cancelled: nothing was installed\.\nhint: Answer y or yes to proceed, or pass -y\/--yes\./m);
+      assert.match(result.stderr, /^error\[plugin\.not_trusted\]: Installation of node 1\.0\.0 cancelled: nothing was installed\.\nhint: Answer y or yes to proceed, or pass -y\/--yes\./m);
       assert.deepEqual(installedFiles(box), []);
     }
     assert.equal(packageRequests('node', '1.0.0'), 0, 'a declined install downloads nothing');
@@ -207,7 +207,7 @@ describe('proto plugin install', { concurrency: true }, () => {
     const box = sandbox();
     const refused = await box.run(['plugin', 'install', 'futuretool', '-y']);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /^error: futuretool 1\.0\.0 requires proto >=1000, but this is proto 0\.1\.0\.\nhint: .*--override-compatibility-check/m);
+    assert.match(refused.stderr, /^error\[plugin\.incompatible\]: futuretool 1\.0\.0 requires proto >=1000, but this is proto 0\.1\.0\.\nhint: .*--override-compatibility-check/m);
     assert.deepEqual(installedFiles(box), []);
     assert.equal(packageRequests('futuretool', '1.0.0'), 0);
 
@@ -223,7 +223,7 @@ describe('proto plugin install', { concurrency: true }, () => {
     const box = sandbox();
     const result = await box.run(['plugin', 'install', 'elsewhere', '-y']);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, new RegExp(`^error: elsewhere 1\\.0\\.0 has no package for ${host.os}/${host.arch} \\(it has: ${otherPlatform.join('/')}, macos/x64\\)\\.`, 'm'));
+    assert.match(result.stderr, new RegExp(`^error\\[plugin\\.no_package\\]: elsewhere 1\\.0\\.0 has no package for ${host.os}/${host.arch} \\(it has: ${otherPlatform.join('/')}, macos/x64\\)\\.`, 'm'));
     assert.deepEqual(installedFiles(box), []);
   });
 
@@ -231,7 +231,7 @@ describe('proto plugin install', { concurrency: true }, () => {
     const box = sandbox();
     const result = await box.run(['plugin', 'install', 'tampered', '-y']);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /^error: The package of tampered 1\.0\.0 does not match its sha256: expected [0-9a-f]{64}, got [0-9a-f]{64} \(http:\/\/127\.0\.0\.1:\d+\/packages\/tampered-1\.0\.0\.wasm\)\./m);
+    assert.match(result.stderr, /^error\[plugin\.checksum_mismatch\]: The package of tampered 1\.0\.0 does not match its sha256: expected [0-9a-f]{64}, got [0-9a-f]{64} \(http:\/\/127\.0\.0\.1:\d+\/packages\/tampered-1\.0\.0\.wasm\)\./m);
     assert.equal(packageRequests('tampered', '1.0.0') > 0, true);
     assert.deepEqual(installedFiles(box), [], 'no install, no staging dir, no lock');
   });
@@ -244,7 +244,7 @@ describe('proto plugin install', { concurrency: true }, () => {
 
     const trapping = await box.run(['plugin', 'install', 'trapping', '-y']);
     assert.equal(trapping.code, 1);
-    assert.match(trapping.stderr, /^error: .*trapping.*register_tool/m);
+    assert.match(trapping.stderr, /^error\[plugin\.trap\]: Plugin "trapping" failed in function "register_tool": the plugin crashed/m);
     assert.deepEqual(installedFiles(box), ['packed']);
   });
 
@@ -255,9 +255,9 @@ describe('proto plugin install', { concurrency: true }, () => {
       box.run(['plugin', 'install', 'ls', '-y']),
       box.run(['plugin', 'install', 'Bad.Name', '-y']),
     ]);
-    assert.match(reserved.stderr, /^error: "install" is the name of a proto command, so no plugin may take it\./m);
-    assert.match(alias.stderr, /^error: "ls" is the name of a proto command/m);
-    assert.match(invalid.stderr, /^error: "Bad\.Name" is not a valid plugin name\./m);
+    assert.match(reserved.stderr, /^error\[plugin\.reserved_name\]: "install" is the name of a proto command, so no plugin may take it\./m);
+    assert.match(alias.stderr, /^error\[plugin\.reserved_name\]: "ls" is the name of a proto command/m);
+    assert.match(invalid.stderr, /^error\[plugin\.invalid_name\]: "Bad\.Name" is not a valid plugin name\./m);
     for (const result of [reserved, alias, invalid]) assert.equal(result.code, 1);
   });
 });
@@ -278,11 +278,11 @@ describe('proto plugin upgrade / uninstall', { concurrency: true }, () => {
 
     const incompatible = await box.run(['plugin', 'upgrade', 'disttool', '--version', '3.0.0', '-y']);
     assert.equal(incompatible.code, 1);
-    assert.match(incompatible.stderr, /^error: disttool 3\.0\.0 requires proto >=1000, but this is proto 0\.1\.0\.\nhint: upgrade never installs an incompatible version/m);
+    assert.match(incompatible.stderr, /^error\[plugin\.incompatible\]: disttool 3\.0\.0 requires proto >=1000, but this is proto 0\.1\.0\.\nhint: upgrade never installs an incompatible version/m);
 
     const refused = await box.run(['plugin', 'upgrade', 'disttool', '--version', '1.0.0', '-y']);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /^error: disttool 1\.0\.0 is older than the installed 2\.0\.0\.\nhint: Pass --downgrade/m);
+    assert.match(refused.stderr, /^error\[plugin\.downgrade_refused\]: disttool 1\.0\.0 is older than the installed 2\.0\.0\.\nhint: Pass --downgrade/m);
 
     const downgraded = await box.run(['plugin', 'upgrade', 'disttool', '--version', '1.0.0', '--downgrade', '-y']);
     assert.equal(downgraded.code, 0, downgraded.stderr);
@@ -296,7 +296,7 @@ describe('proto plugin upgrade / uninstall', { concurrency: true }, () => {
     assert.equal((await box.run(['plugin', 'install', 'node', '-y'])).code, 0);
     const declined = await box.run(['plugin', 'upgrade', '--all'], { input: 'no\n' });
     assert.equal(declined.code, 1);
-    assert.match(declined.stderr, /^error: disttool: Installation of disttool 2\.0\.0 cancelled/m);
+    assert.match(declined.stderr, /^error\[plugin\.not_trusted\]: disttool: Installation of disttool 2\.0\.0 cancelled/m);
     assert.match(declined.stderr, /node 1\.0\.0 is up to date/);
     assert.equal(JSON.parse(box.read('.proto/plugins/installed/disttool/install.json')).version, '1.0.0');
     const all = await box.run(['plugin', 'upgrade', '--all', '-y']);
@@ -304,7 +304,7 @@ describe('proto plugin upgrade / uninstall', { concurrency: true }, () => {
     assert.equal(all.stdout, 'upgraded disttool 1.0.0 -> 2.0.0\n');
     const misuse = await box.run(['plugin', 'upgrade', 'disttool', '--all']);
     assert.equal(misuse.code, 1);
-    assert.match(misuse.stderr, /^error: --all cannot be combined with a plugin name/m);
+    assert.match(misuse.stderr, /^error\[cli\.invalid_option\]: --all cannot be combined with a plugin name/m);
   });
 
   it('uninstall removes the plugin; uninstalling it again is an error', async () => {
@@ -316,10 +316,10 @@ describe('proto plugin upgrade / uninstall', { concurrency: true }, () => {
     assert.deepEqual(installedFiles(box), []);
     const again = await box.run(['plugin', 'uninstall', 'node']);
     assert.equal(again.code, 1);
-    assert.match(again.stderr, /^error: The plugin node is not installed\.\nhint: /m);
+    assert.match(again.stderr, /^error\[plugin\.not_installed\]: The plugin node is not installed\.\nhint: /m);
     const notInstalled = await box.run(['plugin', 'upgrade', 'node']);
     assert.equal(notInstalled.code, 1);
-    assert.match(notInstalled.stderr, /^error: The plugin node is not installed\./m);
+    assert.match(notInstalled.stderr, /^error\[plugin\.not_installed\]: The plugin node is not installed\./m);
   });
 });
 

@@ -21,6 +21,7 @@ import {
   type InstalledPlugin,
   type ResolvedManifest,
 } from '../../plugins/index.js';
+import { formatErrorReport } from '../output/format-error.js';
 import { writeNote, writeResult } from '../output/write.js';
 import { packageVersion } from '../package-version.js';
 import type { Session } from '../session.js';
@@ -31,7 +32,6 @@ interface SourceFlags {
   version?: string;
   file?: string;
   url?: string;
-  yes?: boolean;
 }
 
 interface InstallFlags extends SourceFlags {
@@ -51,11 +51,10 @@ export function registerPluginInstallCommands(plugin: Command): void {
     .option('--version <version>', 'install this version (default: the newest one compatible with this proto)')
     .option('--file <path>', 'install from this local manifest instead of an index')
     .option('--url <url>', 'install from the manifest at this URL instead of an index')
-    .option('-y, --yes', 'do not ask: trust the plugin')
     .option('--override-compatibility-check', 'install even when the plugin\'s protoCompatibility excludes this proto (with a warning)')
     .addHelpText(
       'after',
-      '\nThe tools it provides then need no [plugins] entry in .prototools.\n\nExamples:\n  proto plugin install disttool\n  proto plugin install disttool --version 1.2.0 -y\n  echo y | proto plugin install disttool --file ./disttool.json',
+      '\nBefore downloading, it shows the plugin and asks whether you trust it; -y (global) answers yes.\nThe tools it provides then need no [plugins] entry in .prototools.\n\nExamples:\n  proto plugin install disttool\n  proto plugin install disttool --version 1.2.0 -y\n  echo y | proto plugin install disttool --file ./disttool.json',
     )
     .action((name: string, flags: InstallFlags, command: Command) => withSession({}, (session) => install(session, command, name, flags)));
 
@@ -68,7 +67,6 @@ export function registerPluginInstallCommands(plugin: Command): void {
     .option('--downgrade', 'allow --version to be lower than the installed version')
     .option('--file <path>', 'upgrade from this local manifest')
     .option('--url <url>', 'upgrade from the manifest at this URL')
-    .option('-y, --yes', 'do not ask: trust the plugin')
     .addHelpText(
       'after',
       '\nA version whose protoCompatibility excludes this proto is never installed by upgrade.\n\nExamples:\n  proto plugin upgrade disttool\n  proto plugin upgrade --all -y\n  proto plugin upgrade disttool --version 1.0.0 --downgrade',
@@ -128,7 +126,7 @@ async function upgrade(session: Session, command: Command, name: string | undefi
       } catch (error) {
         // With --all, one plugin's failure does not stop the others.
         if (!flags.all || !isProtoError(error)) throw error;
-        writeNote(`error: ${installed.name}: ${error.message}`);
+        process.stderr.write(formatErrorReport({ code: error.code, message: `${installed.name}: ${error.message}`, ...(error.hint ? { hint: error.hint } : {}) }));
         failed.push(installed.name);
       }
     }
@@ -156,7 +154,7 @@ async function upgradeOne(session: Session, command: Command, installed: Install
     });
   }
   const context = {
-    ...installContext(session, command, flags, prompts),
+    ...installContext(session, command, {}, prompts),
     incompatibleHint: `upgrade never installs an incompatible version; see \`proto plugin info ${name}\` for the compatible ones.`,
   };
   const record = await installResolvedPlugin(resolved, context, installed);

@@ -1,6 +1,6 @@
 /**
  * What the `proto plugin` commands share: the configured indexes as the session sees them, the
- * install context (trust prompt on stdin/stderr, the one-time load of a new module), and the
+ * install context (trust prompt on stdin/stderr unless `-y`, the one-time load of a new module), and the
  * names of proto's own commands, which no plugin may take.
  */
 import type { Command } from 'commander';
@@ -18,6 +18,7 @@ import {
 } from '../../../plugins/index.js';
 import { detectHost, PluginContainer } from '../../../host/index.js';
 import { Tool } from '../../../tool/tool.js';
+import { globalFlags } from '../../global-flags.js';
 import { writeNote } from '../../output/write.js';
 import { packageVersion } from '../../package-version.js';
 import type { Session } from '../../session.js';
@@ -45,7 +46,6 @@ export function reservedCommandNames(command: Command): Set<string> {
 }
 
 export interface InstallFlags {
-  yes?: boolean;
   overrideCompatibilityCheck?: boolean;
 }
 
@@ -60,7 +60,8 @@ export function installContext(session: Session, command: Command, flags: Instal
     hostVersion: packageVersion(),
     platform: detectHost(),
     reservedNames: reservedCommandNames(command),
-    yes: flags.yes === true,
+    // `-y` is a global flag: it answers every prompt.
+    yes: globalFlags().yes,
     overrideCompatibility: flags.overrideCompatibilityCheck === true,
     confirm: async (prompt) => isYes(await prompts.ask(prompt)),
     verifyModule: (wasm, manifest) => loadOnce(session, wasm, manifest),
