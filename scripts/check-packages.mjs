@@ -3,12 +3,13 @@
 // checkout. In a temporary directory it
 //   1. packs the CLI (proto-ts), @proto-ts/pdk and @proto-ts/test-utils with `npm pack`;
 //   2. installs the CLI and the PDK globally into a private prefix (`npm i -g <tarball>`);
-//   3. runs `proto --version` and `proto-pdk new demo`;
+//   3. runs `proto --version`, `proto plugin index validate` on a one-plugin index (the shipped
+//      JSON Schema and its validator at work) and `proto-pdk new demo`;
 //   4. installs the three tarballs into the new project and runs its `npm test`.
 // Dependencies come from the npm registry; nothing is read from the checkout after packing.
 // `--keep` leaves the directory for inspection.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +64,12 @@ if (!version.includes(expected)) {
   failed = true;
   finish();
 }
+const index = join(work, 'index');
+mkdirSync(join(index, 'manifests/demo'), { recursive: true });
+const manifest = { name: 'demo', version: '1.0.0', description: 'A demo plugin', license: 'MIT', protoCompatibility: '>=0.1', packages: [{ os: 'any', arch: 'any', url: 'https://example.com/demo.wasm', sha256: '0'.repeat(64) }] };
+writeFileSync(join(index, 'manifests/demo/demo.json'), JSON.stringify(manifest));
+writeFileSync(join(index, 'manifests/demo/demo.license'), 'MIT\n');
+step('proto plugin index validate (the shipped manifest schema)', 'proto', ['plugin', 'index', 'validate', index], projects);
 step('proto-pdk new demo', 'proto-pdk', ['new', 'demo'], projects);
 const demo = join(projects, 'demo');
 // Not published yet: the project takes the three packages from the tarballs just made.
