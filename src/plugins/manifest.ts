@@ -96,6 +96,11 @@ function fromValidated(raw: Record<string, unknown>): PluginManifest {
   };
 }
 
+/** "tool plugin providing node, npm" / "hook plugin", for messages. */
+export function describePluginKind(kind: string, tools: readonly string[]): string {
+  return kind === 'tool' ? `tool plugin providing ${tools.join(', ')}` : `${kind} plugin`;
+}
+
 /** Orders plugin versions (the manifests' `version` fields are semantic versions). */
 export function comparePluginVersions(a: string, b: string): number {
   const left = parseVersion(a);

@@ -8,6 +8,7 @@
  */
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { describePluginKind } from './manifest.js';
 
 export interface TrustDetails {
   name: string;
@@ -31,7 +32,7 @@ export interface TrustDetails {
 export function trustPromptText(details: TrustDetails): string {
   const action = details.previousVersion ? `Replacing ${details.name} ${details.previousVersion} with ${details.version}` : `Installing ${details.name} ${details.version}`;
   const lines = [
-    `${action} (${details.kind} plugin providing ${details.tools.join(', ')})`,
+    `${action} (${describePluginKind(details.kind, details.tools)})`,
     `  license:  ${details.license}`,
     `  homepage: ${details.homepage ?? '(none given)'}`,
     `  package:  ${details.packageUrl}${details.fetchedUrl && details.fetchedUrl !== details.packageUrl ? ` (fetched from ${details.fetchedUrl})` : ''}`,

@@ -36,6 +36,7 @@ const PLUGINS: IndexPluginSpec[] = [
   { name: 'packed', versions: [{ version: '1.0.0', archive: true }] },
   { name: 'trapping', versions: [{ version: '1.0.0', plugin: 'hostile/trap' }] },
   { name: 'node', description: 'Node.js, served by the disttool fixture', versions: [{ version: '1.0.0' }] },
+  { name: 'auditor', description: 'Watches every install', versions: [{ version: '1.0.0', kind: 'hook' }] },
 ];
 
 let indexDir: string;
@@ -78,7 +79,7 @@ describe('proto plugin search / info', { concurrency: true }, () => {
     assert.equal(all.code, 0, all.stderr);
     assert.deepEqual(
       all.stdout.trim().split('\n').map((line) => line.split(/\s+/)[0]),
-      ['disttool', 'elsewhere', 'futuretool', 'node', 'packed', 'tampered', 'trapping'],
+      ['auditor', 'disttool', 'elsewhere', 'futuretool', 'node', 'packed', 'tampered', 'trapping'],
     );
     assert.match(all.stdout, /^disttool\s+3\.0\.0\s+Installs disttool releases$/m);
     // "disttool" is in node's description too.
@@ -323,7 +324,21 @@ describe('proto plugin upgrade / uninstall', { concurrency: true }, () => {
   });
 });
 
-describe('tools from installed plugins', () => {
+describe('tools from installed plugins', { concurrency: true }, () => {
+  it('a hook plugin is installed (loaded, without register_tool) but provides no tool', async () => {
+    const box = sandbox();
+    const result = await box.run(['plugin', 'install', 'auditor', '-y']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'installed auditor 1.0.0 (hook plugin)\n');
+    const listed = JSON.parse((await box.run(['plugin', 'list', '--json'])).stdout) as { plugins: Array<{ id: string }> };
+    assert.equal(listed.plugins.some((entry) => entry.id === 'auditor'), false);
+    const installed = JSON.parse((await box.run(['plugin', 'list', '--installed', '--json'])).stdout) as { plugins: Array<{ name: string; kind: string }> };
+    assert.deepEqual(installed.plugins.map(({ name, kind }) => ({ name, kind })), [{ name: 'auditor', kind: 'hook' }]);
+    const run = await box.run(['install', 'auditor', '1']);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /^error\[tool\.unknown\]: Unknown tool "auditor"/m);
+  });
+
   it('after `proto plugin install node`, with no [plugins] entry, `proto install node` uses it and the tool runs through its shim', async () => {
     const box = sandbox(`\n[tools.node]\ndist-url = "${fixture.dist.url}"\n`);
     assert.equal((await box.run(['plugin', 'install', 'node', '-y'])).code, 0);

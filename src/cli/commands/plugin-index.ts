@@ -13,29 +13,6 @@ import { writeFileAtomic } from '../../store/index.js';
 import { writeNote, writeResult } from '../output/write.js';
 import { reservedCommandNames } from './common/plugin-manager.js';
 
-const LAYOUT_HELP = `
-An index holds, for each plugin <name>:
-  manifests/<name>/<name>.json            the latest version's manifest
-  manifests/<name>/<name>@<version>.json  older versions (the file name matches "version")
-  manifests/<name>/<name>.license         the license text
-Manifests follow schemas/plugin-manifest.schema.json (shipped with proto).`;
-
-export function registerPluginIndexCommands(plugin: Command): void {
-  const index = plugin.command('index').description('Tools for plugin index maintainers.');
-  index
-    .command('validate')
-    .description('Check every manifest, name, version file and license of an index; list each problem.')
-    .argument('<dir>', 'the index directory (the one holding manifests/)')
-    .addHelpText('after', `${LAYOUT_HELP}\n\nExamples:\n  proto plugin index validate .\n  proto plugin index validate ./my-index`)
-    .action((dir: string, _options: unknown, command: Command) => validate(command, dir));
-  index
-    .command('build')
-    .description('Validate an index, then write its index.json (served at the root of https:// and file:// indexes).')
-    .argument('<dir>', 'the index directory (the one holding manifests/)')
-    .addHelpText('after', `${LAYOUT_HELP}\n\nExamples:\n  proto plugin index build .`)
-    .action((dir: string, _options: unknown, command: Command) => build(command, dir));
-}
-
 async function checked(command: Command, dir: string): Promise<{ root: string; document: IndexDocument; problems: IndexProblem[] }> {
   const root = resolve(dir);
   const scanned = await scanIndexDir(root, { reservedNames: reservedCommandNames(command) });
@@ -49,7 +26,7 @@ function failWith(root: string, problems: readonly IndexProblem[]): never {
   });
 }
 
-async function validate(command: Command, dir: string): Promise<void> {
+export async function validate(command: Command, dir: string): Promise<void> {
   const { root, document, problems } = await checked(command, dir);
   const existing = await fs.readFile(join(root, 'index.json'), 'utf8').catch(() => undefined);
   if (existing !== undefined && existing !== serialize(document)) {
@@ -60,7 +37,7 @@ async function validate(command: Command, dir: string): Promise<void> {
   writeResult(`${root}: valid (${document.plugins.length} plugin${document.plugins.length === 1 ? '' : 's'}, ${versions} version${versions === 1 ? '' : 's'})`);
 }
 
-async function build(command: Command, dir: string): Promise<void> {
+export async function build(command: Command, dir: string): Promise<void> {
   const { root, document, problems } = await checked(command, dir);
   if (problems.length > 0) failWith(root, problems);
   const path = join(root, 'index.json');

@@ -11,6 +11,7 @@ import {
   checkPluginName,
   chooseVersion,
   comparePluginVersions,
+  describePluginKind,
   findIndexPlugin,
   installResolvedPlugin,
   listInstalledPlugins,
@@ -26,7 +27,6 @@ import { writeNote, writeResult } from '../output/write.js';
 import { packageVersion } from '../package-version.js';
 import type { Session } from '../session.js';
 import { indexContext, installContext, loadConfiguredIndexes, reservedCommandNames, stdinPrompts } from './common/plugin-manager.js';
-import { withSession } from './common/with-session.js';
 
 interface SourceFlags {
   version?: string;
@@ -34,54 +34,16 @@ interface SourceFlags {
   url?: string;
 }
 
-interface InstallFlags extends SourceFlags {
+export interface InstallFlags extends SourceFlags {
   overrideCompatibilityCheck?: boolean;
 }
 
-interface UpgradeFlags extends SourceFlags {
+export interface UpgradeFlags extends SourceFlags {
   all?: boolean;
   downgrade?: boolean;
 }
 
-export function registerPluginInstallCommands(plugin: Command): void {
-  plugin
-    .command('install')
-    .description('Install a plugin from the plugin indexes (or from a manifest), after showing what it is and asking whether you trust it.')
-    .argument('<name>', 'plugin name')
-    .option('--version <version>', 'install this version (default: the newest one compatible with this proto)')
-    .option('--file <path>', 'install from this local manifest instead of an index')
-    .option('--url <url>', 'install from the manifest at this URL instead of an index')
-    .option('--override-compatibility-check', 'install even when the plugin\'s protoCompatibility excludes this proto (with a warning)')
-    .addHelpText(
-      'after',
-      '\nBefore downloading, it shows the plugin and asks whether you trust it; -y (global) answers yes.\nThe tools it provides then need no [plugins] entry in .prototools.\n\nExamples:\n  proto plugin install disttool\n  proto plugin install disttool --version 1.2.0 -y\n  echo y | proto plugin install disttool --file ./disttool.json',
-    )
-    .action((name: string, flags: InstallFlags, command: Command) => withSession({}, (session) => install(session, command, name, flags)));
-
-  plugin
-    .command('upgrade')
-    .description('Upgrade an installed plugin (or all of them) to the newest compatible version in its index, or to --version.')
-    .argument('[name]', 'plugin name (or --all)')
-    .option('-a, --all', 'upgrade every installed plugin')
-    .option('--version <version>', 'move to this version')
-    .option('--downgrade', 'allow --version to be lower than the installed version')
-    .option('--file <path>', 'upgrade from this local manifest')
-    .option('--url <url>', 'upgrade from the manifest at this URL')
-    .addHelpText(
-      'after',
-      '\nA version whose protoCompatibility excludes this proto is never installed by upgrade.\n\nExamples:\n  proto plugin upgrade disttool\n  proto plugin upgrade --all -y\n  proto plugin upgrade disttool --version 1.0.0 --downgrade',
-    )
-    .action((name: string | undefined, flags: UpgradeFlags, command: Command) => withSession({}, (session) => upgrade(session, command, name, flags)));
-
-  plugin
-    .command('uninstall')
-    .description('Remove a plugin installed with `proto plugin install` (tools it installed stay until `proto uninstall`).')
-    .argument('<name>', 'plugin name')
-    .addHelpText('after', '\nExamples:\n  proto plugin uninstall disttool')
-    .action((name: string) => withSession({}, (session) => uninstall(session, name)));
-}
-
-async function install(session: Session, command: Command, name: string, flags: InstallFlags): Promise<void> {
+export async function install(session: Session, command: Command, name: string, flags: InstallFlags): Promise<void> {
   checkPluginName(name);
   checkNotReserved(name, reservedCommandNames(command));
   const resolved = await resolveManifest(session, name, flags, flags.overrideCompatibilityCheck === true);
@@ -98,13 +60,13 @@ async function install(session: Session, command: Command, name: string, flags: 
   const prompts = stdinPrompts();
   try {
     const record = await installResolvedPlugin(resolved, installContext(session, command, flags, prompts));
-    writeResult(`installed ${record.name} ${record.version} (${record.kind} plugin providing ${record.tools.join(', ')})`);
+    writeResult(`installed ${record.name} ${record.version} (${describePluginKind(record.kind, record.tools)})`);
   } finally {
     prompts.close();
   }
 }
 
-async function upgrade(session: Session, command: Command, name: string | undefined, flags: UpgradeFlags): Promise<void> {
+export async function upgrade(session: Session, command: Command, name: string | undefined, flags: UpgradeFlags): Promise<void> {
   if (flags.all && (name || flags.version || flags.file || flags.url)) {
     throw new ProtoError('cli.invalid_option', '--all cannot be combined with a plugin name, --version, --file or --url.', {
       hint: 'Upgrade one plugin with `proto plugin upgrade <name> [--version V]`, or all of them with `--all`.',
@@ -161,7 +123,7 @@ async function upgradeOne(session: Session, command: Command, installed: Install
   writeResult(`${order < 0 ? 'downgraded' : 'upgraded'} ${name} ${installed.version} -> ${record.version}`);
 }
 
-async function uninstall(session: Session, name: string): Promise<void> {
+export async function uninstall(session: Session, name: string): Promise<void> {
   checkPluginName(name);
   if (!(await removeInstalledPlugin(session.store, name))) throw notInstalled(name);
   writeResult(`uninstalled ${name}`);

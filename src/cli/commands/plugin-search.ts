@@ -1,11 +1,12 @@
 /**
- * `proto plugin search [term]`, `proto plugin info <name>` and `proto plugin update`: reading the
- * configured plugin indexes (see `src/plugins/plugin-indexes.ts` for caching and offline use).
+ * `proto plugin search [term]`, `proto plugin info <name>` and `proto plugin update` (registered in
+ * plugin.ts, loaded when they run): reading the configured plugin indexes (see
+ * `src/plugins/plugin-indexes.ts` for caching and offline use).
  */
-import type { Command } from 'commander';
 import { ProtoError } from '../../errors.js';
 import {
   checkPluginName,
+  describePluginKind,
   describeSource,
   findIndexPlugin,
   isCompatible,
@@ -20,34 +21,6 @@ import { writeJson, writeNote, writeResult } from '../output/write.js';
 import { packageVersion } from '../package-version.js';
 import type { Session } from '../session.js';
 import { loadConfiguredIndexes } from './common/plugin-manager.js';
-import { withSession } from './common/with-session.js';
-
-export function registerPluginSearchCommands(plugin: Command): void {
-  plugin
-    .command('search')
-    .description('Search the plugin indexes by name, description or tool.')
-    .argument('[term]', 'text to look for (case-insensitive); all plugins when omitted')
-    .option('--json', 'print { plugins: [...] } as JSON on stdout')
-    .addHelpText(
-      'after',
-      '\nIndexes come from [settings] plugin-index or PROTO_PLUGIN_INDEX (default: proto\'s public registry).\n\nExamples:\n  proto plugin search\n  proto plugin search lint --json',
-    )
-    .action((term: string | undefined, options: { json?: boolean }) => withSession({}, (session) => search(session, term, options)));
-
-  plugin
-    .command('info')
-    .description('Show a plugin: its versions in the index (with their compatibility), the installed one, license and source.')
-    .argument('<name>', 'plugin name')
-    .option('--json', 'print the details as JSON on stdout')
-    .addHelpText('after', '\nExamples:\n  proto plugin info disttool\n  proto plugin info disttool --json')
-    .action((name: string, options: { json?: boolean }) => withSession({}, (session) => info(session, name, options)));
-
-  plugin
-    .command('update')
-    .description('Fetch the plugin indexes again now (remote index data is otherwise reused for 24 hours).')
-    .addHelpText('after', '\nExamples:\n  proto plugin update')
-    .action(() => withSession({}, (session) => update(session)));
-}
 
 interface SearchRow {
   name: string;
@@ -61,7 +34,7 @@ interface SearchRow {
   locator?: string;
 }
 
-async function search(session: Session, term: string | undefined, options: { json?: boolean }): Promise<void> {
+export async function search(session: Session, term: string | undefined, options: { json?: boolean }): Promise<void> {
   const { listings, failures } = await loadConfiguredIndexes(session);
   if (listings.length === 0 && failures.length > 0) throw failures[0]!.error;
   const needle = term?.toLowerCase();
@@ -100,7 +73,7 @@ async function search(session: Session, term: string | undefined, options: { jso
   );
 }
 
-async function info(session: Session, name: string, options: { json?: boolean }): Promise<void> {
+export async function info(session: Session, name: string, options: { json?: boolean }): Promise<void> {
   checkPluginName(name);
   const installed = readInstalledPlugin(session.store, name);
   const { listings, failures } = await loadConfiguredIndexes(session);
@@ -117,7 +90,7 @@ async function info(session: Session, name: string, options: { json?: boolean })
     return;
   }
   const lines = [
-    `${name}${details.latest ? ` ${details.latest}` : ''} (${details.kind} plugin providing ${details.tools.join(', ')})`,
+    `${name}${details.latest ? ` ${details.latest}` : ''} (${describePluginKind(details.kind, details.tools)})`,
     ...formatColumns(
       [
         ['description:', details.description ?? '(none)'],
@@ -179,7 +152,7 @@ function describe(found: { listing: LoadedListing; plugin: IndexPlugin } | undef
   };
 }
 
-async function update(session: Session): Promise<void> {
+export async function update(session: Session): Promise<void> {
   const { listings, failures } = await loadConfiguredIndexes(session, { refresh: true });
   if (listings.length > 0) {
     writeResult(listings.map((listing) => `${describeSource(listing.source)}: ${listing.plugins.length} plugin${listing.plugins.length === 1 ? '' : 's'}`).join('\n'));

@@ -3,20 +3,21 @@
  * use — the ones configured in `.prototools` (`[tools.<id>] plugin`, `[plugins.tools]`, flat
  * `[plugins]`), then the ones installed from an index, then the built-in tools not overridden or
  * disabled (`settings.builtin-tools`), in lookup order. Nothing is downloaded or loaded, so it
- * works offline and fast. The other verbs are in `plugin-*.ts`.
+ * works offline and fast.
+ *
+ * The other verbs are registered here and implemented in `plugin-*.ts`, which are loaded only when
+ * one of them runs: the plugin manager (index readers, git, the prompt) costs other commands nothing.
  */
 import type { Command } from 'commander';
 import { pluginLocatorFor, type ConfigFileEntry, type PluginLocator } from '../../config/index.js';
-import { listInstalledPlugins } from '../../plugins/index.js';
+import { listInstalledPlugins } from '../../plugins/installed-plugins.js';
 import { builtinPluginUrl, BUILTIN_TOOL_IDS } from '../../registry/index.js';
 import { formatColumns } from '../output/columns.js';
 import { writeJson, writeNote, writeResult } from '../output/write.js';
 import type { Session } from '../session.js';
 import { withSession } from './common/with-session.js';
-import { registerPluginConfigCommands } from './plugin-config.js';
-import { registerPluginIndexCommands } from './plugin-index.js';
-import { registerPluginInstallCommands } from './plugin-install.js';
-import { registerPluginSearchCommands } from './plugin-search.js';
+import { PIN_LOCATION_HELP } from './common/config-target.js';
+import type { InstallFlags, UpgradeFlags } from './plugin-install.js';
 
 interface PluginEntry {
   id: string;
@@ -42,10 +43,125 @@ export function registerPluginCommand(program: Command): void {
     .option('--json', 'print { plugins: [...] } as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  proto plugin list\n  proto plugin list --installed --json')
     .action((options: ListOptions) => withSession({}, (session) => listPlugins(session, options)));
-  registerPluginSearchCommands(plugin);
-  registerPluginInstallCommands(plugin);
-  registerPluginConfigCommands(plugin);
-  registerPluginIndexCommands(plugin);
+  registerIndexReaders(plugin);
+  registerInstallers(plugin);
+  registerConfigEditors(plugin);
+  registerMaintainerCommands(plugin);
+}
+
+function registerIndexReaders(plugin: Command): void {
+  plugin
+    .command('search')
+    .description('Search the plugin indexes by name, description or tool.')
+    .argument('[term]', 'text to look for (case-insensitive); all plugins when omitted')
+    .option('--json', 'print { plugins: [...] } as JSON on stdout')
+    .addHelpText(
+      'after',
+      '\nIndexes come from [settings] plugin-index or PROTO_PLUGIN_INDEX (default: proto\'s public registry).\n\nExamples:\n  proto plugin search\n  proto plugin search lint --json',
+    )
+    .action((term: string | undefined, options: { json?: boolean }) =>
+      withSession({}, async (session) => (await import('./plugin-search.js')).search(session, term, options)),
+    );
+
+  plugin
+    .command('info')
+    .description('Show a plugin: its versions in the index (with their compatibility), the installed one, license and source.')
+    .argument('<name>', 'plugin name')
+    .option('--json', 'print the details as JSON on stdout')
+    .addHelpText('after', '\nExamples:\n  proto plugin info disttool\n  proto plugin info disttool --json')
+    .action((name: string, options: { json?: boolean }) => withSession({}, async (session) => (await import('./plugin-search.js')).info(session, name, options)));
+
+  plugin
+    .command('update')
+    .description('Fetch the plugin indexes again now (remote index data is otherwise reused for 24 hours).')
+    .addHelpText('after', '\nExamples:\n  proto plugin update')
+    .action(() => withSession({}, async (session) => (await import('./plugin-search.js')).update(session)));
+}
+
+function registerInstallers(plugin: Command): void {
+  plugin
+    .command('install')
+    .description('Install a plugin from the plugin indexes (or from a manifest), after showing what it is and asking whether you trust it.')
+    .argument('<name>', 'plugin name')
+    .option('--version <version>', 'install this version (default: the newest one compatible with this proto)')
+    .option('--file <path>', 'install from this local manifest instead of an index')
+    .option('--url <url>', 'install from the manifest at this URL instead of an index')
+    .option('--override-compatibility-check', 'install even when the plugin\'s protoCompatibility excludes this proto (with a warning)')
+    .addHelpText(
+      'after',
+      '\nBefore downloading, it shows the plugin and asks whether you trust it; -y (global) answers yes.\nThe tools it provides then need no [plugins] entry in .prototools.\n\nExamples:\n  proto plugin install disttool\n  proto plugin install disttool --version 1.2.0 -y\n  echo y | proto plugin install disttool --file ./disttool.json',
+    )
+    .action((name: string, flags: InstallFlags, command: Command) =>
+      withSession({}, async (session) => (await import('./plugin-install.js')).install(session, command, name, flags)),
+    );
+
+  plugin
+    .command('upgrade')
+    .description('Upgrade an installed plugin (or all of them) to the newest compatible version in its index, or to --version.')
+    .argument('[name]', 'plugin name (or --all)')
+    .option('-a, --all', 'upgrade every installed plugin')
+    .option('--version <version>', 'move to this version')
+    .option('--downgrade', 'allow --version to be lower than the installed version')
+    .option('--file <path>', 'upgrade from this local manifest')
+    .option('--url <url>', 'upgrade from the manifest at this URL')
+    .addHelpText(
+      'after',
+      '\nA version whose protoCompatibility excludes this proto is never installed by upgrade.\n\nExamples:\n  proto plugin upgrade disttool\n  proto plugin upgrade --all -y\n  proto plugin upgrade disttool --version 1.0.0 --downgrade',
+    )
+    .action((name: string | undefined, flags: UpgradeFlags, command: Command) =>
+      withSession({}, async (session) => (await import('./plugin-install.js')).upgrade(session, command, name, flags)),
+    );
+
+  plugin
+    .command('uninstall')
+    .description('Remove a plugin installed with `proto plugin install` (tools it installed stay until `proto uninstall`).')
+    .argument('<name>', 'plugin name')
+    .addHelpText('after', '\nExamples:\n  proto plugin uninstall disttool')
+    .action((name: string) => withSession({}, async (session) => (await import('./plugin-install.js')).uninstall(session, name)));
+}
+
+function registerConfigEditors(plugin: Command): void {
+  plugin
+    .command('add')
+    .description('Configure a tool\'s plugin by locator in [plugins.tools] of .prototools.')
+    .argument('<id>', 'tool id')
+    .argument('<locator>', 'file://, https://, github:// or registry:// plugin locator')
+    .option('--to <location>', PIN_LOCATION_HELP)
+    .addHelpText('after', '\nExamples:\n  proto plugin add disttool file://./plugins/disttool.wasm\n  proto plugin add act github://theomessin/proto-act --to global')
+    .action((id: string, locator: string, options: { to?: string }) =>
+      withSession({}, async (session) => (await import('./plugin-config.js')).add(session, id, locator, options)),
+    );
+
+  plugin
+    .command('remove')
+    .description('Remove a tool\'s plugin from [plugins.tools] (or the flat [plugins]) of .prototools.')
+    .argument('<id>', 'tool id')
+    .option('--from <location>', PIN_LOCATION_HELP)
+    .addHelpText('after', '\nExamples:\n  proto plugin remove disttool\n  proto plugin remove act --from global')
+    .action((id: string, options: { from?: string }) => withSession({}, async (session) => (await import('./plugin-config.js')).remove(session, id, options)));
+}
+
+const LAYOUT_HELP = `
+An index holds, for each plugin <name>:
+  manifests/<name>/<name>.json            the latest version's manifest
+  manifests/<name>/<name>@<version>.json  older versions (the file name matches "version")
+  manifests/<name>/<name>.license         the license text
+Manifests follow schemas/plugin-manifest.schema.json (shipped with proto).`;
+
+function registerMaintainerCommands(plugin: Command): void {
+  const index = plugin.command('index').description('Tools for plugin index maintainers.');
+  index
+    .command('validate')
+    .description('Check every manifest, name, version file and license of an index; list each problem.')
+    .argument('<dir>', 'the index directory (the one holding manifests/)')
+    .addHelpText('after', `${LAYOUT_HELP}\n\nExamples:\n  proto plugin index validate .\n  proto plugin index validate ./my-index`)
+    .action(async (dir: string, _options: unknown, command: Command) => (await import('./plugin-index.js')).validate(command, dir));
+  index
+    .command('build')
+    .description('Validate an index, then write its index.json (served at the root of https:// and file:// indexes).')
+    .argument('<dir>', 'the index directory (the one holding manifests/)')
+    .addHelpText('after', `${LAYOUT_HELP}\n\nExamples:\n  proto plugin index build .`)
+    .action(async (dir: string, _options: unknown, command: Command) => (await import('./plugin-index.js')).build(command, dir));
 }
 
 async function listPlugins(session: Session, options: ListOptions): Promise<void> {
