@@ -126,6 +126,14 @@ export interface ConfigLayer {
   env: Record<string, EnvValue>;
   envFiles: string[];
   settings: SettingsLayer;
+  /** `[shell]` (proto 0.56+): what `proto activate` sets up in the shell. */
+  shell: ShellConfig;
+}
+
+/** `[shell]`. */
+export interface ShellConfig {
+  /** `[shell.aliases]` name → command, defined by `proto activate` (merged per name). */
+  aliases: Record<string, string>;
 }
 
 /** All files merged, lowest precedence first: global, then parents, then the cwd. */
@@ -139,6 +147,7 @@ export interface ProtoConfig {
   /** Dotenv files from `[env] file`, lowest precedence first. */
   envFiles: string[];
   settings: ProtoSettings;
+  shell: ShellConfig;
 }
 
 /** One candidate config file, in detection order (cwd first, global last). */
@@ -155,5 +164,5 @@ export interface ConfigFileEntry {
 }
 
 export function emptyLayer(): ConfigLayer {
-  return { versions: {}, plugins: { tools: {}, legacy: {}, backends: {} }, tools: {}, env: {}, envFiles: [], settings: {} };
+  return { versions: {}, plugins: { tools: {}, legacy: {}, backends: {} }, tools: {}, env: {}, envFiles: [], settings: {}, shell: { aliases: {} } };
 }

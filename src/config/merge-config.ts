@@ -34,6 +34,7 @@ export function mergeConfigLayers(layers: readonly ConfigLayer[]): ProtoConfig {
     env: mergeRecords(layers.map((layer) => layer.env)),
     envFiles: layers.flatMap((layer) => layer.envFiles),
     settings: mergeSettings(layers.map((layer) => layer.settings)),
+    shell: { aliases: mergeRecords(layers.map((layer) => layer.shell.aliases)) },
   };
 }
 

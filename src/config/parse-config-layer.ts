@@ -41,6 +41,7 @@ export function parseConfigDocument(document: TomlTable, file: string): ParsedCo
   let env: Record<string, EnvValue> = {};
   let envFiles: string[] = [];
   let settings: ConfigLayer['settings'] = {};
+  let shell: ConfigLayer['shell'] = { aliases: {} };
 
   for (const [key, value] of Object.entries(document)) {
     switch (key) {
@@ -56,18 +57,21 @@ export function parseConfigDocument(document: TomlTable, file: string): ParsedCo
       case 'env':
         ({ env, envFiles } = parseEnv(expectTable(value, 'env', context), '[env]', context));
         continue;
+      case 'shell':
+        shell = parseShell(expectTable(value, 'shell', context), context);
+        continue;
     }
     if (isTable(value) || Array.isArray(value)) {
       if (ACCEPTED_UNUSED_TABLES.has(key)) continue;
       throw new ProtoError('config.unknown_field', `${file}: unknown field "${key}"`, {
-        hint: 'Tables in .prototools are [plugins], [tools.<id>], [env], [settings] and [backends]; tool versions are top-level strings.',
+        hint: 'Tables in .prototools are [plugins], [tools.<id>], [env], [shell], [settings] and [backends]; tool versions are top-level strings.',
       });
     }
     versions.push([key, parseVersionPin(key, value, context)]);
   }
 
   return {
-    layer: { versions: Object.fromEntries(versions), plugins, tools, env, envFiles, settings },
+    layer: { versions: Object.fromEntries(versions), plugins, tools, env, envFiles, settings, shell },
     warnings: context.warnings,
   };
 }
@@ -171,6 +175,26 @@ function parseAliases(id: string, table: TomlTable, context: SettingsContext): R
       return [alias, formatSpec(spec)] as const;
     }),
   );
+}
+
+/** `[shell]`: `aliases` (name → command); other keys are warned about, not used. */
+function parseShell(table: TomlTable, context: SettingsContext): ConfigLayer['shell'] {
+  const aliases: [string, string][] = [];
+  for (const [key, value] of Object.entries(table)) {
+    if (key !== 'aliases') {
+      context.warnings.push(`${context.file}: unknown setting "shell.${key}" was ignored`);
+      continue;
+    }
+    for (const [name, command] of Object.entries(expectTable(value, 'shell.aliases', context))) {
+      if (typeof command !== 'string') {
+        throw new ProtoError('config.invalid_setting', `${context.file}: shell.aliases.${name} must be a command string, got ${describe(command)}`, {
+          hint: `Write it as ${name} = "the command".`,
+        });
+      }
+      aliases.push([name, command]);
+    }
+  }
+  return { aliases: Object.fromEntries(aliases) };
 }
 
 /** `[env]`: strings set, `true` sets "true", `false` removes; `file` names a dotenv file. */

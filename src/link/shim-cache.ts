@@ -50,6 +50,8 @@ export interface ShimCacheEntry {
   unset?: string[];
   /** Dirs prepended to PATH for the tool (its exes_dirs). */
   pathPrepend: string[];
+  /** The version's `.last-used`, touched on every fast run so `proto clean` sees it in use. */
+  usedFile?: string;
 }
 
 
@@ -67,12 +69,14 @@ export function renderShimCacheEntry(entry: ShimCacheEntry): string {
   for (const name of entry.unset ?? []) if (isShellVariableName(name)) lines.push(`unset ${name}`);
   for (const [name, value] of Object.entries(entry.exports)) if (isShellVariableName(name)) lines.push(`export ${name}=${q(value)}`);
   if (entry.pathPrepend.length > 0) lines.push(`export PATH=${q(entry.pathPrepend.join(':'))}":$PATH"`);
+  // A builtin with a redirect: no process. Not `:`, whose failed redirect would end a POSIX sh.
+  if (entry.usedFile) lines.push(`true 2>/dev/null >${q(entry.usedFile)} || true`);
   lines.push('return 0', '');
   return lines.join('\n');
 }
 
 /** The newest mtime among `files`, in seconds, rounded up to the microsecond; undefined for none. */
-function newestMtimeSeconds(files: readonly string[]): number | undefined {
+export function newestMtimeSeconds(files: readonly string[]): number | undefined {
   let newestNs: bigint | undefined;
   for (const file of files) {
     const mtimeNs = statSync(file, { bigint: true }).mtimeNs;

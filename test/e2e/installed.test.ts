@@ -96,14 +96,16 @@ describe('after installing disttool 1.0.0, 1.4.2 and 2.1.0 (pinned "1" here)', (
     assert.match(await bin('dtx'), /^dtx 2\.1\.0 via=direct hello$/);
   });
 
-  it('proto uninstall refuses without a version or for one not installed', async () => {
+  it('proto uninstall asks before removing every version, and refuses a version not installed', async () => {
     const [noVersion, notInstalled, both] = await Promise.all([
       sandbox.run(['uninstall', 'disttool']),
       sandbox.run(['uninstall', 'disttool', '9']),
       sandbox.run(['uninstall', 'disttool', '1.0.0', '--all']),
     ]);
     assert.equal(noVersion.code, 1);
-    assert.match(noVersion.stderr, /^error\[uninstall\.no_version\]: Which version of disttool should be uninstalled\? Installed: 2\.1\.0, 1\.4\.2, 1\.0\.0\.\nhint: .*--all/m);
+    // No terminal to ask on (the test's stdin is not a TTY): nothing is removed without -y.
+    assert.match(noVersion.stderr, /^error\[cli\.confirmation_required\]: Uninstall every version of disttool \(2\.1\.0, 1\.4\.2, 1\.0\.0\) and remove its pins\? \(no terminal to ask on\)\nhint: Pass -y/m);
+    assert.ok(existsSync(join(sandbox.protoHome, 'tools/disttool/1.0.0')));
     assert.equal(notInstalled.code, 1);
     assert.match(notInstalled.stderr, /^error\[uninstall\.not_installed\]: disttool ~9 is not installed\. Installed: 2\.1\.0, 1\.4\.2, 1\.0\.0\.\nhint: See what is installed with `proto list disttool`\./m);
     assert.equal(both.code, 1);
@@ -118,9 +120,12 @@ describe('after installing disttool 1.0.0, 1.4.2 and 2.1.0 (pinned "1" here)', (
     assert.equal(await runExecutable(join(sandbox.protoHome, 'bin/disttool')), 'disttool 1.4.2 hello');
     assert.ok(!existsSync(join(sandbox.protoHome, 'bin/disttool-2')));
 
-    const all = await sandbox.run(['uninstall', 'disttool', '--all', '--json']);
+    const all = await sandbox.run(['uninstall', 'disttool', '-y', '--json']);
     assert.equal(all.code, 0, all.stderr);
-    assert.deepEqual(JSON.parse(all.stdout), { tool: 'disttool', uninstalled: ['1.4.2', '1.0.0'] });
+    const pinFile = join(sandbox.cwd, '.prototools');
+    assert.deepEqual(JSON.parse(all.stdout), { tool: 'disttool', uninstalled: ['1.4.2', '1.0.0'], unpinned: [pinFile] });
+    assert.doesNotMatch(sandbox.read('workspace/.prototools'), /^disttool = /m, 'the pin went with the last version');
+    assert.match(sandbox.read('workspace/.prototools'), /^\[plugins\.tools\]$/m, 'the rest of the file stays');
     assert.ok(!existsSync(join(sandbox.protoHome, 'bin/disttool')));
     assert.ok(!existsSync(join(sandbox.protoHome, 'shims/disttool')));
 

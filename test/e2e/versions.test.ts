@@ -24,7 +24,7 @@ describe('proto list-remote', { concurrency: true }, () => {
     assert.equal(human.code, 0, human.stderr);
     assert.equal(human.stdout, ['2.1.0  latest, stable', '2.0.0  lts, lts-boron', '1.4.2  lts-argon', '1.0.0', ''].join('\n'));
 
-    const json = await sandbox.run(['versions', 'disttool', '--json', '--include-prerelease']);
+    const json = await sandbox.run(['lsr', 'disttool', '--json', '--include-prerelease']);
     assert.equal(json.code, 0, json.stderr);
     assertJsonSnapshot('versions --json --include-prerelease', JSON.parse(json.stdout), { testFile, placeholders: sandbox.placeholders });
   });

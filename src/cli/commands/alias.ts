@@ -14,11 +14,13 @@ import { withSession } from './common/with-session.js';
 interface AliasOptions {
   global?: boolean;
   to?: string;
+  from?: string;
 }
 
 export function registerAliasCommands(program: Command): void {
   program
     .command('alias')
+    .alias('a')
     .description('Add or change a version alias of a tool in .prototools ([tools.<id>.aliases]).')
     .argument('<id>', 'tool id')
     .argument('<alias>', 'alias name: a letter, then letters, digits, "-", "_", ".", "/"')
@@ -37,20 +39,22 @@ export function registerAliasCommands(program: Command): void {
 
   program
     .command('unalias')
+    .alias('ua')
     .description('Remove a version alias of a tool from .prototools.')
     .argument('<id>', 'tool id')
     .argument('<alias>', 'alias name')
-    .option('--to <location>', PIN_LOCATION_HELP)
-    .option('--global', 'same as --to global')
+    .option('--from <location>', PIN_LOCATION_HELP)
+    .option('--to <location>', 'the same as --from (older spelling)')
+    .option('--global', 'same as --from global')
     .addHelpText('after', '\nExample:\n  proto unalias node work')
     .action((id: string, alias: string, options: AliasOptions) => withSession({}, (session) => unalias(session, id, alias, options)));
 }
 
 async function unalias(session: Session, id: string, alias: string, options: AliasOptions): Promise<void> {
-  const file = configFileFor(session, chooseLocation(options));
+  const file = configFileFor(session, chooseLocation({ global: options.global, to: options.from ?? options.to }, options.from !== undefined ? '--from' : '--to'));
   if (!(await removeAlias(file, id, alias))) {
     throw new ProtoError('config.alias_not_found', `${id} has no alias "${alias}" in ${file}.`, {
-      hint: `List the aliases with \`proto list-remote ${id}\`, or pass --to local|global|user.`,
+      hint: `List the aliases with \`proto list-remote ${id}\`, or pass --from local|global|user.`,
     });
   }
   writeResult(`removed alias ${alias} of ${id} from ${file}`);

@@ -5,7 +5,12 @@
 import type { Command } from 'commander';
 import { registerAliasCommands } from './alias.js';
 import { registerBinCommand } from './bin.js';
+import { registerActivateCommand } from './activate.js';
 import { registerDebugCommand } from './debug.js';
+import { registerExecCommand } from './exec.js';
+import { registerOutdatedCommand } from './outdated.js';
+import { registerStatusCommand } from './status.js';
+import { registerVersionsCommand } from './versions.js';
 import { registerInstallCommand } from './install.js';
 import { registerListRemoteCommand } from './list-remote.js';
 import { registerListCommand } from './list.js';
@@ -18,9 +23,14 @@ export function registerCommands(program: Command): void {
   registerUninstallCommand(program);
   registerListCommand(program);
   registerListRemoteCommand(program);
+  registerVersionsCommand(program);
+  registerStatusCommand(program);
+  registerOutdatedCommand(program);
   registerBinCommand(program);
   registerPinCommands(program);
   registerAliasCommands(program);
+  registerExecCommand(program);
+  registerActivateCommand(program);
   registerPluginCommand(program);
   registerDebugCommand(program);
 }

@@ -1,5 +1,5 @@
 /**
- * `proto list-remote <id>` (alias `versions`): what the plugin says can be installed — versions
+ * `proto list-remote <id>` (alias `lsr`; `proto versions` lists installed ones too): what the plugin says can be installed — versions
  * newest first, and aliases (the plugin's, `latest`, and `[tools.<id>.aliases]`, which win as
  * they do in resolution). Uses the remote-versions cache (12 h; any age offline) unless --refresh.
  */
@@ -29,13 +29,13 @@ interface RemoteVersionsReport {
 export function registerListRemoteCommand(program: Command): void {
   program
     .command('list-remote')
-    .alias('versions')
+    .alias('lsr')
     .description('List the versions and aliases of a tool that can be installed.')
     .argument('<id>', 'tool id')
     .option('--include-prerelease', 'also list prerelease versions (1.0.0-rc.1)')
     .option('--refresh', 'ask the plugin again instead of using the cached list (12 h)')
     .option('--json', 'print { versions, aliases, latest, canary } as JSON on stdout')
-    .addHelpText('after', '\nExamples:\n  proto list-remote node\n  proto versions node --json --include-prerelease')
+    .addHelpText('after', '\nExamples:\n  proto list-remote node\n  proto lsr node --json --include-prerelease')
     .action((id: string, options: ListRemoteOptions) => withSession({}, (session) => listRemote(session, id, options)));
 }
 

@@ -17,12 +17,14 @@ import { withSession } from './common/with-session.js';
 interface PinOptions {
   global?: boolean;
   to?: string;
+  from?: string;
   resolve?: boolean;
 }
 
 export function registerPinCommands(program: Command): void {
   program
     .command('pin')
+    .alias('p')
     .description('Pin a version of a tool in .prototools (the current directory\'s, unless --to/--global).')
     .argument('<id>', 'tool id')
     .argument('<spec>', 'version, requirement (20, ^1.2), range or alias (latest, lts-*)')
@@ -37,11 +39,13 @@ export function registerPinCommands(program: Command): void {
 
   program
     .command('unpin')
+    .alias('uv')
     .description('Remove the pinned version of a tool from .prototools.')
     .argument('<id>', 'tool id')
-    .option('--to <location>', PIN_LOCATION_HELP)
-    .option('--global', 'same as --to global')
-    .addHelpText('after', '\nExamples:\n  proto unpin node\n  proto unpin node --global')
+    .option('--from <location>', PIN_LOCATION_HELP)
+    .option('--to <location>', 'the same as --from (older spelling)')
+    .option('--global', 'same as --from global')
+    .addHelpText('after', '\nExamples:\n  proto unpin node\n  proto unpin node --from global')
     .action((id: string, options: PinOptions) => withSession({}, (session) => unpin(session, id, options)));
 }
 
@@ -61,10 +65,10 @@ async function pin(session: Session, id: string, spec: string, options: PinOptio
 }
 
 async function unpin(session: Session, id: string, options: PinOptions): Promise<void> {
-  const file = configFileFor(session, chooseLocation(options));
+  const file = configFileFor(session, chooseLocation({ global: options.global, to: options.from ?? options.to }, options.from !== undefined ? '--from' : '--to'));
   if (!(await unpinVersion(file, id))) {
     throw new ProtoError('config.not_pinned', `${id} is not pinned in ${file}.`, {
-      hint: 'Pins in other files stay in force: look with `proto list`, or pass --to local|global|user.',
+      hint: 'Pins in other files stay in force: look with `proto status`, or pass --from local|global|user.',
     });
   }
   writeResult(`unpinned ${id} in ${file}`);

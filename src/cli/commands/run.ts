@@ -23,6 +23,7 @@ interface RunOptions {
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
+    .alias('r')
     .description('Run a tool at the version detected for the current directory (or the given one).')
     .argument('<id>', 'tool id, e.g. node')
     .argument('[spec]', 'version or range to run instead of the detected one')
@@ -83,6 +84,7 @@ async function runTool(id: string, explicitSpec: string | undefined, args: strin
     if (explicitSpec === undefined && !tool.plugin.has('pre_run') && !exe.parent_exe_name) {
       await rememberForShim(session, tool, version, exePath, pathPrepend, exeName);
     }
+    await session.store.markUsed(tool.id, version);
     await session.close();
     return await spawnAndWait(command, commandArgs, env);
   } finally {
@@ -182,6 +184,7 @@ async function rememberForShim(session: Session, tool: Tool, version: string, ex
       exports: { ...configEnv, [idVar]: version },
       unset,
       pathPrepend,
+      usedFile: session.store.lastUsedPath(tool.id, version),
     });
   } catch (error) {
     // A cache we cannot write only costs speed.
@@ -190,7 +193,7 @@ async function rememberForShim(session: Session, tool: Tool, version: string, ex
 }
 
 /** Runs the tool with our stdio and resolves to its exit code (128 + n when killed by signal n). */
-function spawnAndWait(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+export function spawnAndWait(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: 'inherit', env });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);

@@ -1,19 +1,24 @@
 /**
- * `proto uninstall <id> [spec]`: removes one installed version (the spec is resolved against the
- * installed versions only, so `uninstall node 20` removes the newest installed 20.x), or every
- * version with `--all`. Bins are re-pointed at what remains; shims go with the last version.
+ * `proto uninstall <id> [spec]` (alias `ui`): removes one installed version (the spec is resolved
+ * against the installed versions only, so `uninstall node 20` removes the newest installed 20.x),
+ * or, with no spec (or `--all`), every version after a prompt (`-y` skips it). Bins are re-pointed
+ * at what remains; shims go with the last version. Pins go too, as in proto: a pin of exactly the
+ * removed version, or with every version gone, every pin of the tool in the files read here.
  */
 import type { Command } from 'commander';
+import { unpinVersion } from '../../config/index.js';
 import { ProtoError } from '../../errors.js';
 import { formatSpec, parseSpec } from '../../version/index.js';
 import { writeJson, writeResult } from '../output/write.js';
 import type { Session } from '../session.js';
+import { confirm } from './common/confirm.js';
 import { installedNewestFirst, resolveInstalled } from './common/installed-versions.js';
 import { withSession } from './common/with-session.js';
 
 interface UninstallOptions {
   all?: boolean;
   json?: boolean;
+  yes?: boolean;
 }
 
 export function registerUninstallCommand(program: Command): void {
@@ -22,19 +27,20 @@ export function registerUninstallCommand(program: Command): void {
     .alias('ui')
     .description('Uninstall one installed version of a tool, or all of them with --all.')
     .argument('<id>', 'tool id')
-    .argument('[spec]', 'installed version to remove; a requirement or alias picks the newest installed match')
-    .option('--all', 'uninstall every installed version of the tool')
+    .argument('[spec]', 'installed version to remove; a requirement or alias picks the newest installed match (default: every version)')
+    .option('--all', 'uninstall every installed version of the tool (the same as giving no spec)')
     .option('--json', 'print the removed versions as JSON on stdout')
     .addHelpText(
       'after',
       `
-Pins in .prototools are left as they are. A .protolock forgets records of exactly the removed
-version (a record of a range such as "~20" stays).
+Pins: a pin of exactly the removed version is removed; with every version gone, every pin of
+the tool in the .prototools files read here is removed. A .protolock forgets records of exactly
+the removed version (a record of a range such as "~20" stays).
 
 Examples:
   proto uninstall node 20.11.0
   proto uninstall node 18        the newest installed 18.x
-  proto uninstall node --all`,
+  proto uninstall node -y        every version, without asking`,
     )
     .action((id: string, spec: string | undefined, options: UninstallOptions) =>
       withSession({}, (session) => uninstall(session, id, spec, options)),
@@ -49,14 +55,13 @@ async function uninstall(session: Session, id: string, spec: string | undefined,
   const tool = await session.tool(id);
   const installed = await installedNewestFirst(session, id);
   const listed = installed.length > 0 ? `Installed: ${installed.join(', ')}.` : `No version of ${id} is installed.`;
-  if (canonical === undefined && !options.all) {
-    throw new ProtoError('uninstall.no_version', `Which version of ${id} should be uninstalled? ${listed}`, {
-      hint: `Name one (proto uninstall ${id} <version>) or remove them all with --all.`,
-    });
-  }
+  const every = canonical === undefined;
   let versions: string[];
-  if (options.all) {
+  if (every) {
     versions = installed;
+    if (versions.length > 0 && !(await confirm(`Uninstall every version of ${id} (${installed.join(', ')}) and remove its pins?`, { yes: options.yes || options.all, flagHint: '-y (or --all)' }))) {
+      throw new ProtoError('cli.cancelled', `Nothing was uninstalled.`);
+    }
   } else {
     const version = await resolveInstalled(session, id, canonical!, installed);
     versions = version === undefined ? [] : [version];
@@ -75,10 +80,23 @@ async function uninstall(session: Session, id: string, spec: string | undefined,
     // As proto: the lockfile forgets records of exactly this version, then orphans are pruned.
     await session.lockfiles.forgetVersion(id, version, lockOptions);
   }
+  const unpinned = await removePins(session, id, every ? undefined : removed);
   await session.lockfiles.pruneOrphans();
   if (options.json) {
-    writeJson({ tool: id, uninstalled: removed });
+    writeJson({ tool: id, uninstalled: removed, unpinned });
     return;
   }
   for (const version of removed) writeResult(`${id} ${version} uninstalled`);
+  for (const file of unpinned) writeResult(`unpinned ${id} in ${file}`);
+}
+
+/** Removes the tool's pins from the files read here: all of them, or those naming one of `versions` exactly. */
+async function removePins(session: Session, id: string, versions: readonly string[] | undefined): Promise<string[]> {
+  const unpinned: string[] = [];
+  for (const file of session.loaded.files) {
+    const pin = file.exists && Object.hasOwn(file.config.versions, id) ? file.config.versions[id] : undefined;
+    if (pin === undefined || (versions !== undefined && !versions.includes(pin))) continue;
+    if (await unpinVersion(file.path, id)) unpinned.push(file.path);
+  }
+  return unpinned;
 }

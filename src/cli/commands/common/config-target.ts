@@ -27,11 +27,11 @@ export function parsePinLocation(value: string, option: string): PinLocation {
   });
 }
 
-/** `--global` is shorthand for `--to global`; giving both with different values is a mistake. */
-export function chooseLocation(options: { global?: boolean; to?: string }): PinLocation {
-  const to = options.to === undefined ? undefined : parsePinLocation(options.to, '--to');
+/** `--global` is shorthand for `--to global` (`--from global`); giving both with different values is a mistake. */
+export function chooseLocation(options: { global?: boolean; to?: string }, flag = '--to'): PinLocation {
+  const to = options.to === undefined ? undefined : parsePinLocation(options.to, flag);
   if (options.global && to !== undefined && to !== 'global') {
-    throw new ProtoError('cli.invalid_option', `--global conflicts with --to ${options.to}`, { hint: 'Give only one of them.' });
+    throw new ProtoError('cli.invalid_option', `--global conflicts with ${flag} ${options.to}`, { hint: 'Give only one of them.' });
   }
   return options.global ? 'global' : (to ?? 'local');
 }
