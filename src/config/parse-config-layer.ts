@@ -62,7 +62,10 @@ export function parseConfigDocument(document: TomlTable, file: string): ParsedCo
         continue;
     }
     if (isTable(value) || Array.isArray(value)) {
-      if (ACCEPTED_UNUSED_TABLES.has(key)) continue;
+      if (ACCEPTED_UNUSED_TABLES.has(key)) {
+        context.warnings.push(`${file}: "[${key}]" is not supported yet: it has no effect`);
+        continue;
+      }
       throw new ProtoError('config.unknown_field', `${file}: unknown field "${key}"`, {
         hint: 'Tables in .prototools are [plugins], [tools.<id>], [env], [shell], [settings] and [backends]; tool versions are top-level strings.',
       });
@@ -99,7 +102,10 @@ function parsePlugins(table: TomlTable, context: SettingsContext): ConfigLayer['
   let backends: Record<string, PluginLocator> = {};
   for (const [key, value] of Object.entries(table)) {
     if (key === 'tools' && isTable(value)) tools = parseLocatorTable(value, '[plugins.tools]', context);
-    else if (key === 'backends' && isTable(value)) backends = parseLocatorTable(value, '[plugins.backends]', context);
+    else if (key === 'backends' && isTable(value)) {
+      backends = parseLocatorTable(value, '[plugins.backends]', context);
+      if (Object.keys(backends).length > 0) context.warnings.push(`${context.file}: "[plugins.backends]" is not supported yet: backend tools (asdf:…) cannot be used`);
+    }
     else legacy.push([key, parseLocatorEntry(key, value, '[plugins]', context)]);
   }
   return { tools, legacy: Object.fromEntries(legacy), backends };

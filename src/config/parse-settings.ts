@@ -31,8 +31,12 @@ const PIN_LOCATIONS = new Map<string, PinLocation>([
   ['home', 'user'],
 ]);
 
-/** Settings proto knows that we accept without using yet (no warning for them). */
+/** Settings proto knows that we accept but cannot honour yet: each use is warned about, never silent. */
 const ACCEPTED_UNUSED = new Set(['build', 'registries', 'unstable-registries', 'builtin-backends']);
+
+function notSupported(context: SettingsContext, where: string): void {
+  context.warnings.push(`${context.file}: "${where}" is not supported yet: it has no effect`);
+}
 
 export function parseSettings(table: TomlTable, context: SettingsContext): SettingsLayer {
   const layer: SettingsLayer = {};
@@ -85,7 +89,8 @@ export function parseSettings(table: TomlTable, context: SettingsContext): Setti
         layer.offline = parseOffline(expectTable(value, where, context), context);
         break;
       default:
-        if (!ACCEPTED_UNUSED.has(key)) context.warnings.push(`${context.file}: unknown setting "${where}" was ignored`);
+        if (ACCEPTED_UNUSED.has(key)) notSupported(context, where);
+        else context.warnings.push(`${context.file}: unknown setting "${where}" was ignored`);
     }
   }
   return layer;
@@ -196,7 +201,15 @@ export function settingsFromEnv(env: Readonly<Record<string, string | undefined>
   const cacheDuration = count('PROTO_CACHE_DURATION');
   if (cacheDuration !== undefined) layer.cacheDuration = cacheDuration;
   const offlineTimeout = count('PROTO_OFFLINE_TIMEOUT');
-  if (offlineTimeout !== undefined) layer.offline = { timeout: offlineTimeout };
+  const offlineHosts = read('PROTO_OFFLINE_HOSTS');
+  const overrideHosts = bool('PROTO_OFFLINE_OVERRIDE_HOSTS');
+  if (offlineTimeout !== undefined || offlineHosts !== undefined || overrideHosts !== undefined) {
+    layer.offline = {
+      ...(offlineTimeout !== undefined ? { timeout: offlineTimeout } : {}),
+      ...(offlineHosts !== undefined ? { customHosts: offlineHosts.split(',').map((host) => host.trim()).filter(Boolean) } : {}),
+      ...(overrideHosts !== undefined ? { overrideDefaultHosts: overrideHosts } : {}),
+    };
+  }
   const strategy = read('PROTO_DETECT_STRATEGY');
   if (strategy !== undefined) {
     if (!(DETECT_STRATEGIES as readonly string[]).includes(strategy)) {

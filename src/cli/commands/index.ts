@@ -6,7 +6,10 @@ import type { Command } from 'commander';
 import { registerAliasCommands } from './alias.js';
 import { registerBinCommand } from './bin.js';
 import { registerActivateCommand } from './activate.js';
+import { registerCleanCommand } from './clean.js';
+import { registerCompletionsCommand } from './completions.js';
 import { registerDebugCommand } from './debug.js';
+import { registerDiagnoseCommand } from './diagnose.js';
 import { registerExecCommand } from './exec.js';
 import { registerOutdatedCommand } from './outdated.js';
 import { registerStatusCommand } from './status.js';
@@ -16,6 +19,7 @@ import { registerListRemoteCommand } from './list-remote.js';
 import { registerListCommand } from './list.js';
 import { registerPinCommands } from './pin.js';
 import { registerPluginCommand } from './plugin.js';
+import { registerRegenCommand } from './regen.js';
 import { registerUninstallCommand } from './uninstall.js';
 
 export function registerCommands(program: Command): void {
@@ -32,5 +36,9 @@ export function registerCommands(program: Command): void {
   registerExecCommand(program);
   registerActivateCommand(program);
   registerPluginCommand(program);
+  registerCleanCommand(program);
+  registerRegenCommand(program);
+  registerDiagnoseCommand(program);
   registerDebugCommand(program);
+  registerCompletionsCommand(program);
 }

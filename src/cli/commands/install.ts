@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { pinVersion, type PinLocation } from '../../config/index.js';
 import { ProtoError } from '../../errors.js';
 import { createProgressBoard } from '../output/progress-board.js';
-import { writeJson, writeResult } from '../output/write.js';
+import { writeJson, writeNote, writeResult } from '../output/write.js';
 import { isTruthy, type Session } from '../session.js';
 import { configFileFor, parsePinLocation, PIN_LOCATION_HELP } from './common/config-target.js';
 import { runInstallJob, type InstallOutcome, type LockfileMode } from './common/install-job.js';
@@ -67,10 +67,16 @@ Examples:
             hint: 'Pin one tool at a time: proto install <id> <spec> --pin. Without an id, install uses the pins already written.',
           });
         }
-        await withSession({ includeGlobal: false }, (session) => installConfiguredTools(session, { force: options.force, json: options.json, lockfile }));
+        await withSession({ includeGlobal: false }, async (session) => {
+          await installConfiguredTools(session, { force: options.force, json: options.json, lockfile });
+          await autoClean(session);
+        });
         return;
       }
-      await withSession({ includeGlobal: false }, (session) => installOne(session, id, spec, { ...options, pin, lockfile }));
+      await withSession({ includeGlobal: false }, async (session) => {
+        await installOne(session, id, spec, { ...options, pin, lockfile });
+        await autoClean(session);
+      });
     });
 }
 
@@ -126,6 +132,17 @@ async function installOne(
   }
   writeResult(`${outcome.id} ${outcome.version} ${outcome.installed ? 'installed' : 'already installed'}`);
   if (pinned) writeResult(`pinned ${outcome.id} = "${pinned.spec}" in ${pinned.file}`);
+}
+
+/** `[settings] auto-clean`: after a successful install, `proto clean` with its defaults, without asking. */
+async function autoClean(session: Session): Promise<void> {
+  if (!session.config.settings.autoClean) return;
+  const { cleanStore, DEFAULT_CLEAN_DAYS } = await import('./clean.js');
+  const report = await cleanStore(session, { days: DEFAULT_CLEAN_DAYS, confirmRemoval: false });
+  const removed = report.tools.map(({ id, version }) => `${id} ${version}`);
+  if (removed.length + report.plugins.length + report.temp.length > 0) {
+    writeNote(`auto-clean: removed ${[...removed, ...(report.plugins.length > 0 ? [`${report.plugins.length} cached plugins`] : []), ...(report.temp.length > 0 ? [`${report.temp.length} temp entries`] : [])].join(', ')}`);
+  }
 }
 
 /**

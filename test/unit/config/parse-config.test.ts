@@ -189,9 +189,20 @@ describe('[settings]', () => {
     rejects('[settings.url-rewrites]\n"(" = "x"\n', 'config.invalid_setting', /regular expression/);
   });
 
-  it('warns about (and ignores) settings it does not know', () => {
-    const { layer, warnings } = parseConfigText('[settings]\nauto-instal = true\nregistries = []\n', FILE);
+  it('warns about (and ignores) settings it does not know, and names those it cannot honour yet', () => {
+    const { layer, warnings } = parseConfigText('[settings]\nauto-instal = true\nregistries = []\n\n[backends]\n', FILE);
     assert.deepEqual(layer.settings, {});
-    assert.deepEqual(warnings, [`${FILE}: unknown setting "settings.auto-instal" was ignored`]);
+    assert.deepEqual(warnings, [
+      `${FILE}: unknown setting "settings.auto-instal" was ignored`,
+      `${FILE}: "settings.registries" is not supported yet: it has no effect`,
+      `${FILE}: "[backends]" is not supported yet: it has no effect`,
+    ]);
+  });
+
+  it('reads [shell.aliases], merged per name', () => {
+    const { layer, warnings } = parseConfigText('[shell.aliases]\nll = "ls -la"\n', FILE);
+    assert.deepEqual(layer.shell, { aliases: { ll: 'ls -la' } });
+    assert.deepEqual(warnings, []);
+    rejects('[shell.aliases]\nll = 1\n', 'config.invalid_setting', /shell\.aliases\.ll must be a command string/);
   });
 });

@@ -1,0 +1,89 @@
+/**
+ * `proto regen [--bin]`: rewrites every installed tool's shims from its newest installed version
+ * (after moving proto, or when shims look stale), drops registry entries and shim files of tools
+ * with nothing installed, and clears the shim cache. `--bin` also rebuilds `~/.proto/bin`: every
+ * link is removed, then each tool's version buckets are linked again.
+ *
+ * A tool whose plugin cannot be loaded here keeps its shims and bins as they are (with a warning).
+ */
+import type { Command } from 'commander';
+import { out } from '../output/colors.js';
+import { writeJson, writeResult } from '../output/write.js';
+import type { Session } from '../session.js';
+import { openSession } from './common/open-session.js';
+
+interface RegenOptions {
+  bin?: boolean;
+  json?: boolean;
+}
+
+export function registerRegenCommand(program: Command): void {
+  program
+    .command('regen')
+    .description('Regenerate the shims of every installed tool, and with --bin relink ~/.proto/bin.')
+    .option('--bin', 'also remove and recreate every link in ~/.proto/bin')
+    .option('--json', 'print { shims, bins, removed, skipped } as JSON on stdout')
+    .addHelpText('after', '\nExamples:\n  proto regen\n  proto regen --bin')
+    .action((options: RegenOptions) => openSession({}, (session) => regen(session, options)));
+}
+
+async function regen(session: Session, options: RegenOptions): Promise<void> {
+  const { promises: fs } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { createShims, readShimRegistry, relinkBins, removeShims, shimCacheRoot } = await import('../../link/index.js');
+  const { log } = await import('../../log.js');
+  const { sortVersionStrings } = await import('../../version/index.js');
+  const { store } = session;
+
+  const installed = new Map<string, string[]>();
+  for (const id of (await fs.readdir(store.toolsDir).catch(() => [] as string[])).filter((name) => !name.startsWith('.')).sort()) {
+    const versions = (await store.readManifest(id).catch(() => undefined))?.installed_versions ?? [];
+    if (versions.length > 0) installed.set(id, sortVersionStrings(versions, 'descending'));
+  }
+
+  // Shims of tools with nothing installed (or owners gone) are stale.
+  const removed: string[] = [];
+  const registry = await readShimRegistry(store);
+  for (const owner of new Set(Object.entries(registry).map(([name, entry]) => entry.context ?? name))) {
+    if (!installed.has(owner)) removed.push(...(await removeShims(store, owner)));
+  }
+  await fs.rm(shimCacheRoot(store), { recursive: true, force: true });
+  if (options.bin) {
+    for (const name of await fs.readdir(store.binDir).catch(() => [] as string[])) {
+      const path = join(store.binDir, name);
+      if ((await fs.lstat(path)).isSymbolicLink()) await fs.rm(path, { force: true });
+    }
+  }
+
+  const shims: string[] = [];
+  const bins: string[] = [];
+  const skipped: Array<{ id: string; reason: string }> = [];
+  for (const [id, versions] of installed) {
+    try {
+      const tool = await session.tool(id);
+      await removeShims(store, id);
+      shims.push(...(await createShims(store, id, await tool.locate(versions[0]!))).created);
+      if (options.bin) {
+        bins.push(
+          ...(await relinkBins({ store, toolId: id, installedVersions: versions, locate: (version) => tool.locate(version), registry: await readShimRegistry(store) })),
+        );
+      }
+    } catch (error) {
+      log('warn', 'regen', `${id}: left as it is (${(error as Error).message})`);
+      skipped.push({ id, reason: (error as Error).message });
+    }
+  }
+  if (options.json) {
+    writeJson({ shims: shims.sort(), bins: bins.sort(), removed: removed.sort(), skipped });
+    return;
+  }
+  const palette = out();
+  writeResult(
+    [
+      `shims: ${shims.sort().map((name) => palette.tool(name)).join(', ') || 'none'}`,
+      ...(options.bin ? [`bins: ${bins.sort().join(', ') || 'none'}`] : []),
+      ...(removed.length > 0 ? [`removed stale shims: ${removed.sort().join(', ')}`] : []),
+      ...skipped.map(({ id }) => `skipped ${palette.tool(id)} (its plugin cannot be loaded here)`),
+    ].join('\n'),
+  );
+}
