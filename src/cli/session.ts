@@ -16,6 +16,7 @@ import type { InstallSettings } from '../install/index.js';
 import { Lockfiles } from '../lockfile/index.js';
 import { isLogEnabled, log } from '../log.js';
 import { installedPluginForTool } from '../plugins/installed-plugins.js';
+import { DEFAULT_OFFLINE_HOSTS } from '../net/offline-check.js';
 import { builtinPluginUrl, BUILTIN_TOOL_IDS, pluginFile } from '../registry/index.js';
 import { Store } from '../store/index.js';
 import { resolveToolVersion } from '../tool/resolve.js';
@@ -56,6 +57,9 @@ export class Session {
     const mode = globalFlags().configMode ?? options.configMode ?? (options.includeGlobal === false ? 'upwards' : 'upwards-global');
     const loaded = await loadConfig({ cwd, protoHome: store.root, env, homeDir: home, mode });
     for (const warning of loaded.warnings) log('warn', 'config', warning);
+    if (loaded.config.settings.http.allowInvalidCerts) {
+      log('warn', 'config', 'TLS certificates are not verified ([settings.http] allow-invalid-certs = true): downloads can be intercepted.');
+    }
     if (isLogEnabled('trace')) {
       for (const file of loaded.files) log('trace', 'config', `${file.exists ? 'read' : 'no file'} ${file.path} (${file.location}, mode ${mode})`);
     }
@@ -84,8 +88,14 @@ export class Session {
         ...(settings.http.timeout !== undefined ? { timeoutMs: settings.http.timeout * 1000 } : {}),
         proxies: settings.http.proxies,
         secureProxies: settings.http.secureProxies,
+        ...(settings.http.rootCert !== undefined ? { rootCert: settings.http.rootCert } : {}),
+        ...(settings.http.allowInvalidCerts ? { allowInvalidCerts: true } : {}),
       },
       offline: this.offline,
+      offlineCheck: {
+        timeoutMs: settings.offline.timeout,
+        hosts: [...(settings.offline.overrideDefaultHosts ? [] : DEFAULT_OFFLINE_HOSTS), ...settings.offline.customHosts],
+      },
       env: this.env,
     };
   }

@@ -223,7 +223,7 @@ export class PluginContainer extends ToolPlugin {
     } catch (error) {
       throw await this.explainFailure(fn, error);
     }
-    log('trace', `plugin:${this.id}`, `${fn} took ${(performance.now() - started).toFixed(1)} ms`);
+    log('trace', `plugin:${this.id}`, `${fn} took ${(performance.now() - started).toFixed(1)} ms (input ${Buffer.byteLength(input)} B, output ${bytes.length} B)`);
     // Past calls' memory blocks stay allocated in the SDK until reset.
     await this.instance?.reset().catch(() => this.discardInstance());
     return bytes;

@@ -3,8 +3,15 @@
  * is configured (`settings.http.proxies`/`secure-proxies`, else HTTPS_PROXY/HTTP_PROXY/NO_PROXY
  * and their lowercase forms). Loopback hosts never go through a proxy: a proxy cannot reach our
  * own loopback, and local mirrors and test servers live there.
+ *
+ * TLS: `settings.http.root-cert` adds the CAs of a PEM file to the system's (a corporate CA that
+ * re-signs traffic); `allow-invalid-certs` turns verification off. Both apply to every connection,
+ * proxied or not.
  */
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { ProtoError } from '../errors.js';
 import { DEFAULT_HTTP, type NetSettings } from './net-settings.js';
 import { isLoopbackHost } from './url-policy.js';
 
@@ -13,14 +20,37 @@ const cache = new Map<string, Dispatcher>();
 export function dispatcherFor(url: URL, settings: NetSettings): Dispatcher {
   const connectTimeout = settings.http?.connectTimeoutMs ?? DEFAULT_HTTP.connectTimeoutMs;
   const proxy = isLoopbackHost(url.hostname) ? undefined : proxyConfig(settings);
-  const key = JSON.stringify([connectTimeout, proxy ?? null]);
+  const rootCert = settings.http?.rootCert;
+  const allowInvalid = settings.http?.allowInvalidCerts === true;
+  const key = JSON.stringify([connectTimeout, proxy ?? null, rootCert ?? null, allowInvalid]);
   let dispatcher = cache.get(key);
   if (!dispatcher) {
-    const connect = { timeout: connectTimeout };
-    dispatcher = proxy ? new EnvHttpProxyAgent({ ...proxy, connect }) : new Agent({ connect });
+    const tls = {
+      ...(rootCert ? { ca: [...rootCertificates, readRootCert(rootCert)] } : {}),
+      ...(allowInvalid ? { rejectUnauthorized: false } : {}),
+    };
+    const connect = { timeout: connectTimeout, ...tls };
+    dispatcher = proxy ? new EnvHttpProxyAgent({ ...proxy, connect, requestTls: tls, proxyTls: tls }) : new Agent({ connect });
     cache.set(key, dispatcher);
   }
   return dispatcher;
+}
+
+function readRootCert(path: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ProtoError('net.root_cert_unreadable', `Cannot read the root certificate ${path} ([settings.http] root-cert): ${(error as Error).message}`, {
+      hint: 'Point root-cert at a PEM file (relative paths are relative to the .prototools that sets it).',
+    });
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ProtoError('net.root_cert_unreadable', `${path} ([settings.http] root-cert) holds no PEM certificate.`, {
+      hint: 'Export the CA as PEM (-----BEGIN CERTIFICATE----- …); DER files can be converted with `openssl x509 -inform der -in ca.der -out ca.pem`.',
+    });
+  }
+  return pem;
 }
 
 interface ProxyConfig {

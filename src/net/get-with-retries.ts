@@ -8,8 +8,10 @@ import { request, type Dispatcher } from 'undici';
 import { dispatcherFor } from './dispatcher.js';
 import { HttpStatusFailure, isRetryable, isRetryableStatus, offlineError, toProtoNetError } from './net-errors.js';
 import { DEFAULT_HTTP, type NetSettings } from './net-settings.js';
+import { detectOffline } from './offline-check.js';
 import { applyUrlRewrites } from './url-rewrites.js';
-import { parseFetchableUrl } from './url-policy.js';
+import { isLoopbackHost, parseFetchableUrl } from './url-policy.js';
+import { isLogEnabled, log } from '../log.js';
 import { ProtoError } from '../errors.js';
 
 export interface GetOptions {
@@ -49,6 +51,10 @@ export async function getWithRetries<T>(
   const { settings } = options;
   if (settings.offline) throw offlineError(originalUrl);
   const url = prepareUrl(originalUrl, settings);
+  if (settings.offlineCheck && !isLoopbackHost(new URL(url).hostname) && (await detectOffline(settings.offlineCheck))) {
+    throw offlineError(originalUrl, settings.offlineCheck.hosts);
+  }
+  if (isLogEnabled('trace')) log('trace', 'net', `GET ${url}${url === originalUrl ? '' : ` (rewritten from ${originalUrl})`}`);
   const http = { ...DEFAULT_HTTP, ...definedOnly(settings.http ?? {}) };
   const retries = Math.max(0, Math.floor(http.retryCount));
   for (let attempt = 1; ; attempt++) {

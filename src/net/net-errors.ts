@@ -91,16 +91,41 @@ export function toProtoNetError(error: unknown, url: string, original: string, a
       cause: error,
     });
   }
+  if (code !== undefined && TLS_CODES.has(code)) {
+    return new ProtoError('net.tls_failed', `The TLS certificate of ${host} was refused for ${where} (${code}).`, {
+      hint: 'Behind a proxy that re-signs TLS with its own CA? Add it with [settings.http] root-cert = "path/to/ca.pem" in .prototools.',
+      cause: error,
+    });
+  }
   return new ProtoError('net.request_failed', `GET ${where} failed: ${(error as Error)?.message ?? String(error)}${tries}.`, {
     cause: error,
   });
 }
 
-export function offlineError(url: string): ProtoError {
+/** Offline mode: forced (PROTO_OFFLINE), or detected when none of `probedHosts` answered. */
+export function offlineError(url: string, probedHosts?: readonly string[]): ProtoError {
+  if (probedHosts) {
+    return new ProtoError('net.offline', `Cannot fetch ${url}: proto is offline (none of ${probedHosts.join(', ')} could be reached).`, {
+      hint: 'Check your connection. Behind a firewall, list a host you can reach in [settings.offline] custom-hosts (with override-default-hosts = true), or raise its timeout.',
+    });
+  }
   return new ProtoError('net.offline', `Cannot fetch ${url}: proto is in offline mode.`, {
     hint: 'Connect to the internet (and unset offline mode) to download tools; installed tools keep working offline.',
   });
 }
+
+/** Certificate problems: the chain is not trusted, expired, or names another host. */
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_UNTRUSTED',
+]);
 
 function errorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | undefined)?.code;

@@ -25,6 +25,18 @@ export interface HttpSettings {
   noProxy?: string;
   /** Sent when the caller gives no `user-agent` header. */
   userAgent?: string;
+  /** `settings.http.root-cert`: a PEM file of CAs trusted besides the system's (corporate proxies). */
+  rootCert?: string;
+  /** `settings.http.allow-invalid-certs`: skip TLS certificate verification (the CLI warns each run). */
+  allowInvalidCerts?: boolean;
+}
+
+/** `[settings.offline]`: how to tell, before a request leaves the machine, that there is no network. */
+export interface OfflineCheck {
+  /** How long the TCP connections to `hosts` may take together. */
+  timeoutMs: number;
+  /** `host:port` pairs; reaching any one means online. */
+  hosts: readonly string[];
 }
 
 export interface NetSettings {
@@ -32,6 +44,11 @@ export interface NetSettings {
   http?: HttpSettings;
   /** When true every request fails at once with `net.offline`. */
   offline?: boolean;
+  /**
+   * Detect offline mode before the first request to a non-loopback host (once per process);
+   * when detected, requests to non-loopback hosts fail at once with `net.offline`.
+   */
+  offlineCheck?: OfflineCheck;
   /** Environment for proxy variables; defaults to `process.env`. */
   env?: Record<string, string | undefined>;
 }

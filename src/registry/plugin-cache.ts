@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { ProtoError } from '../errors.js';
+import { log } from '../log.js';
 import type { NetSettings } from '../net/index.js';
 import { encodeComponent, type Store } from '../store/index.js';
 import type { PluginLocator } from '../config/index.js';
@@ -49,7 +50,11 @@ export async function pluginFile(id: string, locator: PluginLocator, options: Pl
   const offline = options.settings?.offline === true;
   const maxAgeMs = (options.cacheDurationSeconds ?? DEFAULT_PLUGIN_CACHE_SECONDS) * 1000;
   const cached = await stat(path).catch(() => undefined);
-  if (cached && (offline || (options.now ?? Date.now()) - cached.mtimeMs < maxAgeMs)) return path;
+  if (cached && (offline || (options.now ?? Date.now()) - cached.mtimeMs < maxAgeMs)) {
+    log('trace', 'cache', `plugin ${id}: cache hit ${path}`);
+    return path;
+  }
+  log('trace', 'cache', `plugin ${id}: ${cached ? 'cache expired' : 'cache miss'} ${path}`);
   if (offline) {
     throw new ProtoError('plugin.offline', `The plugin for "${id}" is not cached and proto is offline.`, {
       hint: `Run once with a network connection to cache ${locator.written}.`,

@@ -19,6 +19,7 @@ import type { LoadVersionsOutput, LocateExecutablesOutput, RegisterToolOutput } 
 import type { Store } from '../store/index.js';
 import { isSchemaPluginPath } from '../schema/read-schema.js';
 import { SchemaPlugin } from '../schema/schema-plugin.js';
+import { log } from '../log.js';
 import { createInstallPort } from './install-port.js';
 
 export interface ToolLoadOptions {
@@ -98,6 +99,7 @@ export class Tool {
     const offline = this.settings.offline === true;
     if (!options.refresh || offline) {
       const cached = await this.store.readRemoteVersions(this.id, { ignoreAge: offline });
+      log('trace', 'cache', `remote versions of ${this.id}: ${cached ? 'cache hit' : 'cache miss'} ${this.store.remoteVersionsPath(this.id)}`);
       if (cached) return cached;
     }
     const output = await this.plugin.loadVersions({ context: this.plugin.context(), initial });

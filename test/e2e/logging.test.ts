@@ -15,9 +15,15 @@ describe('log levels', { concurrency: true }, () => {
     const traced = await sandbox.run(['--log', 'trace', 'list-remote', 'disttool', '--refresh']);
     assert.equal(traced.code, 0, traced.stderr);
     assert.equal(traced.stdout, quiet.stdout);
-    assert.match(traced.stderr, /^\[TRACE plugin:disttool\] register_tool took [\d.]+ ms$/m);
-    assert.match(traced.stderr, /^\[TRACE plugin:disttool\] load_versions took [\d.]+ ms$/m);
+    assert.match(traced.stderr, /^\[TRACE plugin:disttool\] register_tool took [\d.]+ ms \(input \d+ B, output \d+ B\)$/m);
+    assert.match(traced.stderr, /^\[TRACE plugin:disttool\] load_versions took [\d.]+ ms \(input \d+ B, output \d+ B\)$/m);
+    // Which config files were read, every URL fetched (after rewrites), cache hits.
+    assert.match(traced.stderr, /^\[TRACE config\] read .*\/workspace\/\.prototools \(local, mode upwards-global\)$/m);
+    assert.match(traced.stderr, /^\[TRACE net\] GET http:\/\/127\.0\.0\.1:\d+\/index\.json$/m);
     assert.doesNotMatch(quiet.stderr, /TRACE/);
+    const cached = await sandbox.run(['--log', 'trace', 'list-remote', 'disttool']);
+    assert.match(cached.stderr, /^\[TRACE cache\] remote versions of disttool: cache hit .*remote-versions\.json$/m);
+    assert.doesNotMatch(cached.stderr, /\[TRACE net\] GET/);
   });
 
   it('PROTO_LOG sets the level when --log is not given, and an unknown level is refused', async () => {

@@ -5,6 +5,7 @@
  * error); a transport failure fails the call. The body is not inlined as a JSON byte array: it is
  * stored in its own memory block and the guest loads `body_length` bytes from `body_offset`.
  */
+import { ProtoError } from '../../errors.js';
 import type { SendRequestInput } from '../../protocol/index.js';
 import type { HostFunctionContext } from './context.js';
 import { storeBytes, type CallContext } from './memory.js';
@@ -15,6 +16,8 @@ export async function sendRequest(ctx: HostFunctionContext, call: CallContext, i
   try {
     response = await ctx.httpGet(input.url, input.headers ?? {}, ctx.signal);
   } catch (error) {
+    // Our network errors name the URL and carry a hint (offline, TLS, proxy): keep them whole.
+    if (error instanceof ProtoError) throw error;
     throw new Error(`GET ${input.url} failed: ${(error as Error).message}`);
   }
   const offset = storeBytes(call, response.body);
