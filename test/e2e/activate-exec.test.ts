@@ -5,23 +5,15 @@
  * the previous activation, and its freshness check keeps prompts from starting proto.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { CLI, runFile } from '../support/cli.js';
+import { skipWithout } from '../support/system-commands.js';
 import { fixtureToolsConfig, useCliFixture, type CliSandbox } from './support/cli-sandbox.js';
 
 const fixture = useCliFixture();
 
-function hasCommand(name: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A sandbox with disttool 1.4.2 and 2.1.0 installed: `workspace` pins ~1.4, `workspace/two` pins 2.1.0. */
 async function projectWithTwoVersions(extra = ''): Promise<CliSandbox> {
@@ -125,7 +117,7 @@ describe('proto activate --export, evaluated in real shells', () => {
     assert.deepEqual(lines, [exe('1.4.2'), 'hooked', 'stale', exe('2.1.0')]);
   });
 
-  it('zsh: the same statements work', { skip: hasCommand('zsh') ? false : 'zsh is not installed' }, async () => {
+  it('zsh: the same statements work', skipWithout('zsh'), async () => {
     const lines = await inShell(
       sandbox,
       'zsh',
@@ -135,7 +127,7 @@ describe('proto activate --export, evaluated in real shells', () => {
     assert.deepEqual(lines, [exe('2.1.0'), 'two', 'fresh']);
   });
 
-  it('fish: the same statements work', { skip: hasCommand('fish') ? false : 'fish is not installed' }, async () => {
+  it('fish: the same statements work', skipWithout('fish'), async () => {
     const lines = await inShell(
       sandbox,
       'fish',

@@ -9,12 +9,10 @@ import { createServer as createHttpsServer, type Server } from 'node:https';
 import { createServer as createTcpServer } from 'node:net';
 import { join, normalize } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { findExecutable } from '../../src/install/system-tools.js';
-import { run } from '../support/system-commands.js';
+import { run, skipWithout } from '../support/system-commands.js';
 import { fixtureToolsConfig, useCliFixture } from './support/cli-sandbox.js';
 
 const fixture = useCliFixture();
-const hasOpenssl = findExecutable('openssl') !== undefined;
 
 /** A CA and a server certificate for 127.0.0.1 signed by it, made by the real `openssl`. */
 function makeCertificates(dir: string): { ca: string; key: string; cert: string } {
@@ -26,7 +24,7 @@ function makeCertificates(dir: string): { ca: string; key: string; cert: string 
   return { ca: path('ca.pem'), key: path('server.key'), cert: path('server.pem') };
 }
 
-describe('[settings.http] root-cert and allow-invalid-certs', { skip: hasOpenssl ? false : 'openssl is not installed' }, () => {
+describe('[settings.http] root-cert and allow-invalid-certs', skipWithout('openssl'), () => {
   let server: Server;
   let url: string;
   let ca: string;

@@ -9,19 +9,12 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symli
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CLI, runFile } from '../support/cli.js';
+import { skipWithout } from '../support/system-commands.js';
 import { fixtureToolsConfig, useCliFixture, type CliSandbox } from './support/cli-sandbox.js';
 
 const fixture = useCliFixture();
 const DAY = 24 * 60 * 60 * 1000;
 
-function hasCommand(name: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function installed(sandbox: CliSandbox, versions: string[]): Promise<void> {
   for (const version of versions) {
@@ -180,7 +173,7 @@ describe('proto completions', { concurrency: true }, () => {
     assert.deepEqual(result.stdout.split('\n'), ['versions', 'list ls', 'disttool', '--update', '--json', '']);
   });
 
-  it('fish and zsh scripts load, and an unknown shell is refused', { skip: hasCommand('fish') && hasCommand('zsh') ? false : 'fish or zsh is not installed' }, async () => {
+  it('fish and zsh scripts load, and an unknown shell is refused', skipWithout('fish', 'zsh'), async () => {
     const sandbox = fixture.sandboxWith('');
     const fish = await runFile('fish', ['-c', `"${process.execPath}" "${CLI}" completions fish | source; complete -C'proto stat'`], { cwd: sandbox.cwd, env: sandbox.env });
     assert.equal(fish.code, 0, fish.stderr);

@@ -29,6 +29,7 @@ const PACKAGES: Record<string, string> = {
   git: 'git',
   zsh: 'zsh',
   fish: 'fish',
+  openssl: 'openssl',
   'docker-registry': 'docker-registry',
 };
 
