@@ -143,7 +143,11 @@ describe('--help', () => {
   it('explains the arguments of every command and gives an example', async () => {
     const sandbox = sandboxWith('');
     const plugin = ['list', 'search', 'info', 'update', 'install', 'upgrade', 'uninstall', 'add', 'remove'].map((verb) => ['plugin', verb]);
-    const commands = [['install'], ['uninstall'], ['list'], ['list-remote'], ['bin'], ['pin'], ['unpin'], ['alias'], ['unalias'], ...plugin, ['plugin', 'index', 'validate'], ['plugin', 'index', 'build']];
+    const commands = [
+      ...[['install'], ['uninstall'], ['list'], ['list-remote'], ['bin'], ['pin'], ['unpin'], ['alias'], ['unalias'], ...plugin, ['plugin', 'index', 'validate'], ['plugin', 'index', 'build']],
+      ...[['versions'], ['status'], ['outdated'], ['exec'], ['activate'], ['clean'], ['regen'], ['diagnose'], ['completions']],
+      ...[['debug', 'config'], ['debug', 'env']],
+    ];
     const results = await Promise.all(commands.map((command) => sandbox.run([...command, '--help'])));
     results.forEach((result, index) => {
       const name = commands[index]!.join(' ');
@@ -152,7 +156,7 @@ describe('--help', () => {
       assert.match(result.stdout, /^Examples?:\n {2}proto /m, `${name} --help has no example:\n${result.stdout}`);
     });
     const top = await sandbox.run(['--help']);
-    for (const name of ['install', 'uninstall', 'list', 'list-remote', 'bin', 'pin', 'unpin', 'alias', 'unalias', 'plugin']) {
+    for (const name of ['install', 'uninstall', 'list', 'list-remote', 'bin', 'pin', 'unpin', 'alias', 'unalias', 'plugin', 'versions', 'status', 'outdated', 'exec', 'activate', 'clean', 'regen', 'diagnose', 'debug', 'completions', 'run']) {
       assert.match(top.stdout, new RegExp(`^ {2}${name}[| ]`, 'm'), `proto --help lacks ${name}`);
     }
   });

@@ -46,6 +46,10 @@ export function registerActivateCommand(program: Command): void {
     .addHelpText(
       'after',
       `
+Examples:
+  proto activate bash --export       the statements for this directory, once
+  proto activate zsh --no-shim       a hook that leaves ~/.proto/shims off PATH
+
 Add the hook to your shell's profile:
   bash  ~/.bashrc                    eval "$(proto activate bash)"
   zsh   ~/.zshrc                     eval "$(proto activate zsh)"

@@ -9,6 +9,7 @@
 import type { Command } from 'commander';
 import { pinVersion, type PinLocation } from '../../config/index.js';
 import { ProtoError } from '../../errors.js';
+import { out } from '../output/colors.js';
 import { createProgressBoard } from '../output/progress-board.js';
 import { writeJson, writeNote, writeResult } from '../output/write.js';
 import { isTruthy, type Session } from '../session.js';
@@ -130,7 +131,8 @@ async function installOne(
     });
     return;
   }
-  writeResult(`${outcome.id} ${outcome.version} ${outcome.installed ? 'installed' : 'already installed'}`);
+  const palette = out();
+  writeResult(`${palette.tool(outcome.id)} ${palette.version(outcome.version)} ${outcome.installed ? palette.success('installed') : 'already installed'}`);
   if (pinned) writeResult(`pinned ${outcome.id} = "${pinned.spec}" in ${pinned.file}`);
 }
 

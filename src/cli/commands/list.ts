@@ -7,6 +7,7 @@ import { readdir } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { detectVersion, type DetectedVersion } from '../../detect/index.js';
 import { log } from '../../log.js';
+import { out } from '../output/colors.js';
 import { formatColumns } from '../output/columns.js';
 import { writeJson, writeNote, writeResult } from '../output/write.js';
 import type { Session } from '../session.js';
@@ -51,12 +52,13 @@ async function list(session: Session, id: string | undefined, options: ListOptio
     writeNote(id === undefined ? 'No tools are installed.' : `No version of ${id} is installed.`);
     return;
   }
+  const palette = out();
   const lines: string[] = [];
   for (const tool of installed) {
-    lines.push(tool.id);
+    lines.push(palette.tool(tool.id));
     const rows = tool.versions.map(({ version }) => {
-      const here = tool.detected?.version === version ? `detected here (${tool.detected.spec} from ${tool.detected.source})` : '';
-      return [`  ${version}`, here];
+      const here = tool.detected?.version === version ? palette.success(`detected here (${tool.detected.spec} from ${tool.detected.source})`) : '';
+      return [`  ${palette.version(version)}`, here];
     });
     lines.push(...formatColumns(rows));
   }

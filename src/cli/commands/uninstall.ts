@@ -25,7 +25,7 @@ export function registerUninstallCommand(program: Command): void {
   program
     .command('uninstall')
     .alias('ui')
-    .description('Uninstall one installed version of a tool, or all of them with --all.')
+    .description('Uninstall a version of a tool; with no version, every version (after a prompt) and its pins.')
     .argument('<id>', 'tool id')
     .argument('[spec]', 'installed version to remove; a requirement or alias picks the newest installed match (default: every version)')
     .option('--all', 'uninstall every installed version of the tool (the same as giving no spec)')
