@@ -45,6 +45,16 @@ describe('proto exec', { concurrency: true }, () => {
     assert.equal(script.stdout, `demo project|1.4.2|${join(sandbox.protoHome, 'tools/disttool/1.4.2/bin/disttool')}\n`);
   });
 
+  it('--tools-from-config activates every configured tool; `r` is run', async () => {
+    const [fromConfig, viaRun] = await Promise.all([
+      sandbox.run(['exec', '--tools-from-config', '--', 'disttool', 'cfg'], { cwd: join(sandbox.cwd, 'two') }),
+      sandbox.run(['r', 'disttool', '--', 'short']),
+    ]);
+    assert.equal(fromConfig.code, 0, fromConfig.stderr);
+    assert.equal(fromConfig.stdout, 'disttool 2.1.0 cfg\n');
+    assert.equal(viaRun.stdout, 'disttool 1.4.2 short\n');
+  });
+
   it('passes the exit code through and fails clearly without a command or an installed version', async () => {
     const [exit, noCommand, missing] = await Promise.all([
       sandbox.run(['exec', 'disttool', '--', 'disttool', 'exit', '7']),
@@ -140,6 +150,11 @@ describe('proto activate --export, evaluated in real shells', () => {
       ].join('\n'),
     );
     assert.deepEqual(lines, [exe('1.4.2'), 'demo project', 'fresh', 'stale']);
+  });
+
+  it('--no-init: the hook waits for the first prompt', async () => {
+    const lines = await inShell(sandbox, 'bash', ['eval "$("$PROTO_NODE" "$PROTO_CLI" activate bash --no-init)"', 'command -v disttool || echo none', '_proto_activate_hook', 'command -v disttool'].join('\n'));
+    assert.deepEqual(lines, ['none', exe('1.4.2')]);
   });
 
   it('--json, --no-shim/--no-bin, globals dirs that exist, and an unknown shell', async () => {

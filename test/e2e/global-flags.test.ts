@@ -82,6 +82,13 @@ describe('--config-mode / PROTO_CONFIG_MODE', { concurrency: true }, () => {
     assert.match(bad.stderr, /^error\[cli\.invalid_option\]: PROTO_CONFIG_MODE must be one of global, local, upwards, upwards-global, got "everywhere"/m);
   });
 
+  it('--log verbose includes trace', async () => {
+    const sandbox = fixture.sandboxWith('');
+    const result = await sandbox.run(['--log', 'verbose', 'list']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^\[TRACE config\] read /m);
+  });
+
   it('--log trace names each config file read', async () => {
     const sandbox = fixture.sandboxWith('');
     const result = await sandbox.run(['--log', 'trace', 'list']);

@@ -9,12 +9,11 @@ import { createProgressBoard } from '../../output/progress-board.js';
 import { writeJson, writeNote, writeResult } from '../../output/write.js';
 import type { Session } from '../../session.js';
 import { describeFailure, runInstallJob, type InstallOutcome, type LockfileMode } from './install-job.js';
+import { SELF_ID } from './configured-tools.js';
 
 /** Plugins run in worker threads and downloads share the network: a bound keeps both sane. */
 const MAX_CONCURRENT_INSTALLS = 8;
 
-/** proto's own version pin is not a tool this CLI installs. */
-const SELF_ID = 'proto';
 
 type JobResult = { id: string; spec: string; outcome: InstallOutcome } | { id: string; spec: string; error: unknown };
 
