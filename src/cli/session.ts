@@ -16,7 +16,6 @@ import type { InstallSettings } from '../install/index.js';
 import { Lockfiles } from '../lockfile/index.js';
 import { isLogEnabled, log } from '../log.js';
 import { installedPluginForTool } from '../plugins/installed-plugins.js';
-import { DEFAULT_OFFLINE_HOSTS } from '../net/offline-check.js';
 import { builtinPluginUrl, BUILTIN_TOOL_IDS, pluginFile } from '../registry/index.js';
 import { Store } from '../store/index.js';
 import { resolveToolVersion } from '../tool/resolve.js';
@@ -94,7 +93,8 @@ export class Session {
       offline: this.offline,
       offlineCheck: {
         timeoutMs: settings.offline.timeout,
-        hosts: [...(settings.offline.overrideDefaultHosts ? [] : DEFAULT_OFFLINE_HOSTS), ...settings.offline.customHosts],
+        customHosts: settings.offline.customHosts,
+        overrideDefaultHosts: settings.offline.overrideDefaultHosts,
       },
       env: this.env,
     };

@@ -8,7 +8,7 @@ import { request, type Dispatcher } from 'undici';
 import { dispatcherFor } from './dispatcher.js';
 import { HttpStatusFailure, isRetryable, isRetryableStatus, offlineError, toProtoNetError } from './net-errors.js';
 import { DEFAULT_HTTP, type NetSettings } from './net-settings.js';
-import { detectOffline } from './offline-check.js';
+import { detectOffline, offlineHosts } from './offline-check.js';
 import { applyUrlRewrites } from './url-rewrites.js';
 import { isLoopbackHost, parseFetchableUrl } from './url-policy.js';
 import { isLogEnabled, log } from '../log.js';
@@ -52,7 +52,7 @@ export async function getWithRetries<T>(
   if (settings.offline) throw offlineError(originalUrl);
   const url = prepareUrl(originalUrl, settings);
   if (settings.offlineCheck && !isLoopbackHost(new URL(url).hostname) && (await detectOffline(settings.offlineCheck))) {
-    throw offlineError(originalUrl, settings.offlineCheck.hosts);
+    throw offlineError(originalUrl, offlineHosts(settings.offlineCheck));
   }
   if (isLogEnabled('trace')) log('trace', 'net', `GET ${url}${url === originalUrl ? '' : ` (rewritten from ${originalUrl})`}`);
   const http = { ...DEFAULT_HTTP, ...definedOnly(settings.http ?? {}) };

@@ -35,8 +35,9 @@ export interface HttpSettings {
 export interface OfflineCheck {
   /** How long the TCP connections to `hosts` may take together. */
   timeoutMs: number;
-  /** `host:port` pairs; reaching any one means online. */
-  hosts: readonly string[];
+  /** `custom-hosts`: `host:port` pairs probed besides (or, with `overrideDefaultHosts`, instead of) the defaults. */
+  customHosts: readonly string[];
+  overrideDefaultHosts: boolean;
 }
 
 export interface NetSettings {

@@ -3,7 +3,6 @@
  * without a terminal to ask on, the command stops with `cli.confirmation_required` rather than
  * guessing, so a script never deletes by accident and never hangs on a prompt.
  */
-import { createInterface } from 'node:readline/promises';
 import { ProtoError } from '../../../errors.js';
 import { globalFlags } from '../../global-flags.js';
 
@@ -14,6 +13,7 @@ export async function confirm(question: string, options: { yes?: boolean; flagHi
       hint: `Pass ${options.flagHint} to confirm without a prompt.`,
     });
   }
+  const { createInterface } = await import('node:readline/promises');
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = (await prompt.question(`${question} [y/N] `)).trim().toLowerCase();
