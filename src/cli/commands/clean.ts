@@ -34,7 +34,7 @@ export function registerCleanCommand(program: Command): void {
     .command('clean')
     .description('Remove tool versions, cached plugins and temp files not used for some days, and print what was freed.')
     .option('--days <n>', `remove what has not been used for this many days (default ${DEFAULT_CLEAN_DAYS})`)
-    .option('--yes', 'do not ask before removing tool versions (same as the global -y)')
+    .option('-y, --yes', 'do not ask before removing tool versions')
     .option('--json', 'print { tools, plugins, temp, bytes } as JSON on stdout')
     .addHelpText(
       'after',
