@@ -26,11 +26,11 @@ const env = { ...process.env, PATH: `${join(prefix, 'bin')}${delimiter}${process
 delete env.npm_config_prefix; // `npm run` sets it to this checkout's prefix; the installs say their own
 
 let failed = false;
-function step(title, command, args, cwd) {
+function step(title, command, args, cwd, { quiet = false } = {}) {
   const started = Date.now();
   console.log(`\n▶ ${title}\n  $ ${[command, ...args].join(' ')}   (in ${cwd})`);
   const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (result.stdout) process.stdout.write(result.stdout.replace(/^/gm, '  '));
+  if (result.stdout && (!quiet || result.status !== 0)) process.stdout.write(`${result.stdout.replace(/\n$/, '').replace(/^/gm, '  ')}\n`);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (result.status !== 0) {
     console.log(`✖ ${title} failed (exit ${result.status ?? result.signal}) after ${seconds} s`);
@@ -49,8 +49,10 @@ function finish() {
 }
 
 const pack = (title, extra) => {
-  const out = step(title, 'npm', ['pack', '--json', '--pack-destination', tarballs, ...extra], root);
-  return join(tarballs, JSON.parse(out)[0].filename);
+  const out = step(title, 'npm', ['pack', '--json', '--pack-destination', tarballs, ...extra], root, { quiet: true });
+  const [{ filename, entryCount, size }] = JSON.parse(out);
+  console.log(`  ${filename}: ${entryCount} files, ${(size / 1024).toFixed(0)} KiB`);
+  return join(tarballs, filename);
 };
 const cli = pack('pack proto-ts (the CLI)', []);
 const pdk = pack('pack @proto-ts/pdk', ['--workspace', 'pdk']);
