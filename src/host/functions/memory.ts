@@ -6,7 +6,9 @@ import type { CallContext } from '@extism/extism';
 
 export type { CallContext };
 
+/** Offset 0 is "no block" for every PDK (extism-pdk's `Memory::null()`): it reads as "". */
 export function readText(ctx: CallContext, offset: bigint): string {
+  if (offset === 0n) return '';
   return ctx.read(offset)?.text() ?? '';
 }
 
@@ -20,10 +22,12 @@ export function readJson(ctx: CallContext, offset: bigint, what: string): unknow
 }
 
 /**
- * Stores a result block and returns its offset. The SDK cannot store a zero-length block
- * ("failed to store output"); offset 0 is the empty block every PDK reads as "".
+ * Stores a result block and returns its offset. An empty result is a real zero-length block:
+ * offset 0 is NOT empty in SDK 1.0.3, whose block 0 is one byte long, so a guest that asks
+ * `length(0)` (extism-pdk does) reads the string "\0". `store` refuses zero bytes, `alloc(0)`
+ * does not.
  */
 export function storeBytes(ctx: CallContext, bytes: Uint8Array | string): bigint {
-  if (bytes.length === 0) return 0n;
+  if (bytes.length === 0) return ctx.alloc(0);
   return ctx.store(bytes);
 }

@@ -36,7 +36,9 @@ describe('host functions', () => {
     sandbox = createSandbox();
     env = { ...sandbox.env, KEEP_ME: 'host', DROP_ME: 'host' };
     server = createServer((request, response) => {
-      if (request.url === '/index.json') {
+      if (request.url === '/empty') {
+        response.writeHead(200, { 'content-length': '0' }).end();
+      } else if (request.url === '/index.json') {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ versions: ['1.0.0'], seen: request.headers['x-probe'] ?? null }));
       } else {
@@ -228,6 +230,44 @@ describe('host functions', () => {
       } finally {
         await rewritten.close();
       }
+    });
+  });
+
+  // A Rust guest (extism-pdk) reads every host result as `length(offset)` bytes, with no special
+  // case for offset 0; the probe reports that length. Offset 0 would read as one NUL byte.
+  describe('empty results are real zero-length blocks', () => {
+    let lengths: PluginContainer;
+    before(async () => {
+      lengths = await PluginContainer.load({ id: 'lengths', wasm: fixturePlugin('probe/result-lengths'), dirs: sandbox.dirs, env });
+    });
+    after(() => lengths.close());
+
+    it('get_env_var of an unset or empty variable', async () => {
+      env.SET_BUT_EMPTY = '';
+      assert.equal(await lengths.callRaw('length_get_env_var', 'NOT_SET_ANYWHERE'), '0');
+      assert.equal(await lengths.callRaw('length_get_env_var', 'SET_BUT_EMPTY'), '0');
+      assert.equal(await lengths.callRaw('length_get_env_var', 'KEEP_ME'), '4');
+    });
+
+    it('from_virtual_path of an empty path', async () => {
+      assert.equal(await lengths.callRaw('length_from_virtual_path', ''), '0');
+      assert.equal(await lengths.callRaw('length_from_virtual_path', '/protox'), '7');
+    });
+
+    it("send_request's body block for an empty body", async () => {
+      assert.equal(await lengths.callRaw('length_send_request_body', JSON.stringify({ url: `${baseUrl}/empty` })), '0');
+      assert.equal(await lengths.callRaw('length_send_request_body', JSON.stringify({ url: `${baseUrl}/missing` })), '4');
+    });
+
+    it("the kernel's http_request for an empty body", async () => {
+      assert.equal(await lengths.callRaw('length_http_request', JSON.stringify({ url: `${baseUrl}/empty` })), '0');
+      assert.equal(await lengths.callRaw('length_http_request', JSON.stringify({ url: `${baseUrl}/missing` })), '4');
+    });
+
+    it('the probes of every host function see "" for an empty answer, not "\\0"', async () => {
+      assert.equal(await plugin.callRaw('probe_get_env_var', 'NOT_SET_ANYWHERE'), '');
+      assert.equal(await plugin.callRaw('probe_from_virtual_path', ''), '');
+      assert.equal(await plugin.callRaw('probe_http_request', JSON.stringify({ url: `${baseUrl}/empty` })), '200 ');
     });
   });
 
