@@ -20,4 +20,5 @@ export * from "./semver";
 export * from "./types";
 export * from "./host";
 export * from "./log";
+export * from "./fs";
 export { readBlock, readBlockString, writeBlock, writeStringBlock, freeBlock, encodeUtf8, decodeUtf8 } from "./memory";

@@ -7,12 +7,13 @@
  * so a mistake fails early with the file and key, not because anything in them is hostile.
  */
 import { promises as fs } from 'node:fs';
-import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ProtoError } from '../errors.js';
 import { emptyLayer, type ConfigFileEntry, type ConfigLocation, type ConfigMode, type ProtoConfig } from './config-types.js';
 import { mergeConfigLayers, mergeSettings } from './merge-config.js';
 import { parseConfigText } from './parse-config-layer.js';
 import { settingsFromEnv } from './parse-settings.js';
+import { isInsideDir } from '../store/inside-dir.js';
 
 export const CONFIG_FILE_NAME = '.prototools';
 /** proto's own pin: ignored outside local files, or `proto` shims would chain into themselves. */
@@ -57,7 +58,7 @@ export function configCandidates(options: Omit<LoadConfigOptions, 'includeGlobal
   const envMode = options.env?.PROTO_ENV || undefined;
   const start = resolve(options.cwd);
   const home = options.homeDir === undefined ? undefined : resolve(options.homeDir);
-  const stopAt = home !== undefined && isInside(start, home) ? home : undefined;
+  const stopAt = home !== undefined && isInsideDir(start, home) ? home : undefined;
   const mode = options.mode ?? (options.includeGlobal === false ? 'upwards' : 'upwards-global');
   const candidates: ConfigCandidate[] = [];
   for (let dir = start; mode !== 'global'; dir = dirname(dir)) {
@@ -124,9 +125,4 @@ async function checkEnvFiles(configPath: string, envFiles: readonly string[]): P
       });
     }
   }
-}
-
-function isInside(path: string, dir: string): boolean {
-  const rel = relative(dir, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }

@@ -9,10 +9,11 @@
  */
 import { existsSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { compareVersions, parseVersion } from '../version/index.js';
 import type { LocateExecutablesOutput } from '../protocol/index.js';
-import type { Store } from '../store/index.js';
+import { isInsideDir, type Store } from '../store/index.js';
+import { preparedExecutable } from './executable.js';
 import { isSafeExecutableName } from './names.js';
 import type { ShimRegistry } from './shim-registry.js';
 
@@ -46,8 +47,7 @@ function linksIntoTool(store: Store, toolId: string): string[] {
   return names.filter((name) => {
     try {
       const target = readlinkSync(join(store.binDir, name));
-      const absolute = isAbsolute(target) ? target : resolve(store.binDir, target);
-      return !relative(toolRoot, absolute).startsWith('..');
+      return isInsideDir(isAbsolute(target) ? target : resolve(store.binDir, target), toolRoot);
     } catch {
       return false; // not a symlink
     }
@@ -76,7 +76,9 @@ export async function relinkBins(options: RelinkBinsOptions): Promise<string[]> 
       if (config.no_bin || !relativeExe || !isSafeExecutableName(name)) continue;
       const owner = registry[name]?.context ?? (registry[name] ? name : undefined);
       if (owner !== undefined && owner !== toolId) continue;
-      const source = join(store.productDir(toolId, version), relativeExe);
+      const productDir = store.productDir(toolId, version);
+      if (config.update_perms) preparedExecutable(productDir, config, toolId);
+      const source = join(productDir, relativeExe);
       if (!existsSync(source)) continue;
       wanted.set(`${name}${suffix}`, source);
     }

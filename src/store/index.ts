@@ -20,3 +20,4 @@ export {
   type ToolManifest,
 } from './tool-manifest.js';
 export { writeFileAtomic } from './atomic-write.js';
+export { isInsideDir } from './inside-dir.js';

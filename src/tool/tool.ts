@@ -14,8 +14,8 @@ import { httpGetWith } from '../host/http-get.js';
 import type { InstallSettings, InstallToolResult } from '../install/index.js';
 import type { LockedChecksum } from '../lockfile/verify-locked.js';
 import type { InstallProgress } from '../install/install-settings.js';
-import { createShims, readShimRegistry, relinkBins, removeShims, type ShimLauncher } from '../link/index.js';
-import type { LoadVersionsOutput, LocateExecutablesOutput, RegisterToolOutput } from '../protocol/index.js';
+import { createShims, preparedExecutable, readShimRegistry, relinkBins, removeShims, type ShimLauncher } from '../link/index.js';
+import type { ExecutableConfig, LoadVersionsOutput, LocateExecutablesOutput, RegisterToolOutput } from '../protocol/index.js';
 import type { Store } from '../store/index.js';
 import { isSchemaPluginPath } from '../schema/read-schema.js';
 import { SchemaPlugin } from '../schema/schema-plugin.js';
@@ -226,11 +226,28 @@ export class Tool {
     return { uninstalled: result.uninstalled, remainingVersions: result.remainingVersions };
   }
 
-  /** The primary executable of an installed version (spec §6.6): `exes` entry with `primary`, else `<id>`. */
-  async primaryExecutable(version: string): Promise<string> {
+  /**
+   * One executable of an installed version (spec §6.6): the `exes` entry `name`, else the one
+   * marked `primary`, else `<id>` in the product dir. Made executable first when the plugin asks
+   * (`update_perms`). Undefined when `name` is not one of the tool's executables.
+   */
+  async executable(version: string, name?: string): Promise<{ name: string; config: ExecutableConfig; path: string } | undefined> {
     const located = await this.locate(version);
-    const primary = Object.values(located.exes).find((config) => config.primary && config.exe_path);
-    return join(this.productDir(version), primary?.exe_path ?? this.id);
+    let chosen: [string, ExecutableConfig] | undefined;
+    if (name !== undefined) {
+      const config = located.exes[name];
+      chosen = config ? [name, config] : undefined;
+    } else {
+      chosen = Object.entries(located.exes).find(([, config]) => config.primary && config.exe_path) ?? [this.id, { exe_path: this.id }];
+    }
+    if (!chosen) return undefined;
+    const [exeName, config] = chosen;
+    return { name: exeName, config, path: preparedExecutable(this.productDir(version), config, this.id) };
+  }
+
+  /** The primary executable of an installed version (see `executable`). */
+  async primaryExecutable(version: string): Promise<string> {
+    return (await this.executable(version))!.path;
   }
 
   async close(): Promise<void> {

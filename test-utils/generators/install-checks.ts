@@ -1,10 +1,11 @@
 /**
  * What "the tool is installed" means for the generated install tests (proto's
  * `check_install_success!`): the product dir `.proto/tools/<id>/<version>` exists, the primary
- * executable the plugin locates is there, and every shim and bin it asks for was created.
+ * executable the plugin locates is there and can be run (unless a parent exe runs it), and every
+ * shim and bin it asks for was created.
  */
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { versionBuckets } from 'proto-ts/link';
 import type { PluginTestWrapper } from '../plugin-wrapper.js';
@@ -19,8 +20,16 @@ export async function installAndCheck(plugin: PluginTestWrapper, version: string
   const productDir = store.productDir(id, version);
   assert.ok(isDirectory(productDir), `the product dir ${productDir} does not exist`);
 
-  const primary = await tool.primaryExecutable(version);
-  assert.ok(existsSync(primary), `the primary executable ${primary} does not exist (check exe_path in locate_executables)`);
+  // Located as `proto run` and shims locate it (update_perms applied), then it must be runnable:
+  // a script written through WASI is not, unless the plugin asks for update_perms.
+  const primary = (await tool.executable(version))!;
+  assert.ok(existsSync(primary.path), `the primary executable ${primary.path} does not exist (check exe_path in locate_executables)`);
+  if (!primary.config.parent_exe_name) {
+    assert.ok(
+      isExecutable(primary.path),
+      `the primary executable ${primary.path} is not executable (a file written through WASI needs update_perms: true in locate_executables)`,
+    );
+  }
 
   const located = await tool.locate(version);
   for (const [name, config] of Object.entries(located.exes)) {
@@ -37,6 +46,15 @@ export async function installAndCheck(plugin: PluginTestWrapper, version: string
         assert.ok(existsSync(bin), `bin ${bin} was not created (or points at a missing file)`);
       }
     }
+  }
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 

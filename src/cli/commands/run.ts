@@ -11,7 +11,7 @@ import { toEnvVarName } from '../../detect/index.js';
 import { ProtoError } from '../../errors.js';
 import { writeShimCacheEntry } from '../../link/index.js';
 import { log } from '../../log.js';
-import type { ExecutableConfig, LocateExecutablesOutput, RunHookResult } from '../../protocol/index.js';
+import type { LocateExecutablesOutput, RunHookResult } from '../../protocol/index.js';
 import type { Tool } from '../../tool/tool.js';
 import { passthroughArgs } from '../passthrough.js';
 import { Session } from '../session.js';
@@ -52,8 +52,7 @@ async function runTool(id: string, explicitSpec: string | undefined, args: strin
     await ensureInstalled(session, tool, version, spec);
 
     const located = await tool.locate(version);
-    const [exeName, exe] = chooseExecutable(tool, located, options.exe);
-    const exePath = join(tool.productDir(version), exe.exe_path ?? id);
+    const { name: exeName, config: exe, path: exePath } = await chooseExecutable(tool, version, located, options.exe);
     if (!existsSync(exePath)) {
       throw new ProtoError('run.missing_executable', `${id} ${version} has no executable at ${exePath}.`, {
         hint: `Reinstall it with \`proto install ${id} ${version} --force\`.`,
@@ -105,18 +104,15 @@ async function ensureInstalled(session: Session, tool: Tool, version: string, sp
   if (result.installed) await tool.postInstall(version);
 }
 
-function chooseExecutable(tool: Tool, located: LocateExecutablesOutput, name: string | undefined): [string, ExecutableConfig] {
-  if (name !== undefined) {
-    const config = located.exes[name];
-    if (!config) {
-      throw new ProtoError('run.unknown_executable', `${tool.id} has no executable named "${name}".`, {
-        hint: `Its executables: ${Object.keys(located.exes).join(', ') || 'none'}.`,
-      });
-    }
-    return [name, config];
+/** `--exe <name>` or the primary executable, made executable if the plugin asks (update_perms). */
+async function chooseExecutable(tool: Tool, version: string, located: LocateExecutablesOutput, name: string | undefined) {
+  const chosen = await tool.executable(version, name);
+  if (!chosen) {
+    throw new ProtoError('run.unknown_executable', `${tool.id} has no executable named "${name}".`, {
+      hint: `Its executables: ${Object.keys(located.exes).join(', ') || 'none'}.`,
+    });
   }
-  const primary = Object.entries(located.exes).find(([, config]) => config.primary);
-  return primary ?? [tool.id, { exe_path: tool.id }];
+  return chosen;
 }
 
 function refuseSelfUpgrade(tool: Tool, args: string[]): void {

@@ -38,8 +38,8 @@ const EXPECTED: Record<string, Record<string, RegExp | 'passes'>> = {
   'native-install': { installs_tool: /cannot install natively/ },
 };
 
-function runSuite(plugin: string): Promise<{ results: TapResult[]; output: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, GENERATED_SUITE_PLUGIN: plugin, NODE_NO_WARNINGS: '1' };
+function runSuite(plugin: string, suite = SUITE, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ results: TapResult[]; output: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, GENERATED_SUITE_PLUGIN: plugin, NODE_NO_WARNINGS: '1', ...extraEnv };
   // Set by our own test runner; a child that sees it reports in the runner's binary protocol, not TAP.
   delete env.NODE_TEST_CONTEXT;
   // A broken run must never write the suite's snapshots.
@@ -47,7 +47,7 @@ function runSuite(plugin: string): Promise<{ results: TapResult[]; output: strin
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--import', './scripts/register-ts.mjs', '--test', '--test-reporter=tap', SUITE],
+      ['--import', './scripts/register-ts.mjs', '--test', '--test-reporter=tap', suite],
       { cwd: repoRoot, env, maxBuffer: 16 * 1024 * 1024, timeout: 120_000 },
       (error, stdout, stderr) => {
         // A failing suite exits 1; anything else (a crash, a timeout) is our problem.
@@ -92,4 +92,26 @@ describe('generated suites against a good and a broken plugin', () => {
       }
     });
   }
+});
+
+// A plugin shaped like node_depman writes its executable through WASI; unless it asks for
+// update_perms the tool cannot run, and installs_tool must say so.
+describe('installs_tool of a plugin whose executable is written through WASI', () => {
+  const DEPMAN_SUITE = 'test/integration/test-utils/suites/depman-generated.ts';
+  const installsTool = (results: TapResult[]) =>
+    results.find((r) => r.path.length === 3 && r.path[0] === 'depman download-install 2.1.0' && r.path[2] === 'installs_tool');
+
+  it('passes when the plugin asks for update_perms', async () => {
+    const { results, output } = await runSuite('depman', DEPMAN_SUITE, { DEPMAN_UPDATE_PERMS: 'true' });
+    const result = installsTool(results);
+    assert.ok(result?.ok && !result.skipped, output);
+  });
+
+  it('fails, naming the executable, when it does not', async () => {
+    const { results, output } = await runSuite('depman', DEPMAN_SUITE, { DEPMAN_UPDATE_PERMS: 'false' });
+    const result = installsTool(results);
+    assert.ok(result, output);
+    assert.equal(result.ok, false, 'installs_tool passed although the executable cannot run');
+    assert.match(result.detail, /shims\/depman is not executable/);
+  });
 });

@@ -55,6 +55,7 @@ export async function runInstallJob(session: Session, request: InstallRequest, l
   const given = request.spec === undefined ? undefined : formatSpec(parseSpec(request.spec));
   line.update('loading plugin');
   const tool = await session.tool(request.id);
+  await checkRequirements(session, tool);
   let spec = given;
   let specSource = 'argument';
   if (spec === undefined) {
@@ -131,6 +132,30 @@ function requireLockedRecord(session: Session, tool: Tool, spec: string, locked:
       `The lockfile is immutable, but its record of ${tool.id} ${spec} (${locked.record.version}) has no checksum to verify the download with.`,
       { hint },
     );
+  }
+}
+
+/**
+ * `requires` (npm requires node): each tool the plugin names must have an installed version.
+ * `proto install` without an id installs requirements first (see install-configured.ts).
+ */
+async function checkRequirements(session: Session, tool: Tool): Promise<void> {
+  for (const required of tool.metadata.requires ?? []) {
+    if (required === tool.id) continue;
+    let installed: string[];
+    try {
+      installed = await (await session.tool(required)).installedVersions();
+    } catch (error) {
+      throw new ProtoError('install.requirement_missing', `${tool.id} requires ${required}, which cannot be loaded: ${describeFailure(error).message}`, {
+        hint: `Configure a plugin for ${required}, or install it first.`,
+        cause: error,
+      });
+    }
+    if (installed.length === 0) {
+      throw new ProtoError('install.requirement_missing', `${tool.id} requires ${required}, which is not installed.`, {
+        hint: `Install it first (\`proto install ${required}\`), or pin both in .prototools and run \`proto install\`.`,
+      });
+    }
   }
 }
 

@@ -1,0 +1,34 @@
+/**
+ * The file an `ExecutableConfig` names, and `update_perms` (spec §4.6, §6.6): plugins that write
+ * their executable through WASI (node_depman writes `shims/npm`) cannot make it executable, so
+ * they ask the host to. Every place that locates an executable to run or link goes through here.
+ */
+import { accessSync, chmodSync, constants, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExecutableConfig } from '../protocol/index.js';
+import { isInsideDir } from '../store/inside-dir.js';
+
+/** `<productDir>/<exe_path>`, or `<productDir>/<fallback>` without one (proto uses the tool id). */
+export function executablePath(productDir: string, config: ExecutableConfig, fallback: string): string {
+  return join(productDir, config.exe_path ?? fallback);
+}
+
+/**
+ * The executable's path, made executable first when the plugin sets `update_perms` and it is not
+ * (mode 0755, as proto does). Only a file inside the product dir is ever changed: an exe_path
+ * that climbs out (`../x`) is a plugin's word we do not act on.
+ */
+export function preparedExecutable(productDir: string, config: ExecutableConfig, fallback: string): string {
+  const path = executablePath(productDir, config, fallback);
+  if (config.update_perms && isInsideDir(path, productDir) && existsSync(path) && !isExecutable(path)) chmodSync(path, 0o755);
+  return path;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
