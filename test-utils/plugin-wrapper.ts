@@ -162,7 +162,7 @@ function wrap(id: string, tool: Tool, store: Store, sandbox: Sandbox, env: NodeJ
   const plugin = tool.plugin;
   const toWire = (path: PathArg): P.VirtualPathWire => (typeof path === 'string' ? plugin.toWire(resolve(path)) : path);
   const optionalWire = (path: PathArg | null | undefined): P.VirtualPathWire | null => (path == null ? null : toWire(path));
-  const productDir = (version = 'latest') => store.productDir(id, version);
+  const productDir = (version = 'latest') => tool.productDir(version);
 
   const context = (arg: ContextArg = {}): P.PluginContext => {
     const version = arg.version ?? 'latest';

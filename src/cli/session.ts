@@ -195,7 +195,7 @@ export class Session {
   }
 
   /** Resolves `spec` for `tool` with the user's aliases. */
-  resolve(tool: Tool, spec: string, options: { shortCircuit?: boolean; refresh?: boolean } = {}): Promise<string> {
+  resolve(tool: Tool, spec: string, options: { shortCircuit?: boolean; refresh?: boolean; preferInstalled?: boolean } = {}): Promise<string> {
     return resolveToolVersion(tool, spec, { ...options, userAliases: this.config.tools[tool.id]?.aliases });
   }
 

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ProtoError } from '../errors.js';
 import type { DownloadPrebuiltOutput } from '../protocol/index.js';
-import { encodeComponent, type Store, type ToolManifest } from '../store/index.js';
+import type { Inventory, Store, ToolManifest } from '../store/index.js';
 import { commitInstall, restorePrevious } from './commit-install.js';
 import { checkLockedChecksum, type LockedChecksum } from '../lockfile/verify-locked.js';
 import { downloadArtifacts } from './download-artifacts.js';
@@ -33,6 +33,8 @@ import { verifyDownload } from './verify-download.js';
 export interface InstallToolOptions {
   store: Store;
   plugin: InstallPluginPort;
+  /** Where the tool's manifest and product dirs are (register_tool inventory_options); default layout when absent. */
+  inventory?: Inventory;
   /** A resolved version (`20.10.0`, `canary`); not a range. */
   version: string;
   /** Reinstall even when installed (the old files are replaced only once the new ones are complete). */
@@ -62,23 +64,25 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
   const { store, plugin, version, signal } = options;
   const settings = options.settings ?? {};
   const id = plugin.id;
-  const productDir = store.productDir(id, version);
+  const inventory = options.inventory ?? store.inventory(id);
+  const productDir = inventory.productDir(version);
   const warnings: string[] = [];
   const warn = (message: string) => {
     warnings.push(message);
     options.onWarning?.(message);
   };
 
-  if (!options.force && (await isInstalled(store, id, version, productDir)) && !(await store.isVersionLocked(id, version))) {
-    return alreadyInstalled(store, id, version, productDir, warnings);
+  if (!options.force && (await isInstalled(inventory, version)) && !(await store.isVersionLocked(id, version))) {
+    return alreadyInstalled(inventory, version, warnings);
   }
 
   // Concurrency contract: every install or uninstall of <id>@<version>, in any process, runs
   // under this lock, which covers temp/<id>/<base64(version)>/, tools/<id>/.partial-<version>,
-  // tools/<id>/.trash-<version> and tools/<id>/<version>. Whoever waited for it re-reads
+  // tools/<id>/.trash-<version> and tools/<id>/<version> (or their counterparts in the plugin's
+  // override_dir). Whoever waited for it re-reads
   // manifest.json from disk afterwards: if a concurrent process installed the version meanwhile
   // we return `installed: false` without downloading. manifest.json itself is shared by all
-  // versions of the tool and is only changed through Store.updateManifest (its own lock).
+  // versions of the tool and is only changed through Inventory.updateManifest (its own lock).
   // A holder killed with SIGKILL leaves a lock naming a dead pid, which the next process breaks.
   const lock = await store.lockVersion(id, version, {
     timeoutMs: settings.lockTimeoutMs,
@@ -86,14 +90,13 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
     onWait: (owner) => options.onProgress?.({ phase: 'wait-lock', ownerPid: owner?.pid }),
   });
   const tempDir = store.versionTempDir(id, version);
-  const inventory = store.inventoryDir(id);
-  const stagingDir = join(inventory, `.partial-${encodeComponent(version)}`);
-  const trashDir = join(inventory, `.trash-${encodeComponent(version)}`);
+  const stagingDir = inventory.stagingDir(version);
+  const trashDir = inventory.trashDir(version);
   let committed = false;
   let hadPrevious = false;
   try {
-    if (!options.force && (await isInstalled(store, id, version, productDir))) {
-      return await alreadyInstalled(store, id, version, productDir, warnings);
+    if (!options.force && (await isInstalled(inventory, version))) {
+      return await alreadyInstalled(inventory, version, warnings);
     }
     // Leftovers of a process that died while holding this lock.
     await removeAll([tempDir, stagingDir, trashDir]);
@@ -113,13 +116,16 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
           throw error;
         }
         committed = true;
-        await recordInstall(store, id, version, settings, native.checksum, 'native');
+        await recordInstall(inventory, version, settings, native.checksum, 'native');
         return { installed: true, dir: productDir, checksum: native.checksum, source: 'native', warnings };
       }
       if (!native.skip_install) {
         await fs.rm(productDir, { recursive: true, force: true });
-        // A forced reinstall that failed leaves the version gone: the manifest must say so too.
-        await store.updateManifest(id, (manifest) => forgetVersion(manifest, version));
+        // A forced reinstall that failed leaves the version gone: the manifest must say so too
+        // (and a first install that failed writes no manifest at all).
+        if ((await inventory.readManifest()).installed_versions.includes(version)) {
+          await inventory.updateManifest((manifest) => forgetVersion(manifest, version));
+        }
         throw new ProtoError('install.native_failed', `Plugin ${id} failed to install ${version}: ${native.error ?? 'no reason given'}.`);
       }
     }
@@ -148,7 +154,7 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
     hadPrevious = await commitInstall({ stagingDir, productDir, trashDir, pluginId: id, version });
     committed = true;
     await runPostScript(prebuilt, productDir, id, warn);
-    await recordInstall(store, id, version, settings, checksum, artifacts.sourceUrl);
+    await recordInstall(inventory, version, settings, checksum, artifacts.sourceUrl);
     await removeAll([trashDir]); // the previous install, kept until now in case this one failed
     return { installed: true, dir: productDir, checksum, source: artifacts.sourceUrl, warnings };
   } catch (error) {
@@ -160,7 +166,8 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
     await removeAll([tempDir]);
     await lock.release();
     await removeIfEmpty(store.toolTempDir(id));
-    await removeIfEmpty(inventory);
+    // Only our own dir: an override_dir (rustup's toolchains) is not ours to remove.
+    await removeIfEmpty(inventory.dir);
   }
 }
 
@@ -169,31 +176,30 @@ function forgetVersion(manifest: ToolManifest, version: string): void {
   delete manifest.versions[version];
 }
 
-async function isInstalled(store: Store, id: string, version: string, productDir: string): Promise<boolean> {
+async function isInstalled(inventory: Inventory, version: string): Promise<boolean> {
   if (version === 'latest') return false;
-  const manifest = await store.readManifest(id);
+  const manifest = await inventory.readManifest();
   if (!manifest.installed_versions.includes(version)) return false;
-  return fs.stat(productDir).then(
+  return fs.stat(inventory.productDir(version)).then(
     (stat) => stat.isDirectory(),
     () => false,
   );
 }
 
-async function alreadyInstalled(store: Store, id: string, version: string, dir: string, warnings: string[]): Promise<InstallToolResult> {
-  const manifest = await store.readManifest(id);
+async function alreadyInstalled(inventory: Inventory, version: string, warnings: string[]): Promise<InstallToolResult> {
+  const manifest = await inventory.readManifest();
   const lock = manifest.versions[version]?.lock;
-  return { installed: false, dir, checksum: lock?.checksum, source: lock?.source, warnings };
+  return { installed: false, dir: inventory.productDir(version), checksum: lock?.checksum, source: lock?.source, warnings };
 }
 
 async function recordInstall(
-  store: Store,
-  id: string,
+  inventory: Inventory,
   version: string,
   settings: InstallSettings,
   checksum: string | undefined,
   source: string,
 ): Promise<void> {
-  await store.updateManifest(id, (manifest) => {
+  await inventory.updateManifest((manifest) => {
     if (!manifest.installed_versions.includes(version)) manifest.installed_versions.push(version);
     const lock: Record<string, unknown> = { os: (hostOsFromNode(process.platform) ?? process.platform), arch: (hostArchFromNode(process.arch) ?? process.arch) };
     if (checksum) lock.checksum = checksum;
@@ -203,6 +209,8 @@ async function recordInstall(
       no_clean: settings.noClean ?? false,
       installed_at: Date.now(),
       lock,
+      // proto records the inventory's version_suffix with each version.
+      ...(inventory.versionSuffix ? { suffix: inventory.versionSuffix } : {}),
     };
   });
 }

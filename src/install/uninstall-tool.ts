@@ -8,15 +8,16 @@
  * or re-point the buckets that used this version.
  */
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
 import { ProtoError } from '../errors.js';
-import { encodeComponent, type Store } from '../store/index.js';
+import type { Inventory, Store } from '../store/index.js';
 import type { InstallSettings } from './install-settings.js';
 import type { InstallPluginPort } from './plugin-port.js';
 
 export interface UninstallToolOptions {
   store: Store;
   plugin: InstallPluginPort;
+  /** Where the tool's manifest and product dirs are; default layout when absent. */
+  inventory?: Inventory;
   version: string;
   settings?: InstallSettings;
   signal?: AbortSignal;
@@ -34,11 +35,12 @@ export interface UninstallToolResult {
 export async function uninstallTool(options: UninstallToolOptions): Promise<UninstallToolResult> {
   const { store, plugin, version } = options;
   const id = plugin.id;
-  const dir = store.productDir(id, version);
+  const inventory = options.inventory ?? store.inventory(id);
+  const dir = inventory.productDir(version);
   // Same lock as installTool: see the concurrency contract there.
   const lock = await store.lockVersion(id, version, { timeoutMs: options.settings?.lockTimeoutMs, signal: options.signal });
   try {
-    const manifest = await store.readManifest(id);
+    const manifest = await inventory.readManifest();
     const recorded = manifest.installed_versions.includes(version) || version in manifest.versions;
     const present = await fs.stat(dir).then(
       () => true,
@@ -54,14 +56,14 @@ export async function uninstallTool(options: UninstallToolOptions): Promise<Unin
       }
     }
     // Rename first so the product dir disappears at once even if deleting its files takes a while.
-    const trash = join(store.inventoryDir(id), `.trash-${encodeComponent(version)}`);
+    const trash = inventory.trashDir(version);
     await fs.rm(trash, { recursive: true, force: true });
     await fs.rename(dir, trash).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
     });
     await fs.rm(trash, { recursive: true, force: true });
     await fs.rm(store.versionTempDir(id, version), { recursive: true, force: true });
-    const next = await store.updateManifest(id, (current) => {
+    const next = await inventory.updateManifest((current) => {
       current.installed_versions = current.installed_versions.filter((v) => v !== version);
       delete current.versions[version];
     });

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
 import { compareVersions, parseVersion } from '../version/index.js';
 import type { LocateExecutablesOutput } from '../protocol/index.js';
-import { isInsideDir, type Store } from '../store/index.js';
+import { isInsideDir, type Inventory, type Store } from '../store/index.js';
 import { preparedExecutable } from './executable.js';
 import { isSafeExecutableName } from './names.js';
 import type { ShimRegistry } from './shim-registry.js';
@@ -36,8 +36,7 @@ export function versionBuckets(versions: readonly string[]): Map<string, string>
   return buckets;
 }
 
-function linksIntoTool(store: Store, toolId: string): string[] {
-  const toolRoot = store.inventoryDir(toolId);
+function linksIntoTool(store: Store, toolRoot: string): string[] {
   let names: string[];
   try {
     names = readdirSync(store.binDir);
@@ -57,6 +56,8 @@ function linksIntoTool(store: Store, toolId: string): string[] {
 export interface RelinkBinsOptions {
   store: Store;
   toolId: string;
+  /** Where the tool's versions are installed (default layout when absent). */
+  inventory?: Inventory;
   installedVersions: readonly string[];
   /** `locate_executables` for one installed version. */
   locate: (version: string) => Promise<LocateExecutablesOutput>;
@@ -67,6 +68,7 @@ export interface RelinkBinsOptions {
 /** Recreates this tool's bins; returns the link names now present. */
 export async function relinkBins(options: RelinkBinsOptions): Promise<string[]> {
   const { store, toolId, registry } = options;
+  const inventory = options.inventory ?? store.inventory(toolId);
   mkdirSync(store.binDir, { recursive: true });
   const wanted = new Map<string, string>();
   for (const [suffix, version] of versionBuckets(options.installedVersions)) {
@@ -76,14 +78,14 @@ export async function relinkBins(options: RelinkBinsOptions): Promise<string[]> 
       if (config.no_bin || !relativeExe || !isSafeExecutableName(name)) continue;
       const owner = registry[name]?.context ?? (registry[name] ? name : undefined);
       if (owner !== undefined && owner !== toolId) continue;
-      const productDir = store.productDir(toolId, version);
+      const productDir = inventory.productDir(version);
       if (config.update_perms) preparedExecutable(productDir, config, toolId);
       const source = join(productDir, relativeExe);
       if (!existsSync(source)) continue;
       wanted.set(`${name}${suffix}`, source);
     }
   }
-  for (const name of linksIntoTool(store, toolId)) {
+  for (const name of linksIntoTool(store, inventory.productsDir)) {
     if (!wanted.has(name)) rmSync(join(store.binDir, name), { force: true });
   }
   for (const [name, source] of wanted) {

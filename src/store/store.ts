@@ -5,18 +5,14 @@
  * hostile id or version (`../../etc`) cannot name a directory outside the store.
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ProtoError } from '../errors.js';
 import type { LoadVersionsOutput } from '../protocol/index.js';
 import { encodeComponent, encodeVersionForTemp } from './encode-component.js';
 import { acquireLock, readLiveLockOwner, type AcquireLockOptions, type LockHandle } from './lock.js';
-import { writeFileAtomic } from './atomic-write.js';
-import { emptyManifest, readManifestFile, writeManifestFile, type ToolManifest } from './tool-manifest.js';
+import { Inventory, type InventoryOptions } from './inventory.js';
+import { emptyManifest, type ToolManifest } from './tool-manifest.js';
 import { resolveStoreRoot, type StoreRootOptions } from './store-root.js';
-
-/** proto reuses `remote-versions.json` for 12 hours (`Inventory::load_remote_versions`). */
-export const REMOTE_VERSIONS_TTL_MS = 12 * 60 * 60 * 1000;
 
 export interface StoreOptions extends StoreRootOptions {
   /** Overrides `<root>/temp`; defaults to `PROTO_TEMP_DIR` when set. */
@@ -74,14 +70,22 @@ export class Store {
     return join(this.root, '.prototools');
   }
 
-  /** `tools/<id>`: the tool's inventory (manifest, caches, one dir per installed version). */
-  inventoryDir(id: string): string {
-    return join(this.toolsDir, encodeComponent(id));
+  /**
+   * A tool's inventory: `tools/<id>` with its manifest and caches, and its product dirs. Plugins
+   * may move them (register_tool `inventory_options`); without options, the default layout.
+   */
+  inventory(id: string, options: InventoryOptions = {}): Inventory {
+    return new Inventory(this.toolsDir, id, options, this.env);
   }
 
-  /** `tools/<id>/<version><suffix>`: where one version is installed (the "product dir"). */
+  /** `tools/<id>` in the default layout (see `inventory`). */
+  inventoryDir(id: string): string {
+    return this.inventory(id).dir;
+  }
+
+  /** `tools/<id>/<version><suffix>` in the default layout (see `inventory`). */
   productDir(id: string, version: string, suffix = ''): string {
-    return join(this.inventoryDir(id), encodeComponent(version + suffix));
+    return this.inventory(id, suffix ? { versionSuffix: suffix } : {}).productDir(version);
   }
 
   /** `temp/<id>`: the tool's temp dir (plugins see it as `context.temp_dir`). */
@@ -148,73 +152,36 @@ export class Store {
     }
   }
 
+  /** The default layout's `manifest.json` of a tool (see `inventory`). */
   manifestPath(id: string): string {
-    return join(this.inventoryDir(id), 'manifest.json');
+    return this.inventory(id).manifestPath;
   }
 
-  /** Reads `manifest.json` without locking (a snapshot; writers replace the file atomically). */
   readManifest(id: string): Promise<ToolManifest> {
-    return readManifestFile(this.manifestPath(id));
+    return this.inventory(id).readManifest();
   }
 
-  /**
-   * Read-modify-write of `manifest.json` under its file lock: `change` always sees the latest
-   * content on disk, so concurrent writers (other versions of the same tool installing in other
-   * processes) never lose each other's entries.
-   */
-  async updateManifest(id: string, change: (manifest: ToolManifest) => void | ToolManifest): Promise<ToolManifest> {
-    const path = this.manifestPath(id);
-    const lock = await acquireLock(`${path}.lock`);
-    try {
-      const current = await readManifestFile(path);
-      const next = change(current) ?? current;
-      await writeManifestFile(path, next);
-      return next;
-    } finally {
-      await lock.release();
-    }
+  updateManifest(id: string, change: (manifest: ToolManifest) => void | ToolManifest): Promise<ToolManifest> {
+    return this.inventory(id).updateManifest(change);
   }
 
-  /** `tools/<id>/remote-versions[-<scope>].json`. */
   remoteVersionsPath(id: string, scope?: string): string {
-    const name = scope ? `remote-versions-${encodeComponent(scope)}.json` : 'remote-versions.json';
-    return join(this.inventoryDir(id), name);
+    return this.inventory(id).remoteVersionsPath(scope);
   }
 
-  /**
-   * The cached `load_versions` output, or undefined when missing, older than `maxAgeMs`
-   * (12 h), unreadable, or when caching is off (`PROTO_CACHE=0|false|no|off`). `ignoreAge`
-   * (offline mode) accepts any age.
-   */
-  async readRemoteVersions(
+  readRemoteVersions(
     id: string,
     options: { scope?: string; maxAgeMs?: number; ignoreAge?: boolean; now?: number } = {},
   ): Promise<LoadVersionsOutput | undefined> {
-    if (isCacheDisabled(this.env.PROTO_CACHE)) return undefined;
-    const path = this.remoteVersionsPath(id, options.scope);
-    try {
-      const stat = await fs.stat(path);
-      const age = (options.now ?? Date.now()) - stat.mtimeMs;
-      if (!options.ignoreAge && age > (options.maxAgeMs ?? REMOTE_VERSIONS_TTL_MS)) return undefined;
-      const value = JSON.parse(await fs.readFile(path, 'utf8')) as LoadVersionsOutput;
-      return Array.isArray(value?.versions) ? value : undefined;
-    } catch {
-      return undefined; // a broken cache is a cache miss, never an error
-    }
+    return this.inventory(id).readRemoteVersions(options);
   }
 
-  /** Writes the cache atomically; like proto, an output without versions is not cached. */
-  async writeRemoteVersions(id: string, output: LoadVersionsOutput, scope?: string): Promise<void> {
-    if (!Array.isArray(output.versions) || output.versions.length === 0) return;
-    await writeFileAtomic(this.remoteVersionsPath(id, scope), JSON.stringify(output));
+  writeRemoteVersions(id: string, output: LoadVersionsOutput, scope?: string): Promise<void> {
+    return this.inventory(id).writeRemoteVersions(output, scope);
   }
 
   /** An empty manifest, for callers that need a default. */
   static emptyManifest(): ToolManifest {
     return emptyManifest();
   }
-}
-
-function isCacheDisabled(value: string | undefined): boolean {
-  return value !== undefined && ['0', 'false', 'no', 'off'].includes(value.trim().toLowerCase());
 }

@@ -5,11 +5,11 @@
  */
 import type { ToolPlugin } from '../host/index.js';
 import type { InstallPluginPort } from '../install/index.js';
-import type { Store } from '../store/index.js';
+import type { Inventory, Store } from '../store/index.js';
 
-export function createInstallPort(plugin: ToolPlugin, store: Store): InstallPluginPort {
+export function createInstallPort(plugin: ToolPlugin, store: Store, inventory: Inventory = store.inventory(plugin.id)): InstallPluginPort {
   const contextFor = (version: string) =>
-    plugin.context({ version, toolDir: store.productDir(plugin.id, version), tempDir: store.toolTempDir(plugin.id) });
+    plugin.context({ version, toolDir: inventory.productDir(version), tempDir: store.toolTempDir(plugin.id) });
   return {
     id: plugin.id,
     has: (fn) => plugin.has(fn),

@@ -16,6 +16,13 @@ export interface ResolveToolVersionOptions {
   shortCircuit?: boolean;
   /** Skip the remote-versions cache read (proto does for `install`). */
   refresh?: boolean;
+  /**
+   * Whether a requirement or range takes the highest matching INSTALLED version before looking
+   * at the remote list (default true: `run`, shims, `bin`). `install` passes false, as proto's
+   * install resolves without the manifest: with 18.0.0 installed, `install node 18` gets the
+   * newest 18.x.
+   */
+  preferInstalled?: boolean;
 }
 
 /** The resolved version string; throws `version.resolve_failed` naming what was asked and what exists. */
@@ -33,5 +40,12 @@ export async function resolveToolVersion(tool: Tool, spec: string, options: Reso
 
   const installed = await tool.installedVersions();
   const remote = await tool.loadVersions(formatSpec(candidate), { refresh: options.refresh });
-  return resolveVersion({ spec: candidate, remote, installed, userAliases: options.userAliases, toolId: tool.id });
+  return resolveVersion({
+    spec: candidate,
+    remote,
+    installed,
+    preferInstalled: options.preferInstalled,
+    userAliases: options.userAliases,
+    toolId: tool.id,
+  });
 }

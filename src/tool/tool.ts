@@ -8,15 +8,16 @@
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { PluginContainer, type DetectedHost, type ToolPlugin } from '../host/index.js';
 import { httpGetWith } from '../host/http-get.js';
 import type { InstallSettings, InstallToolResult } from '../install/index.js';
 import type { LockedChecksum } from '../lockfile/verify-locked.js';
 import type { InstallProgress } from '../install/install-settings.js';
 import { createShims, preparedExecutable, readShimRegistry, relinkBins, removeShims, type ShimLauncher } from '../link/index.js';
-import type { ExecutableConfig, LoadVersionsOutput, LocateExecutablesOutput, RegisterToolOutput } from '../protocol/index.js';
-import type { Store } from '../store/index.js';
+import { ProtoError } from '../errors.js';
+import { virtualPathString, type ExecutableConfig, type LoadVersionsOutput, type LocateExecutablesOutput, type RegisterToolOutput } from '../protocol/index.js';
+import type { Inventory, InventoryOptions, Store } from '../store/index.js';
 import { isSchemaPluginPath } from '../schema/read-schema.js';
 import { SchemaPlugin } from '../schema/schema-plugin.js';
 import { log } from '../log.js';
@@ -56,6 +57,8 @@ export class Tool {
     readonly plugin: ToolPlugin,
     readonly store: Store,
     readonly metadata: RegisterToolOutput,
+    /** Where its manifest and installed versions are (register_tool `inventory_options`). */
+    readonly inventory: Inventory,
     private readonly options: ToolLoadOptions,
   ) {}
 
@@ -80,7 +83,8 @@ export class Tool {
           });
     try {
       const metadata = await plugin.registerTool();
-      return new Tool(options.id, plugin, store, metadata, options);
+      const inventory = store.inventory(options.id, inventoryOptions(options.id, metadata, plugin));
+      return new Tool(options.id, plugin, store, metadata, inventory, options);
     } catch (error) {
       await plugin.close();
       throw error;
@@ -98,21 +102,21 @@ export class Tool {
   async loadVersions(initial = 'latest', options: { refresh?: boolean } = {}): Promise<LoadVersionsOutput> {
     const offline = this.settings.offline === true;
     if (!options.refresh || offline) {
-      const cached = await this.store.readRemoteVersions(this.id, { ignoreAge: offline });
-      log('trace', 'cache', `remote versions of ${this.id}: ${cached ? 'cache hit' : 'cache miss'} ${this.store.remoteVersionsPath(this.id)}`);
+      const cached = await this.inventory.readRemoteVersions({ ignoreAge: offline });
+      log('trace', 'cache', `remote versions of ${this.id}: ${cached ? 'cache hit' : 'cache miss'} ${this.inventory.remoteVersionsPath()}`);
       if (cached) return cached;
     }
     const output = await this.plugin.loadVersions({ context: this.plugin.context(), initial });
-    await this.store.writeRemoteVersions(this.id, output);
+    await this.inventory.writeRemoteVersions(output);
     return output;
   }
 
   async installedVersions(): Promise<string[]> {
-    return (await this.store.readManifest(this.id)).installed_versions;
+    return (await this.inventory.readManifest()).installed_versions;
   }
 
   productDir(version: string): string {
-    return this.store.productDir(this.id, version);
+    return this.inventory.productDir(version);
   }
 
   /** `locate_executables` for an installed version, once per version and tool instance. */
@@ -156,7 +160,8 @@ export class Tool {
     const { installTool } = await import('../install/index.js');
     const result = await installTool({
       store: this.store,
-      plugin: createInstallPort(this.plugin, this.store),
+      plugin: createInstallPort(this.plugin, this.store, this.inventory),
+      inventory: this.inventory,
       version,
       force: options.force,
       settings: this.settings,
@@ -189,7 +194,7 @@ export class Tool {
     const output = await this.plugin.syncManifest({ context: this.plugin.context() });
     if (output.skip_sync || !output.versions) return;
     const versions = output.versions;
-    await this.store.updateManifest(this.id, (manifest) => {
+    await this.inventory.updateManifest((manifest) => {
       manifest.installed_versions = [...new Set(versions)];
       // Metadata of known versions is kept; a version we did not install gets a default entry.
       for (const version of manifest.installed_versions) manifest.versions[version] ??= { no_clean: false, installed_at: Date.now() };
@@ -203,6 +208,7 @@ export class Tool {
     const bins = await relinkBins({
       store: this.store,
       toolId: this.id,
+      inventory: this.inventory,
       installedVersions: await this.installedVersions(),
       locate: (v) => this.locate(v),
       registry: await readShimRegistry(this.store),
@@ -213,11 +219,18 @@ export class Tool {
   /** Uninstalls one version; bins are re-pointed, and shims removed with the last version. */
   async uninstall(version: string): Promise<{ uninstalled: boolean; remainingVersions: string[] }> {
     const { uninstallTool } = await import('../install/index.js');
-    const result = await uninstallTool({ store: this.store, plugin: createInstallPort(this.plugin, this.store), version, settings: this.settings });
+    const result = await uninstallTool({
+      store: this.store,
+      plugin: createInstallPort(this.plugin, this.store, this.inventory),
+      inventory: this.inventory,
+      version,
+      settings: this.settings,
+    });
     this.locateCache.delete(version);
     await relinkBins({
       store: this.store,
       toolId: this.id,
+      inventory: this.inventory,
       installedVersions: result.remainingVersions,
       locate: (v) => this.locate(v),
       registry: await readShimRegistry(this.store),
@@ -253,4 +266,27 @@ export class Tool {
   async close(): Promise<void> {
     await this.plugin.close();
   }
+}
+
+/**
+ * `inventory_options` of register_tool (spec §4.1): `override_dir` must name an absolute dir
+ * (proto's RequiredAbsoluteInventoryDir); it is read through our own mounts, never through a
+ * `real_prefix` the plugin sends.
+ */
+function inventoryOptions(id: string, metadata: RegisterToolOutput, plugin: ToolPlugin): InventoryOptions {
+  const given = metadata.inventory_options ?? {};
+  const options: InventoryOptions = {};
+  const overrideDir = given.override_dir === undefined || given.override_dir === null ? undefined : virtualPathString(given.override_dir);
+  if (overrideDir !== undefined) {
+    const real = plugin.toReal(overrideDir);
+    if (!isAbsolute(real) || real.includes('\0')) {
+      throw new ProtoError('plugin.invalid_inventory_dir', `Plugin "${id}" asks to keep its versions in "${overrideDir}", which is not an absolute directory.`, {
+        hint: 'register_tool inventory_options.override_dir must be an absolute (virtual or real) path. Report this to the plugin author.',
+      });
+    }
+    options.overrideDir = real;
+  }
+  if (typeof given.override_dir_name === 'string' && given.override_dir_name !== '') options.dirName = given.override_dir_name;
+  if (typeof given.version_suffix === 'string' && given.version_suffix !== '') options.versionSuffix = given.version_suffix;
+  return options;
 }

@@ -27,6 +27,12 @@ export interface ResolveVersionInput {
   remote?: RemoteVersions;
   /** `installed_versions` of the tool's manifest: ranges prefer these over remote versions. */
   installed?: readonly string[];
+  /**
+   * False resolves requirements and ranges against the remote list only (proto's
+   * `resolve_without_manifest`, used by install). An exact version that is installed still
+   * resolves. Default true.
+   */
+  preferInstalled?: boolean;
   /** `[tools.<id>.aliases]`: they win over the plugin's aliases of the same name. */
   userAliases?: Readonly<Record<string, string>>;
   /** Only used to name the tool in error messages. */
@@ -43,6 +49,7 @@ interface Candidates {
   /** Newest first. */
   remote: Version[];
   installed: Version[];
+  preferInstalled: boolean;
   pluginAliases: Map<string, string>;
   userAliases: Map<string, string>;
 }
@@ -53,7 +60,8 @@ interface Candidates {
  * Aliases: user aliases, then plugin aliases, then `latest` (the output's `latest`, else the
  * newest listed version) and `stable` (falls back to `latest` when nobody defines it). An alias
  * may point at another alias; a cycle is a `version.alias_cycle` error. Requirements and ranges
- * take the highest matching installed version, else the highest matching remote one. An exact
+ * take the highest matching installed version (unless `preferInstalled` is false), else the
+ * highest matching remote one. An exact
  * version must be installed or listed. Anything else is `version.resolve_failed`, whose message
  * names what was asked and what exists.
  */
@@ -91,7 +99,13 @@ function collectCandidates(input: ResolveVersionInput): Candidates {
   if (input.remote?.latest) pluginAliases.set('latest', input.remote.latest);
   else if (!pluginAliases.has('latest') && remote[0]) pluginAliases.set('latest', formatVersion(remote[0]));
   if (!pluginAliases.has('stable') && pluginAliases.has('latest')) pluginAliases.set('stable', 'latest');
-  return { remote, installed, pluginAliases, userAliases: new Map(Object.entries(input.userAliases ?? {})) };
+  return {
+    remote,
+    installed,
+    preferInstalled: input.preferInstalled !== false,
+    pluginAliases,
+    userAliases: new Map(Object.entries(input.userAliases ?? {})),
+  };
 }
 
 function parseAll(texts: readonly string[]): Version[] {
@@ -127,7 +141,7 @@ function pickVersion(spec: VersionPattern, candidates: Candidates): Version | un
       ? (version: Version) => requirementMatches(spec, version)
       : (version: Version) => spec.anyOf.some((clause) => clauseMatches(clause, version));
   // Both lists are newest first, so the first match is the highest.
-  return candidates.installed.find(matches) ?? candidates.remote.find(matches);
+  return (candidates.preferInstalled ? candidates.installed.find(matches) : undefined) ?? candidates.remote.find(matches);
 }
 
 function resolveFailed(

@@ -24,11 +24,11 @@ export function generateDownloadInstallTests(id: string, spec: string, options: 
       const plugin = await load();
       const { store, tool } = plugin;
       const version = await resolveToolVersion(tool, spec);
-      const port = createInstallPort(tool.plugin, store);
+      const port = createInstallPort(tool.plugin, store, tool.inventory);
       const tempDir = store.versionTempDir(id, version);
       mkdirSync(tempDir, { recursive: true });
 
-      const prebuilt = await port.downloadPrebuilt(version, store.productDir(id, version));
+      const prebuilt = await port.downloadPrebuilt(version, tool.productDir(version));
       const artifacts = await downloadArtifacts({ plugin: port, prebuilt, stagingDir: tempDir, settings: tool.settings });
       assert.equal(dirname(artifacts.downloadFile), tempDir, 'the download is not in the temp dir');
       assert.ok(existsSync(artifacts.downloadFile), `${artifacts.downloadFile} was not downloaded`);
@@ -45,11 +45,17 @@ export function generateDownloadInstallTests(id: string, spec: string, options: 
         const plugin = await load();
         const { store, tool } = plugin;
         const version = await resolveToolVersion(tool, spec);
-        mkdirSync(store.productDir(id, version), { recursive: true });
-        await store.updateManifest(id, (manifest) => {
+        mkdirSync(tool.productDir(version), { recursive: true });
+        await tool.inventory.updateManifest((manifest) => {
           manifest.installed_versions.push(version);
         });
-        const result = await installTool({ store, plugin: createInstallPort(tool.plugin, store), version, settings: tool.settings });
+        const result = await installTool({
+          store,
+          plugin: createInstallPort(tool.plugin, store, tool.inventory),
+          inventory: tool.inventory,
+          version,
+          settings: tool.settings,
+        });
         assert.equal(result.installed, false, `${id} ${version} was installed again`);
       },
       { skip: spec === 'canary' && 'a canary build is never "already installed"' },

@@ -1,6 +1,6 @@
 /**
  * What "the tool is installed" means for the generated install tests (proto's
- * `check_install_success!`): the product dir `.proto/tools/<id>/<version>` exists, the primary
+ * `check_install_success!`): the product dir (`.proto/tools/<id>/<version>`, or where the plugin's inventory_options put it) exists, the primary
  * executable the plugin locates is there and can be run (unless a parent exe runs it), and every
  * shim and bin it asks for was created.
  */
@@ -17,7 +17,7 @@ export async function installAndCheck(plugin: PluginTestWrapper, version: string
   } catch (error) {
     throw new assert.AssertionError({ message: `installing ${id} ${version} failed: ${(error as Error).message}` });
   }
-  const productDir = store.productDir(id, version);
+  const productDir = tool.productDir(version);
   assert.ok(isDirectory(productDir), `the product dir ${productDir} does not exist`);
 
   // Located as `proto run` and shims locate it (update_perms applied), then it must be runnable:

@@ -58,6 +58,72 @@ export class DownloadPrebuiltOutput {
   }
 }
 
+/** native_install: install through the tool's own manager (rustup, ...) instead of downloading. */
+export class NativeInstallInput {
+  constructor(
+    readonly context: PluginContext,
+    /** The user asked to reinstall (proto 0.53+). */
+    readonly force: bool,
+    /** The product dir the host will look in; absent from hosts before proto 0.19.3. */
+    readonly installDir: VirtualPath | null,
+  ) {}
+
+  static fromJson(json: JsonReader): NativeInstallInput {
+    return new NativeInstallInput(PluginContext.fromJson(json.object("context")), json.boolOr("force", false), VirtualPath.readOptional(json, "install_dir"));
+  }
+}
+
+export class NativeInstallOutput {
+  /** An explicit checksum of what was installed, for the lockfile (proto 0.48+). */
+  checksum: string | null = null;
+  /** Why it failed, shown to the user when `installed` is false. */
+  error: string | null = null;
+  /** True to let the host download as usual instead. */
+  skipInstall: bool = false;
+
+  constructor(public installed: bool) {}
+
+  toJson(): string {
+    return new JsonWriter()
+      .beginObject()
+      .boolField("installed", this.installed)
+      .optionalStringField("checksum", this.checksum)
+      .optionalStringField("error", this.error)
+      .trueField("skip_install", this.skipInstall)
+      .endObject()
+      .toString();
+  }
+}
+
+/** native_uninstall: called before the host deletes the product dir. */
+export class NativeUninstallInput {
+  constructor(
+    readonly context: PluginContext,
+    readonly uninstallDir: VirtualPath | null,
+  ) {}
+
+  static fromJson(json: JsonReader): NativeUninstallInput {
+    return new NativeUninstallInput(PluginContext.fromJson(json.object("context")), VirtualPath.readOptional(json, "uninstall_dir"));
+  }
+}
+
+export class NativeUninstallOutput {
+  error: string | null = null;
+  skipUninstall: bool = false;
+
+  constructor(public uninstalled: bool) {}
+
+  toJson(): string {
+    return new JsonWriter()
+      .beginObject()
+      .boolField("uninstalled", this.uninstalled)
+      .optionalStringField("error", this.error)
+      .trueField("skip_uninstall", this.skipUninstall)
+      .endObject()
+      .toString();
+  }
+}
+
 export class LocateExecutablesInput {
   constructor(
     readonly context: PluginContext,

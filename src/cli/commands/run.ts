@@ -156,8 +156,8 @@ async function rememberForShim(session: Session, tool: Tool, version: string, ex
     if (entry.location !== 'global') for (const file of versionFiles) candidates.add(join(entry.dir, file));
   }
   for (const lockfile of session.lockfiles.candidatePaths()) candidates.add(lockfile);
-  candidates.add(session.store.manifestPath(tool.id));
-  candidates.add(session.store.remoteVersionsPath(tool.id));
+  candidates.add(tool.inventory.manifestPath);
+  candidates.add(tool.inventory.remoteVersionsPath());
   const idVar = toEnvVarName(tool.id);
   const decidingVars = [idVar, 'PROTO_ENV', 'PROTO_HOME', 'HOME', 'PROTO_DETECT_STRATEGY', 'PROTO_AUTO_INSTALL'];
   const toolEnv = session.toolEnvironment(tool.id);

@@ -53,7 +53,7 @@ async function uninstall(session: Session, id: string, spec: string | undefined,
   }
   const canonical = spec === undefined ? undefined : formatSpec(parseSpec(spec));
   const tool = await session.tool(id);
-  const installed = await installedNewestFirst(session, id);
+  const installed = await installedNewestFirst(session, id, tool.inventory);
   const listed = installed.length > 0 ? `Installed: ${installed.join(', ')}.` : `No version of ${id} is installed.`;
   const every = canonical === undefined;
   let versions: string[];
@@ -63,7 +63,7 @@ async function uninstall(session: Session, id: string, spec: string | undefined,
       throw new ProtoError('cli.cancelled', `Nothing was uninstalled.`);
     }
   } else {
-    const version = await resolveInstalled(session, id, canonical!, installed);
+    const version = await resolveInstalled(session, id, canonical!, installed, tool.inventory);
     versions = version === undefined ? [] : [version];
   }
   if (versions.length === 0) {

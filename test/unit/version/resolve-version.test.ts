@@ -37,6 +37,13 @@ describe('resolveVersion (plugin-api §5.4)', () => {
     assert.equal(resolveVersion({ spec: '22', remote, installed: ['20.10.0'] }), '22.0.0');
   });
 
+  it('without preferInstalled (install), resolves requirements and ranges against the remote list', () => {
+    assert.equal(resolveVersion({ spec: '20', remote, installed: ['20.10.0'], preferInstalled: false }), '20.11.1');
+    assert.equal(resolveVersion({ spec: '^18 || ^20', remote, installed: ['18.19.0'], preferInstalled: false }), '20.11.1');
+    // An exact installed version still resolves, even when no longer listed.
+    assert.equal(resolveVersion({ spec: '16.0.0', remote, installed: ['16.0.0'], preferInstalled: false }), '16.0.0');
+  });
+
   it('never picks a pre-release for a plain requirement', () => {
     assert.equal(resolveVersion({ spec: '^22', remote }), '22.0.0');
     assert.equal(resolveVersion({ spec: '>=22.1.0-rc.0', remote }), '22.1.0-rc.1');

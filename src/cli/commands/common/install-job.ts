@@ -72,7 +72,7 @@ export async function runInstallJob(session: Session, request: InstallRequest, l
   line.update(`resolving ${spec}`);
   const version = locked
     ? locked.record.version
-    : await explainOffline(session, `resolve ${request.id} ${spec}`, () => session.resolve(tool, spec, { refresh: true }));
+    : await explainOffline(session, `resolve ${request.id} ${spec}`, () => session.resolve(tool, spec, { refresh: true, preferInstalled: false }));
   line.update(`${version} preparing`);
   const lockedChecksum = locked ? { checksum: locked.record.checksum, lockfile: locked.lockPath } : undefined;
   const result = await tool.install(version, {

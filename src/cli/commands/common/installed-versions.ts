@@ -5,17 +5,27 @@
  * and through `[tools.<id>.aliases]`.
  */
 import { resolveVersion, sortVersionStrings } from '../../../version/index.js';
+import type { Inventory } from '../../../store/index.js';
 import type { Session } from '../../session.js';
 
-/** Installed versions of a tool, newest first, from its manifest.json. */
-export async function installedNewestFirst(session: Session, id: string): Promise<string[]> {
-  const manifest = await session.store.readManifest(id);
+/**
+ * Installed versions of a tool, newest first, from its manifest.json. `inventory` is where a
+ * loaded plugin keeps it (register_tool inventory_options); without it, the default layout.
+ */
+export async function installedNewestFirst(session: Session, id: string, inventory: Inventory = session.store.inventory(id)): Promise<string[]> {
+  const manifest = await inventory.readManifest();
   return sortVersionStrings(manifest.installed_versions, 'descending');
 }
 
 /** The installed version `spec` stands for, or undefined when none matches. */
-export async function resolveInstalled(session: Session, id: string, spec: string, installed: readonly string[]): Promise<string | undefined> {
-  const cached = await session.store.readRemoteVersions(id, { ignoreAge: true });
+export async function resolveInstalled(
+  session: Session,
+  id: string,
+  spec: string,
+  installed: readonly string[],
+  inventory: Inventory = session.store.inventory(id),
+): Promise<string | undefined> {
+  const cached = await inventory.readRemoteVersions({ ignoreAge: true });
   try {
     const version = resolveVersion({
       spec,
