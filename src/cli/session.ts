@@ -3,12 +3,13 @@
  * settings as the network/install layers want them, and loaders for tools by id.
  *
  * Plugin lookup (spec §6.2): `[tools.<id>] plugin`, `[plugins.tools]`, flat `[plugins]`, then the
- * plugins installed from an index (by the tools they provide), then the built-in tools; anything
- * else is `tool.unknown` with a hint.
+ * plugins installed from an index (by the tools they provide), then the built-in tools, then the
+ * first `default = true` registry of `[settings] registries`; anything else is `tool.unknown`
+ * with a hint.
  */
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { loadConfig, pluginLocatorFor, readDotenv, type ConfigMode, type LoadedConfig, type PluginLocator as ConfigLocator } from '../config/index.js';
+import { loadConfig, pluginLocatorFor, readDotenv, type ConfigMode, type LoadedConfig, type PluginLocator as ConfigLocator, type RegistryConfig } from '../config/index.js';
 import { detectVersion, type DetectedVersion } from '../detect/index.js';
 import { ProtoError } from '../errors.js';
 import { detectHost } from '../host/index.js';
@@ -110,6 +111,8 @@ export class Session {
     const builtinAllowed = builtins === true || (Array.isArray(builtins) && builtins.includes(id));
     const url = builtinAllowed ? builtinPluginUrl(id) : undefined;
     if (url) return { kind: 'url', url, written: url };
+    const fromRegistry = defaultRegistryLocator(this.config.settings.registries, id);
+    if (fromRegistry) return fromRegistry;
     const known = [...Object.keys(this.config.plugins), ...(builtins ? BUILTIN_TOOL_IDS : [])].sort();
     throw new ProtoError('tool.unknown', `Unknown tool "${id}": no plugin is configured for it and it is not a built-in tool.`, {
       hint: `Install a plugin for it (proto plugin search ${id}), or add one to [plugins.tools] in .prototools (e.g. ${id} = "https://…/${id}.wasm"). Known tools: ${known.join(', ') || 'none'}.`,
@@ -132,6 +135,9 @@ export class Session {
       store: this.store,
       settings: this.settings,
       cacheDurationSeconds: this.config.settings.cacheDuration,
+      registries: this.config.settings.registries,
+      env: this.env,
+      home: this.home,
     });
     const toolSettings = this.config.tools[id];
     const timeoutSeconds = this.pluginTimeoutSeconds(id);
@@ -203,4 +209,12 @@ export class Session {
     const tools = await Promise.allSettled(this.tools.values());
     await Promise.all(tools.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)));
   }
+}
+
+/** The last lookup step (spec §6.2): the tool's id as an image of the first `default = true` registry. */
+function defaultRegistryLocator(registries: readonly RegistryConfig[], id: string): ConfigLocator | undefined {
+  const registry = registries.find((candidate) => candidate.default);
+  if (!registry || !/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(id)) return undefined;
+  const path = [registry.registry, registry.namespace, id].filter(Boolean).join('/');
+  return { kind: 'registry', written: `registry://${path}`, registry: registry.registry, ...(registry.namespace ? { namespace: registry.namespace } : {}), image: id };
 }

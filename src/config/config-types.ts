@@ -76,6 +76,21 @@ export interface PluginIndexSetting {
   baseDir: string;
 }
 
+/**
+ * One OCI plugin registry (`[settings] registries = [...]`, warpgate's `RegistryConfig`): plugins
+ * named `registry://image` are looked up in these, in order.
+ */
+export interface RegistryConfig {
+  /** Host (and port) of the registry, e.g. `ghcr.io`. */
+  registry: string;
+  /** Repository namespace the images are under, e.g. `moonrepo`. */
+  namespace?: string;
+  /** Send credentials from the Docker config file (`~/.docker/config.json` `auths`). */
+  auth: boolean;
+  /** Also the last lookup step for a tool with no configured plugin and no built-in one. */
+  default: boolean;
+}
+
 /** `[settings]` with proto's defaults filled in. */
 export interface ProtoSettings {
   autoClean: boolean;
@@ -98,6 +113,8 @@ export interface ProtoSettings {
    * default, proto's public registry). Undefined: the default. Parsed by `src/plugins`.
    */
   pluginIndex?: PluginIndexSetting[];
+  /** Closer files' registries first; the same registry and namespace only once. */
+  registries: RegistryConfig[];
   /** `[settings.url-rewrites]` in file order: [JavaScript regex source, replacement]. */
   urlRewrites: [pattern: string, replacement: string][];
   http: HttpConfigSettings;

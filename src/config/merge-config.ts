@@ -17,6 +17,7 @@ export const DEFAULT_SETTINGS: Readonly<ProtoSettings> = Object.freeze({
   telemetry: true,
   urlRewrites: [],
   pluginTimeouts: {},
+  registries: [],
   http: { allowInvalidCerts: false, proxies: [], secureProxies: [], retryCount: 3 },
   offline: { timeout: 750, customHosts: [], overrideDefaultHosts: false },
 });
@@ -78,11 +79,12 @@ export function mergeSettings(layers: readonly SettingsLayer[]): ProtoSettings {
     ...DEFAULT_SETTINGS,
     urlRewrites: [],
     pluginTimeouts: {},
+    registries: [],
     http: { ...DEFAULT_SETTINGS.http, proxies: [], secureProxies: [] },
     offline: { ...DEFAULT_SETTINGS.offline, customHosts: [] },
   };
   const rewrites = new Map<string, string>();
-  for (const { http, offline, urlRewrites, pluginTimeouts, ...scalars } of layers) {
+  for (const { http, offline, urlRewrites, pluginTimeouts, registries, ...scalars } of layers) {
     Object.assign(settings, definedOnly(scalars));
     // Per tool id, so a project can raise one plugin's bound without repeating the others.
     if (pluginTimeouts) settings.pluginTimeouts = { ...settings.pluginTimeouts, ...pluginTimeouts };
@@ -91,6 +93,16 @@ export function mergeSettings(layers: readonly SettingsLayer[]): ProtoSettings {
     for (const [pattern, replacement] of urlRewrites ?? []) rewrites.set(pattern, replacement);
   }
   settings.urlRewrites = [...rewrites];
+  // A project's registries come before the global ones; one entry per registry and namespace.
+  const seen = new Set<string>();
+  for (const layer of [...layers].reverse()) {
+    for (const registry of layer.registries ?? []) {
+      const key = `${registry.registry}/${registry.namespace ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      settings.registries.push(registry);
+    }
+  }
   return settings;
 }
 

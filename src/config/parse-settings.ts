@@ -11,6 +11,7 @@ import {
   type HttpConfigSettings,
   type OfflineSettings,
   type PinLocation,
+  type RegistryConfig,
   type SettingsLayer,
 } from './config-types.js';
 import { isTable, type TomlTable } from './read-toml.js';
@@ -32,7 +33,7 @@ const PIN_LOCATIONS = new Map<string, PinLocation>([
 ]);
 
 /** Settings proto knows that we accept but cannot honour yet: each use is warned about, never silent. */
-const ACCEPTED_UNUSED = new Set(['build', 'registries', 'unstable-registries', 'builtin-backends']);
+const ACCEPTED_UNUSED = new Set(['build', 'builtin-backends']);
 
 function notSupported(context: SettingsContext, where: string): void {
   context.warnings.push(`${context.file}: "${where}" is not supported yet: it has no effect`);
@@ -79,6 +80,10 @@ export function parseSettings(table: TomlTable, context: SettingsContext): Setti
         }));
         if (layer.pluginIndex.length === 0) throw invalidSetting(context, where, 'an index location or a non-empty list of them', value);
         break;
+      case 'registries':
+      case 'unstable-registries':
+        layer.registries = parseRegistries(value, where, context);
+        break;
       case 'plugin-timeouts':
         layer.pluginTimeouts = parsePluginTimeouts(value, where, context);
         break;
@@ -94,6 +99,42 @@ export function parseSettings(table: TomlTable, context: SettingsContext): Setti
     }
   }
   return layer;
+}
+
+/** `registries = [{ registry, namespace?, auth?, default? }]` (also written `[[settings.registries]]`). */
+function parseRegistries(value: unknown, where: string, context: SettingsContext): RegistryConfig[] {
+  if (!Array.isArray(value)) throw invalidSetting(context, where, 'a list of tables { registry, namespace, auth, default }', value);
+  return value.map((item, index) => {
+    const at = `${where}[${index}]`;
+    const table = expectTable(item, at, context);
+    const registry: RegistryConfig = { registry: '', auth: false, default: false };
+    for (const [key, field] of Object.entries(table)) {
+      switch (key) {
+        case 'registry':
+          registry.registry = expectString(field, `${at}.registry`, context).trim();
+          break;
+        case 'namespace':
+          registry.namespace = expectString(field, `${at}.namespace`, context).trim() || undefined;
+          break;
+        case 'auth':
+          registry.auth = expectBoolean(field, `${at}.auth`, context);
+          break;
+        case 'default':
+          registry.default = expectBoolean(field, `${at}.default`, context);
+          break;
+        default:
+          context.warnings.push(`${context.file}: unknown setting "${at}.${key}" was ignored`);
+      }
+    }
+    // A host, optionally with a port: no scheme, path or spaces (the scheme is ours to pick).
+    if (!/^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9a-fA-F:]+\](:\d+)?$/.test(registry.registry)) {
+      throw invalidSetting(context, `${at}.registry`, 'a registry host such as "ghcr.io" or "127.0.0.1:5000"', table.registry);
+    }
+    if (registry.namespace !== undefined && !/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(registry.namespace)) {
+      throw invalidSetting(context, `${at}.namespace`, 'a repository namespace such as "moonrepo"', registry.namespace);
+    }
+    return registry;
+  });
 }
 
 function parsePluginTimeouts(value: unknown, where: string, context: SettingsContext): Record<string, number> {

@@ -86,29 +86,37 @@ function parseGitHub(location: string, written: string, where: string): PluginLo
 function parseRegistry(location: string, written: string, where: string): PluginLocator {
   let query = location;
   let tag: string | undefined;
-  const colon = query.indexOf(':');
-  if (colon !== -1) {
+  // The tag follows the last ':' after the last '/' (a ':' before it is a host's port).
+  const colon = query.lastIndexOf(':');
+  if (colon !== -1 && colon > query.lastIndexOf('/')) {
     tag = query.slice(colon + 1);
     query = query.slice(0, colon);
   }
   let registry: string | undefined;
   const slash = query.indexOf('/');
-  // A first segment with a dot is a host (`ghcr.io/...`), as warpgate decides.
-  if (slash !== -1 && query.slice(0, slash).includes('.')) {
-    registry = query.slice(0, slash);
+  // A first segment that looks like a host is the registry (`ghcr.io/...`, `127.0.0.1:5000/...`,
+  // `localhost/...`), as Docker references are read.
+  const first = slash === -1 ? '' : query.slice(0, slash);
+  if (first.includes('.') || first.includes(':') || first === 'localhost') {
+    registry = first;
     query = query.slice(slash + 1);
   }
   const lastSlash = query.lastIndexOf('/');
   const image = lastSlash === -1 ? query : query.slice(lastSlash + 1);
   const namespace = lastSlash === -1 ? '' : query.slice(0, lastSlash);
   if (image === '') throw invalid(where, written, 'a registry locator needs an image name');
+  if (tag === '') throw invalid(where, written, 'the tag after ":" is empty');
+  if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(namespace === '' ? image : `${namespace}/${image}`)) {
+    throw invalid(where, written, 'an OCI repository name has lowercase letters, digits and . _ - / only');
+  }
+  if (tag !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) throw invalid(where, written, `"${tag}" is not a valid tag`);
   return {
     kind: 'registry',
     written,
     image,
     ...(registry === undefined ? {} : { registry }),
     ...(namespace === '' ? {} : { namespace }),
-    ...(tag ? { tag } : {}),
+    ...(tag !== undefined ? { tag } : {}),
   };
 }
 

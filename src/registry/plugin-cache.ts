@@ -1,5 +1,6 @@
 /**
- * Turns a locator into a local .wasm path. `file://` plugins are used in place; remote ones are
+ * Turns a locator into a local .wasm path. `file://` plugins are used in place; remote ones
+ * (https://, github://, registry:// through oci-pull.ts) are
  * downloaded once into `~/.proto/plugins/<id>-[latest-]<sha256(locator)>.wasm` and reused while
  * younger than `settings.cache-duration` (30 days by default), and at any age when offline.
  *
@@ -8,13 +9,14 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { extname, join } from 'node:path';
 import { ProtoError } from '../errors.js';
 import { log } from '../log.js';
 import type { NetSettings } from '../net/index.js';
 import { encodeComponent, type Store } from '../store/index.js';
-import type { PluginLocator } from '../config/index.js';
+import type { PluginLocator, RegistryConfig } from '../config/index.js';
 import { isSchemaPluginPath } from '../schema/read-schema.js';
 
 export const DEFAULT_PLUGIN_CACHE_SECONDS = 30 * 24 * 60 * 60;
@@ -22,6 +24,11 @@ export const DEFAULT_PLUGIN_CACHE_SECONDS = 30 * 24 * 60 * 60;
 export interface PluginFileOptions {
   store: Store;
   settings?: NetSettings;
+  /** `[settings] registries`, for registry:// locators. */
+  registries?: readonly RegistryConfig[];
+  /** Where the Docker config file with registry credentials is found (`DOCKER_CONFIG`, `HOME`). */
+  env?: Readonly<Record<string, string | undefined>>;
+  home?: string;
   /** Seconds a cached remote plugin stays fresh; 0 = always download. */
   cacheDurationSeconds?: number;
   now?: number;
@@ -29,7 +36,8 @@ export interface PluginFileOptions {
 
 function cacheFileName(id: string, locator: PluginLocator): string {
   const hash = createHash('sha256').update(locator.written).digest('hex');
-  const latest = locator.kind === 'github' && !locator.tag ? 'latest-' : '';
+  // Moving targets (no tag, or `latest`) are marked as such, as warpgate names them.
+  const latest = (locator.kind === 'github' && !locator.tag) || (locator.kind === 'registry' && (locator.tag ?? 'latest') === 'latest') ? 'latest-' : '';
   // A schema plugin keeps its extension: it tells which format the file is (and that it is no .wasm).
   const ext = locator.kind === 'url' && isSchemaPluginPath(locator.url) ? extname(new URL(locator.url).pathname).toLowerCase() : '.wasm';
   return `${encodeComponent(id)}-${latest}${hash}${ext}`;
@@ -60,14 +68,32 @@ export async function pluginFile(id: string, locator: PluginLocator, options: Pl
       hint: `Run once with a network connection to cache ${locator.written}.`,
     });
   }
-  if (locator.kind === 'registry' || locator.kind === 'data') {
-    throw new ProtoError('plugin.unsupported_locator', `The ${locator.kind}:// plugin locator of "${id}" is not supported yet: ${locator.written}`, {
-      hint: 'Use a file://, https:// or github:// locator.',
+  if (locator.kind === 'data') {
+    throw new ProtoError('plugin.unsupported_locator', `The data:// plugin locator of "${id}" is not supported yet.`, {
+      hint: 'Use a file://, https://, github:// or registry:// locator.',
     });
   }
-  const url = locator.kind === 'url' ? locator.url : await githubAssetUrl(locator, options.settings ?? {});
   await mkdir(store.pluginsDir, { recursive: true });
   const temp = `${path}.tmp-${process.pid}`;
+  if (locator.kind === 'registry') {
+    try {
+      const { pullRegistryPlugin } = await import('./oci-pull.js');
+      const pulled = await pullRegistryPlugin(id, locator, options.registries ?? [], {
+        settings: options.settings ?? {},
+        env: options.env ?? process.env,
+        home: options.home ?? homedir(),
+        scratchFile: `${path}.layer-${process.pid}`,
+      });
+      await writeFile(temp, pulled.wasm);
+      await rename(temp, path);
+    } catch (error) {
+      await rm(temp, { force: true });
+      if (cached) return path; // a stale plugin beats no plugin when the refresh fails
+      throw error;
+    }
+    return path;
+  }
+  const url = locator.kind === 'url' ? locator.url : await githubAssetUrl(locator, options.settings ?? {});
   // Loaded here, not at the top: file:// and cached plugins (most runs) need no network code.
   const { downloadFile } = await import('../net/index.js');
   try {

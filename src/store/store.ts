@@ -5,6 +5,7 @@
  * hostile id or version (`../../etc`) cannot name a directory outside the store.
  */
 import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ProtoError } from '../errors.js';
 import type { LoadVersionsOutput } from '../protocol/index.js';

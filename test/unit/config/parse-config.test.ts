@@ -123,6 +123,7 @@ describe('[settings]', () => {
       telemetry: true,
       urlRewrites: [],
       pluginTimeouts: {},
+      registries: [],
       http: { allowInvalidCerts: false, proxies: [], secureProxies: [], retryCount: 3 },
       offline: { timeout: 750, customHosts: [], overrideDefaultHosts: false },
     });
@@ -190,11 +191,11 @@ describe('[settings]', () => {
   });
 
   it('warns about (and ignores) settings it does not know, and names those it cannot honour yet', () => {
-    const { layer, warnings } = parseConfigText('[settings]\nauto-instal = true\nregistries = []\n\n[backends]\n', FILE);
+    const { layer, warnings } = parseConfigText('[settings]\nauto-instal = true\nbuild = {}\n\n[backends]\n', FILE);
     assert.deepEqual(layer.settings, {});
     assert.deepEqual(warnings, [
       `${FILE}: unknown setting "settings.auto-instal" was ignored`,
-      `${FILE}: "settings.registries" is not supported yet: it has no effect`,
+      `${FILE}: "settings.build" is not supported yet: it has no effect`,
       `${FILE}: "[backends]" is not supported yet: it has no effect`,
     ]);
   });

@@ -41,6 +41,25 @@ describe('plugin locators', () => {
     assert.deepEqual(parse('registry://plugins/python'), { kind: 'registry', written: 'registry://plugins/python', namespace: 'plugins', image: 'python' });
   });
 
+  it('reads a registry host with a port, and localhost, apart from the tag', () => {
+    assert.deepEqual(parse('registry://127.0.0.1:5000/team/node:v1.2'), {
+      kind: 'registry',
+      written: 'registry://127.0.0.1:5000/team/node:v1.2',
+      registry: '127.0.0.1:5000',
+      namespace: 'team',
+      image: 'node',
+      tag: 'v1.2',
+    });
+    assert.deepEqual(parse('registry://localhost/node'), { kind: 'registry', written: 'registry://localhost/node', registry: 'localhost', image: 'node' });
+    assert.deepEqual(parse('registry://node:latest'), { kind: 'registry', written: 'registry://node:latest', image: 'node', tag: 'latest' });
+  });
+
+  it('refuses registry names and tags an OCI registry would refuse', () => {
+    for (const bad of ['registry://Node', 'registry://ns/../x', 'registry://node:', 'registry://node:a b', 'registry://ghcr.io/']) {
+      assert.throws(() => parse(bad), (error: unknown) => isProtoError(error, 'config.invalid_locator'), bad);
+    }
+  });
+
   it('allows http:// only to loopback hosts', () => {
     assert.deepEqual(parse('http://127.0.0.1:8080/p.wasm'), { kind: 'url', written: 'http://127.0.0.1:8080/p.wasm', url: 'http://127.0.0.1:8080/p.wasm' });
     assert.equal(parse('http://localhost/p.wasm').kind, 'url');

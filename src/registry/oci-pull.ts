@@ -1,0 +1,267 @@
+/**
+ * Plugins from OCI registries (`registry://[host/][namespace/]image[:tag]`, spec §6.2), pulled
+ * with the OCI distribution API the way warpgate's OciLoader does:
+ *
+ * - where to look: a locator naming a host tries the configured registry of that host (and
+ *   namespace), then that host with credentials, and nothing else; a locator without a host
+ *   tries every configured registry in order, skipping those that do not have the image;
+ * - the manifest (an image index picks its first manifest), then ONE layer: `application/wasm`
+ *   first, else a tar, tar+gzip or tar+zstd layer holding the `.wasm` (as GHCR serves them);
+ * - auth: anonymous, Basic, or the token flow (`WWW-Authenticate: Bearer realm=…` → a token from
+ *   the realm, asked with the Basic credentials when there are some), credentials from the
+ *   Docker config file when the registry has `auth = true`.
+ *
+ * Every request goes through the network layer (url-rewrites, proxies, offline, the URL policy:
+ * plain http only to loopback registries). Layers are checked against their sha256 digest.
+ */
+import { createHash } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { Parser, type ReadEntry } from 'tar';
+import { ProtoError } from '../errors.js';
+import type { PluginLocator, RegistryConfig } from '../config/index.js';
+import { openDecompressed } from '../install/decompress.js';
+import { fetchBuffer, isLoopbackHost, type FetchBufferResult, type NetSettings } from '../net/index.js';
+import { dockerCredentials, type BasicCredentials } from './docker-credentials.js';
+
+type RegistryLocator = Extract<PluginLocator, { kind: 'registry' }>;
+
+const MANIFEST_TYPES = [
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+];
+const WASM_LAYER = 'application/wasm';
+/** Tar layers, by compression; Docker's own gzip layer type counts as OCI's. */
+const TAR_LAYERS: Record<string, 'none' | 'gzip' | 'zstd'> = {
+  'application/vnd.oci.image.layer.v1.tar': 'none',
+  'application/vnd.oci.image.layer.v1.tar+gzip': 'gzip',
+  'application/vnd.oci.image.layer.v1.tar+zstd': 'zstd',
+  'application/vnd.docker.image.rootfs.diff.tar.gzip': 'gzip',
+};
+
+export interface OciPullOptions {
+  settings: NetSettings;
+  /** For the Docker config file (`DOCKER_CONFIG`, `HOME`). */
+  env: Readonly<Record<string, string | undefined>>;
+  home: string;
+  /** A scratch file path for unpacking a tar layer (removed afterwards). */
+  scratchFile: string;
+}
+
+export interface PulledPlugin {
+  wasm: Uint8Array;
+  /** `host/repository:tag` it came from. */
+  reference: string;
+}
+
+/** Pulls the plugin a registry:// locator names; `plugin.registry_*` errors say where it looked. */
+export async function pullRegistryPlugin(id: string, locator: RegistryLocator, registries: readonly RegistryConfig[], options: OciPullOptions): Promise<PulledPlugin> {
+  const tried: string[] = [];
+  const attempt = async (config: RegistryConfig, fallthrough: boolean) => {
+    const reference = referenceFor(config, locator);
+    tried.push(`${reference.registry}/${reference.repository}:${reference.tag}`);
+    return pullImage(id, reference, config.auth ? dockerCredentials(config.registry, options.env, options.home) : undefined, fallthrough, options);
+  };
+  if (locator.registry) {
+    const configured = registries.find(
+      (config) => config.registry === locator.registry && (config.namespace === undefined || config.namespace === locator.namespace),
+    );
+    const found = configured && (await attempt(configured, true));
+    if (found) return found;
+    // The host the locator names, with credentials if there are any: found there or nowhere.
+    return (await attempt({ registry: locator.registry, auth: true, default: false }, false))!;
+  }
+  for (const config of registries) {
+    const found = await attempt(config, true);
+    if (found) return found;
+  }
+  throw new ProtoError(
+    'plugin.registry_not_found',
+    tried.length === 0
+      ? `The plugin of "${id}" (${locator.written}) names no registry host and no registry is configured.`
+      : `No registry has the plugin of "${id}" (${locator.written}): tried ${tried.join(', ')}.`,
+    {
+      hint: tried.length === 0
+        ? 'Write the host into the locator (registry://ghcr.io/org/image) or configure registries = [{ registry = "…", namespace = "…" }] in [settings].'
+        : 'Check the image name and tag, and that it was pushed to one of these registries.',
+    },
+  );
+}
+
+interface Reference {
+  registry: string;
+  repository: string;
+  tag: string;
+}
+
+/** The locator's namespace wins over the registry's (a user naming one means it). */
+function referenceFor(config: RegistryConfig, locator: RegistryLocator): Reference {
+  const namespace = locator.namespace ?? config.namespace;
+  return { registry: config.registry, repository: namespace ? `${namespace}/${locator.image}` : locator.image, tag: locator.tag ?? 'latest' };
+}
+
+interface Descriptor {
+  mediaType?: string;
+  digest?: string;
+  size?: number;
+  platform?: { os?: string; architecture?: string };
+}
+
+/** The plugin of one image, or undefined when this registry does not have it (and `fallthrough`). */
+async function pullImage(
+  id: string,
+  reference: Reference,
+  credentials: BasicCredentials | undefined,
+  fallthrough: boolean,
+  options: OciPullOptions,
+): Promise<PulledPlugin | undefined> {
+  const name = `${reference.registry}/${reference.repository}:${reference.tag}`;
+  const scheme = isLoopbackHost(reference.registry.replace(/:\d+$/, '')) ? 'http' : 'https';
+  const base = `${scheme}://${reference.registry}/v2/${reference.repository}`;
+  const client = new RegistryClient(reference, credentials, options.settings);
+
+  let manifest = await client.get(`${base}/manifests/${encodeURIComponent(reference.tag)}`, { accept: MANIFEST_TYPES.join(', ') });
+  if (manifest.status === 404) {
+    if (fallthrough) return undefined;
+    throw new ProtoError('plugin.registry_not_found', `${name} does not exist (the plugin of "${id}").`);
+  }
+  client.check(manifest, `the manifest of ${name}`);
+  let document = parseJson(manifest.body, `the manifest of ${name}`) as { manifests?: Descriptor[]; layers?: Descriptor[] };
+  if (Array.isArray(document.manifests)) {
+    const chosen = document.manifests.find((entry) => entry.platform?.os === 'wasip1' || entry.platform?.architecture === 'wasm') ?? document.manifests[0];
+    if (!chosen?.digest) throw new ProtoError('plugin.registry_bad_manifest', `The image index of ${name} lists no manifest.`);
+    manifest = await client.get(`${base}/manifests/${chosen.digest}`, { accept: MANIFEST_TYPES.join(', ') });
+    client.check(manifest, `the manifest ${chosen.digest} of ${name}`);
+    document = parseJson(manifest.body, `the manifest of ${name}`) as typeof document;
+  }
+  const layers = Array.isArray(document.layers) ? document.layers : [];
+  const layer = layers.find((entry) => entry.mediaType === WASM_LAYER) ?? layers.find((entry) => entry.mediaType! in TAR_LAYERS);
+  if (!layer?.digest || !/^sha256:[0-9a-f]{64}$/.test(layer.digest)) {
+    const types = layers.map((entry) => entry.mediaType ?? '?').join(', ') || 'none';
+    throw new ProtoError('plugin.registry_bad_manifest', `${name} has no plugin layer (layers: ${types}).`, {
+      hint: `A plugin image needs a layer of type ${WASM_LAYER}, or a tar (+gzip, +zstd) layer holding the .wasm.`,
+    });
+  }
+  const blob = await client.get(`${base}/blobs/${layer.digest}`, {});
+  client.check(blob, `the layer ${layer.digest} of ${name}`);
+  const actual = `sha256:${createHash('sha256').update(blob.body).digest('hex')}`;
+  if (actual !== layer.digest || (typeof layer.size === 'number' && layer.size !== blob.body.length)) {
+    throw new ProtoError('plugin.registry_digest_mismatch', `The layer of ${name} does not match its digest: expected ${layer.digest}, got ${actual}.`, {
+      hint: 'The registry (or something in between) served other bytes than the manifest names; nothing was cached.',
+    });
+  }
+  const wasm = layer.mediaType === WASM_LAYER ? blob.body : await wasmFromTar(blob.body, TAR_LAYERS[layer.mediaType!]!, name, options.scratchFile);
+  return { wasm, reference: name };
+}
+
+/** Requests to one registry, with the credentials or token its challenge asks for. */
+class RegistryClient {
+  private authorization: string | undefined;
+
+  constructor(
+    private readonly reference: Reference,
+    private readonly credentials: BasicCredentials | undefined,
+    private readonly settings: NetSettings,
+  ) {}
+
+  async get(url: string, headers: Record<string, string>): Promise<FetchBufferResult> {
+    const send = () => fetchBuffer(url, { settings: this.settings, headers: this.authorization ? { ...headers, authorization: this.authorization } : headers });
+    const first = await send();
+    if (first.status !== 401 || this.authorization !== undefined) return first;
+    this.authorization = await this.answerChallenge(header(first, 'www-authenticate'));
+    return this.authorization === undefined ? first : send();
+  }
+
+  /** Throws a clear error for anything but 2xx. */
+  check(response: FetchBufferResult, what: string): void {
+    if (response.status >= 200 && response.status < 300) return;
+    const message = registryMessage(response.body);
+    if (response.status === 401 || response.status === 403) {
+      throw new ProtoError('plugin.registry_denied', `${this.reference.registry} refused ${what} (HTTP ${response.status}${message ? `: ${message}` : ''}).`, {
+        hint: this.credentials
+          ? 'Check the credentials for this registry in your Docker config file (~/.docker/config.json "auths").'
+          : 'This registry needs credentials: set auth = true for it in [settings] registries and log in (~/.docker/config.json "auths").',
+      });
+    }
+    throw new ProtoError('plugin.registry_failed', `${this.reference.registry} answered HTTP ${response.status} for ${what}${message ? `: ${message}` : ''}.`);
+  }
+
+  /** `Basic realm=…` → our Basic credentials; `Bearer realm=…,service=…` → a token from the realm. */
+  private async answerChallenge(challenge: string | undefined): Promise<string | undefined> {
+    const scheme = challenge?.trim().split(/\s+/, 1)[0]?.toLowerCase();
+    const basic = this.credentials ? `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}` : undefined;
+    if (scheme === 'basic') return basic;
+    if (scheme !== 'bearer') return undefined;
+    const params = Object.fromEntries([...challenge!.matchAll(/([A-Za-z]+)="([^"]*)"/g)].map((match) => [match[1]!.toLowerCase(), match[2]!]));
+    if (!params.realm) throw new ProtoError('plugin.registry_failed', `${this.reference.registry} asked for a token without saying where to get one.`);
+    const tokenUrl = new URL(params.realm);
+    if (params.service) tokenUrl.searchParams.set('service', params.service);
+    tokenUrl.searchParams.set('scope', params.scope ?? `repository:${this.reference.repository}:pull`);
+    const response = await fetchBuffer(tokenUrl.href, { settings: this.settings, headers: basic ? { authorization: basic } : {} });
+    if (response.status !== 200) {
+      throw new ProtoError('plugin.registry_denied', `The token service of ${this.reference.registry} (${params.realm}) refused a token (HTTP ${response.status}).`, {
+        hint: basic ? 'Check the credentials for this registry in ~/.docker/config.json.' : 'This registry needs credentials: set auth = true for it in [settings] registries.',
+      });
+    }
+    const body = parseJson(response.body, `the token from ${params.realm}`) as { token?: unknown; access_token?: unknown };
+    const token = typeof body.token === 'string' ? body.token : body.access_token;
+    if (typeof token !== 'string' || token === '') throw new ProtoError('plugin.registry_failed', `${params.realm} answered without a token.`);
+    return `Bearer ${token}`;
+  }
+}
+
+function header(response: FetchBufferResult, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseJson(body: Uint8Array, what: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    throw new ProtoError('plugin.registry_bad_manifest', `${what} is not valid JSON.`);
+  }
+}
+
+/** The `errors[0].message` of a distribution API error body, if any. */
+function registryMessage(body: Uint8Array): string | undefined {
+  try {
+    const errors = (JSON.parse(new TextDecoder().decode(body)) as { errors?: Array<{ code?: string; message?: string }> }).errors;
+    const first = errors?.[0];
+    return first ? [first.code, first.message].filter(Boolean).join(' ') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `.wasm` in a tar layer: one under a `release` folder first (warpgate's choice), else the first. */
+async function wasmFromTar(bytes: Uint8Array, compression: 'none' | 'gzip' | 'zstd', name: string, scratchFile: string): Promise<Uint8Array> {
+  await writeFile(scratchFile, bytes);
+  try {
+    const source = await openDecompressed(scratchFile, compression);
+    const found: Array<{ path: string; data: Buffer }> = [];
+    const parser = new Parser({ strict: true });
+    const parsed = new Promise<void>((resolve, reject) => {
+      parser.on('error', reject);
+      parser.on('end', resolve);
+    });
+    parser.on('entry', (entry: ReadEntry) => {
+      if (entry.type !== 'File' || !entry.path.endsWith('.wasm')) return void entry.resume();
+      const chunks: Buffer[] = [];
+      entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+      entry.on('end', () => found.push({ path: entry.path, data: Buffer.concat(chunks) }));
+    });
+    source.stream.pipe(parser);
+    try {
+      await Promise.all([parsed, source.finished]);
+    } catch (error) {
+      throw new ProtoError('plugin.registry_bad_layer', `The layer of ${name} is not a valid tar archive: ${(error as Error).message}`, { cause: error });
+    }
+    const chosen = found.find((file) => file.path.split('/').includes('release')) ?? found[0];
+    if (!chosen) throw new ProtoError('plugin.registry_bad_layer', `The tar layer of ${name} holds no .wasm file.`);
+    return new Uint8Array(chosen.data.buffer, chosen.data.byteOffset, chosen.data.byteLength);
+  } finally {
+    await rm(scratchFile, { force: true });
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * registry:// plugins pulled from a real OCI registry: Debian's `docker-registry` on 127.0.0.1,
+ * filled by the test over the distribution API (test/support/oci-registry.ts). Anonymous pulls,
+ * Basic auth (htpasswd) and the token flow, with credentials from a Docker config file; `.wasm`
+ * layers and tar / tar+gzip / tar+zstd layers holding the `.wasm`.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parsePluginLocator, type RegistryConfig } from '../../../src/config/index.js';
+import { isProtoError } from '../../../src/errors.js';
+import { pluginFile } from '../../../src/registry/index.js';
+import { fixturePlugin } from '../../support/fixtures.js';
+import { startTestRegistry, type TestRegistry } from '../../support/oci-registry.js';
+import { run, skipWithout } from '../../support/system-commands.js';
+import { createTempStore, type TempStore } from '../../support/temp-store.js';
+
+const WASM_LAYER = 'application/wasm';
+const wasm = new Uint8Array(readFileSync(fixturePlugin('disttool')));
+const USER = { username: 'ci-bot', password: 'p@ss:word' };
+
+/** A Docker config file in `home` with `auths` for `host`. */
+function writeDockerConfig(home: string, host: string, user: { username: string; password: string }): void {
+  mkdirSync(join(home, '.docker'), { recursive: true });
+  const auth = Buffer.from(`${user.username}:${user.password}`).toString('base64');
+  writeFileSync(join(home, '.docker/config.json'), JSON.stringify({ auths: { [`https://${host}`]: { auth } } }));
+}
+
+describe('registry:// plugins from a real OCI registry', skipWithout('docker-registry'), () => {
+  let temp: TempStore;
+  let home: string;
+  const pull = (id: string, locator: string, registries: RegistryConfig[] = [], extra: { home?: string } = {}) =>
+    pluginFile(id, parsePluginLocator(locator, temp.dir, 'test'), { store: temp.store, registries, env: {}, home: extra.home ?? home, settings: {} });
+  const bytes = (path: string) => new Uint8Array(readFileSync(path));
+
+  before(() => {
+    temp = createTempStore('proto-oci-');
+    home = join(temp.dir, 'home');
+    mkdirSync(home);
+  });
+  after(() => temp?.cleanup());
+
+  describe('anonymous', () => {
+    let registry: TestRegistry;
+    before(async () => {
+      registry = await startTestRegistry();
+      await registry.push({ repository: 'team/disttool', tag: '1.0', layers: [{ mediaType: WASM_LAYER, data: wasm }] });
+    });
+    after(() => registry?.stop());
+
+    it('pulls the application/wasm layer once, then serves it from the plugin cache', async () => {
+      const locator = `registry://${registry.host}/team/disttool:1.0`;
+      const path = await pull('disttool', locator);
+      assert.deepEqual(bytes(path), wasm);
+      assert.match(path, /plugins\/disttool-[0-9a-f]{64}\.wasm$/, 'a tagged image is not a "latest-" cache entry');
+      await registry.stop();
+      assert.equal(await pull('disttool', locator), path, 'the cached plugin is used without asking the registry');
+      registry = await startTestRegistry();
+      await registry.push({ repository: 'team/disttool', tag: '1.0', layers: [{ mediaType: WASM_LAYER, data: wasm }] });
+    });
+
+    for (const compression of ['none', 'gzip', 'zstd'] as const) {
+      const mediaType = `application/vnd.oci.image.layer.v1.tar${compression === 'none' ? '' : `+${compression}`}`;
+      it(`takes the .wasm out of a ${mediaType} layer, preferring one under release/`, { ...(compression === 'zstd' ? skipWithout('zstd') : {}) }, async () => {
+        const tree = join(temp.dir, `tree-${compression}`);
+        mkdirSync(join(tree, 'debug'), { recursive: true });
+        mkdirSync(join(tree, 'release'));
+        writeFileSync(join(tree, 'debug/plugin.wasm'), 'not this one');
+        writeFileSync(join(tree, 'release/plugin.wasm'), wasm);
+        const archive = join(temp.dir, `layer-${compression}.tar`);
+        run('tar', ['-cf', archive, '-C', tree, 'debug', 'release']);
+        let layer = archive;
+        if (compression === 'gzip') run('gzip', ['-k', archive]), (layer = `${archive}.gz`);
+        if (compression === 'zstd') run('zstd', ['-q', '-k', archive]), (layer = `${archive}.zst`);
+        await registry.push({ repository: `team/tarred-${compression}`, tag: 'latest', layers: [{ mediaType, data: readFileSync(layer) }] });
+
+        const path = await pull('tarred', `registry://${registry.host}/team/tarred-${compression}`);
+        assert.deepEqual(bytes(path), wasm);
+        assert.match(path, /tarred-latest-[0-9a-f]{64}\.wasm$/, 'no tag means latest');
+      });
+    }
+
+    it('looks an image without a host up in the configured registries, in order', async () => {
+      const registries: RegistryConfig[] = [
+        { registry: registry.host, namespace: 'elsewhere', auth: false, default: false },
+        { registry: registry.host, namespace: 'team', auth: false, default: false },
+      ];
+      assert.deepEqual(bytes(await pull('disttool', 'registry://disttool:1.0', registries)), wasm);
+    });
+
+    it('names what it tried when no registry has the image, and leaves nothing behind', async () => {
+      const registries: RegistryConfig[] = [{ registry: registry.host, namespace: 'team', auth: false, default: false }];
+      await assert.rejects(pull('ghost', 'registry://ghost:2.0', registries), (error: unknown) =>
+        isProtoError(error, 'plugin.registry_not_found') && error.message.includes(`${registry.host}/team/ghost:2.0`),
+      );
+      await assert.rejects(pull('ghost', `registry://${registry.host}/team/ghost`), (error: unknown) => isProtoError(error, 'plugin.registry_not_found'));
+      assert.deepEqual(readdirSync(temp.store.pluginsDir).filter((name) => name.startsWith('ghost')), []);
+    });
+
+    it('refuses an image without a plugin layer, naming the layers it has', async () => {
+      await registry.push({ repository: 'team/docs-only', tag: '1', layers: [{ mediaType: 'text/markdown', data: new TextEncoder().encode('# hi') }] });
+      await assert.rejects(pull('docs', `registry://${registry.host}/team/docs-only:1`), (error: unknown) =>
+        isProtoError(error, 'plugin.registry_bad_manifest') && /layers: text\/markdown/.test(error.message),
+      );
+    });
+  });
+
+  describe('Basic auth (htpasswd)', () => {
+    let registry: TestRegistry;
+    before(async () => {
+      registry = await startTestRegistry({ kind: 'htpasswd', user: USER });
+      await registry.push({ repository: 'private/disttool', tag: '1.0', layers: [{ mediaType: WASM_LAYER, data: wasm }] });
+    });
+    after(() => registry?.stop());
+
+    it('sends the credentials of the Docker config file to a registry with auth = true', async () => {
+      const userHome = join(temp.dir, 'basic-home');
+      writeDockerConfig(userHome, registry.host, USER);
+      const registries: RegistryConfig[] = [{ registry: registry.host, namespace: 'private', auth: true, default: false }];
+      assert.deepEqual(bytes(await pull('basic', 'registry://disttool:1.0', registries, { home: userHome })), wasm);
+    });
+
+    it('is refused without credentials, or with wrong ones, with a hint', async () => {
+      const anonymous: RegistryConfig[] = [{ registry: registry.host, namespace: 'private', auth: false, default: false }];
+      await assert.rejects(pull('basic-anon', 'registry://disttool:1.0', anonymous), (error: unknown) =>
+        isProtoError(error, 'plugin.registry_denied') && /auth = true/.test(error.hint ?? ''),
+      );
+      const wrongHome = join(temp.dir, 'wrong-home');
+      writeDockerConfig(wrongHome, registry.host, { username: USER.username, password: 'nope' });
+      await assert.rejects(pull('basic-wrong', `registry://${registry.host}/private/disttool:1.0`, [], { home: wrongHome }), (error: unknown) =>
+        isProtoError(error, 'plugin.registry_denied') && /config\.json/.test(error.hint ?? ''),
+      );
+    });
+  });
+
+  describe('token flow', skipWithout('openssl'), () => {
+    let registry: TestRegistry;
+    before(async () => {
+      registry = await startTestRegistry({ kind: 'token', user: USER });
+      await registry.push({ repository: 'private/disttool', tag: '1.0', layers: [{ mediaType: WASM_LAYER, data: wasm }] });
+    });
+    after(() => registry?.stop());
+
+    it('gets a pull token from the realm with the Docker config credentials, then pulls', async () => {
+      const userHome = join(temp.dir, 'token-home');
+      writeDockerConfig(userHome, registry.host, USER);
+      registry.tokenRequests.length = 0;
+      assert.deepEqual(bytes(await pull('token', `registry://${registry.host}/private/disttool:1.0`, [], { home: userHome })), wasm);
+      assert.deepEqual(registry.tokenRequests, [{ scope: 'repository:private/disttool:pull', user: USER.username }]);
+    });
+
+    it('is refused when the token service refuses', async () => {
+      const anonymous: RegistryConfig[] = [{ registry: registry.host, namespace: 'private', auth: false, default: false }];
+      await assert.rejects(pull('token-anon', 'registry://disttool:1.0', anonymous), (error: unknown) =>
+        isProtoError(error, 'plugin.registry_denied') && /token service/.test(error.message),
+      );
+    });
+  });
+});
