@@ -13,6 +13,7 @@ import { chmod, rename, rm, writeFile } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeForShims } from '../node-runtime.js';
 import type { LocateExecutablesOutput } from '../protocol/index.js';
 import type { Store } from '../store/index.js';
 import { quoteShellWord } from './shell-words.js';
@@ -27,8 +28,9 @@ export interface ShimLauncher {
   cli: string;
 }
 
+/** This proto, on a Node that outlives any version proto manages (see `nodeForShims`). */
 export function defaultLauncher(): ShimLauncher {
-  return { node: process.execPath, cli: fileURLToPath(new URL('../../bin/proto.js', import.meta.url)) };
+  return { node: nodeForShims(), cli: fileURLToPath(new URL('../../bin/proto.js', import.meta.url)) };
 }
 
 export function shimPath(store: Store, name: string): string {

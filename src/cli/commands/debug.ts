@@ -71,7 +71,7 @@ async function debugEnv(session: Session, options: JsonOption): Promise<void> {
         .filter(([name, value]) => value !== undefined && RELEVANT_VARIABLES.test(name))
         .sort(([a], [b]) => a.localeCompare(b)),
     ),
-    system: { ...detectHost(), node: process.version, cwd: session.cwd },
+    system: { ...detectHost(), node: process.version, nodePath: process.execPath, cwd: session.cwd },
     configFiles: session.loaded.files.filter((file) => file.exists).map((file) => file.path),
   };
   if (options.json) {
