@@ -14,10 +14,11 @@
  * one: it keeps to syntax and APIs Node 16 has.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { resolveStoreRoot } from './store/store-root.js';
+import { isExecutableFile } from './install/system-tools.js';
 import { isInsideDir } from './store/inside-dir.js';
 import { specMatches, tryParseSpec } from './version/index.js';
 
@@ -61,7 +62,7 @@ export function decideNode(input: NodeDecisionInput): NodeDecision {
   if (wanted) {
     if (managed(wanted)) return refuse(`PROTO_NODE (${wanted}) is a Node that proto manages (under ${storeRoot}); proto cannot run on it.`);
     if (realOrSame(wanted) !== realOrSame(input.execPath)) {
-      if (!isExecutable(wanted)) return refuse(`PROTO_NODE (${wanted}) is not an executable file.`);
+      if (!isExecutableFile(wanted)) return refuse(`PROTO_NODE (${wanted}) is not an executable file.`);
       return { kind: 'relaunch', node: wanted, reason: 'PROTO_NODE' };
     }
     if (!fits(input.version)) return refuse(`PROTO_NODE (${wanted}) is Node ${input.version}, but proto needs ${needs}.`);
@@ -98,7 +99,7 @@ function nodeCandidates(recorded: string | undefined, pathValue: string | undefi
   for (const dir of (pathValue ?? '').split(delimiter)) {
     if (!dir || isInsideDir(realOrSame(dir), storeRoot)) continue;
     const node = join(dir, 'node');
-    if (isExecutable(node) && !candidates.includes(node)) candidates.push(node);
+    if (isExecutableFile(node) && !candidates.includes(node)) candidates.push(node);
   }
   return candidates;
 }
@@ -147,15 +148,6 @@ function satisfies(version: string, required: string | undefined): boolean {
 function nodeVersion(node: string): string | undefined {
   const result = spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8', timeout: 15_000, env: { PATH: process.env.PATH ?? '' } });
   return result.status === 0 ? result.stdout.trim() : undefined;
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function realOrSame(path: string): string {

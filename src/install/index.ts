@@ -18,3 +18,4 @@ export { parseChecksum, formatChecksum, type Checksum, type ChecksumAlgorithm } 
 export { detectChecksumAlgorithm, checksumFileMatches } from './checksum-file.js';
 export { verifyMinisign, parseMinisignPublicKey, parseMinisignSignature } from './minisign.js';
 export { detectArchiveKind, type ArchiveKind, type Compression } from './archive-kind.js';
+export { findExecutable, isExecutableFile } from './system-tools.js';

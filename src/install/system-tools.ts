@@ -15,16 +15,21 @@ export function findExecutable(name: string, pathValue = process.env.PATH ?? '')
   for (const dir of pathValue.split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      if (statSync(candidate).isFile()) {
-        found = candidate;
-        break;
-      }
-    } catch {
-      // not here
+    if (isExecutableFile(candidate)) {
+      found = candidate;
+      break;
     }
   }
   cache.set(key, found);
   return found ?? undefined;
+}
+
+/** A file we may execute (symlinks followed). */
+export function isExecutableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }

@@ -3,7 +3,8 @@
  * their executable through WASI (node_depman writes `shims/npm`) cannot make it executable, so
  * they ask the host to. Every place that locates an executable to run or link goes through here.
  */
-import { accessSync, chmodSync, constants, existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
+import { isExecutableFile } from '../install/system-tools.js';
 import { join } from 'node:path';
 import type { ExecutableConfig } from '../protocol/index.js';
 import { isInsideDir } from '../store/inside-dir.js';
@@ -20,15 +21,6 @@ export function executablePath(productDir: string, config: ExecutableConfig, fal
  */
 export function preparedExecutable(productDir: string, config: ExecutableConfig, fallback: string): string {
   const path = executablePath(productDir, config, fallback);
-  if (config.update_perms && isInsideDir(path, productDir) && existsSync(path) && !isExecutable(path)) chmodSync(path, 0o755);
+  if (config.update_perms && isInsideDir(path, productDir) && existsSync(path) && !isExecutableFile(path)) chmodSync(path, 0o755);
   return path;
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -75,8 +75,9 @@ export async function pluginFile(id: string, locator: PluginLocator, options: Pl
   }
   await mkdir(store.pluginsDir, { recursive: true });
   const temp = `${path}.tmp-${process.pid}`;
-  if (locator.kind === 'registry') {
-    try {
+  try {
+    // Loaded here, not at the top: file:// and cached plugins (most runs) need no network code.
+    if (locator.kind === 'registry') {
       const { pullRegistryPlugin } = await import('./oci-pull.js');
       const pulled = await pullRegistryPlugin(id, locator, options.registries ?? [], {
         settings: options.settings ?? {},
@@ -85,19 +86,11 @@ export async function pluginFile(id: string, locator: PluginLocator, options: Pl
         scratchFile: `${path}.layer-${process.pid}`,
       });
       await writeFile(temp, pulled.wasm);
-      await rename(temp, path);
-    } catch (error) {
-      await rm(temp, { force: true });
-      if (cached) return path; // a stale plugin beats no plugin when the refresh fails
-      throw error;
+    } else {
+      const url = locator.kind === 'url' ? locator.url : await githubAssetUrl(locator, options.settings ?? {});
+      const { downloadFile } = await import('../net/index.js');
+      await downloadFile(url, temp, { settings: options.settings });
     }
-    return path;
-  }
-  const url = locator.kind === 'url' ? locator.url : await githubAssetUrl(locator, options.settings ?? {});
-  // Loaded here, not at the top: file:// and cached plugins (most runs) need no network code.
-  const { downloadFile } = await import('../net/index.js');
-  try {
-    await downloadFile(url, temp, { settings: options.settings });
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });

@@ -5,8 +5,9 @@
  * shim and bin it asks for was created.
  */
 import assert from 'node:assert/strict';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isExecutableFile } from 'proto-ts/install';
 import { versionBuckets } from 'proto-ts/link';
 import type { PluginTestWrapper } from '../plugin-wrapper.js';
 
@@ -26,7 +27,7 @@ export async function installAndCheck(plugin: PluginTestWrapper, version: string
   assert.ok(existsSync(primary.path), `the primary executable ${primary.path} does not exist (check exe_path in locate_executables)`);
   if (!primary.config.parent_exe_name) {
     assert.ok(
-      isExecutable(primary.path),
+      isExecutableFile(primary.path),
       `the primary executable ${primary.path} is not executable (a file written through WASI needs update_perms: true in locate_executables)`,
     );
   }
@@ -46,15 +47,6 @@ export async function installAndCheck(plugin: PluginTestWrapper, version: string
         assert.ok(existsSync(bin), `bin ${bin} was not created (or points at a missing file)`);
       }
     }
-  }
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
   }
 }
 

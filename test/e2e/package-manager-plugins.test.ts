@@ -9,28 +9,16 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runFile } from '../support/cli.js';
-import { fixturePlugin } from '../support/fixtures.js';
-import { useCliFixture } from './support/cli-sandbox.js';
+import { fixtureToolsConfig, useCliFixture } from './support/cli-sandbox.js';
 
 const fixture = useCliFixture();
 
-/** `.prototools` with disttool and depman plugins; `pins` are top-level lines; `depman` adds [tools.depman] lines. */
-function config(distUrl: string, pins: string[], depman: string[] = []): string {
-  return [
-    ...pins,
-    '',
-    '[plugins.tools]',
-    `disttool = "file://${fixturePlugin('disttool')}"`,
-    `depman = "file://${fixturePlugin('depman')}"`,
-    '',
-    '[tools.disttool]',
-    `dist-url = "${distUrl}"`,
-    '',
-    '[tools.depman]',
-    `dist-url = "${distUrl}"`,
-    ...depman,
-    '',
-  ].join('\n');
+/** disttool and depman (whose `[tools.depman]` gets `depman` lines), with `pins`: { id: spec }. */
+function config(distUrl: string, pins: Record<string, string>, depman: string[] = []): string {
+  return fixtureToolsConfig({
+    disttool: { distUrl, pin: pins.disttool },
+    depman: { distUrl, pin: pins.depman, plugin: 'depman', settings: depman },
+  });
 }
 
 const isExecutable = (path: string) => (statSync(path).mode & 0o111) !== 0;
@@ -38,7 +26,7 @@ const isExecutable = (path: string) => (statSync(path).mode & 0o111) !== 0;
 describe('a package-manager plugin (node_depman shape)', () => {
   it('installs what it requires first, then its executable written through WASI runs: run, bin, shim', async () => {
     // check-requires: depman's pre_install fails unless disttool is already installed.
-    const sandbox = fixture.sandboxWith((url) => config(url, ['depman = "2.1.0"', 'disttool = "2.1.0"'], ['check-requires = true']));
+    const sandbox = fixture.sandboxWith((url) => config(url, { depman: '2.1.0', disttool: '2.1.0' }, ['check-requires = true']));
     const installed = await sandbox.run(['install']);
     assert.equal(installed.code, 0, installed.stderr);
     assert.match(installed.stdout, /depman 2\.1\.0 installed/);
@@ -63,14 +51,14 @@ describe('a package-manager plugin (node_depman shape)', () => {
   });
 
   it('`proto run` makes it executable too (the shims\' slow path)', async () => {
-    const sandbox = fixture.sandboxWith((url) => config(url, ['depman = "2.1.0"', 'disttool = "2.1.0"']));
+    const sandbox = fixture.sandboxWith((url) => config(url, { depman: '2.1.0', disttool: '2.1.0' }));
     assert.equal((await sandbox.run(['install'])).code, 0);
     const run = await sandbox.run(['run', 'depman', '--', 'first']);
     assert.equal(run.stdout, 'disttool 2.1.0 depman first\n', run.stderr);
   });
 
   it('refuses to install it while the tool it requires is missing, naming that tool', async () => {
-    const sandbox = fixture.sandboxWith((url) => config(url, ['depman = "2.1.0"']));
+    const sandbox = fixture.sandboxWith((url) => config(url, { depman: '2.1.0' }));
     const all = await sandbox.run(['install']);
     assert.equal(all.code, 1);
     assert.match(all.stderr, /depman requires disttool, which is not installed/);
@@ -87,35 +75,19 @@ describe('a package-manager plugin (node_depman shape)', () => {
 
   it('a tool whose requirement failed to install fails with that reason', async () => {
     // disttool 9.9.9 does not exist: its install fails, and depman's is not attempted.
-    const sandbox = fixture.sandboxWith((url) => config(url, ['depman = "2.1.0"', 'disttool = "9.9.9"'], ['check-requires = true']));
+    const sandbox = fixture.sandboxWith((url) => config(url, { depman: '2.1.0', disttool: '9.9.9' }, ['check-requires = true']));
     const all = await sandbox.run(['install']);
     assert.equal(all.code, 1);
     assert.match(all.stderr, /depman 2\.1\.0: depman requires disttool, which failed to install/);
   });
 
   it('tools that require each other fail with the cycle named, without deadlocking the others', async () => {
-    const wasm = fixturePlugin('depman');
     const sandbox = fixture.sandboxWith((url) =>
-      [
-        'left = "2.1.0"',
-        'right = "2.1.0"',
-        'disttool = "2.1.0"',
-        '',
-        '[plugins.tools]',
-        `left = "file://${wasm}"`,
-        `right = "file://${wasm}"`,
-        `disttool = "file://${fixturePlugin('disttool')}"`,
-        '',
-        '[tools.left]',
-        `dist-url = "${url}"`,
-        'requires = ["right"]',
-        '[tools.right]',
-        `dist-url = "${url}"`,
-        'requires = ["left"]',
-        '[tools.disttool]',
-        `dist-url = "${url}"`,
-        '',
-      ].join('\n'),
+      fixtureToolsConfig({
+        left: { distUrl: url, pin: '2.1.0', plugin: 'depman', settings: ['requires = ["right"]'] },
+        right: { distUrl: url, pin: '2.1.0', plugin: 'depman', settings: ['requires = ["left"]'] },
+        disttool: { distUrl: url, pin: '2.1.0' },
+      }),
     );
     const all = await sandbox.run(['install']);
     assert.equal(all.code, 1);

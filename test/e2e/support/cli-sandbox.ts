@@ -41,18 +41,19 @@ export interface FixtureTool {
   pin?: string;
   /** More `[tools.<id>]` lines, e.g. `announce-hooks = true`. */
   settings?: string[];
+  /** Another fixture plugin than disttool, e.g. `depman`. */
+  plugin?: string;
 }
 
-/** `.prototools` text registering disttool.wasm under each id, with its dist-url and pin. */
+/** `.prototools` text registering disttool.wasm (or `plugin`) under each id, with its dist-url and pin. */
 export function fixtureToolsConfig(tools: Record<string, FixtureTool>, extra = ''): string {
-  const wasm = fixturePlugin('disttool');
   const entries = Object.entries(tools);
   const pins = entries.filter(([, tool]) => tool.pin !== undefined).map(([id, tool]) => `${id} = "${tool.pin}"`);
   return [
     ...pins,
     ...(pins.length > 0 ? [''] : []),
     '[plugins.tools]',
-    ...entries.map(([id]) => `${id} = "file://${wasm}"`),
+    ...entries.map(([id, tool]) => `${id} = "file://${fixturePlugin(tool.plugin ?? 'disttool')}"`),
     '',
     ...entries.flatMap(([id, tool]) => [`[tools.${id}]`, `dist-url = "${tool.distUrl}"`, ...(tool.settings ?? []), '']),
     extra,
