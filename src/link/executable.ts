@@ -9,18 +9,14 @@ import { join } from 'node:path';
 import type { ExecutableConfig } from '../protocol/index.js';
 import { isInsideDir } from '../store/inside-dir.js';
 
-/** `<productDir>/<exe_path>`, or `<productDir>/<fallback>` without one (proto uses the tool id). */
-export function executablePath(productDir: string, config: ExecutableConfig, fallback: string): string {
-  return join(productDir, config.exe_path ?? fallback);
-}
-
 /**
- * The executable's path, made executable first when the plugin sets `update_perms` and it is not
- * (mode 0755, as proto does). Only a file inside the product dir is ever changed: an exe_path
- * that climbs out (`../x`) is a plugin's word we do not act on.
+ * `<productDir>/<exe_path>` (`<productDir>/<fallback>` without one; proto falls back to the tool
+ * id), made executable first when the plugin sets `update_perms` and it is not (mode 0755, as
+ * proto does). Only a file inside the product dir is ever changed: an exe_path that climbs out
+ * (`../x`) is a plugin's word we do not act on.
  */
 export function preparedExecutable(productDir: string, config: ExecutableConfig, fallback: string): string {
-  const path = executablePath(productDir, config, fallback);
+  const path = join(productDir, config.exe_path ?? fallback);
   if (config.update_perms && isInsideDir(path, productDir) && existsSync(path) && !isExecutableFile(path)) chmodSync(path, 0o755);
   return path;
 }
