@@ -65,6 +65,33 @@ export class Inventory {
     return join(this.productsDir, `.trash-${encodeComponent(version + (this.options.versionSuffix ?? ''))}`);
   }
 
+  /**
+   * `<product dir>/.last-used`: when a version last ran (milliseconds since the epoch, as proto
+   * writes it). Shims' fast path only touches it, so readers take the newer of its content and
+   * its mtime. `clean` removes versions not used for N days.
+   */
+  lastUsedPath(version: string): string {
+    return join(this.productDir(version), '.last-used');
+  }
+
+  /** Records that a version ran now; best effort (a read-only store must not stop a run). */
+  async markUsed(version: string, now = Date.now()): Promise<void> {
+    if (this.env.PROTO_SKIP_USED_AT) return;
+    await fs.writeFile(this.lastUsedPath(version), String(now)).catch(() => undefined);
+  }
+
+  /** When a version last ran, or undefined when it never did (or nothing says). */
+  async lastUsed(version: string): Promise<number | undefined> {
+    const path = this.lastUsedPath(version);
+    try {
+      const [text, stat] = await Promise.all([fs.readFile(path, 'utf8'), fs.stat(path)]);
+      const written = Number(text.trim());
+      return Math.max(Number.isFinite(written) ? written : 0, stat.mtimeMs);
+    } catch {
+      return undefined;
+    }
+  }
+
   get manifestPath(): string {
     return join(this.dir, 'manifest.json');
   }

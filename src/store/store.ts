@@ -5,7 +5,6 @@
  * hostile id or version (`../../etc`) cannot name a directory outside the store.
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ProtoError } from '../errors.js';
 import type { LoadVersionsOutput } from '../protocol/index.js';
@@ -126,31 +125,19 @@ export class Store {
     return join(this.tempDir, 'lockfiles', `${hash}.lock`);
   }
 
-  /**
-   * `tools/<id>/<version>/.last-used`: when a version last ran (milliseconds since the epoch, as
-   * proto writes it). Shims' fast path only touches it, so readers take the newer of its content
-   * and its mtime. `clean` removes versions not used for N days.
-   */
+  /** `tools/<id>/<version>/.last-used` in the default layout (see `Inventory.lastUsedPath`). */
   lastUsedPath(id: string, version: string): string {
-    return join(this.productDir(id, version), '.last-used');
+    return this.inventory(id).lastUsedPath(version);
   }
 
   /** Records that a version ran now; best effort (a read-only store must not stop a run). */
-  async markUsed(id: string, version: string, now = Date.now()): Promise<void> {
-    if (this.env.PROTO_SKIP_USED_AT) return;
-    await fs.writeFile(this.lastUsedPath(id, version), String(now)).catch(() => undefined);
+  markUsed(id: string, version: string, now = Date.now()): Promise<void> {
+    return this.inventory(id).markUsed(version, now);
   }
 
   /** When a version last ran, or undefined when it never did (or the store says nothing). */
-  async lastUsed(id: string, version: string): Promise<number | undefined> {
-    const path = this.lastUsedPath(id, version);
-    try {
-      const [text, stat] = await Promise.all([fs.readFile(path, 'utf8'), fs.stat(path)]);
-      const written = Number(text.trim());
-      return Math.max(Number.isFinite(written) ? written : 0, stat.mtimeMs);
-    } catch {
-      return undefined;
-    }
+  lastUsed(id: string, version: string): Promise<number | undefined> {
+    return this.inventory(id).lastUsed(version);
   }
 
   /** The default layout's `manifest.json` of a tool (see `inventory`). */

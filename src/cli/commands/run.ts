@@ -83,7 +83,7 @@ async function runTool(id: string, explicitSpec: string | undefined, args: strin
     if (explicitSpec === undefined && !tool.plugin.has('pre_run') && !exe.parent_exe_name) {
       await rememberForShim(session, tool, version, exePath, pathPrepend, exeName);
     }
-    await session.store.markUsed(tool.id, version);
+    await tool.inventory.markUsed(version);
     await session.close();
     return await spawnAndWait(command, commandArgs, env);
   } finally {
@@ -180,7 +180,7 @@ async function rememberForShim(session: Session, tool: Tool, version: string, ex
       exports: { ...configEnv, [idVar]: version },
       unset,
       pathPrepend,
-      usedFile: session.store.lastUsedPath(tool.id, version),
+      usedFile: tool.inventory.lastUsedPath(version),
     });
   } catch (error) {
     // A cache we cannot write only costs speed.

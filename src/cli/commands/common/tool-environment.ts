@@ -55,7 +55,7 @@ export async function toolEnvironment(
     Object.assign(env, output.env ?? {});
   }
   if (options.versionVariable !== false) env[toEnvVarName(id)] = version;
-  await session.store.markUsed(id, version);
+  await tool.inventory.markUsed(version);
   return { id, version, paths: [...new Set(paths)].filter((path) => path !== '' && existsSync(path)), env };
 }
 
