@@ -106,7 +106,7 @@ export class Session {
     const configured = pluginLocatorFor(this.config, id);
     if (configured) return configured;
     const installed = installedPluginForTool(this.store, id);
-    if (installed) return { kind: 'file', path: installed.wasmPath, written: `${installed.name} ${installed.version} (installed from ${installed.origin})` };
+    if (installed) return { kind: 'file', path: installed.pluginPath, written: `${installed.name} ${installed.version} (installed from ${installed.origin})` };
     const builtins = this.config.settings.builtinPlugins;
     const builtinAllowed = builtins === true || (Array.isArray(builtins) && builtins.includes(id));
     const url = builtinAllowed ? builtinPluginUrl(id) : undefined;

@@ -3,6 +3,10 @@
  * `--url`): every check that needs no download, then the trust prompt, then download → sha256 →
  * unpack → load once → commit. Nothing is written under `plugins/installed/<name>` until the
  * module has loaded; a refusal at any step leaves no file behind.
+ *
+ * A package is a `.wasm`, an archive holding one, or a schema plugin (`.toml`, `.json`, `.jsonc`,
+ * `.yaml`, `.yml`: proto's Non-WASM format, run on the host). A schema plugin is validated and
+ * loaded once like a module, and stored as `plugin.<ext>` so lookup loads it by its extension.
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +16,8 @@ import { lastUrlSegment } from '../install/file-names.js';
 import type { InstallSettings } from '../install/install-settings.js';
 import type { InstallPluginPort } from '../install/plugin-port.js';
 import { isLoopbackHost } from '../net/url-policy.js';
+import { isSchemaPluginPath, parseSchemaText } from '../schema/read-schema.js';
+import { parseToolSchema } from '../schema/tool-schema.js';
 import type { Store } from '../store/index.js';
 import { checkCompatibility } from './compatibility.js';
 import { downloadResource, rewrittenUrl } from './fetch-resource.js';
@@ -21,6 +27,7 @@ import {
   LICENSE_FILE,
   listInstalledPlugins,
   MANIFEST_FILE,
+  pluginFileName,
   WASM_FILE,
   writeInstallRecord,
   type InstalledPlugin,
@@ -47,8 +54,8 @@ export interface PluginInstallContext {
   incompatibleHint?: string;
   /** Shows the prompt and answers whether to proceed. */
   confirm: (prompt: string) => Promise<boolean>;
-  /** Loads the staged module once; throws when it does not load (register_tool for tool plugins). */
-  verifyModule: (wasmPath: string, manifest: PluginManifest) => Promise<void>;
+  /** Loads the staged module or schema once; throws when it does not load (register_tool for tool plugins). */
+  verifyModule: (pluginPath: string, manifest: PluginManifest) => Promise<void>;
   warn: (message: string) => void;
 }
 
@@ -87,10 +94,18 @@ export async function installResolvedPlugin(resolved: ResolvedManifest, context:
   const pkg = selectPackage(manifest, context.platform);
   const packageUrl = packageUrlFor(pkg.url, resolved.location);
   const fileName = lastUrlSegment(packageUrl, 'package URL', manifest.name);
+  const schema = isSchemaPluginPath(fileName);
   const archive = detectArchiveKind(fileName);
-  if (!fileName.endsWith('.wasm') && archive.type !== 'tar' && archive.type !== 'zip') {
-    throw new ProtoError('plugin.invalid_package', `The package ${packageUrl} of ${manifest.name} is neither a .wasm nor an archive.`);
+  if (!fileName.endsWith('.wasm') && !schema && archive.type !== 'tar' && archive.type !== 'zip') {
+    throw new ProtoError('plugin.invalid_package', `The package ${packageUrl} of ${manifest.name} is neither a .wasm, a schema plugin nor an archive.`);
   }
+  if (schema && manifest.kind !== 'tool') {
+    // A schema describes one tool's releases; only a module can be called around other tools.
+    throw new ProtoError('plugin.invalid_package', `The package ${packageUrl} of ${manifest.name} is a schema plugin, but ${manifest.name} is a ${manifest.kind} plugin.`, {
+      hint: 'Schema plugins (.toml, .json, .yaml) can only provide tools; a hook plugin must be a .wasm.',
+    });
+  }
+  const pluginFile = schema ? pluginFileName(fileName) : WASM_FILE;
 
   if (!context.yes) {
     const proceed = await context.confirm(
@@ -126,7 +141,9 @@ export async function installResolvedPlugin(resolved: ResolvedManifest, context:
         hint: 'The file changed after the manifest was written, or was tampered with in transit. Nothing was installed; tell the index maintainer.',
       });
     }
-    await moveModuleIntoPlace(downloaded, fileName, join(staging, WASM_FILE), manifest.name, context.settings);
+    // Checked here, not only by the load below, so that errors name the package URL, not the staging dir.
+    if (schema) parseToolSchema(await parseSchemaText(await fs.readFile(downloaded, 'utf8'), packageUrl), packageUrl);
+    await moveModuleIntoPlace(downloaded, fileName, join(staging, pluginFile), manifest.name, context.settings);
     await fs.rm(download, { recursive: true, force: true });
     await fs.writeFile(join(staging, MANIFEST_FILE), resolved.text);
     if (resolved.license !== undefined) await fs.writeFile(join(staging, LICENSE_FILE), resolved.license);
@@ -141,9 +158,10 @@ export async function installResolvedPlugin(resolved: ResolvedManifest, context:
       origin: resolved.origin,
       installedAt: new Date().toISOString(),
       ...(compatibilityWarning ? { compatibilityOverridden: true } : {}),
+      pluginFile,
     };
     await writeInstallRecord(staging, record);
-    await context.verifyModule(join(staging, WASM_FILE), manifest);
+    await context.verifyModule(join(staging, pluginFile), manifest);
     await commitInstalledPlugin(context.store, manifest.name, staging, () => checkToolConflicts(manifest, context.store));
     return record;
   } finally {
@@ -187,9 +205,9 @@ function packageUrlFor(written: string, manifestLocation: string): string {
   return url.href;
 }
 
-/** The package is the module itself, or an archive holding it (`<name>.wasm`, or its only .wasm). */
+/** The package is the plugin file itself, or an archive holding the module (`<name>.wasm`, or its only .wasm). */
 async function moveModuleIntoPlace(downloaded: string, fileName: string, target: string, name: string, settings: InstallSettings): Promise<void> {
-  if (fileName.endsWith('.wasm')) {
+  if (fileName.endsWith('.wasm') || isSchemaPluginPath(fileName)) {
     await fs.rename(downloaded, target);
     return;
   }

@@ -1,7 +1,8 @@
 /**
  * Plugins installed from an index, under `~/.proto/plugins/installed/<name>/`:
  *
- *   plugin.wasm     the verified module
+ *   plugin.wasm     the verified module, or plugin.toml / .json / .jsonc / .yaml / .yml for a
+ *                   schema plugin (the extension tells the loader which it is)
  *   manifest.json   the manifest it was installed from, verbatim
  *   LICENSE         the license text from the index, when it had one
  *   install.json    what the lookups need without parsing the manifest (version, kind, tools...)
@@ -16,7 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { acquireLock, writeFileAtomic, type Store } from '../store/index.js';
 import type { PluginKind } from './manifest.js';
 
@@ -41,11 +42,19 @@ export interface InstallRecord {
   installedAt: string;
   /** Installed with `--override-compatibility-check` although its rule excludes this proto. */
   compatibilityOverridden?: boolean;
+  /** The plugin file in the install dir (records without it predate schema plugins: `plugin.wasm`). */
+  pluginFile?: string;
 }
 
 export interface InstalledPlugin extends InstallRecord {
   dir: string;
-  wasmPath: string;
+  /** The `.wasm` or schema file that tool lookup loads. */
+  pluginPath: string;
+}
+
+/** The install dir's name for a package's plugin file: `plugin` plus the package's extension. */
+export function pluginFileName(packageFileName: string): string {
+  return `plugin${extname(packageFileName).toLowerCase()}`;
 }
 
 /** Every installed plugin, by name. Broken entries (no record, no module) are skipped. */
@@ -68,8 +77,10 @@ export function readInstalledPlugin(store: Store, name: string): InstalledPlugin
   const dir = store.installedPluginDir(name);
   try {
     const record = JSON.parse(readFileSync(join(dir, RECORD_FILE), 'utf8')) as InstallRecord;
-    if (record.name !== name || !Array.isArray(record.tools) || !existsSync(join(dir, WASM_FILE))) return undefined;
-    return { ...record, dir, wasmPath: join(dir, WASM_FILE) };
+    const file = record.pluginFile ?? WASM_FILE;
+    // The record is ours, but a hand-edited one must not point outside the install dir.
+    if (record.name !== name || !Array.isArray(record.tools) || !/^plugin\.[a-z]+$/.test(file) || !existsSync(join(dir, file))) return undefined;
+    return { ...record, dir, pluginPath: join(dir, file) };
   } catch {
     return undefined;
   }

@@ -52,7 +52,7 @@ export class Store {
   get installedPluginsDir(): string {
     return join(this.pluginsDir, 'installed');
   }
-  /** `plugins/installed/<name>`: the plugin's .wasm, manifest, license and install record. */
+  /** `plugins/installed/<name>`: the plugin's .wasm (or schema file), manifest, license and install record. */
   installedPluginDir(name: string): string {
     // Names are checked against the manifest schema's rule before they get here; this only
     // guarantees a plain child directory (not encodeComponent, which would merge `a-` with `a`).

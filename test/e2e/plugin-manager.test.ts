@@ -19,6 +19,50 @@ const host = detectHost();
 /** A platform this machine is not, for the "no package" case. */
 const otherPlatform: [string, string] = host.os === 'windows' ? ['linux', 'arm64'] : ['windows', 'arm64'];
 
+/**
+ * A published TOML plugin's shape: releases at a public https URL (reached through
+ * `[settings.url-rewrites]`, see `schemaSandbox`), Node-style arch names, a SHASUMS file.
+ */
+const SCHEMATOOL_TOML = `name = "Schematool"
+type = "cli"
+
+[platform.linux]
+archive-prefix = "disttool-v{version}-{os}-{arch}"
+download-file = "disttool-v{version}-{os}-{arch}.tar.gz"
+checksum-file = "SHASUMS256.txt"
+
+[platform.macos]
+archive-prefix = "disttool-v{version}-{os}-{arch}"
+download-file = "disttool-v{version}-{os}-{arch}.tar.gz"
+checksum-file = "SHASUMS256.txt"
+
+[install]
+download-url = "https://releases.example.com/disttool/v{version}/{download_file}"
+checksum-url = "https://releases.example.com/disttool/v{version}/{checksum_file}"
+arch = { x86_64 = "x64", aarch64 = "arm64" }
+
+[install.exes.schematool]
+exe-path = "bin/disttool"
+primary = true
+
+[resolve]
+versions = ["1.0.0", "1.4.2", "2.0.0", "2.1.0"]
+`;
+
+/** The same kind of file in YAML, keys in camelCase as proto reads them. */
+const YAMLTOOL_YAML = `name: Yamltool
+type: cli
+platform:
+  linux:
+    downloadFile: yamltool-{version}.tar.gz
+  macos:
+    downloadFile: yamltool-{version}.tar.gz
+install:
+  downloadUrl: https://releases.example.com/yamltool/{download_file}
+resolve:
+  versions: ["0.9.0", "1.0.0"]
+`;
+
 const PLUGINS: IndexPluginSpec[] = [
   {
     name: 'disttool',
@@ -37,6 +81,12 @@ const PLUGINS: IndexPluginSpec[] = [
   { name: 'trapping', versions: [{ version: '1.0.0', plugin: 'hostile/trap' }] },
   { name: 'node', description: 'Node.js, served by the disttool fixture', versions: [{ version: '1.0.0' }] },
   { name: 'auditor', description: 'Watches every install', versions: [{ version: '1.0.0', kind: 'hook' }] },
+  { name: 'schematool', description: 'A TOML schema plugin', versions: [{ version: '1.0.0', schema: { ext: 'toml', text: SCHEMATOOL_TOML } }] },
+  { name: 'yamltool', versions: [{ version: '1.0.0', schema: { ext: 'yaml', text: YAMLTOOL_YAML } }] },
+  { name: 'tampered-schema', versions: [{ version: '1.0.0', schema: { ext: 'toml', text: SCHEMATOOL_TOML }, wrongSha256: true }] },
+  // Parses as TOML but is no tool description: no [install] download-url.
+  { name: 'broken-schema', versions: [{ version: '1.0.0', schema: { ext: 'toml', text: 'name = "Broken"\ntype = "cli"\n\n[install]\n' } }] },
+  { name: 'schema-hook', versions: [{ version: '1.0.0', kind: 'hook', schema: { ext: 'toml', text: SCHEMATOOL_TOML } }] },
 ];
 
 let indexDir: string;
@@ -79,7 +129,7 @@ describe('proto plugin search / info', { concurrency: true }, () => {
     assert.equal(all.code, 0, all.stderr);
     assert.deepEqual(
       all.stdout.trim().split('\n').map((line) => line.split(/\s+/)[0]),
-      ['auditor', 'disttool', 'elsewhere', 'futuretool', 'node', 'packed', 'tampered', 'trapping'],
+      ['auditor', 'broken-schema', 'disttool', 'elsewhere', 'futuretool', 'node', 'packed', 'schema-hook', 'schematool', 'tampered', 'tampered-schema', 'trapping', 'yamltool'],
     );
     assert.match(all.stdout, /^disttool\s+3\.0\.0\s+Installs disttool releases$/m);
     // "disttool" is in node's description too.
@@ -362,5 +412,75 @@ describe('tools from installed plugins', { concurrency: true }, () => {
     assert.equal((await box.run(['plugin', 'uninstall', 'node'])).code, 0);
     const listedAfter = await box.run(['plugin', 'list', '--json']);
     assert.equal((JSON.parse(listedAfter.stdout) as { plugins: Array<{ id: string; kind: string }> }).plugins.find((entry) => entry.id === 'node')?.kind, 'builtin');
+  });
+});
+
+describe('schema plugins from an index', { concurrency: true }, () => {
+  /** A sandbox whose `https://releases.example.com/disttool/` is the fixture dist server. */
+  function schemaSandbox(): CliSandbox {
+    return sandbox(`\n[settings.url-rewrites]\n"^https://releases\\\\.example\\\\.com/disttool/" = "${fixture.dist.url}/"\n`);
+  }
+
+  it('a .toml package is checked, loaded once, stored, and then serves `proto install` and the shim like an installed .wasm', async () => {
+    const box = schemaSandbox();
+    const result = await box.run(['plugin', 'install', 'schematool'], { input: 'y\n' });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, new RegExp(`^ {2}package: +${server.url}/packages/schematool-1\\.0\\.0\\.toml$`, 'm'));
+    assert.equal(result.stdout, 'installed schematool 1.0.0 (tool plugin providing schematool)\n');
+    const dir = join(box.protoHome, 'plugins/installed/schematool');
+    assert.deepEqual(readdirSync(dir).sort(), ['LICENSE', 'install.json', 'manifest.json', 'plugin.toml']);
+    assert.equal(readFileSync(join(dir, 'plugin.toml'), 'utf8'), SCHEMATOOL_TOML);
+    const record = JSON.parse(readFileSync(join(dir, 'install.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(record.pluginFile, 'plugin.toml');
+    assert.equal(record.sha256, sha256Of(join(indexDir, 'packages/schematool-1.0.0.toml')));
+
+    const listed = JSON.parse((await box.run(['plugin', 'list', '--json'])).stdout) as { plugins: Array<Record<string, unknown>> };
+    assert.deepEqual(listed.plugins.find((entry) => entry.id === 'schematool'), {
+      id: 'schematool',
+      kind: 'installed',
+      locator: `file://${join(dir, 'plugin.toml')}`,
+      source: server.url,
+    });
+
+    const installed = await box.run(['install', 'schematool', '2']);
+    assert.equal(installed.code, 0, installed.stderr);
+    assert.ok(existsSync(join(box.protoHome, 'tools/schematool/2.1.0/bin/disttool')), 'archive-prefix stripped, {arch} remapped');
+    assert.equal(fixture.dist.server.requestsFor(`/v2.1.0/SHASUMS256.txt`).length > 0, true, 'the checksum file was fetched');
+    assert.equal((await box.run(['pin', 'schematool', '2.1.0'])).code, 0);
+    const shim = await runFile(join(box.protoHome, 'shims/schematool'), ['hello'], { cwd: box.cwd, env: box.env });
+    assert.equal(shim.code, 0, shim.stderr);
+    assert.equal(shim.stdout, 'disttool 2.1.0 hello\n');
+  });
+
+  it('a .yaml package installs the same way and answers from its camelCase keys', async () => {
+    const box = sandbox();
+    const result = await box.run(['plugin', 'install', 'yamltool', '-y']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(existsSync(join(box.protoHome, 'plugins/installed/yamltool/plugin.yaml')));
+    const versions = await box.run(['list-remote', 'yamltool']);
+    assert.equal(versions.code, 0, versions.stderr);
+    assert.deepEqual(versions.stdout.trim().split('\n'), ['1.0.0  latest', '0.9.0']);
+  });
+
+  it('a .toml package whose sha256 does not match is refused and leaves nothing behind', async () => {
+    const box = schemaSandbox();
+    const result = await box.run(['plugin', 'install', 'tampered-schema', '-y']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^error\[plugin\.checksum_mismatch\]: The package of tampered-schema 1\.0\.0 does not match its sha256: expected [0-9a-f]{64}, got [0-9a-f]{64} \(http:\/\/127\.0\.0\.1:\d+\/packages\/tampered-schema-1\.0\.0\.toml\)\./m);
+    assert.equal(packageRequests('tampered-schema', '1.0.0') > 0, true);
+    assert.deepEqual(installedFiles(box), [], 'no install, no staging dir, no lock');
+    const run = await box.run(['install', 'tampered-schema', '1']);
+    assert.match(run.stderr, /^error\[tool\.unknown\]: Unknown tool "tampered-schema"/m);
+  });
+
+  it('a schema that is no tool description is refused naming the package URL and the key; a hook plugin cannot be a schema', async () => {
+    const box = sandbox();
+    const [broken, hook] = await Promise.all([box.run(['plugin', 'install', 'broken-schema', '-y']), box.run(['plugin', 'install', 'schema-hook', '-y'])]);
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /^error\[schema\.invalid\]: The plugin http:\/\/127\.0\.0\.1:\d+\/packages\/broken-schema-1\.0\.0\.toml is invalid at install\.download-url: this setting is required\./m);
+    assert.equal(hook.code, 1);
+    assert.match(hook.stderr, /^error\[plugin\.invalid_package\]: The package http:\/\/127\.0\.0\.1:\d+\/packages\/schema-hook-1\.0\.0\.toml of schema-hook is a schema plugin, but schema-hook is a hook plugin\.\nhint: Schema plugins/m);
+    assert.equal(packageRequests('schema-hook', '1.0.0'), 0, 'refused before downloading');
+    assert.deepEqual(installedFiles(box), []);
   });
 });

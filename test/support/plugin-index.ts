@@ -1,8 +1,8 @@
 /**
  * Plugin indexes for tests, in Spin's layout, with packages made from our fixture plugins:
  * `manifests/<name>/<name>.json` (the first version given), `<name>@<version>.json` (the others),
- * `<name>.license`, and the packages under `packages/` (a `.wasm`, or a `.tar.gz` made by system
- * tar), referenced by manifests through relative URLs so the same tree works as a directory, a
+ * `<name>.license`, and the packages under `packages/` (a `.wasm`, a `.tar.gz` made by system
+ * tar, or a schema plugin's text), referenced by manifests through relative URLs so the same tree works as a directory, a
  * `file://` or `http://` index and a git repository.
  */
 import { createHash } from 'node:crypto';
@@ -22,6 +22,8 @@ export interface IndexVersionSpec {
   platforms?: Array<[os: string, arch: string]>;
   /** Ship the module inside a `.tar.gz` made by system tar. */
   archive?: boolean;
+  /** Ship this schema plugin (its text, and the extension that names its format) instead of a module. */
+  schema?: { ext: 'toml' | 'json' | 'jsonc' | 'yaml' | 'yml'; text: string };
   /** Publish a sha256 that does not match the package. */
   wrongSha256?: boolean;
   kind?: 'tool' | 'hook';
@@ -41,7 +43,7 @@ export interface IndexPluginSpec {
 
 /** Package path (relative to the index root) of one version. */
 export function packagePath(name: string, spec: IndexVersionSpec): string {
-  return `packages/${name}-${spec.version}.${spec.archive ? 'tar.gz' : 'wasm'}`;
+  return `packages/${name}-${spec.version}.${spec.schema?.ext ?? (spec.archive ? 'tar.gz' : 'wasm')}`;
 }
 
 export function sha256Of(path: string): string {
@@ -72,7 +74,9 @@ export function writePluginIndex(root: string, plugins: readonly IndexPluginSpec
     plugin.versions.forEach((spec, index) => {
       const pkg = join(root, packagePath(plugin.name, spec));
       const wasm = fixturePlugin(spec.plugin ?? 'disttool');
-      if (spec.archive) {
+      if (spec.schema) {
+        writeFileSync(pkg, spec.schema.text);
+      } else if (spec.archive) {
         const work = mkdtempSync(join(tmpdir(), 'plugin-archive-'));
         copyFileSync(wasm, join(work, `${plugin.name}.wasm`));
         writeFileSync(join(work, 'README'), `${plugin.name} ${spec.version}\n`);

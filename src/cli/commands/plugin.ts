@@ -22,7 +22,7 @@ import type { InstallFlags, UpgradeFlags } from './plugin-install.js';
 interface PluginEntry {
   id: string;
   kind: 'configured' | 'installed' | 'builtin';
-  /** As written (relative `file://` locators resolved to absolute paths); installed plugins' .wasm. */
+  /** As written (relative `file://` locators resolved to absolute paths); installed plugins' plugin file. */
   locator: string;
   /** The `.prototools` that configures it, the index an installed plugin came from; null for built-ins. */
   source: string | null;
@@ -191,7 +191,7 @@ function pluginEntries(session: Session): PluginEntry[] {
   });
   const installed = listInstalledPlugins(session.store)
     .filter((plugin) => plugin.kind === 'tool')
-    .flatMap((plugin) => plugin.tools.map((id): PluginEntry => ({ id, kind: 'installed', locator: `file://${plugin.wasmPath}`, source: plugin.origin })))
+    .flatMap((plugin) => plugin.tools.map((id): PluginEntry => ({ id, kind: 'installed', locator: `file://${plugin.pluginPath}`, source: plugin.origin })))
     .filter((entry) => !configuredIds.has(entry.id))
     .sort((a, b) => a.id.localeCompare(b.id));
   const shadowed = new Set([...configuredIds, ...installed.map((entry) => entry.id)]);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isProtoError } from '../../../src/errors.js';
 import { isPluginName, parseManifest, selectPackage, type PluginManifest } from '../../../src/plugins/index.js';
+import { SCHEMA_EXTENSIONS } from '../../../src/schema/read-schema.js';
 
 const SHA = 'a'.repeat(64);
 const base = {
@@ -35,6 +36,17 @@ describe('plugin manifests', () => {
       return true;
     });
     await assert.rejects(parseManifest('{ nope', 'm.json'), (error) => isProtoError(error, 'plugin.invalid_manifest') && /not valid JSON/.test(error.message));
+  });
+
+  it('accept a package of every schema plugin format the loader reads, as well as modules and archives', async () => {
+    const urls = [...SCHEMA_EXTENSIONS.map((ext) => `tool${ext}`), 'tool.wasm', 'tool.tar.gz', 'https://example.com/tool.toml?raw=1'];
+    for (const url of urls) {
+      const manifest = await parseManifest(JSON.stringify({ ...base, packages: [{ os: 'any', arch: 'any', url, sha256: SHA }] }), 'm.json');
+      assert.equal(manifest.packages[0]!.url, url);
+    }
+    for (const url of ['tool.txt', 'tool.toml.bak', 'tool.exe']) {
+      await assert.rejects(parseManifest(JSON.stringify({ ...base, packages: [{ os: 'any', arch: 'any', url, sha256: SHA }] }), 'm.json'), /"packages\.0\.url"/);
+    }
   });
 
   it('names follow the rule: lowercase letters, digits, _ and -, starting with a letter', () => {

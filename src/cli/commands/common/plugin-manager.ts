@@ -73,7 +73,7 @@ export function stdinPrompts(): PromptReader {
   return new PromptReader(process.stdin, process.stderr);
 }
 
-/** Loads a staged module the way `proto` will (a tool plugin answers `register_tool`), then unloads it. */
+/** Loads a staged module or schema the way `proto` will (a tool plugin answers `register_tool`), then unloads it. */
 async function loadOnce(session: Session, wasm: string, manifest: PluginManifest): Promise<void> {
   const id = manifest.tools[0] ?? manifest.name;
   const timeoutSeconds = session.pluginTimeoutSeconds(id);
