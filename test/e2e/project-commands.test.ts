@@ -43,6 +43,8 @@ describe('proto status', { concurrency: true }, () => {
       version: '1.4.2',
       installed: true,
       dir: join(sandbox.protoHome, 'tools/disttool/1.4.2'),
+      // No lockfile is enabled here: no record, and no locked column in the table.
+      locked: null,
     });
     assert.deepEqual(report.tools.map((tool) => [tool.id, tool.installed]), [['disttool', true], ['envtool', false], ['globaltool', false], ['othertool', false]]);
   });

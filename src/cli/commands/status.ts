@@ -4,8 +4,10 @@
  * versions answer first (no network); otherwise the plugin's version list (cached 12 h) is asked,
  * and a tool whose plugin cannot answer shows no version instead of failing the whole list.
  *
- * The table is built from `STATUS_COLUMNS`, one entry per column, so another column (the
- * lockfile's) is one more entry.
+ * The table is built from `STATUS_COLUMNS`, one entry per column. The `locked` column (what the
+ * enabling `.protolock` records for the spec on this machine) shows when a lockfile is enabled
+ * here; `--json` always has the field. A locked spec resolves to its locked version, as `install`
+ * and `run` resolve it.
  */
 import type { Command } from 'commander';
 import { log } from '../../log.js';
@@ -28,11 +30,15 @@ export interface StatusRow {
   installed: boolean;
   /** The product dir when installed. */
   dir: string | null;
+  /** The record of the spec in the `.protolock` that applies here; null when none records it. */
+  locked: { version: string; checksum: string | null; lockfile: string } | null;
 }
 
 interface StatusColumn {
   header: string;
   cell(row: StatusRow, palette: Palette): string;
+  /** Shown only when this says so (default: always). */
+  shown?(session: Session): boolean;
 }
 
 export const STATUS_COLUMNS: StatusColumn[] = [
@@ -40,14 +46,28 @@ export const STATUS_COLUMNS: StatusColumn[] = [
   { header: 'spec', cell: (row) => row.spec },
   { header: 'version', cell: (row, p) => (row.version ? p.version(row.version) : p.muted('unresolved')) },
   { header: 'installed', cell: (row, p) => (row.installed ? p.success('yes') : p.warn('no')) },
+  {
+    header: 'locked',
+    cell: (row, p) => (row.locked ? [p.version(row.locked.version), ...(row.locked.checksum ? [p.muted(shortChecksum(row.locked.checksum))] : [])].join(' ') : ''),
+    shown: (session) => session.lockfiles.plan.locked.length > 0,
+  },
   { header: 'config', cell: (row, p) => p.path(row.source) },
 ];
+
+/** `sha256:0123456789ab…`: enough to compare by eye; `--json` has the whole checksum. */
+function shortChecksum(checksum: string): string {
+  const separator = checksum.indexOf(':');
+  const value = checksum.slice(separator + 1);
+  return value.length > 12 ? `${checksum.slice(0, separator + 1)}${value.slice(0, 12)}…` : checksum;
+}
 
 export function registerStatusCommand(program: Command): void {
   program
     .command('status')
-    .description('List the tools configured here: spec, resolved version, installed or not, and the config file that decides it.')
-    .option('--json', 'print { tools: [{ id, spec, source, version, installed, dir }] } as JSON on stdout')
+    .description(
+      'List the tools configured here: spec, resolved version, installed or not, the version and checksum the lockfile records (when one is enabled), and the config file that decides it.',
+    )
+    .option('--json', 'print { tools: [{ id, spec, source, version, installed, dir, locked: { version, checksum, lockfile } | null }] } as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  proto status\n  proto status --json')
     .action((options: { json?: boolean }) => openSession({}, (session) => status(session, options)));
 }
@@ -64,13 +84,15 @@ async function status(session: Session, options: { json?: boolean }): Promise<vo
     return;
   }
   const palette = out();
-  const header = STATUS_COLUMNS.map((column) => palette.bold(column.header));
-  writeResult(formatColumns([header, ...rows.map((row) => STATUS_COLUMNS.map((column) => column.cell(row, palette)))]).join('\n'));
+  const columns = STATUS_COLUMNS.filter((column) => column.shown?.(session) ?? true);
+  const header = columns.map((column) => palette.bold(column.header));
+  writeResult(formatColumns([header, ...rows.map((row) => columns.map((column) => column.cell(row, palette)))]).join('\n'));
 }
 
 async function statusRow(session: Session, id: string, spec: string, source: string): Promise<StatusRow> {
+  const locked = lockedRecord(session, id, spec);
   const installed = await installedNewestFirst(session, id);
-  let version = (await resolveInstalled(session, id, spec, installed)) ?? null;
+  let version = locked?.version ?? (await resolveInstalled(session, id, spec, installed)) ?? null;
   if (version === null) {
     try {
       version = await session.resolve(await session.tool(id), spec);
@@ -79,5 +101,15 @@ async function statusRow(session: Session, id: string, spec: string, source: str
     }
   }
   const isInstalled = version !== null && installed.includes(version);
-  return { id, spec, source, version, installed: isInstalled, dir: isInstalled ? session.store.productDir(id, version!) : null };
+  return { id, spec, source, version, installed: isInstalled, dir: isInstalled ? session.store.productDir(id, version!) : null, locked };
+}
+
+/**
+ * The lockfile's record for the spec on this machine. Read with the default lock options, without
+ * loading the plugin for its `lock_options`: a record without os/arch (what `ignore_os_arch`
+ * writes) matches every machine either way.
+ */
+function lockedRecord(session: Session, id: string, spec: string): StatusRow['locked'] {
+  const locked = session.lockfiles.lockedVersion(id, spec);
+  return locked ? { version: locked.record.version, checksum: locked.record.checksum ?? null, lockfile: locked.lockPath } : null;
 }
