@@ -20,7 +20,9 @@ import { delimiter, join } from 'node:path';
 import { resolveStoreRoot } from './store/store-root.js';
 import { isExecutableFile } from './install/system-tools.js';
 import { isInsideDir } from './store/inside-dir.js';
-import { specMatches, tryParseSpec } from './version/index.js';
+// The two version modules it needs, not the whole of src/version: this runs before every command.
+import { specMatches } from './version/match-spec.js';
+import { tryParseSpec } from './version/parse-spec.js';
 
 /** Set on the proto we relaunch, so that it trusts the choice instead of choosing again. */
 export const RELAUNCH_MARKER = 'PROTO_NODE_RELAUNCHED';

@@ -86,6 +86,7 @@ describe('a natively installed plugin with override_dir and version_suffix (rust
     const run = await native.run(['run', 'native', '1.80.0', '--', 'build']);
     assert.equal(run.stderr, '');
     assert.equal(run.stdout, `fakec 1.80.0${SUFFIX} build\n`);
+    assert.ok(existsSync(join(productDir, '.last-used')), 'the run is recorded in the version dir, where `clean` reads it');
 
     const again = await native.run(['install', 'native', '1.80.0']);
     assert.equal(again.code, 0, again.stderr);
