@@ -3,8 +3,8 @@
 //  - AssemblyScript plugins: each directory under fixtures/plugins/ that has a `plugin.json`
 //    ({ "entry": "src/plugin.ts", "output": "<name>.wasm", "extraSources"?: ["../other/src"] }),
 //    compiled with the PDK's build command;
-//  - plugins kept as WebAssembly text: fixtures/plugins/{hostile,probe}/*.wat, assembled with wabt
-//    into fixtures/build/{hostile,probe}/*.wasm.
+//  - plugins kept as WebAssembly text: fixtures/plugins/{hostile,probe,scan}/*.wat, assembled with wabt
+//    into fixtures/build/{hostile,probe,scan}/*.wasm.
 // A plugin is rebuilt only when one of its sources (or the PDK) is newer than its .wasm.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
@@ -62,7 +62,7 @@ for (const name of readdirSync(pluginsDir)) {
 
 // Plugins kept as readable WebAssembly text.
 let wabt;
-for (const group of ['hostile', 'probe']) {
+for (const group of ['hostile', 'probe', 'scan']) {
   const groupDir = join(pluginsDir, group);
   if (!existsSync(groupDir)) continue;
   wabt ??= await (await import('wabt')).default();

@@ -49,6 +49,12 @@ export interface ToolSettings {
   envFiles: string[];
   /** `[tools.<id>] plugin = ...` (proto 0.60+): wins over `[plugins]`. */
   plugin?: PluginLocator;
+  /**
+   * `[tools.<id>] permissions = [...]`: what the plugin with this id (a tool's, or a hook plugin's)
+   * may do, added to what its manifest declares; absent = unrestricted unless the manifest says.
+   * Checked against the grammar of `src/host/permissions.ts`. A nearer file's list replaces a farther one's.
+   */
+  permissions?: string[];
 }
 
 export interface HttpConfigSettings {
@@ -138,6 +144,8 @@ export interface ConfigLayer {
     legacy: Record<string, PluginLocator>;
     /** `[plugins.backends]`. */
     backends: Record<string, PluginLocator>;
+    /** `[plugins.hooks]`: hook plugins, called around every tool's install, run and uninstall. */
+    hooks: Record<string, PluginLocator>;
   };
   tools: Record<string, ToolSettings>;
   env: Record<string, EnvValue>;
@@ -159,6 +167,8 @@ export interface ProtoConfig {
   /** Tool plugins: `[plugins.tools]` over flat `[plugins]` (see `pluginLocatorFor` for `[tools.<id>] plugin`). */
   plugins: Record<string, PluginLocator>;
   backendPlugins: Record<string, PluginLocator>;
+  /** `[plugins.hooks]`, by hook id. */
+  hookPlugins: Record<string, PluginLocator>;
   tools: Record<string, ToolSettings>;
   env: Record<string, EnvValue>;
   /** Dotenv files from `[env] file`, lowest precedence first. */
@@ -181,5 +191,5 @@ export interface ConfigFileEntry {
 }
 
 export function emptyLayer(): ConfigLayer {
-  return { versions: {}, plugins: { tools: {}, legacy: {}, backends: {} }, tools: {}, env: {}, envFiles: [], settings: {}, shell: { aliases: {} } };
+  return { versions: {}, plugins: { tools: {}, legacy: {}, backends: {}, hooks: {} }, tools: {}, env: {}, envFiles: [], settings: {}, shell: { aliases: {} } };
 }

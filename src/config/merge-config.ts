@@ -31,6 +31,7 @@ export function mergeConfigLayers(layers: readonly ConfigLayer[]): ProtoConfig {
     // `[plugins.tools]` wins over the flat legacy table, whatever file either is in.
     plugins: mergeRecords([...legacyPlugins, ...toolPlugins]),
     backendPlugins: mergeRecords(layers.map((layer) => layer.plugins.backends)),
+    hookPlugins: mergeRecords(layers.map((layer) => layer.plugins.hooks)),
     tools: mergeTools(layers),
     env: mergeRecords(layers.map((layer) => layer.env)),
     envFiles: layers.flatMap((layer) => layer.envFiles),
@@ -60,17 +61,26 @@ function mergeTools(layers: readonly ConfigLayer[]): Record<string, ToolSettings
 
 function mergeTool(previous: ToolSettings, next: ToolSettings): ToolSettings {
   const plugin = next.plugin ?? previous.plugin;
+  const permissions = next.permissions ?? previous.permissions;
   return {
     toolConfig: mergeRecords([previous.toolConfig, next.toolConfig]),
     aliases: mergeRecords([previous.aliases, next.aliases]),
     env: mergeRecords([previous.env, next.env]),
     envFiles: [...previous.envFiles, ...next.envFiles],
     ...(plugin ? { plugin } : {}),
+    ...(permissions ? { permissions: [...permissions] } : {}),
   };
 }
 
 function cloneTool(tool: ToolSettings): ToolSettings {
-  return { ...tool, toolConfig: { ...tool.toolConfig }, aliases: { ...tool.aliases }, env: { ...tool.env }, envFiles: [...tool.envFiles] };
+  return {
+    ...tool,
+    toolConfig: { ...tool.toolConfig },
+    aliases: { ...tool.aliases },
+    env: { ...tool.env },
+    envFiles: [...tool.envFiles],
+    ...(tool.permissions ? { permissions: [...tool.permissions] } : {}),
+  };
 }
 
 /** @param layers lowest precedence first; an env-var layer (`settingsFromEnv`) goes last. */

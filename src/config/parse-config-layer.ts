@@ -10,7 +10,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { ProtoError } from '../errors.js';
 import { formatSpec, isAliasName, tryParseSpec } from '../version/index.js';
 import type { ConfigLayer, EnvValue, JsonValue, PluginLocator, ToolSettings } from './config-types.js';
-import { parseSettings, describe, expectTable, type SettingsContext } from './parse-settings.js';
+import { isPermission } from '../host/permissions.js';
+import { parseSettings, describe, expectStringList, expectTable, type SettingsContext } from './parse-settings.js';
 import { parsePluginLocator } from './plugin-locator.js';
 import { isTable, parseTomlDocument, type TomlTable } from './read-toml.js';
 import { isToolContext } from './tool-context.js';
@@ -22,7 +23,7 @@ export interface ParsedConfigFile {
 }
 
 /** `[tools.<id>]` keys that are not plugin configuration. */
-const RESERVED_TOOL_KEYS = new Set(['plugin', 'aliases', 'env']);
+const RESERVED_TOOL_KEYS = new Set(['plugin', 'aliases', 'env', 'permissions']);
 /** Top-level tables proto knows but we do not interpret yet. */
 const ACCEPTED_UNUSED_TABLES = new Set(['backends']);
 const RESERVED_PLUGIN_ID = 'proto';
@@ -36,7 +37,7 @@ export function parseConfigText(text: string, file: string): ParsedConfigFile {
 export function parseConfigDocument(document: TomlTable, file: string): ParsedConfigFile {
   const context: SettingsContext = { file, dir: dirname(file), warnings: [] };
   const versions: [string, string][] = [];
-  let plugins: ConfigLayer['plugins'] = { tools: {}, legacy: {}, backends: {} };
+  let plugins: ConfigLayer['plugins'] = { tools: {}, legacy: {}, backends: {}, hooks: {} };
   let tools: Record<string, ToolSettings> = {};
   let env: Record<string, EnvValue> = {};
   let envFiles: string[] = [];
@@ -100,15 +101,17 @@ function parsePlugins(table: TomlTable, context: SettingsContext): ConfigLayer['
   const legacy: [string, PluginLocator][] = [];
   let tools: Record<string, PluginLocator> = {};
   let backends: Record<string, PluginLocator> = {};
+  let hooks: Record<string, PluginLocator> = {};
   for (const [key, value] of Object.entries(table)) {
     if (key === 'tools' && isTable(value)) tools = parseLocatorTable(value, '[plugins.tools]', context);
     else if (key === 'backends' && isTable(value)) {
       backends = parseLocatorTable(value, '[plugins.backends]', context);
       if (Object.keys(backends).length > 0) context.warnings.push(`${context.file}: "[plugins.backends]" is not supported yet: backend tools (asdf:…) cannot be used`);
     }
+    else if (key === 'hooks' && isTable(value)) hooks = parseLocatorTable(value, '[plugins.hooks]', context);
     else legacy.push([key, parseLocatorEntry(key, value, '[plugins]', context)]);
   }
-  return { tools, legacy: Object.fromEntries(legacy), backends };
+  return { tools, legacy: Object.fromEntries(legacy), backends, hooks };
 }
 
 function parseLocatorTable(table: TomlTable, section: string, context: SettingsContext): Record<string, PluginLocator> {
@@ -155,12 +158,27 @@ function parseToolSettings(id: string, table: TomlTable, context: SettingsContex
       const parsed = parseEnv(expectTable(value, `tools.${id}.env`, context), `[tools.${id}.env]`, context);
       settings.env = parsed.env;
       settings.envFiles = parsed.envFiles;
+    } else if (key === 'permissions') {
+      settings.permissions = parsePermissions(id, value, context);
     } else {
       settings.plugin = parseLocatorEntry(id, value, `[tools.${id}] plugin`, context);
     }
   }
   settings.toolConfig = Object.fromEntries(config);
   return settings;
+}
+
+/** `[tools.<id>] permissions`: a list of permissions in the host's grammar, each checked now. */
+function parsePermissions(id: string, value: unknown, context: SettingsContext): string[] {
+  const where = `tools.${id}.permissions`;
+  const list = expectStringList(value, where, context);
+  const invalid = list.filter((permission) => !isPermission(permission));
+  if (invalid.length > 0) {
+    throw new ProtoError('config.invalid_setting', `${context.file}: [tools.${id}] permissions: ${invalid.map((p) => JSON.stringify(p)).join(', ')} ${invalid.length === 1 ? 'is not a permission' : 'are not permissions'}`, {
+      hint: 'Permissions are exec:<program>, net:<host>, env:read[:<NAME>], env:write[:<NAME>], fs:home and fs:cwd (exec:* and net:* allow any); see the README section "Plugin permissions".',
+    });
+  }
+  return [...new Set(list)];
 }
 
 function parseAliases(id: string, table: TomlTable, context: SettingsContext): Record<string, string> {

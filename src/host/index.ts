@@ -7,3 +7,14 @@ export type { HttpGet } from './functions/context.js';
 export { detectHost, mapNodeArch, mapNodeOs, detectLibc, detectCi, type DetectedHost } from './host-environment.js';
 export { toReal, toVirtual, toWirePath, isUnder, sortMapping, type PathMapping } from './virtual-paths.js';
 export { applyStyleTags } from './style-tags.js';
+export { scanImports, type ImportVerdict, type ScannedImport, type ScanPolicy, type ScanReport } from './import-check.js';
+export {
+  PluginPermissions,
+  PermissionDeniedError,
+  GATED_HOST_FUNCTIONS,
+  PERMISSION_PATTERN,
+  isPermission,
+  permissionFamily,
+  type GatedHostFunction,
+  type PermissionFamily,
+} from './permissions.js';

@@ -1,7 +1,9 @@
 /**
  * The directories a plugin may see (plugin-api §2): `/proto` = store root, `/userhome` = home,
- * `/temp` = store temp, `/cwd` = working dir. We always mount `/cwd` (a superset host is allowed
- * to: conversions stay correct, only the spelling of cwd files may change).
+ * `/temp` = store temp, `/cwd` = working dir. `/proto` and `/temp` are always mounted; `/userhome`
+ * and `/cwd` are mounted unless the plugin's permissions leave out `fs:home` / `fs:cwd`
+ * (`./permissions.ts`). An unrestricted plugin gets all four, `/cwd` included (a superset host is
+ * allowed to: conversions stay correct, only the spelling of cwd files may change).
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -25,14 +27,20 @@ export interface Mounts {
   allowedPaths: Record<string, string>;
 }
 
+/** Which of the optional mounts to make (default: both). */
+export interface MountChoice {
+  home?: boolean;
+  cwd?: boolean;
+}
+
 /** Creates each host dir first: WASI preopens of missing dirs fail (`UVWASI_ENOENT`). */
-export function prepareMounts(dirs: MountDirs): Mounts {
+export function prepareMounts(dirs: MountDirs, choice: MountChoice = {}): Mounts {
   const entries: Array<[string, string]> = [
     [resolve(dirs.temp), VIRTUAL_PREFIXES.temp],
     [resolve(dirs.protoHome), VIRTUAL_PREFIXES.proto],
-    [resolve(dirs.home), VIRTUAL_PREFIXES.userhome],
-    [resolve(dirs.cwd), VIRTUAL_PREFIXES.cwd],
   ];
+  if (choice.home !== false) entries.push([resolve(dirs.home), VIRTUAL_PREFIXES.userhome]);
+  if (choice.cwd !== false) entries.push([resolve(dirs.cwd), VIRTUAL_PREFIXES.cwd]);
   for (const [hostDir] of entries) mkdirSync(hostDir, { recursive: true });
   const mapping = sortMapping(entries);
   return { mapping, allowedPaths: Object.fromEntries(mapping.map(([hostDir, guest]) => [guest, hostDir])) };

@@ -31,6 +31,7 @@ import { defaultHttpGet } from './http-get.js';
 import { detectHost, type DetectedHost } from './host-environment.js';
 import { describeImportProblems, findUnsatisfiedImports } from './import-check.js';
 import { prepareMounts, type MountDirs } from './mounts.js';
+import { PermissionDeniedError, PermissionGate, PluginPermissions } from './permissions.js';
 import { buildPluginConfig } from './plugin-config.js';
 import { applyStyleTags } from './style-tags.js';
 import { ToolPlugin } from './tool-plugin.js';
@@ -56,6 +57,11 @@ export interface PluginLoadOptions {
   config?: Record<string, string>;
   /** Bound of each call, ms (default 90 s). Instantiation has the same bound. */
   timeoutMs?: number;
+  /**
+   * What the plugin may do (`./permissions.ts`); undefined = unrestricted, as in proto. Decides
+   * the mounts too: `/userhome` needs `fs:home`, `/cwd` needs `fs:cwd`.
+   */
+  permissions?: readonly string[];
   /** Env the plugin reads/writes and commands inherit (default: this process's env). */
   env?: NodeJS.ProcessEnv;
   /** GET used by `send_request` (default: our network module). */
@@ -69,6 +75,7 @@ export interface PluginLoadOptions {
 export class PluginContainer extends ToolPlugin {
   readonly hostEnvironment: HostEnvironment;
   readonly timeoutMs: number;
+  readonly permissions: PluginPermissions;
   private readonly exportNames: ReadonlySet<string>;
   private instance: RuntimeInstance | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -90,8 +97,10 @@ export class PluginContainer extends ToolPlugin {
     private readonly runtimeConfig: { config: Record<string, string>; allowedPaths: Record<string, string> },
     mapping: PathMapping,
     hostEnvironment: HostEnvironment,
+    private readonly gate: PermissionGate,
   ) {
     super(options.id, mapping, options.dirs, options.protoVersion);
+    this.permissions = gate.permissions;
     this.hostEnvironment = hostEnvironment;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.exportNames = new Set(
@@ -127,7 +136,9 @@ export class PluginContainer extends ToolPlugin {
       throw new ProtoError('plugin.incompatible', `Plugin "${options.id}"${where} exports no memory, so it is not an Extism plugin`);
     }
 
-    const mounts = prepareMounts(options.dirs);
+    const permissions = PluginPermissions.parse(options.permissions, `The permissions of plugin "${options.id}"`);
+    const gate = new PermissionGate(options.id, permissions);
+    const mounts = prepareMounts(options.dirs, { home: permissions.mountsHome, cwd: permissions.mountsCwd });
     const detected = { ...detectHost(), ...options.host };
     const hostEnvironment: HostEnvironment = {
       arch: detected.arch,
@@ -147,6 +158,7 @@ export class PluginContainer extends ToolPlugin {
     let container: PluginContainer | undefined;
     const ctx: HostFunctionContext = {
       pluginId: options.id,
+      gate,
       mapping: mounts.mapping,
       env: options.env ?? process.env,
       cwd: resolve(options.dirs.cwd),
@@ -168,8 +180,10 @@ export class PluginContainer extends ToolPlugin {
         { hint: 'Use a plugin release built for proto 0.28 or later (Extism 1.x), or ask its author to rebuild it.' },
       );
     }
-    container = new PluginContainer(options, module, functions, { config, allowedPaths: mounts.allowedPaths }, mounts.mapping, hostEnvironment);
-    container.kernelFetch = kernelFetchThrough(ctx);
+    container = new PluginContainer(options, module, functions, { config, allowedPaths: mounts.allowedPaths }, mounts.mapping, hostEnvironment, gate);
+    container.kernelFetch = kernelFetchThrough(ctx, (error) => {
+      container!.lastHostError = { name: 'http_request', error };
+    });
     return container;
   }
 
@@ -180,7 +194,29 @@ export class PluginContainer extends ToolPlugin {
 
   /** Calls `fn` with `input` and returns its output, read leniently (legacy shapes folded in). */
   call<F extends PluginFunction>(fn: F, input: PluginInput<F>): Promise<PluginOutput<F>> {
-    return this.serialized(async () => this.readOutput(fn, await this.invoke(fn, JSON.stringify(input ?? {}))));
+    return this.serialized(async () => this.checkHandedBack(fn, this.readOutput(fn, await this.invoke(fn, JSON.stringify(input ?? {})))));
+  }
+
+  /**
+   * URLs a plugin hands back for us to fetch are gated like its own requests, by the host it
+   * named (before url-rewrites): a plugin without `net:` for a host cannot have us fetch from it.
+   */
+  private checkHandedBack<F extends PluginFunction>(fn: F, output: PluginOutput<F>): PluginOutput<F> {
+    if (fn !== 'download_prebuilt') return output;
+    const prebuilt = output as PluginOutput<'download_prebuilt'>;
+    try {
+      for (const [field, url] of [['download_url', prebuilt.download_url], ['checksum_url', prebuilt.checksum_url]] as const) {
+        if (typeof url === 'string' && url !== '') this.gate.checkUrl(fn, url, `hand back the ${field}`);
+      }
+    } catch (error) {
+      if (error instanceof PermissionDeniedError) throw this.denied(fn, error);
+      throw error;
+    }
+    return output;
+  }
+
+  private denied(fn: string, error: PermissionDeniedError): ProtoError {
+    return this.fail(fn, error.code, `permission denied: ${error.message}`, error.hint, error);
   }
 
   /**
@@ -315,6 +351,7 @@ export class PluginContainer extends ToolPlugin {
     const hostError = this.lastHostError;
     if (hostError) {
       // A host function that failed with one of our own errors (offline, a refused URL) knows best what to do.
+      if (hostError.error instanceof PermissionDeniedError) return this.denied(fn, hostError.error);
       const hint = hostError.error instanceof ProtoError ? hostError.error.hint : undefined;
       return this.fail(fn, 'plugin.host_function_failed', `host function "${hostError.name}" failed: ${hostError.error.message}`, hint, hostError.error);
     }
@@ -344,10 +381,17 @@ export class PluginContainer extends ToolPlugin {
  * it): our `httpGet`, so url-rewrites, the URL policy, proxies and offline mode apply to them too.
  * Those PDKs only ever GET.
  */
-function kernelFetchThrough(ctx: HostFunctionContext): typeof fetch {
+function kernelFetchThrough(ctx: HostFunctionContext, onError: (error: Error) => void): typeof fetch {
   return async (input, init) => {
     const method = (init?.method ?? 'GET').toUpperCase();
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    try {
+      ctx.gate.checkUrl('http_request', url);
+    } catch (error) {
+      // The SDK turns a failed fetch into a failed call; remember why, as for host functions.
+      onError(error as Error);
+      throw error;
+    }
     if (method !== 'GET') throw new Error(`http_request: only GET is supported, not ${method} ${url}`);
     const headers = Object.fromEntries(new Headers(init?.headers).entries());
     const { status, body } = await ctx.httpGet(url, headers, ctx.signal);

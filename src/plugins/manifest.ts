@@ -5,7 +5,8 @@
  * the package it names is only trusted through its sha256.
  *
  * Fields this host does not know are kept in `raw` and otherwise ignored, so a manifest written
- * for a newer host (permissions, timeouts) still installs here, and later code can read them.
+ * for a newer host still installs here. `permissions`, `requested_capabilities` and
+ * `callTimeoutMs` follow Lumiverse's manifest (issue 10): see `src/host/permissions.ts`.
  */
 import { ProtoError } from '../errors.js';
 import { compareVersions, parseVersion } from '../version/index.js';
@@ -36,6 +37,15 @@ export interface PluginManifest {
   /** Tool ids the plugin provides (`[name]` when the manifest lists none). */
   tools: string[];
   packages: PluginPackage[];
+  /**
+   * What the plugin may do through the host (`src/host/permissions.ts`); undefined = it declares
+   * nothing and is unrestricted, as every plugin is in proto.
+   */
+  permissions?: string[];
+  /** Gated host functions it may import without a permission of their family (the install-time scan). */
+  requestedCapabilities: string[];
+  /** Its own bound for one call, ms, before clamping (wins over `[settings.plugin-timeouts]`). */
+  callTimeoutMs?: number;
   /** The document as written, unknown fields included. */
   raw: Readonly<Record<string, unknown>>;
 }
@@ -92,6 +102,9 @@ function fromValidated(raw: Record<string, unknown>): PluginManifest {
     kind: (raw.kind as PluginKind | undefined) ?? 'tool',
     tools: (raw.tools as string[] | undefined) ?? [name],
     packages: (raw.packages as PluginPackage[]).map(({ os, arch, url, sha256 }) => ({ os, arch, url, sha256 })),
+    ...(Array.isArray(raw.permissions) ? { permissions: [...(raw.permissions as string[])] } : {}),
+    requestedCapabilities: [...((raw.requested_capabilities as string[] | undefined) ?? [])],
+    ...(typeof raw.callTimeoutMs === 'number' ? { callTimeoutMs: raw.callTimeoutMs } : {}),
     raw: Object.freeze({ ...raw }),
   };
 }

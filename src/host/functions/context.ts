@@ -2,6 +2,7 @@
  * What every host function may touch, given by the plugin container. Host functions run on the
  * main thread while the guest waits in its worker, so they may be async.
  */
+import type { PermissionGate } from '../permissions.js';
 import type { PathMapping } from '../virtual-paths.js';
 
 /** A GET over the network chokepoint; url-rewrites, proxies and retries are its business. */
@@ -10,6 +11,8 @@ export type HttpGet = (url: string, headers: Record<string, string>, signal?: Ab
 export interface HostFunctionContext {
   /** Plugin id, for logs and error messages. */
   readonly pluginId: string;
+  /** What the plugin may do: every gated host function asks it first (`../permissions.ts`). */
+  readonly gate: PermissionGate;
   /** `[hostDir, guestPrefix]`, deepest host dir first. */
   readonly mapping: PathMapping;
   /**

@@ -8,6 +8,7 @@ import type { HostFunctionContext } from './context.js';
 
 /** Unset reads as "" (the PDK maps "" to None). */
 export function getEnvVar(ctx: HostFunctionContext, name: string): string {
+  ctx.gate.checkEnvRead(name);
   return ctx.env[name] ?? '';
 }
 
@@ -16,6 +17,7 @@ export function getEnvVar(ctx: HostFunctionContext, name: string): string {
  * (`:` or `;` separated) of virtual or real dirs, converted to real and APPENDED (proto 0.28.1+).
  */
 export function setEnvVar(ctx: HostFunctionContext, name: string, value: string): void {
+  ctx.gate.checkEnvWrite(name);
   if (name !== 'PATH') {
     ctx.env[name] = value;
     return;

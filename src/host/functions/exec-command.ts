@@ -71,6 +71,10 @@ function resolveCommand(ctx: HostFunctionContext, input: ExecCommandInput, pathV
 }
 
 export async function execCommand(ctx: HostFunctionContext, input: ExecCommandInput): Promise<ExecCommandOutput> {
+  if (typeof input.command !== 'string' || input.command === '') throw new Error('the input has no "command"');
+  // Rust guests send `"shell": null` for none.
+  if (input.shell != null && typeof input.shell !== 'string') throw new Error('"shell" must be a string');
+  ctx.gate.checkExec(input.command, input.shell ?? undefined);
   const changes = input.env ?? input.env_vars ?? {};
   const env = applyEnvRules(ctx.env, changes);
   if (input.paths && input.paths.length > 0) {

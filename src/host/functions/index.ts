@@ -82,6 +82,18 @@ export function createHostFunctions(ctx: HostFunctionContext, onError: HostError
   return { [HOST_USER_NAMESPACE]: wrap(user), [HOST_ENV_NAMESPACE]: wrap(kernel) };
 }
 
+/**
+ * The import names we provide, per namespace: ours plus the SDK's kernel functions. Derived from
+ * `createHostFunctions` itself (which only captures its context), so the list cannot drift.
+ */
+export function providedImports(): Record<string, ReadonlySet<string>> {
+  const functions = createHostFunctions({} as HostFunctionContext, () => undefined);
+  return {
+    [HOST_USER_NAMESPACE]: new Set(Object.keys(functions[HOST_USER_NAMESPACE]!)),
+    [HOST_ENV_NAMESPACE]: new Set([...SDK_KERNEL_FUNCTIONS, ...Object.keys(functions[HOST_ENV_NAMESPACE]!)]),
+  };
+}
+
 /** The kernel functions the SDK itself provides (so an import check knows they exist). */
 export const SDK_KERNEL_FUNCTIONS = [
   'alloc', 'free', 'load_u8', 'load_u64', 'store_u8', 'store_u64', 'input_offset', 'input_length',

@@ -12,6 +12,7 @@ import { storeBytes, type CallContext } from './memory.js';
 
 export async function sendRequest(ctx: HostFunctionContext, call: CallContext, input: SendRequestInput): Promise<string> {
   if (typeof input.url !== 'string' || input.url === '') throw new Error('the input has no "url"');
+  ctx.gate.checkUrl('send_request', input.url);
   let response: { status: number; body: Uint8Array };
   try {
     response = await ctx.httpGet(input.url, input.headers ?? {}, ctx.signal);
