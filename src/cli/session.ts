@@ -12,11 +12,11 @@ import { resolve } from 'node:path';
 import { loadConfig, pluginLocatorFor, readDotenv, type ConfigMode, type LoadedConfig, type PluginLocator as ConfigLocator, type RegistryConfig } from '../config/index.js';
 import { detectVersion, type DetectedVersion } from '../detect/index.js';
 import { ProtoError } from '../errors.js';
-import { detectHost } from '../host/index.js';
+import { CALL_TIMEOUT_RANGE_MS, DEFAULT_CALL_TIMEOUT_MS, detectHost, PluginPermissions } from '../host/index.js';
 import type { InstallSettings } from '../install/index.js';
 import { Lockfiles } from '../lockfile/index.js';
 import { isLogEnabled, log } from '../log.js';
-import { installedPluginForTool } from '../plugins/installed-plugins.js';
+import { installedPluginForTool, type InstalledPlugin } from '../plugins/installed-plugins.js';
 import { builtinPluginUrl, BUILTIN_TOOL_IDS, pluginFile } from '../registry/index.js';
 import { Store } from '../store/index.js';
 import { resolveToolVersion } from '../tool/resolve.js';
@@ -32,12 +32,27 @@ export interface SessionOptions {
   configMode?: ConfigMode;
 }
 
+/** What a plugin's own manifest says about how it runs (installed plugins; none for locators). */
+export interface ManifestPolicy {
+  permissions?: readonly string[];
+  callTimeoutMs?: number;
+}
+
+/** How one plugin is run: what it may do, and how long one call may take. */
+export interface PluginPolicy {
+  /** Undefined: unrestricted. */
+  permissions?: readonly string[];
+  timeoutMs: number;
+}
+
 export function isTruthy(value: string | undefined): boolean {
   return value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
 }
 
 export class Session {
   readonly tools = new Map<string, Promise<Tool>>();
+  /** Plugins whose clamped bound was already warned about (one warning per plugin and run). */
+  private readonly clampWarned = new Set<string>();
 
   private constructor(
     readonly cwd: string,
@@ -103,16 +118,21 @@ export class Session {
 
   /** The plugin locator of a tool, or `tool.unknown`. */
   locatorFor(id: string): ConfigLocator {
+    return this.pluginSource(id).locator;
+  }
+
+  /** The tool's plugin locator, and the installed index plugin behind it when it is one. */
+  private pluginSource(id: string): { locator: ConfigLocator; installed?: InstalledPlugin } {
     const configured = pluginLocatorFor(this.config, id);
-    if (configured) return configured;
+    if (configured) return { locator: configured };
     const installed = installedPluginForTool(this.store, id);
-    if (installed) return { kind: 'file', path: installed.pluginPath, written: `${installed.name} ${installed.version} (installed from ${installed.origin})` };
+    if (installed) return { locator: installedLocator(installed), installed };
     const builtins = this.config.settings.builtinPlugins;
     const builtinAllowed = builtins === true || (Array.isArray(builtins) && builtins.includes(id));
     const url = builtinAllowed ? builtinPluginUrl(id) : undefined;
-    if (url) return { kind: 'url', url, written: url };
+    if (url) return { locator: { kind: 'url', url, written: url } };
     const fromRegistry = defaultRegistryLocator(this.config.settings.registries, id);
-    if (fromRegistry) return fromRegistry;
+    if (fromRegistry) return { locator: fromRegistry };
     const known = [...Object.keys(this.config.plugins), ...(builtins ? BUILTIN_TOOL_IDS : [])].sort();
     throw new ProtoError('tool.unknown', `Unknown tool "${id}": no plugin is configured for it and it is not a built-in tool.`, {
       hint: `Install a plugin for it (proto plugin search ${id}), or add one to [plugins.tools] in .prototools (e.g. ${id} = "https://…/${id}.wasm"). Known tools: ${known.join(', ') || 'none'}.`,
@@ -131,7 +151,8 @@ export class Session {
   }
 
   private async loadTool(id: string): Promise<Tool> {
-    const wasm = await pluginFile(id, this.locatorFor(id), {
+    const { locator, installed } = this.pluginSource(id);
+    const wasm = await pluginFile(id, locator, {
       store: this.store,
       settings: this.settings,
       cacheDurationSeconds: this.config.settings.cacheDuration,
@@ -140,7 +161,7 @@ export class Session {
       home: this.home,
     });
     const toolSettings = this.config.tools[id];
-    const timeoutSeconds = this.pluginTimeoutSeconds(id);
+    const policy = this.pluginPolicy(id, installed ?? {});
     return Tool.load({
       id,
       wasm,
@@ -150,18 +171,44 @@ export class Session {
       toolConfig: toolSettings && Object.keys(toolSettings.toolConfig).length > 0 ? toolSettings.toolConfig : undefined,
       settings: this.settings,
       env: this.env,
-      ...(timeoutSeconds !== undefined ? { timeoutMs: timeoutSeconds * 1000 } : {}),
+      ...(policy.permissions ? { permissions: policy.permissions } : {}),
+      timeoutMs: policy.timeoutMs,
     });
   }
 
   /**
-   * The bound of one call of this tool's plugin: `[settings.plugin-timeouts] <id>`, then
-   * `PROTO_PLUGIN_TIMEOUT`, then `[settings.plugin-timeouts] default`; undefined = the host's 90 s.
+   * How the plugin of `id` (a tool's, or a hook plugin's) runs. Permissions: what its manifest
+   * declares (installed plugins) together with `[tools.<id>] permissions`; neither = unrestricted,
+   * as in proto. Bound: see `pluginTimeoutMs`.
    */
-  pluginTimeoutSeconds(id: string): number | undefined {
+  pluginPolicy(id: string, manifest: ManifestPolicy = {}): PluginPolicy {
+    const permissions = PluginPermissions.union(manifest.permissions, this.config.tools[id]?.permissions);
+    return { ...(permissions ? { permissions } : {}), timeoutMs: this.pluginTimeoutMs(id, manifest.callTimeoutMs) };
+  }
+
+  /**
+   * The bound of one call of plugin `id`, the one place it is decided: the manifest's
+   * `callTimeoutMs`, then `[settings.plugin-timeouts] <id>`, then `PROTO_PLUGIN_TIMEOUT`, then
+   * `[settings.plugin-timeouts] default`, then 90 s; whichever applies is clamped to 1 s..300 s,
+   * with a warning that names where it came from.
+   */
+  pluginTimeoutMs(id: string, manifestMs?: number): number {
     const timeouts = this.config.settings.pluginTimeouts;
     const fromEnv = Number(this.env.PROTO_PLUGIN_TIMEOUT);
-    return timeouts[id] ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : undefined) ?? timeouts.default;
+    const candidates: Array<[number | undefined, string]> = [
+      [manifestMs, `callTimeoutMs = ${manifestMs} in its manifest`],
+      [timeouts[id] === undefined ? undefined : timeouts[id] * 1000, `[settings.plugin-timeouts] ${id} = ${timeouts[id]}`],
+      [Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv * 1000 : undefined, `PROTO_PLUGIN_TIMEOUT=${this.env.PROTO_PLUGIN_TIMEOUT}`],
+      [timeouts.default === undefined ? undefined : timeouts.default * 1000, `[settings.plugin-timeouts] default = ${timeouts.default}`],
+    ];
+    const [ms, source] = candidates.find(([value]) => value !== undefined) ?? [DEFAULT_CALL_TIMEOUT_MS, 'the default'];
+    const { min, max } = CALL_TIMEOUT_RANGE_MS;
+    const clamped = Math.min(max, Math.max(min, Math.round(ms!)));
+    if (clamped !== ms && !this.clampWarned.has(id)) {
+      this.clampWarned.add(id);
+      log('warn', 'plugin', `The call bound of plugin "${id}" (${source}) is outside ${min / 1000} s..${max / 1000} s; using ${clamped / 1000} s.`);
+    }
+    return clamped;
   }
 
   /** Which spec applies here (plugin-api §7.1), asking the plugin for its version files. */
@@ -217,4 +264,9 @@ function defaultRegistryLocator(registries: readonly RegistryConfig[], id: strin
   if (!registry || !/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(id)) return undefined;
   const path = [registry.registry, registry.namespace, id].filter(Boolean).join('/');
   return { kind: 'registry', written: `registry://${path}`, registry: registry.registry, ...(registry.namespace ? { namespace: registry.namespace } : {}), image: id };
+}
+
+/** The locator of a plugin installed from an index: its verified module in the store. */
+function installedLocator(installed: InstalledPlugin): ConfigLocator {
+  return { kind: 'file', path: installed.pluginPath, written: `${installed.name} ${installed.version} (installed from ${installed.origin})` };
 }

@@ -31,3 +31,5 @@ export {
 } from './installed-plugins.js';
 export { trustPromptText, isYes, PromptReader, type TrustDetails } from './trust-prompt.js';
 export { schemaProblems, loadSchema } from './schema-validator.js';
+export { describePermissions, permissionsBlock } from './permission-words.js';
+export { scanPluginModule, describeScan, refuseBlocked } from './plugin-scan.js';

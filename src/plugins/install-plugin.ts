@@ -1,8 +1,9 @@
 /**
  * Installing one plugin version whose manifest has been read (from an index, `--file` or
- * `--url`): every check that needs no download, then the trust prompt, then download → sha256 →
- * unpack → load once → commit. Nothing is written under `plugins/installed/<name>` until the
- * module has loaded; a refusal at any step leaves no file behind.
+ * `--url`): every check that needs no download, then the trust prompt (with the permissions the
+ * manifest declares), then download → sha256 → unpack → import scan (modules) → load once → commit.
+ * Nothing is written under `plugins/installed/<name>` until the module has loaded; a refusal at
+ * any step leaves no file behind.
  *
  * A package is a `.wasm`, an archive holding one, or a schema plugin (`.toml`, `.json`, `.jsonc`,
  * `.yaml`, `.yml`: proto's Non-WASM format, run on the host). A schema plugin is validated and
@@ -34,6 +35,8 @@ import {
   type InstallRecord,
 } from './installed-plugins.js';
 import type { PluginManifest } from './manifest.js';
+import { permissionsBlock } from './permission-words.js';
+import { refuseBlocked, scanPluginModule } from './plugin-scan.js';
 import type { ResolvedManifest } from './plugin-indexes.js';
 import { selectPackage, type Platform } from './platform.js';
 import { trustPromptText } from './trust-prompt.js';
@@ -121,6 +124,7 @@ export async function installResolvedPlugin(resolved: ResolvedManifest, context:
         fetchedUrl: rewrittenUrl(packageUrl, context.settings),
         origin: resolved.origin,
         ...(compatibilityWarning ? { warning: `${compatibilityWarning} (--override-compatibility-check)` } : {}),
+        extra: trustPromptPermissions(manifest),
       }),
     );
     if (!proceed) {
@@ -159,14 +163,31 @@ export async function installResolvedPlugin(resolved: ResolvedManifest, context:
       installedAt: new Date().toISOString(),
       ...(compatibilityWarning ? { compatibilityOverridden: true } : {}),
       pluginFile,
+      ...(manifest.permissions ? { permissions: manifest.permissions } : {}),
+      ...(manifest.requestedCapabilities.length > 0 ? { requestedCapabilities: manifest.requestedCapabilities } : {}),
+      ...(manifest.callTimeoutMs !== undefined ? { callTimeoutMs: manifest.callTimeoutMs } : {}),
     };
     await writeInstallRecord(staging, record);
+    if (pluginFile.endsWith('.wasm')) {
+      // A schema plugin runs no code of its own: only modules have imports to scan.
+      const scan = await scanPluginModule(join(staging, pluginFile), { permissions: manifest.permissions, requestedCapabilities: manifest.requestedCapabilities }, `The package of ${manifest.name}`);
+      refuseBlocked(manifest.name, manifest.version, scan);
+    }
     await context.verifyModule(join(staging, pluginFile), manifest);
     await commitInstalledPlugin(context.store, manifest.name, staging, () => checkToolConflicts(manifest, context.store));
     return record;
   } finally {
     await fs.rm(staging, { recursive: true, force: true });
   }
+}
+
+/** The prompt's lines about what the plugin may do, in plain words. */
+function trustPromptPermissions(manifest: PluginManifest): string[] {
+  return [
+    ...permissionsBlock(manifest.permissions, 'permissions: '),
+    ...(manifest.requestedCapabilities.length > 0 ? [`imports without a permission (every call denied): ${manifest.requestedCapabilities.join(', ')}`] : []),
+    ...(manifest.callTimeoutMs !== undefined ? [`each call may run up to ${manifest.callTimeoutMs} ms (its own bound, kept within 1 s..300 s)`] : []),
+  ];
 }
 
 /** Two installed plugins may not provide the same tool: lookup would have to guess. */

@@ -5,7 +5,8 @@
  *                   schema plugin (the extension tells the loader which it is)
  *   manifest.json   the manifest it was installed from, verbatim
  *   LICENSE         the license text from the index, when it had one
- *   install.json    what the lookups need without parsing the manifest (version, kind, tools...)
+ *   install.json    what the lookups need without parsing the manifest (version, kind, tools,
+ *                   permissions, callTimeoutMs...)
  *
  * Concurrency contract: an install is staged in a sibling directory (same file system) and
  * swapped in under the plugin's lock (`installed/<name>.lock`, `src/store/lock.ts`), so a reader
@@ -44,6 +45,12 @@ export interface InstallRecord {
   compatibilityOverridden?: boolean;
   /** The plugin file in the install dir (records without it predate schema plugins: `plugin.wasm`). */
   pluginFile?: string;
+  /** The manifest's `permissions`; absent = it declares none (unrestricted). */
+  permissions?: string[];
+  /** The manifest's `requested_capabilities`. */
+  requestedCapabilities?: string[];
+  /** The manifest's `callTimeoutMs`, as written (clamped where it is used). */
+  callTimeoutMs?: number;
 }
 
 export interface InstalledPlugin extends InstallRecord {

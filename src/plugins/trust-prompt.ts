@@ -39,7 +39,7 @@ export function trustPromptText(details: TrustDetails): string {
     `  from:     ${details.origin}`,
     ...(details.extra ?? []).map((line) => `  ${line}`),
     ...(details.warning ? [`  warning:  ${details.warning}`] : []),
-    'The plugin will run on this machine with your permissions. Do you trust it? [y/N] ',
+    'The plugin will run on this machine as you, within the permissions above. Do you trust it? [y/N] ',
   ];
   return lines.join('\n');
 }

@@ -41,6 +41,8 @@ export interface ToolLoadOptions {
   settings?: InstallSettings;
   /** Bound of each plugin call. */
   timeoutMs?: number;
+  /** What the plugin may do (`src/host/permissions.ts`); undefined = unrestricted. */
+  permissions?: readonly string[];
   env?: NodeJS.ProcessEnv;
   host?: Partial<DetectedHost>;
   /** Extra manifest config keys (test_environment). */
@@ -76,6 +78,7 @@ export class Tool {
             dirs,
             toolConfig: options.toolConfig,
             timeoutMs: options.timeoutMs,
+            ...(options.permissions ? { permissions: options.permissions } : {}),
             env: options.env,
             host: options.host,
             config: options.config,

@@ -70,7 +70,7 @@ const PLUGINS: IndexPluginSpec[] = [
     versions: [
       // The latest needs a proto that does not exist yet: installs pick 2.0.0 unless told otherwise.
       { version: '3.0.0', compatibility: '>=1000' },
-      { version: '2.0.0', plugin: 'hooked-disttool', extra: { permissions: ['exec:git'], futureField: { kept: true } } },
+      { version: '2.0.0', plugin: 'hooked-disttool', extra: { permissions: ['exec:git', 'net:*', 'env:write:DTX_VIA'], futureField: { kept: true } } },
       { version: '1.0.0', compatibility: '>=0.1, <1' },
     ],
   },
@@ -199,6 +199,7 @@ describe('proto plugin install', { concurrency: true }, () => {
     assert.equal(record.version, '2.0.0');
     assert.deepEqual(record.tools, ['disttool']);
     assert.equal(record.packageUrl, `${server.url}/packages/disttool-2.0.0.wasm`);
+    assert.deepEqual(record.permissions, ['exec:git', 'net:*', 'env:write:DTX_VIA']);
     assert.deepEqual(installedFiles(box), ['disttool']);
 
     const again = await box.run(['plugin', 'install', 'disttool', '-y']);

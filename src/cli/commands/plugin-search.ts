@@ -3,7 +3,10 @@
  * plugin.ts, loaded when they run): reading the configured plugin indexes (see
  * `src/plugins/plugin-indexes.ts` for caching and offline use).
  */
-import { ProtoError } from '../../errors.js';
+import type { PluginLocator } from '../../config/index.js';
+import { pluginLocatorFor } from '../../config/plugin-lookup.js';
+import { isProtoError, ProtoError } from '../../errors.js';
+import { log } from '../../log.js';
 import {
   checkPluginName,
   describePluginKind,
@@ -11,6 +14,8 @@ import {
   findIndexPlugin,
   isCompatible,
   listInstalledPlugins,
+  permissionsBlock,
+  readIndexManifest,
   readInstalledPlugin,
   type IndexPlugin,
   type InstalledPlugin,
@@ -20,7 +25,7 @@ import { formatColumns } from '../output/columns.js';
 import { writeJson, writeNote, writeResult } from '../output/write.js';
 import { packageVersion } from '../package-version.js';
 import type { Session } from '../session.js';
-import { loadConfiguredIndexes } from './common/plugin-manager.js';
+import { indexContext, loadConfiguredIndexes } from './common/plugin-manager.js';
 
 interface SearchRow {
   name: string;
@@ -76,15 +81,26 @@ export async function search(session: Session, term: string | undefined, options
 export async function info(session: Session, name: string, options: { json?: boolean }): Promise<void> {
   checkPluginName(name);
   const installed = readInstalledPlugin(session.store, name);
+  const configured = pluginLocatorFor(session.config, name) ?? session.config.hookPlugins[name];
   const { listings, failures } = await loadConfiguredIndexes(session);
   let found: { listing: LoadedListing; plugin: IndexPlugin } | undefined;
   try {
     found = findIndexPlugin(name, listings, failures);
   } catch (error) {
-    if (!installed) throw error;
+    if (!installed && !configured) throw error;
+  }
+  const permissions = await permissionsOf(session, name, found, installed, configured);
+  if (!found && !installed) {
+    // Only configured by locator: no index facts, no manifest; .prototools alone says what it may do.
+    if (options.json) {
+      writeJson({ name, ...permissions });
+      return;
+    }
+    writeResult([`${name} (configured in .prototools, not from an index)`, `  locator:     ${permissions.configured!.locator}`, ...permissionsBlock(permissions.permissions ?? undefined).map((line) => `  ${line}`)].join('\n'));
+    return;
   }
   const hostVersion = packageVersion();
-  const details = describe(found, installed, hostVersion);
+  const details = { ...describe(found, installed, hostVersion), ...permissions };
   if (options.json) {
     writeJson(details);
     return;
@@ -102,6 +118,9 @@ export async function info(session: Session, name: string, options: { json?: boo
       ].map(([label, value]) => [`  ${label}`, value!]),
     ),
   ];
+  if (details.permissionsOf === 'unknown') lines.push('  permissions: unknown (its manifest could not be read)');
+  else lines.push(...permissionsBlock(details.permissions ?? undefined, `permissions${details.permissionsOf ? ` (${details.permissionsOf})` : ''}: `).map((line) => `  ${line}`));
+  if (details.configured) lines.push(`  configured: ${details.configured.locator} in .prototools wins over this plugin for ${name}`);
   if (details.versions.length > 0) {
     lines.push(`  versions (this proto is ${hostVersion}):`);
     lines.push(
@@ -149,6 +168,53 @@ function describe(found: { listing: LoadedListing; plugin: IndexPlugin } | undef
     })),
     ...(plugin?.registry ? { locator: plugin.registry.locator } : {}),
     protoVersion: hostVersion,
+  };
+}
+
+interface PermissionDetails {
+  /** What the plugin may do; null = unrestricted (it declares none and .prototools adds none). */
+  permissions: string[] | null;
+  /**
+   * Which version's manifest they come from (`installed 1.0.0`, `latest 1.2.0`), `unknown` when
+   * that manifest could not be read, or null for a configured locator.
+   */
+  permissionsOf: string | null;
+  /** A locator in .prototools for this id (it wins over installed plugins in tool lookup). */
+  configured: { locator: string } | null;
+}
+
+/**
+ * The permissions the plugin would run with: the manifest of the installed version (else of the
+ * latest one in the index) together with `[tools.<name>] permissions`.
+ */
+async function permissionsOf(
+  session: Session,
+  name: string,
+  found: { listing: LoadedListing; plugin: IndexPlugin } | undefined,
+  installed: InstalledPlugin | undefined,
+  configured: PluginLocator | undefined,
+): Promise<PermissionDetails> {
+  let manifest: { permissions?: readonly string[] } = {};
+  let permissionsOf: string | null = null;
+  if (installed) {
+    manifest = installed;
+    permissionsOf = `installed ${installed.version}`;
+  } else if (found?.plugin.latest) {
+    try {
+      manifest = (await readIndexManifest(found.listing, found.plugin, found.plugin.latest, indexContext(session))).manifest;
+      permissionsOf = `latest ${found.plugin.latest}`;
+    } catch (error) {
+      if (!isProtoError(error)) throw error;
+      log('warn', 'plugin', `the permissions of ${name} are unknown: ${error.message}`);
+      if (!configured) return { permissions: null, permissionsOf: 'unknown', configured: null };
+    }
+  }
+  // A configured locator runs without any manifest: only .prototools speaks for it.
+  const policy = session.pluginPolicy(name, configured ? {} : manifest);
+  return {
+    permissions: policy.permissions ? [...policy.permissions] : null,
+    permissionsOf: configured ? null : permissionsOf,
+    configured: configured ? { locator: configured.kind === 'file' ? `file://${configured.path}` : configured.written } : null,
   };
 }
 

@@ -18,6 +18,8 @@ import type { Session } from '../session.js';
 import { withSession } from './common/with-session.js';
 import { PIN_LOCATION_HELP } from './common/config-target.js';
 import type { InstallFlags, UpgradeFlags } from './plugin-install.js';
+import type { ScanFlags } from './plugin-scan.js';
+import { GATED_HOST_FUNCTIONS } from '../../host/permissions.js';
 
 interface PluginEntry {
   id: string;
@@ -47,6 +49,7 @@ export function registerPluginCommand(program: Command): void {
   registerInstallers(plugin);
   registerConfigEditors(plugin);
   registerMaintainerCommands(plugin);
+  registerScanner(plugin);
 }
 
 function registerIndexReaders(plugin: Command): void {
@@ -65,7 +68,7 @@ function registerIndexReaders(plugin: Command): void {
 
   plugin
     .command('info')
-    .description('Show a plugin: its versions in the index (with their compatibility), the installed one, license and source.')
+    .description('Show a plugin: its versions in the index (with their compatibility), the installed one, license, source and permissions.')
     .argument('<name>', 'plugin name')
     .option('--json', 'print the details as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  proto plugin info disttool\n  proto plugin info disttool --json')
@@ -162,6 +165,32 @@ function registerMaintainerCommands(plugin: Command): void {
     .argument('<dir>', 'the index directory (the one holding manifests/)')
     .addHelpText('after', `${LAYOUT_HELP}\n\nExamples:\n  proto plugin index build .`)
     .action(async (dir: string, _options: unknown, command: Command) => (await import('./plugin-index.js')).build(command, dir));
+}
+
+function registerScanner(plugin: Command): void {
+  plugin
+    .command('scan')
+    .description('Scan a plugin module\'s imports the way `proto plugin install` does, and say what each one may do.')
+    .argument('<target>', 'a .wasm file, or a plugin locator (file://, https://, github://, registry://)')
+    .option('--manifest <file>', 'check against the permissions and requested_capabilities of this manifest')
+    .option('--permissions <list>', 'check against these permissions (comma-separated, e.g. exec:git,net:github.com)')
+    .option('--capabilities <list>', 'requested_capabilities to allow (comma-separated, e.g. exec_command)')
+    .option('--json', 'print { target, permissions, blocked, imports: [...] } as JSON on stdout')
+    .addHelpText(
+      'after',
+      `
+Hard-blocked, whatever the manifest says: imports from modules other than extism:host/user,
+extism:host/env and wasi_snapshot_preview1, WASI socket functions, and functions no host provides.
+Blocked unless listed in requested_capabilities: a gated host function (${Object.keys(GATED_HOST_FUNCTIONS).join(', ')})
+whose permission family is not declared. With no permissions given, the plugin is unrestricted.
+Exits 1 when anything is blocked.
+
+Examples:
+  proto plugin scan ./build/my_tool.wasm --permissions exec:git,net:github.com
+  proto plugin scan ./build/my_tool.wasm --manifest ./manifests/my_tool/my_tool.json
+  proto plugin scan https://example.com/plugins/tool.wasm --json`,
+    )
+    .action((target: string, flags: ScanFlags) => withSession({}, async (session) => (await import('./plugin-scan.js')).scan(session, target, flags)));
 }
 
 async function listPlugins(session: Session, options: ListOptions): Promise<void> {

@@ -75,9 +75,10 @@ export function stdinPrompts(): PromptReader {
 
 /** Loads a staged module or schema the way `proto` will (a tool plugin answers `register_tool`), then unloads it. */
 async function loadOnce(session: Session, wasm: string, manifest: PluginManifest): Promise<void> {
-  const id = manifest.tools[0] ?? manifest.name;
-  const timeoutSeconds = session.pluginTimeoutSeconds(id);
-  const common = { id, wasm, env: session.env, ...(timeoutSeconds !== undefined ? { timeoutMs: timeoutSeconds * 1000 } : {}) };
+  const id = manifest.kind === 'hook' ? manifest.name : (manifest.tools[0] ?? manifest.name);
+  // Loaded as it will run: with the manifest's permissions and bound (and the user's additions).
+  const policy = session.pluginPolicy(id, manifest);
+  const common = { id, wasm, env: session.env, timeoutMs: policy.timeoutMs, ...(policy.permissions ? { permissions: policy.permissions } : {}) };
   if (manifest.kind === 'tool') {
     const toolConfig = session.config.tools[id]?.toolConfig;
     const tool = await Tool.load({ ...common, store: session.store, home: session.home, cwd: session.cwd, settings: session.settings, ...(toolConfig ? { toolConfig } : {}) });
