@@ -22,6 +22,8 @@
 import { closeSync, futimesSync, linkSync, lstatSync, mkdirSync, openSync, readlinkSync, symlinkSync, unlinkSync, writeSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { ProtoError } from '../errors.js';
+import { formatBytes } from '../format-bytes.js';
+import { limitSetting } from '../limits.js';
 import { displayPath, resolveSymlinkTarget, type EntryPath } from './entry-path.js';
 
 export interface TreeWriterLimits {
@@ -186,11 +188,15 @@ export class TreeWriter {
   }
 
   private countEntry(): void {
-    if (++this.entries > this.limits.maxEntries) {
-      throw new ProtoError('install.archive_too_large', `${this.archiveName} has more than ${this.limits.maxEntries} entries.`, {
-        hint: 'It may be a decompression bomb. If it is legitimate, raise the unpack maxEntries setting.',
-      });
-    }
+    if (++this.entries > this.limits.maxEntries) this.refuseEntries();
+  }
+
+  /** Fails the unpack: the archive has (or declares, `declared`) more entries than allowed. */
+  refuseEntries(declared?: number): never {
+    const count = declared === undefined ? `more than ${this.limits.maxEntries}` : `${declared}`;
+    throw new ProtoError('install.archive_too_large', `${this.archiveName} has ${count} entries; the limit is ${this.limits.maxEntries}.`, {
+      hint: `It may be a decompression bomb. If it is legitimate, raise ${limitSetting('archiveEntries')} in .prototools.`,
+    });
   }
 
   private reserve(size: number, path: EntryPath): void {
@@ -199,7 +205,7 @@ export class TreeWriter {
       throw new ProtoError(
         'install.archive_too_large',
         `Unpacking ${this.archiveName} would write more than ${formatBytes(this.limits.maxBytes)} (at ${displayPath(path)}).`,
-        { hint: 'It may be a decompression bomb. If it is legitimate, raise the unpack maxBytes/maxRatio settings.' },
+        { hint: `It may be a decompression bomb. If it is legitimate, raise ${limitSetting('unpackSize')} or ${limitSetting('unpackRatio')} in .prototools.` },
       );
     }
   }
@@ -260,9 +266,4 @@ export class TreeWriter {
   private abs(path: EntryPath): string {
     return join(this.root, ...path);
   }
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
-  return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 }

@@ -2,9 +2,15 @@
  * Streams a URL to a file, hashing the bytes as they pass (no second read of the file). A retry
  * starts the file and the hashes over. Only 2xx responses are written; anything else throws a
  * `net.*` error that names the URL.
+ *
+ * Each chunk is written with writeSync while undici waits (see send-get.ts): the socket is not
+ * read meanwhile, so a slow disk slows the sender through TCP instead of piling up in memory.
+ * A page-cache write of one chunk takes microseconds; the event loop is not held noticeably.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { ProtoError } from '../errors.js';
+import { formatBytes } from '../format-bytes.js';
 import { getWithRetries } from './get-with-retries.js';
 import { TruncatedBodyFailure } from './net-errors.js';
 import type { NetSettings, TransferProgress } from './net-settings.js';
@@ -19,6 +25,13 @@ export interface DownloadFileOptions {
   hashes?: readonly HashAlgorithm[];
   onProgress?: (progress: TransferProgress) => void;
   signal?: AbortSignal;
+  /**
+   * The most bytes accepted: a larger declared Content-Length is refused before any byte is
+   * written, a body without one is stopped when it passes the limit. Errors name `limitSetting`.
+   */
+  maxBytes?: number;
+  /** How the user raises `maxBytes` (for the error's hint), e.g. `[settings.limits] download-size`. */
+  limitSetting?: string;
 }
 
 export interface DownloadFileResult {
@@ -32,23 +45,32 @@ export interface DownloadFileResult {
 export async function downloadFile(url: string, destination: string, options: DownloadFileOptions = {}): Promise<DownloadFileResult> {
   const algorithms = [...new Set(options.hashes ?? [])];
   const getOptions = { headers: options.headers, settings: options.settings ?? {}, signal: options.signal };
+  const maxBytes = options.maxBytes ?? Infinity;
   return getWithRetries(url, getOptions, async (response) => {
     const declared = Number(response.headers['content-length']);
     const total = Number.isFinite(declared) ? declared : undefined;
+    const tooLarge = (size: string) =>
+      new ProtoError('net.too_large', `${response.url} is ${size}, more than the limit of ${formatBytes(maxBytes)}.`, {
+        hint: `If the file is expected to be this large, raise ${options.limitSetting ?? 'the download size limit'} in .prototools.`,
+      });
+    if (total !== undefined && total > maxBytes) {
+      await response.body.dump();
+      throw tooLarge(`${formatBytes(total)} (its declared length)`);
+    }
     const hashers: Array<[HashAlgorithm, Hash]> = algorithms.map((name) => [name, createHash(name)]);
-    const file = await fs.open(destination, 'w');
+    const fd = openSync(destination, 'w');
     let bytes = 0;
     try {
       options.onProgress?.({ url: response.url, bytes, total });
-      for await (const chunk of response.body) {
-        const buffer = chunk as Buffer;
-        for (const [, hash] of hashers) hash.update(buffer);
-        bytes += buffer.length;
-        await file.write(buffer);
+      await response.body.consume((chunk) => {
+        bytes += chunk.length;
+        if (bytes > maxBytes) throw tooLarge('larger than that');
+        for (const [, hash] of hashers) hash.update(chunk);
+        for (let offset = 0; offset < chunk.length; ) offset += writeSync(fd, chunk, offset, chunk.length - offset);
         options.onProgress?.({ url: response.url, bytes, total });
-      }
+      });
     } finally {
-      await file.close();
+      closeSync(fd);
     }
     if (total !== undefined && bytes !== total) throw new TruncatedBodyFailure(bytes, total);
     const hashes: Partial<Record<HashAlgorithm, string>> = {};

@@ -4,6 +4,7 @@
  * failures throw `net.*` errors. Bodies above `maxBytes` are refused instead of filling memory.
  */
 import { ProtoError } from '../errors.js';
+import { formatBytes } from '../format-bytes.js';
 import { getWithRetries } from './get-with-retries.js';
 import { TruncatedBodyFailure } from './net-errors.js';
 import type { NetSettings } from './net-settings.js';
@@ -14,6 +15,8 @@ export interface FetchBufferOptions {
   signal?: AbortSignal;
   /** Default 256 MiB. */
   maxBytes?: number;
+  /** Says which setting raises `maxBytes`, for the error's hint. */
+  limitHint?: string;
 }
 
 export interface FetchBufferResult {
@@ -30,15 +33,13 @@ export async function fetchBuffer(url: string, options: FetchBufferOptions = {})
   return getWithRetries(url, getOptions, async (response) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of response.body) {
-      const buffer = chunk as Buffer;
-      size += buffer.length;
+    await response.body.consume((chunk) => {
+      size += chunk.length;
       if (size > maxBytes) {
-        response.body.destroy();
-        throw new ProtoError('net.body_too_large', `${response.url} returned more than ${maxBytes} bytes.`);
+        throw new ProtoError('net.body_too_large', `${response.url} returned more than ${formatBytes(maxBytes)}.`, options.limitHint ? { hint: options.limitHint } : {});
       }
-      chunks.push(buffer);
-    }
+      chunks.push(chunk);
+    });
     const declared = Number(response.headers['content-length']);
     if (Number.isFinite(declared) && declared !== size) throw new TruncatedBodyFailure(size, declared);
     const body = Buffer.concat(chunks, size);

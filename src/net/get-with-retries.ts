@@ -1,10 +1,10 @@
 /**
  * The one place that sends HTTP requests: GET with url-rewrites, the URL policy, offline mode,
- * proxies, timeouts, redirects and retries. Callers get a response to consume; when consuming
- * fails in a retryable way (the connection breaks mid-body), the whole request is sent again.
+ * proxies, timeouts, a minimum speed, redirects and retries. Callers get a response to consume
+ * (see send-get.ts for why bodies go to a synchronous sink); when consuming fails in a retryable
+ * way (the connection breaks mid-body), the whole request is sent again.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { request, type Dispatcher } from 'undici';
 import { dispatcherFor } from './dispatcher.js';
 import { HttpStatusFailure, isRetryable, isRetryableStatus, offlineError, toProtoNetError } from './net-errors.js';
 import { DEFAULT_HTTP, type NetSettings } from './net-settings.js';
@@ -13,6 +13,7 @@ import { applyUrlRewrites } from './url-rewrites.js';
 import { isLoopbackHost, parseFetchableUrl } from './url-policy.js';
 import { isLogEnabled, log } from '../log.js';
 import { ProtoError } from '../errors.js';
+import { sendGet, type ResponseBody } from './send-get.js';
 
 export interface GetOptions {
   headers?: Readonly<Record<string, string>>;
@@ -29,8 +30,9 @@ export interface GetResponse {
   /** The URL that answered (after rewrites and redirects). */
   url: string;
   status: number;
-  headers: Dispatcher.ResponseData['headers'];
-  body: Dispatcher.ResponseData['body'];
+  headers: Record<string, string | string[] | undefined>;
+  /** Read it with `consume` (a synchronous sink per chunk) or drop it with `dump`. */
+  body: ResponseBody;
   attempt: number;
 }
 
@@ -60,7 +62,7 @@ export async function getWithRetries<T>(
   for (let attempt = 1; ; attempt++) {
     const last = attempt > retries;
     try {
-      const response = await sendFollowingRedirects(url, options, http.timeoutMs, http.userAgent);
+      const response = await sendFollowingRedirects(url, options, http);
       if (response.status < 200 || response.status > 299) {
         if ((isRetryableStatus(response.status) && !last) || !options.anyStatus) {
           await response.body.dump().catch(() => undefined);
@@ -85,23 +87,22 @@ export async function getWithRetries<T>(
 async function sendFollowingRedirects(
   startUrl: string,
   options: GetOptions,
-  timeoutMs: number,
-  userAgent: string,
+  http: { timeoutMs: number; userAgent: string; minSpeedBytesPerSecond: number; minSpeedWindowMs: number },
 ): Promise<Omit<GetResponse, 'attempt'>> {
   let current = parseFetchableUrl(startUrl);
-  let headers = withUserAgent(options.headers ?? {}, userAgent);
+  let headers = withUserAgent(options.headers ?? {}, http.userAgent);
   for (let hop = 0; ; hop++) {
-    const response = await request(current, {
-      method: 'GET',
+    const response = await sendGet(current, {
       headers,
       dispatcher: dispatcherFor(current, options.settings),
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
+      headersTimeout: http.timeoutMs,
+      bodyTimeout: http.timeoutMs,
       signal: options.signal,
+      minSpeed: { bytesPerSecond: http.minSpeedBytesPerSecond, windowMs: http.minSpeedWindowMs },
     });
     const location = response.headers.location;
-    if (![301, 302, 303, 307, 308].includes(response.statusCode) || typeof location !== 'string') {
-      return { url: current.href, status: response.statusCode, headers: response.headers, body: response.body };
+    if (![301, 302, 303, 307, 308].includes(response.status) || typeof location !== 'string') {
+      return { url: current.href, status: response.status, headers: response.headers, body: response.body };
     }
     await response.body.dump().catch(() => undefined);
     if (hop >= MAX_REDIRECTS) {

@@ -27,6 +27,17 @@ export class TruncatedBodyFailure extends Error {
   }
 }
 
+/** The body came slower than the minimum speed over a whole window (a trickle passes idle timeouts). */
+export class TooSlowFailure extends Error {
+  constructor(
+    readonly bytesPerSecond: number,
+    readonly minimum: number,
+    readonly windowMs: number,
+  ) {
+    super(`the body arrived at ${Math.floor(bytesPerSecond)} bytes/s over ${formatSeconds(windowMs)}, below the minimum of ${minimum} bytes/s`);
+  }
+}
+
 const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNREFUSED', 'ENETDOWN']);
 const TIMEOUTS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 const BROKEN = new Set([
@@ -69,6 +80,12 @@ export function toProtoNetError(error: unknown, url: string, original: string, a
   if (error instanceof TruncatedBodyFailure) {
     return new ProtoError('net.connection_failed', `Download of ${where} was cut short: ${error.message}${tries}.`, {
       hint: 'The connection or the server is unreliable; try again.',
+      cause: error,
+    });
+  }
+  if (error instanceof TooSlowFailure) {
+    return new ProtoError('net.too_slow', `Download of ${where} was stopped: ${error.message}${tries}.`, {
+      hint: 'The server or the connection is too slow. Try again later, or lower [settings.limits] download-min-speed (bytes per second, 0 = no minimum) in .prototools.',
       cause: error,
     });
   }

@@ -29,6 +29,13 @@ export interface HttpSettings {
   rootCert?: string;
   /** `settings.http.allow-invalid-certs`: skip TLS certificate verification (the CLI warns each run). */
   allowInvalidCerts?: boolean;
+  /**
+   * A body slower than this over a whole `minSpeedWindowMs` is stopped with `net.too_slow` and not
+   * retried (`[settings.limits] download-min-speed`; default 1024 bytes/s, 0 = no minimum).
+   */
+  minSpeedBytesPerSecond?: number;
+  /** The window of the minimum speed (`[settings.limits] download-min-speed-window`; default 30 s). */
+  minSpeedWindowMs?: number;
 }
 
 /** `[settings.offline]`: how to tell, before a request leaves the machine, that there is no network. */
@@ -61,6 +68,8 @@ export const DEFAULT_HTTP = {
   timeoutMs: 60_000,
   connectTimeoutMs: 15_000,
   userAgent: 'proto-ts',
+  minSpeedBytesPerSecond: 1024,
+  minSpeedWindowMs: 30_000,
 } as const;
 
 /** Progress of one transfer; `total` is the Content-Length when the server sent one. */

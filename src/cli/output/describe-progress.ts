@@ -4,7 +4,7 @@
  * stay short; the live form adds a bar and byte counts for a terminal.
  */
 import type { InstallProgress } from '../../install/install-settings.js';
-import { formatBytes } from './format-bytes.js';
+import { formatBytes } from '../../format-bytes.js';
 
 const BAR_WIDTH = 20;
 

@@ -1,4 +1,4 @@
-/** `532 B`, `12.4 KiB`, `3.0 MiB`: download sizes in progress lines. */
+/** `532 B`, `12.4 KiB`, `3.0 MiB`: sizes for people (progress lines, limits in errors). */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB'];
   let value = bytes;
