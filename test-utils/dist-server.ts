@@ -27,6 +27,9 @@ export interface DistFault {
   resetAfter?: number;
   /** Send this many body bytes, then stop sending but keep the connection open (a stalled server). */
   stallAfter?: number;
+  /** Send the body this many bytes at a time, one step per `trickleEveryMs` (default 1000): a server that never stalls but never gets anywhere. */
+  trickleBytes?: number;
+  trickleEveryMs?: number;
   /** Flip bits in the body so its checksum no longer matches. */
   corrupt?: boolean;
   /** Answer with a 302 to this path or URL (absolute, or a path on this server). */
@@ -124,6 +127,14 @@ export async function startDistServer(options: DistServerOptions = {}): Promise<
     entry.status = 200;
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(body.length) });
     if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    if (applyFaults && fault.trickleBytes !== undefined) {
+      for (let offset = 0; offset < body.length && !res.destroyed; offset += fault.trickleBytes) {
+        res.write(body.subarray(offset, offset + fault.trickleBytes));
+        await Promise.race([later(fault.trickleEveryMs ?? 1000), closed]);
+      }
       res.end();
       return;
     }

@@ -11,6 +11,7 @@ import { argvWantsJson, fromEnv, globalFlags, parseConfigMode, setGlobalFlags } 
 import { formatErrorReport } from './output/format-error.js';
 import { packageVersion } from './package-version.js';
 import { wasJsonWritten } from './output/write.js';
+import { holdInterrupts, releaseInterrupts, wasInterrupted } from './interrupt.js';
 import { splitPassthrough } from './passthrough.js';
 
 interface ProgramOptions {
@@ -143,11 +144,16 @@ export async function main(argv: string[]): Promise<number> {
     program.outputHelp();
     return 0;
   }
+  holdInterrupts();
   try {
     await program.parseAsync(splitPassthrough(argv));
     // Commands that pass a child's exit code through (run) leave it in process.exitCode.
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
+    // Ctrl-C: the command stopped and cleaned up; whatever it threw on the way is no news.
+    if (wasInterrupted()) return 130;
     return renderError(error, { json: globalFlags().json || argvWantsJson(splitPassthrough(argv)) });
+  } finally {
+    releaseInterrupts();
   }
 }

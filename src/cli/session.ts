@@ -14,6 +14,7 @@ import { detectVersion, type DetectedVersion } from '../detect/index.js';
 import { ProtoError } from '../errors.js';
 import { CALL_TIMEOUT_RANGE_MS, DEFAULT_CALL_TIMEOUT_MS, detectHost, PluginPermissions } from '../host/index.js';
 import type { InstallSettings } from '../install/index.js';
+import { MIB } from '../limits.js';
 import { Lockfiles } from '../lockfile/index.js';
 import { isLogEnabled, log } from '../log.js';
 import { installedPluginForTool, type InstalledPlugin } from '../plugins/installed-plugins.js';
@@ -22,6 +23,7 @@ import { Store } from '../store/index.js';
 import { resolveToolVersion } from '../tool/resolve.js';
 import { Tool } from '../tool/tool.js';
 import { globalFlags } from './global-flags.js';
+import { interruptSignal } from './interrupt.js';
 
 export interface SessionOptions {
   cwd?: string;
@@ -93,9 +95,10 @@ export class Session {
     return isTruthy(this.env.PROTO_OFFLINE);
   }
 
-  /** What the network and install layers are told (url-rewrites, retries, proxies, offline). */
+  /** What the network and install layers are told (url-rewrites, retries, proxies, offline, limits). */
   get settings(): InstallSettings {
     const { settings } = this.config;
+    const { limits } = settings;
     return {
       urlRewrites: settings.urlRewrites,
       http: {
@@ -105,7 +108,13 @@ export class Session {
         secureProxies: settings.http.secureProxies,
         ...(settings.http.rootCert !== undefined ? { rootCert: settings.http.rootCert } : {}),
         ...(settings.http.allowInvalidCerts ? { allowInvalidCerts: true } : {}),
+        minSpeedBytesPerSecond: limits.downloadMinSpeed,
+        minSpeedWindowMs: limits.downloadMinSpeedWindow * 1000,
       },
+      unpack: { maxBytes: limits.unpackSize * MIB, maxRatio: limits.unpackRatio, maxEntries: limits.archiveEntries },
+      lockTimeoutMs: limits.lockWait === 0 ? undefined : limits.lockWait * 1000,
+      downloadMaxBytes: limits.downloadSize * MIB,
+      checksumFileMaxBytes: limits.checksumFile * MIB,
       offline: this.offline,
       offlineCheck: {
         timeoutMs: settings.offline.timeout,
@@ -114,6 +123,11 @@ export class Session {
       },
       env: this.env,
     };
+  }
+
+  /** Aborted when the user presses Ctrl-C (see interrupt.ts): installs stop and clean up. */
+  get signal(): AbortSignal {
+    return interruptSignal;
   }
 
   /** The plugin locator of a tool, or `tool.unknown`. */
@@ -173,6 +187,12 @@ export class Session {
       env: this.env,
       ...(policy.permissions ? { permissions: policy.permissions } : {}),
       timeoutMs: policy.timeoutMs,
+      signal: this.signal,
+      limits: {
+        memoryBytes: this.config.settings.limits.pluginMemory * MIB,
+        outputBytes: this.config.settings.limits.pluginOutput * MIB,
+        commandOutputBytes: this.config.settings.limits.commandOutput * MIB,
+      },
     });
   }
 
@@ -219,6 +239,7 @@ export class Session {
       env: this.env,
       configFiles: this.loaded.files,
       strategy: this.config.settings.detectStrategy,
+      maxVersionFileBytes: this.config.settings.limits.versionFile * MIB,
       plugin: {
         ...(plugin.has('detect_version_files')
           ? { detectVersionFiles: () => plugin.detectVersionFiles({ context: plugin.context() }) }

@@ -1,3 +1,5 @@
+import type { LimitValues } from '../limits.js';
+
 /**
  * What `.prototools` files mean once read (spec §7): one `ConfigLayer` per file, and the merged
  * `ProtoConfig` the CLI works with. Keys the user writes in kebab-case (`[settings]`) are typed
@@ -125,12 +127,15 @@ export interface ProtoSettings {
   urlRewrites: [pattern: string, replacement: string][];
   http: HttpConfigSettings;
   offline: OfflineSettings;
+  /** `[settings.limits]` (ours): ceilings and deadlines, see `src/limits.ts`. */
+  limits: LimitValues;
 }
 
 /** What one file says about `[settings]`: only the keys it sets. */
-export type SettingsLayer = Partial<Omit<ProtoSettings, 'http' | 'offline'>> & {
+export type SettingsLayer = Partial<Omit<ProtoSettings, 'http' | 'offline' | 'limits'>> & {
   http?: Partial<HttpConfigSettings>;
   offline?: Partial<OfflineSettings>;
+  limits?: Partial<LimitValues>;
 };
 
 /** One `.prototools` file, validated. */

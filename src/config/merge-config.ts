@@ -4,8 +4,9 @@
  *
  * Per key: versions, plugins, env, `url-rewrites` (an overridden pattern keeps its place, new ones
  * are appended), and inside `[tools.<id>]` the aliases, env and each top-level plugin-config key.
- * Per field: settings, `settings.http`, `settings.offline`. Appended: env files.
+ * Per field: settings, `settings.http`, `settings.offline`, `settings.limits`. Appended: env files.
  */
+import { DEFAULT_LIMITS } from '../limits.js';
 import type { ConfigLayer, ProtoConfig, ProtoSettings, SettingsLayer, ToolSettings } from './config-types.js';
 
 export const DEFAULT_SETTINGS: Readonly<ProtoSettings> = Object.freeze({
@@ -20,6 +21,7 @@ export const DEFAULT_SETTINGS: Readonly<ProtoSettings> = Object.freeze({
   registries: [],
   http: { allowInvalidCerts: false, proxies: [], secureProxies: [], retryCount: 3 },
   offline: { timeout: 750, customHosts: [], overrideDefaultHosts: false },
+  limits: DEFAULT_LIMITS,
 });
 
 /** @param layers lowest precedence first (global, then parents, then the cwd) */
@@ -92,14 +94,16 @@ export function mergeSettings(layers: readonly SettingsLayer[]): ProtoSettings {
     registries: [],
     http: { ...DEFAULT_SETTINGS.http, proxies: [], secureProxies: [] },
     offline: { ...DEFAULT_SETTINGS.offline, customHosts: [] },
+    limits: { ...DEFAULT_LIMITS },
   };
   const rewrites = new Map<string, string>();
-  for (const { http, offline, urlRewrites, pluginTimeouts, registries, ...scalars } of layers) {
+  for (const { http, offline, limits, urlRewrites, pluginTimeouts, registries, ...scalars } of layers) {
     Object.assign(settings, definedOnly(scalars));
     // Per tool id, so a project can raise one plugin's bound without repeating the others.
     if (pluginTimeouts) settings.pluginTimeouts = { ...settings.pluginTimeouts, ...pluginTimeouts };
     if (http) settings.http = { ...settings.http, ...definedOnly(http) };
     if (offline) settings.offline = { ...settings.offline, ...definedOnly(offline) };
+    if (limits) settings.limits = { ...settings.limits, ...definedOnly(limits) };
     for (const [pattern, replacement] of urlRewrites ?? []) rewrites.set(pattern, replacement);
   }
   settings.urlRewrites = [...rewrites];

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { ProtoError } from '../errors.js';
+import { LIMITS, type LimitDefinition, type LimitName, type LimitValues } from '../limits.js';
 import {
   DETECT_STRATEGIES,
   type DetectStrategy,
@@ -92,6 +93,9 @@ export function parseSettings(table: TomlTable, context: SettingsContext): Setti
         break;
       case 'offline':
         layer.offline = parseOffline(expectTable(value, where, context), context);
+        break;
+      case 'limits':
+        layer.limits = parseLimits(expectTable(value, where, context), context);
         break;
       default:
         if (ACCEPTED_UNUSED.has(key)) notSupported(context, where);
@@ -196,6 +200,26 @@ function parseOffline(table: TomlTable, context: SettingsContext): Partial<Offli
     }
   }
   return offline;
+}
+
+const LIMIT_BY_KEY = new Map<string, LimitName>(Object.entries(LIMITS).map(([name, limit]) => [limit.key, name as LimitName]));
+
+/** `[settings.limits]`: whole numbers in each limit's unit; 0 only where it means "no limit". */
+function parseLimits(table: TomlTable, context: SettingsContext): Partial<LimitValues> {
+  const limits: Partial<LimitValues> = {};
+  for (const [key, value] of Object.entries(table)) {
+    const where = `settings.limits.${key}`;
+    const name = LIMIT_BY_KEY.get(key);
+    if (name === undefined) {
+      context.warnings.push(`${context.file}: unknown setting "${where}" was ignored (known: ${[...LIMIT_BY_KEY.keys()].join(', ')})`);
+      continue;
+    }
+    const limit: LimitDefinition = LIMITS[name];
+    const count = expectCount(value, where, context);
+    if (count === 0 && !limit.zeroDisables) throw invalidSetting(context, where, `a number of ${limit.unit} above 0`, value);
+    limits[name] = count;
+  }
+  return limits;
 }
 
 /**

@@ -20,6 +20,8 @@ import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DetectStrategy } from '../config/index.js';
 import { ProtoError } from '../errors.js';
+import { formatBytes } from '../format-bytes.js';
+import { LIMITS, limitSetting, MIB } from '../limits.js';
 import { formatSpec, tryParseSpec } from '../version/index.js';
 import { toEnvVarName } from './env-var-name.js';
 
@@ -49,6 +51,8 @@ export interface DetectVersionOptions {
   /** Default `first-available`. */
   strategy?: DetectStrategy;
   plugin?: VersionFilePlugin;
+  /** The largest version file read (default: `[settings.limits] version-file`). */
+  maxVersionFileBytes?: number;
 }
 
 export interface DetectedVersion {
@@ -64,7 +68,7 @@ export async function detectVersion(options: DetectVersionOptions): Promise<Dete
   const fromEnv = detectFromEnv(options);
   if (fromEnv) return fromEnv;
   const strategy = options.strategy ?? 'first-available';
-  const versionFiles = new VersionFileDetector(options.plugin);
+  const versionFiles = new VersionFileDetector(options.plugin, options.maxVersionFileBytes ?? LIMITS.versionFile.default * MIB);
   const files = options.configFiles;
 
   if (strategy === 'first-available') {
@@ -115,7 +119,10 @@ class VersionFileDetector {
   private listing: Promise<{ files: readonly string[]; ignore: readonly string[] }> | undefined;
   private readonly byDir = new Map<string, Promise<DetectedVersion | undefined>>();
 
-  constructor(private readonly plugin: VersionFilePlugin | undefined) {}
+  constructor(
+    private readonly plugin: VersionFilePlugin | undefined,
+    private readonly maxFileBytes: number,
+  ) {}
 
   detectIn(dir: string): Promise<DetectedVersion | undefined> {
     let result = this.byDir.get(dir);
@@ -135,7 +142,7 @@ class VersionFileDetector {
     if (ignore.some((pattern) => pattern !== '' && dir.includes(pattern))) return undefined;
     for (const file of files) {
       const path = join(dir, file);
-      const content = (await readVersionFile(path))?.trim();
+      const content = (await readVersionFile(path, this.maxFileBytes))?.trim();
       if (!content) continue;
       if (plugin.parseVersionFile) {
         const output = await plugin.parseVersionFile({ content, file, path });
@@ -148,11 +155,27 @@ class VersionFileDetector {
   }
 }
 
-/** The file's text, or undefined when there is no such file (or it is a directory). */
-async function readVersionFile(path: string): Promise<string | undefined> {
+/**
+ * The file's text, or undefined when there is no such file (or it is a directory). A version file
+ * is project content: one larger than the limit is refused unread (every shim run reads it).
+ */
+async function readVersionFile(path: string, maxBytes: number): Promise<string | undefined> {
   try {
-    return await fs.readFile(path, 'utf8');
+    const handle = await fs.open(path, 'r');
+    try {
+      const stat = await handle.stat();
+      const size = stat.size;
+      if (stat.isFile() && size > maxBytes) {
+        throw new ProtoError('detect.version_file_too_large', `${path} is ${formatBytes(size)}; a version file may have at most ${formatBytes(maxBytes)}.`, {
+          hint: `A version file holds one version: check what wrote this one. If it is right, raise ${limitSetting('versionFile')} in .prototools.`,
+        });
+      }
+      return await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
+    if (error instanceof ProtoError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
     throw new ProtoError('detect.read_failed', `Cannot read ${path}: ${(error as Error).message}`, { cause: error });

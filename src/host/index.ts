@@ -1,5 +1,5 @@
 /** The plugin host: load a tool plugin and call it. */
-export { PluginContainer, DEFAULT_CALL_TIMEOUT_MS, CALL_TIMEOUT_RANGE_MS, type PluginLoadOptions } from './plugin-container.js';
+export { PluginContainer, DEFAULT_CALL_TIMEOUT_MS, CALL_TIMEOUT_RANGE_MS, type PluginLimits, type PluginLoadOptions } from './plugin-container.js';
 export { ToolPlugin } from './tool-plugin.js';
 export { prepareMounts } from './mounts.js';
 export type { MountDirs } from './mounts.js';

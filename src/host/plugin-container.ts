@@ -9,11 +9,17 @@
  * - A call that runs past `timeoutMs` is stopped (its worker terminated) and reported; the next
  *   call gets a fresh instance. So does a call that trapped or whose host function failed, since
  *   the guest's memory may be half-written.
+ * - Ceilings (`limits`, from `[settings.limits]`): the guest's linear memory is capped in the
+ *   module itself (memory-cap.ts), a call during which the process grows past the memory ceiling
+ *   is stopped (memory-watch.ts), and an output or host-function input above `outputBytes` is
+ *   refused before it is decoded.
  */
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ProtoError } from '../errors.js';
+import { formatBytes } from '../format-bytes.js';
+import { LIMITS, limitSetting, MIB, raiseLimitHint } from '../limits.js';
 import { log } from '../log.js';
 import {
   OUTPUT_READERS,
@@ -30,6 +36,8 @@ import { createHostFunctions, type ImportFunctions } from './functions/index.js'
 import { defaultHttpGet } from './http-get.js';
 import { detectHost, type DetectedHost } from './host-environment.js';
 import { describeImportProblems, findUnsatisfiedImports } from './import-check.js';
+import { capLinearMemory, WASM_PAGE_BYTES } from './memory-cap.js';
+import { watchMemory } from './memory-watch.js';
 import { prepareMounts, type MountDirs } from './mounts.js';
 import { PermissionDeniedError, PermissionGate, PluginPermissions } from './permissions.js';
 import { buildPluginConfig } from './plugin-config.js';
@@ -43,6 +51,24 @@ const NEVER_ABORTED = new AbortController().signal;
 export const DEFAULT_CALL_TIMEOUT_MS = 90_000;
 /** Every configured bound is kept within these (Lumiverse's range), so no setting can remove the bound or make it useless. */
 export const CALL_TIMEOUT_RANGE_MS = { min: 1_000, max: 300_000 } as const;
+
+/** What one plugin may take, in bytes (defaults: `[settings.limits]` defaults). */
+export interface PluginLimits {
+  /** Its linear memory, and how much the process may grow during one of its calls. */
+  memoryBytes?: number;
+  /** One call's output, and one block handed to a host function. */
+  outputBytes?: number;
+  /** The stdout + stderr of one exec_command. */
+  commandOutputBytes?: number;
+}
+
+function resolveLimits(limits: PluginLimits = {}): Required<PluginLimits> {
+  return {
+    memoryBytes: limits.memoryBytes ?? LIMITS.pluginMemory.default * MIB,
+    outputBytes: limits.outputBytes ?? LIMITS.pluginOutput.default * MIB,
+    commandOutputBytes: limits.commandOutputBytes ?? LIMITS.commandOutput.default * MIB,
+  };
+}
 
 export interface PluginLoadOptions {
   /** Plugin (tool) id: `node`, `disttool`. Named in every error. */
@@ -72,12 +98,15 @@ export interface PluginLoadOptions {
   stderr?: NodeJS.WritableStream;
   /** The proto version claimed in contexts (default 0.60.0). */
   protoVersion?: string;
+  /** Ceilings of memory, output and command output (default: `[settings.limits]` defaults). */
+  limits?: PluginLimits;
 }
 
 export class PluginContainer extends ToolPlugin {
   readonly hostEnvironment: HostEnvironment;
   readonly timeoutMs: number;
   readonly permissions: PluginPermissions;
+  readonly limits: Required<PluginLimits>;
   private readonly exportNames: ReadonlySet<string>;
   private instance: RuntimeInstance | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -105,6 +134,7 @@ export class PluginContainer extends ToolPlugin {
     this.permissions = gate.permissions;
     this.hostEnvironment = hostEnvironment;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.limits = resolveLimits(options.limits);
     this.exportNames = new Set(
       WebAssembly.Module.exports(module)
         .filter((entry) => entry.kind === 'function')
@@ -126,6 +156,9 @@ export class PluginContainer extends ToolPlugin {
         hint: 'Check the plugin locator in .prototools.',
       });
     }
+    const limits = resolveLimits(options.limits);
+    const maxPages = Math.max(1, Math.floor(limits.memoryBytes / WASM_PAGE_BYTES));
+    bytes = capLinearMemory(bytes, maxPages, () => `Plugin "${options.id}"${where}`).bytes;
     let module: WebAssembly.Module;
     try {
       module = await WebAssembly.compile(bytes);
@@ -167,6 +200,7 @@ export class PluginContainer extends ToolPlugin {
       httpGet: options.httpGet ?? defaultHttpGet,
       stdout: options.stdout ?? process.stdout,
       stderr: options.stderr ?? process.stderr,
+      limits: { outputBytes: limits.outputBytes, commandOutputBytes: limits.commandOutputBytes },
       get signal() {
         return container?.stopSignal ?? NEVER_ABORTED;
       },
@@ -264,6 +298,14 @@ export class PluginContainer extends ToolPlugin {
     log('trace', `plugin:${this.id}`, `${fn} took ${(performance.now() - started).toFixed(1)} ms (input ${Buffer.byteLength(input)} B, output ${bytes.length} B)`);
     // Past calls' memory blocks stay allocated in the SDK until reset.
     await this.instance?.reset().catch(() => this.discardInstance());
+    if (bytes.length > this.limits.outputBytes) {
+      throw this.fail(
+        fn,
+        'plugin.output_too_large',
+        `it returned ${formatBytes(bytes.length)}, more than the limit of ${formatBytes(this.limits.outputBytes)}`,
+        raiseLimitHint('pluginOutput', this.limits.outputBytes / MIB, 'If the plugin really returns this much'),
+      );
+    }
     return bytes;
   }
 
@@ -314,22 +356,36 @@ export class PluginContainer extends ToolPlugin {
     };
   }
 
+  /** Runs one call within its bounds: its time, and how much the process may grow meanwhile. */
   private async withTimeout<T>(fn: string, work: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+    let halt!: (error: ProtoError) => void;
+    const stopped = new Promise<never>((_, reject) => {
+      halt = (error) => {
         // Terminating the worker is the only way to stop a guest that never yields.
-        const stuck = this.discardInstance();
-        void stuck;
-        reject(
-          this.fail(fn, 'plugin.timeout', `it ran longer than its bound of ${formatMs(this.timeoutMs)} and was stopped`, `If the plugin is just slow, raise its bound in .prototools: [settings.plugin-timeouts] ${this.id} = <seconds>. Otherwise report the hang to its author.`),
-        );
-      }, this.timeoutMs);
+        void this.discardInstance();
+        reject(error);
+      };
+    });
+    const timer = setTimeout(() => {
+      halt(
+        this.fail(fn, 'plugin.timeout', `it ran longer than its bound of ${formatMs(this.timeoutMs)} and was stopped`, `If the plugin is just slow, raise its bound in .prototools: [settings.plugin-timeouts] ${this.id} = <seconds>. Otherwise report the hang to its author.`),
+      );
+    }, this.timeoutMs);
+    const unwatch = watchMemory(this.limits.memoryBytes, (grown) => {
+      halt(
+        this.fail(
+          fn,
+          'plugin.memory_limit',
+          `proto's memory grew by ${formatBytes(grown)} while it ran, more than the plugin limit of ${formatBytes(this.limits.memoryBytes)}; it was stopped`,
+          raiseLimitHint('pluginMemory', this.limits.memoryBytes / MIB, 'If you trust the plugin and it needs more'),
+        ),
+      );
     });
     try {
-      return await Promise.race([work(), expired]);
+      return await Promise.race([work(), stopped]);
     } finally {
       clearTimeout(timer);
+      unwatch();
     }
   }
 
@@ -361,7 +417,13 @@ export class PluginContainer extends ToolPlugin {
       const { kind, message } = error.failure;
       if (kind === 'guest') return this.fail(fn, 'plugin.call_failed', applyStyleTags(message, false).trim(), undefined, error);
       if (kind === 'trap') {
-        return this.fail(fn, 'plugin.trap', `the plugin crashed (wasm trap: ${message})`, 'This is a bug in the plugin; report it to its author.', error);
+        return this.fail(
+          fn,
+          'plugin.trap',
+          `the plugin crashed (wasm trap: ${message})`,
+          `This is a bug in the plugin; report it to its author. A plugin that runs out of memory ends this way too: plugins may use ${formatBytes(this.limits.memoryBytes)} (${limitSetting('pluginMemory')} in .prototools).`,
+          error,
+        );
       }
       return this.fail(fn, 'plugin.runtime_error', message, undefined, error);
     }

@@ -9,6 +9,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { ProtoError } from '../errors.js';
+import { LIMITS, limitSetting, MIB } from '../limits.js';
 import { downloadFile, type HashAlgorithm } from '../net/index.js';
 import type { DownloadPrebuiltOutput } from '../protocol/index.js';
 import { parseChecksum, type ChecksumAlgorithm } from './checksum.js';
@@ -66,6 +67,8 @@ export async function downloadArtifacts(input: DownloadArtifactsInput): Promise<
   const result = await downloadFile(prebuilt.download_url, downloadPath, {
     headers,
     settings,
+    maxBytes: settings.downloadMaxBytes ?? LIMITS.downloadSize.default * MIB,
+    limitSetting: limitSetting('downloadSize'),
     hashes: digestsFor(checksum, plugin.has('verify_checksum')),
     signal: input.signal,
     onProgress: (p) => input.onProgress?.({ phase: 'download', file: downloadName, bytes: p.bytes, total: p.total }),
@@ -98,7 +101,13 @@ async function prepareChecksum(
       throw new ProtoError('install.invalid_file_name', `Plugin ${plugin.id} uses the same file name "${name}" for the download and its checksum.`);
     }
     const path = join(stagingDir, name);
-    await downloadFile(prebuilt.checksum_url, path, { headers, settings, signal: input.signal });
+    await downloadFile(prebuilt.checksum_url, path, {
+      headers,
+      settings,
+      signal: input.signal,
+      maxBytes: settings.checksumFileMaxBytes ?? LIMITS.checksumFile.default * MIB,
+      limitSetting: limitSetting('checksumFile'),
+    });
     const content = await fs.readFile(path, 'utf8');
     return { kind: 'file', path, name, algorithm: detectChecksumAlgorithm(name, content), content, publicKey };
   }

@@ -2,6 +2,7 @@
  * Settings of the install pipeline: the network settings plus bounds for unpacking. All values
  * come from the user's configuration and are trusted.
  */
+import { LIMITS, MIB } from '../limits.js';
 import type { NetSettings } from '../net/index.js';
 
 export type XzDecoderChoice = 'auto' | 'system' | 'wasm';
@@ -26,15 +27,19 @@ export interface InstallSettings extends NetSettings {
   };
   /** Give up waiting for another process's install lock after this long (default: wait). */
   lockTimeoutMs?: number;
+  /** The largest download accepted (default: `[settings.limits] download-size`). */
+  downloadMaxBytes?: number;
+  /** The largest checksum or signature file accepted (default: `[settings.limits] checksum-file`). */
+  checksumFileMaxBytes?: number;
   /** Recorded as `no_clean` in manifest.json (`PROTO_NO_CLEAN`). */
   noClean?: boolean;
 }
 
 export const DEFAULT_UNPACK_LIMITS = {
-  maxBytes: 16 * 1024 ** 3,
-  maxRatio: 200,
-  ratioFloorBytes: 256 * 1024 ** 2,
-  maxEntries: 1_000_000,
+  maxBytes: LIMITS.unpackSize.default * MIB,
+  maxRatio: LIMITS.unpackRatio.default,
+  ratioFloorBytes: 256 * MIB,
+  maxEntries: LIMITS.archiveEntries.default,
 } as const;
 
 /** The byte budget for unpacking an archive of `archiveBytes` bytes. */

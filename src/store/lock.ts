@@ -46,6 +46,8 @@ export interface AcquireLockOptions {
   onWait?: (owner: LockOwner | undefined) => void;
   /** Aborts the wait. */
   signal?: AbortSignal;
+  /** The hint of the timeout error (default: wait, or delete the lock of a gone process). */
+  timeoutHint?: string;
 }
 
 /** A lock record that cannot be parsed is waited on this long (by its mtime) before being broken. */
@@ -82,7 +84,7 @@ export async function acquireLock(path: string, options: AcquireLockOptions = {}
     if (Date.now() >= deadline) {
       const who = current === 'garbled' ? 'an unknown process' : `process ${current.pid} on ${current.host}`;
       throw new ProtoError('store.lock_timeout', `Timed out waiting for the lock ${path}, held by ${who}.`, {
-        hint: 'Wait for the other proto process to finish, or delete the lock file if that process is gone.',
+        hint: options.timeoutHint ?? 'Wait for the other proto process to finish, or delete the lock file if that process is gone.',
       });
     }
     await waitForRelease(path, delay, options.signal);

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { PluginContainer, type DetectedHost, type ToolPlugin } from '../host/index.js';
+import { PluginContainer, type DetectedHost, type PluginLimits, type ToolPlugin } from '../host/index.js';
 import { httpGetWith } from '../host/http-get.js';
 import type { InstallSettings, InstallToolResult } from '../install/index.js';
 import type { LockedChecksum } from '../lockfile/verify-locked.js';
@@ -49,6 +49,10 @@ export interface ToolLoadOptions {
   config?: Record<string, string>;
   /** How shims start the CLI (tests point it elsewhere). */
   launcher?: ShimLauncher;
+  /** Aborts installs in progress (Ctrl-C): they stop and clean up. */
+  signal?: AbortSignal;
+  /** Ceilings of the plugin's memory, output and commands. */
+  limits?: PluginLimits;
 }
 
 export class Tool {
@@ -83,6 +87,7 @@ export class Tool {
             host: options.host,
             config: options.config,
             httpGet,
+            limits: options.limits,
           });
     try {
       const metadata = await plugin.registerTool();
@@ -171,6 +176,7 @@ export class Tool {
       onProgress: options.onProgress,
       onWarning: options.onWarning,
       locked: options.locked,
+      signal: this.options.signal,
     });
     const links = await this.link(version);
     if (result.installed) await this.syncManifest();

@@ -14,6 +14,7 @@ import { log } from '../../log.js';
 import type { LocateExecutablesOutput, RunHookResult } from '../../protocol/index.js';
 import type { Tool } from '../../tool/tool.js';
 import { passthroughArgs } from '../passthrough.js';
+import { releaseInterrupts } from '../interrupt.js';
 import { Session } from '../session.js';
 
 interface RunOptions {
@@ -85,6 +86,8 @@ async function runTool(id: string, explicitSpec: string | undefined, args: strin
     }
     await tool.inventory.markUsed(version);
     await session.close();
+    // The terminal belongs to the tool now: its Ctrl-C is the tool's business (a REPL uses it).
+    releaseInterrupts();
     return await spawnAndWait(command, commandArgs, env);
   } finally {
     await session.close();

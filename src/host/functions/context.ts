@@ -31,4 +31,6 @@ export interface HostFunctionContext {
    * closed): commands are killed and requests cancelled instead of outliving the call.
    */
   readonly signal: AbortSignal;
+  /** Ceilings of what a plugin may hand us (bytes): see `[settings.limits]`. */
+  readonly limits: { readonly outputBytes: number; readonly commandOutputBytes: number };
 }

@@ -4,13 +4,20 @@
  * Trusted: nothing from the guest. The command is either a name looked up on the host PATH or a
  * (virtual) path that must exist; a non-zero exit is returned to the guest, not raised, because
  * plugins check `exit_code` themselves. stdin is never given to the child.
+ *
+ * The command runs in a process group of its own (process-group.ts): when it exits, when the
+ * plugin call is stopped, or when it prints more than `[settings.limits] command-output`, the
+ * whole group is ended (SIGTERM, then SIGKILL) and its pipes closed.
  */
-import { spawn } from 'node:child_process';
 import { accessSync, chmodSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
+import { ProtoError } from '../../errors.js';
+import { formatBytes } from '../../format-bytes.js';
+import { MIB, raiseLimitHint } from '../../limits.js';
 import type { ExecCommandInput, ExecCommandOutput } from '../../protocol/index.js';
 import { toReal, wirePathToReal } from '../virtual-paths.js';
 import type { HostFunctionContext } from './context.js';
+import { endGroup, spawnInGroup } from './process-group.js';
 
 /** Finds an executable file named `command` on `pathValue` (PATHEXT on Windows). */
 export function findOnPath(command: string, pathValue: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -96,19 +103,56 @@ export async function execCommand(ctx: HostFunctionContext, input: ExecCommandIn
 
   // Streaming to our own terminal: hand the child the real stdio, so it sees a TTY (colors, progress).
   const inherit = stream && ctx.stdout === process.stdout && ctx.stderr === process.stderr;
-  const child = spawn(file, argv, { cwd, env, stdio: inherit ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'], signal: ctx.signal });
+  const child = spawnInGroup(file, argv, { cwd, env, stdio: inherit ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'] });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => (stream ? ctx.stdout.write(chunk) : stdout.push(chunk)));
-  child.stderr?.on('data', (chunk: Buffer) => (stream ? ctx.stderr.write(chunk) : stderr.push(chunk)));
-
-  const exitCode = await new Promise<number>((resolve, reject) => {
-    child.on('error', (error) =>
-      reject(new Error(ctx.signal.aborted ? `"${input.command}" was killed: the plugin call was stopped` : `could not run "${input.command}": ${error.message}`)),
+  const maxOutput = ctx.limits.commandOutputBytes;
+  let captured = 0;
+  let failure: Error | undefined;
+  const collect = (chunks: Buffer[], target: NodeJS.WritableStream) => (chunk: Buffer) => {
+    if (stream) return void target.write(chunk);
+    captured += chunk.length;
+    if (captured <= maxOutput) return void chunks.push(chunk);
+    failure ??= new ProtoError(
+      'plugin.command_output_too_large',
+      `"${input.command}" printed more than ${formatBytes(maxOutput)}, the limit of a plugin command's output; it was stopped`,
+      { hint: raiseLimitHint('commandOutput', maxOutput / MIB, 'If the command really prints this much') },
     );
-    // A child killed by a signal has no exit code: proto reports -1.
-    child.on('close', (code) => resolve(code ?? -1));
-  });
+    stop();
+  };
+  child.stdout?.on('data', collect(stdout, ctx.stdout));
+  child.stderr?.on('data', collect(stderr, ctx.stderr));
+
+  // Ends the whole group and stops reading: whatever it started (`sh -c 'sleep 45'`) goes with it.
+  let settle: ((code: number) => void) | undefined;
+  function stop(): void {
+    void endGroup(child);
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+    settle?.(-1);
+  }
+  const onStop = () => {
+    failure ??= new Error(`"${input.command}" was killed: the plugin call was stopped`);
+    stop();
+  };
+  ctx.signal.addEventListener('abort', onStop, { once: true });
+  if (ctx.signal.aborted) onStop();
+
+  let exitCode: number;
+  try {
+    exitCode = await new Promise<number>((resolve, reject) => {
+      settle = resolve;
+      child.on('error', (error) => reject(failure ?? new Error(`could not run "${input.command}": ${error.message}`)));
+      // The command is done: anything it left running in its group goes too, which also closes
+      // the pipes those leftovers hold, so 'close' comes with all of the command's output.
+      child.on('exit', () => void endGroup(child));
+      // A child killed by a signal has no exit code: proto reports -1.
+      child.on('close', (code) => resolve(code ?? -1));
+    });
+  } finally {
+    ctx.signal.removeEventListener('abort', onStop);
+  }
+  if (failure) throw failure;
 
   return {
     command: [input.command, ...args].join(' '),

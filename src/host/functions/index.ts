@@ -13,7 +13,7 @@ import type { HostFunctionContext } from './context.js';
 import { execCommand } from './exec-command.js';
 import { getEnvVar, setEnvVar } from './env-vars.js';
 import { hostLog } from './host-log.js';
-import { readJson, readText, storeBytes, type CallContext } from './memory.js';
+import { readJson as readJsonBlock, readText as readTextBlock, storeBytes, type CallContext } from './memory.js';
 import { sendRequest } from './send-request.js';
 import { fromVirtualPath, toVirtualPath } from './virtual-path-functions.js';
 
@@ -28,6 +28,9 @@ const LOG_LEVEL_NUMBERS = { trace: 0, debug: 1, info: 2, warn: 3, error: 4 } as 
 const LOG_OFF = 2147483647;
 
 export function createHostFunctions(ctx: HostFunctionContext, onError: HostErrorListener): ImportFunctions {
+  // Everything a guest hands us is bounded by `[settings.limits] plugin-output`.
+  const readText = (call: CallContext, offset: bigint) => readTextBlock(call, offset, ctx.limits.outputBytes);
+  const readJson = (call: CallContext, offset: bigint, what: string) => readJsonBlock(call, offset, what, ctx.limits.outputBytes);
   const guarded =
     (name: string, fn: HostFunction): HostFunction =>
     async (call, ...args) => {

@@ -3,17 +3,29 @@
  * Only this file and `../extism-runtime.ts` know the SDK's CallContext API.
  */
 import type { CallContext } from '@extism/extism';
+import { ProtoError } from '../../errors.js';
+import { formatBytes } from '../../format-bytes.js';
+import { MIB, raiseLimitHint } from '../../limits.js';
 
 export type { CallContext };
 
-/** Offset 0 is "no block" for every PDK (extism-pdk's `Memory::null()`): it reads as "". */
-export function readText(ctx: CallContext, offset: bigint): string {
+/**
+ * The block as text. Offset 0 is "no block" for every PDK (extism-pdk's `Memory::null()`): it
+ * reads as "". A block larger than `maxBytes` is refused before it is read or decoded.
+ */
+export function readText(ctx: CallContext, offset: bigint, maxBytes = Infinity): string {
   if (offset === 0n) return '';
+  const length = Number(ctx.length(offset));
+  if (length > maxBytes) {
+    throw new ProtoError('plugin.output_too_large', `the plugin passed ${formatBytes(length)}, more than the limit of ${formatBytes(maxBytes)}`, {
+      hint: raiseLimitHint('pluginOutput', maxBytes / MIB, 'If the plugin really needs to pass this much'),
+    });
+  }
   return ctx.read(offset)?.text() ?? '';
 }
 
-export function readJson(ctx: CallContext, offset: bigint, what: string): unknown {
-  const text = readText(ctx, offset);
+export function readJson(ctx: CallContext, offset: bigint, what: string, maxBytes = Infinity): unknown {
+  const text = readText(ctx, offset, maxBytes);
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mergeConfigLayers, parseConfigText } from '../../../src/config/index.js';
 import { isProtoError } from '../../../src/errors.js';
+import { DEFAULT_LIMITS } from '../../../src/limits.js';
 
 const FILE = '/repo/app/.prototools';
 
@@ -126,6 +127,7 @@ describe('[settings]', () => {
       registries: [],
       http: { allowInvalidCerts: false, proxies: [], secureProxies: [], retryCount: 3 },
       offline: { timeout: 750, customHosts: [], overrideDefaultHosts: false },
+      limits: DEFAULT_LIMITS,
     });
   });
 
@@ -205,5 +207,24 @@ describe('[settings]', () => {
     assert.deepEqual(layer.shell, { aliases: { ll: 'ls -la' } });
     assert.deepEqual(warnings, []);
     rejects('[shell.aliases]\nll = 1\n', 'config.invalid_setting', /shell\.aliases\.ll must be a command string/);
+  });
+});
+
+describe('[settings.limits]', () => {
+  it('reads every limit by its key, and merges them key by key', () => {
+    const parent = parseConfigText('[settings.limits]\nplugin-memory = 128\nlock-wait = 60\n', FILE).layer;
+    const child = parseConfigText('[settings.limits]\nlock-wait = 0\narchive-entries = 5\n', FILE).layer;
+    const { settings } = mergeConfigLayers([parent, child]);
+    assert.equal(settings.limits.pluginMemory, 128);
+    assert.equal(settings.limits.lockWait, 0);
+    assert.equal(settings.limits.archiveEntries, 5);
+    assert.equal(settings.limits.unpackRatio, DEFAULT_LIMITS.unpackRatio);
+  });
+
+  it('refuses 0 where it would mean "nothing allowed", and warns about unknown keys', () => {
+    assert.throws(() => parseConfigText('[settings.limits]\nplugin-memory = 0\n', FILE), (error: unknown) => isProtoError(error, 'config.invalid_setting'));
+    assert.throws(() => parseConfigText('[settings.limits]\nplugin-memory = "1G"\n', FILE), (error: unknown) => isProtoError(error, 'config.invalid_setting'));
+    const { warnings } = parseConfigText('[settings.limits]\nplugin-memroy = 5\n', FILE);
+    assert.match(warnings.join('\n'), /settings\.limits\.plugin-memroy.*known: plugin-memory/);
   });
 });
