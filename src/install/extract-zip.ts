@@ -39,6 +39,8 @@ export async function extractZip(input: ExtractZipInput): Promise<void> {
   const { archiveName } = input;
   const zip = await openZip(input.file, archiveName);
   try {
+    // The end record's count, checked before the first entry is read.
+    if (zip.entryCount > input.writer.maxEntries) input.writer.refuseEntries(zip.entryCount);
     for (;;) {
       input.signal?.throwIfAborted();
       const entry = await nextEntry(zip, archiveName);

@@ -61,6 +61,11 @@ export class TreeWriter {
     return this.bytes;
   }
 
+  /** The entry ceiling (`[settings.limits] archive-entries`), for checks before extraction starts. */
+  get maxEntries(): number {
+    return this.limits.maxEntries;
+  }
+
   addDirectory(path: EntryPath, mode = 0o755): void {
     this.countEntry();
     if (path.length === 0) return;

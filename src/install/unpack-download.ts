@@ -22,7 +22,6 @@ import { plainFileName } from './file-names.js';
 import { DEFAULT_UNPACK_LIMITS, unpackByteBudget, type InstallSettings } from './install-settings.js';
 import type { InstallPluginPort } from './plugin-port.js';
 import { TreeWriter } from './tree-writer.js';
-import { zipEntryCount } from './zip-entry-count.js';
 
 export interface UnpackDownloadInput {
   plugin: InstallPluginPort;
@@ -74,9 +73,6 @@ export async function unpackDownload(input: UnpackDownloadInput): Promise<Unpack
       const prefix = compileArchivePrefix(input.archivePrefix, plugin.id);
       ({ decoder } = await extractTar({ file: downloadFile, archiveName: downloadName, compression: kind.compression, writer, prefix, decompress, warn: input.warn, signal: input.signal }));
     } else if (kind.type === 'zip') {
-      // Before any zip library reads the central directory, which costs memory per entry.
-      const declared = zipEntryCount(downloadFile);
-      if (declared !== undefined && declared > limits.maxEntries) writer.refuseEntries(declared);
       const prefix = compileArchivePrefix(input.archivePrefix, plugin.id);
       await extractZip({ file: downloadFile, archiveName: downloadName, writer, prefix, warn: input.warn, signal: input.signal });
     } else {

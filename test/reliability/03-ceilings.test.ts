@@ -143,7 +143,7 @@ describe('finding 3: ceilings on files from servers and projects', () => {
     assert.deepEqual(temp.leftoverFiles(), []);
   });
 
-  it('a zip that declares more entries than the limit is refused before its directory is read', async () => {
+  it('a zip that declares more entries than the limit is refused before its first entry is read', async () => {
     const error = await failure(
       installTool({
         store: temp.store,
