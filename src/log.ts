@@ -4,6 +4,8 @@
  * The level comes from `--log <level>` (the CLI calls `setLogLevel`) or `PROTO_LOG`; default `info`.
  * Plugin logs arrive here too, tagged with their target (`plugin:<id>`), so `--log trace` shows them.
  */
+import { escapeControls } from './terminal-text.js';
+
 export const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug', 'trace', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -40,5 +42,6 @@ export function isLogEnabled(level: Exclude<LogLevel, 'off'>): boolean {
 
 export function log(level: Exclude<LogLevel, 'off'>, target: string, message: string): void {
   if (!isLogEnabled(level)) return;
-  sink(`[${level.toUpperCase().padEnd(5)} ${target}] ${message}`);
+  // Messages carry archive names, plugin text and URLs: one line each, nothing a terminal runs.
+  sink(`[${level.toUpperCase().padEnd(5)} ${escapeControls(target)}] ${escapeControls(message)}`);
 }

@@ -11,6 +11,7 @@ import { argvWantsJson, fromEnv, globalFlags, parseConfigMode, setGlobalFlags } 
 import { formatErrorReport } from './output/format-error.js';
 import { packageVersion } from './package-version.js';
 import { wasJsonWritten } from './output/write.js';
+import { explainSystemError } from '../system-errors.js';
 import { holdInterrupts, releaseInterrupts, wasInterrupted } from './interrupt.js';
 import { splitPassthrough } from './passthrough.js';
 
@@ -97,7 +98,8 @@ function commanderCode(code: string): string {
  * code, anything else as an internal error (a bug of ours). The issue-14 errno mapping plugs in
  * here, before the last branch.
  */
-export function describeError(error: unknown): ErrorReport {
+export function describeError(thrown: unknown): ErrorReport {
+  const error = explainSystemError(thrown) ?? thrown;
   if (isProtoError(error)) {
     return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), exitCode: 1 };
   }

@@ -24,6 +24,7 @@ import { isAbsolute, join } from 'node:path';
 import { ProtoError } from '../errors.js';
 import { formatBytes } from '../format-bytes.js';
 import { limitSetting } from '../limits.js';
+import { withPath } from '../system-errors.js';
 import { displayPath, resolveSymlinkTarget, type EntryPath } from './entry-path.js';
 
 export interface TreeWriterLimits {
@@ -108,8 +109,10 @@ export class TreeWriter {
           this.reserve(written - accounted, path);
           accounted = written;
         }
-        let offset = 0;
-        while (offset < chunk.length) offset += writeSync(fd, chunk, offset, chunk.length - offset);
+        withPath(this.abs(path), () => {
+          let offset = 0;
+          while (offset < chunk.length) offset += writeSync(fd, chunk, offset, chunk.length - offset);
+        });
       },
       close: (mtime) => {
         if (mtime && !Number.isNaN(mtime.getTime())) futimesSync(fd, mtime, mtime);

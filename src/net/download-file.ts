@@ -11,6 +11,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { ProtoError } from '../errors.js';
 import { formatBytes } from '../format-bytes.js';
+import { withPath } from '../system-errors.js';
 import { getWithRetries } from './get-with-retries.js';
 import { TruncatedBodyFailure } from './net-errors.js';
 import type { NetSettings, TransferProgress } from './net-settings.js';
@@ -66,7 +67,9 @@ export async function downloadFile(url: string, destination: string, options: Do
         bytes += chunk.length;
         if (bytes > maxBytes) throw tooLarge('larger than that');
         for (const [, hash] of hashers) hash.update(chunk);
-        for (let offset = 0; offset < chunk.length; ) offset += writeSync(fd, chunk, offset, chunk.length - offset);
+        withPath(destination, () => {
+          for (let offset = 0; offset < chunk.length; ) offset += writeSync(fd, chunk, offset, chunk.length - offset);
+        });
         options.onProgress?.({ url: response.url, bytes, total });
       });
     } finally {

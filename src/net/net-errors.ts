@@ -63,6 +63,8 @@ export function isRetryable(error: unknown): boolean {
 export function toProtoNetError(error: unknown, url: string, original: string, attempts: number, timeoutMs: number): Error {
   if (error instanceof ProtoError) return error;
   if ((error as Error | undefined)?.name === 'AbortError') return error as Error;
+  // Writing the body failed on our side (a full disk): a file error, not a network one.
+  if (typeof (error as NodeJS.ErrnoException | undefined)?.path === 'string') return error as Error;
   const where = `${url}${describeRewrite(url, original)}`;
   const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
   const host = safeHost(url);

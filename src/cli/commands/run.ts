@@ -9,6 +9,7 @@ import { delimiter, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { toEnvVarName } from '../../detect/index.js';
 import { ProtoError } from '../../errors.js';
+import { withPath } from '../../system-errors.js';
 import { writeShimCacheEntry } from '../../link/index.js';
 import { log } from '../../log.js';
 import type { LocateExecutablesOutput, RunHookResult } from '../../protocol/index.js';
@@ -194,7 +195,7 @@ async function rememberForShim(session: Session, tool: Tool, version: string, ex
 /** Runs the tool with our stdio and resolves to its exit code (128 + n when killed by signal n). */
 export function spawnAndWait(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: 'inherit', env });
+    const child = withPath(command, () => spawn(command, args, { stdio: 'inherit', env }));
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
     for (const signal of signals) process.on(signal, forward);

@@ -10,6 +10,8 @@
  * The board never writes to stdout: results go there, progress does not.
  */
 
+import { escapeControls } from '../../terminal-text.js';
+
 export interface ProgressLine {
   /** What the job is doing now (`resolving`, `downloading …`). `live` is richer text for a terminal. */
   update(text: string, live?: string): void;
@@ -53,7 +55,7 @@ class PlainBoard implements ProgressBoard {
     const print = (text: string) => {
       if (finished || text === last) return;
       last = text;
-      this.stream.write(`${label}: ${text}\n`);
+      this.stream.write(`${escapeControls(label)}: ${escapeControls(text)}\n`);
     };
     return {
       update: (text) => print(text),
@@ -121,7 +123,7 @@ class LiveBoard implements ProgressBoard {
     const width = Math.max(20, (this.stream.columns || 80) - 1);
     let out = this.drawnLines > 0 ? `\x1b[${this.drawnLines}A` : '';
     for (const { label, text } of this.lines) {
-      const line = `${label}: ${text}`;
+      const line = `${escapeControls(label)}: ${escapeControls(text)}`;
       out += `\x1b[2K${line.length > width ? `${line.slice(0, width - 1)}…` : line}\n`;
     }
     this.drawnLines = this.lines.length;

@@ -4,9 +4,12 @@
  * watching. Commands write through these helpers so nothing lands on the wrong one.
  */
 
-/** One result line (or several) on stdout. */
+import { escapeControls, escapeJsonControls } from '../../terminal-text.js';
+
+/** One result line (or several) on stdout; control characters escaped (versions and names come from plugins). */
 export function writeResult(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = escapeControls(text, { multiline: true });
+  process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
 let jsonWritten = false;
@@ -14,7 +17,7 @@ let jsonWritten = false;
 /** A `--json` result: pretty-printed, one document per run, on stdout. */
 export function writeJson(value: unknown): void {
   jsonWritten = true;
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${escapeJsonControls(JSON.stringify(value, null, 2))}\n`);
 }
 
 /**
@@ -27,5 +30,6 @@ export function wasJsonWritten(): boolean {
 
 /** A note for the person at the terminal (nothing found, skipped, summary), on stderr. */
 export function writeNote(text: string): void {
-  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = escapeControls(text, { multiline: true });
+  process.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }

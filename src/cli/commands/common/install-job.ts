@@ -10,6 +10,7 @@
  * record fails before anything is downloaded.
  */
 import { ProtoError } from '../../../errors.js';
+import { explainSystemError } from '../../../system-errors.js';
 import { checkLockedChecksum, type LockedVersion, type LockOptions } from '../../../lockfile/index.js';
 import { log } from '../../../log.js';
 import type { Tool } from '../../../tool/tool.js';
@@ -160,7 +161,8 @@ async function checkRequirements(session: Session, tool: Tool): Promise<void> {
 }
 
 /** `{ code, message, hint }` of any failure, for summaries and `--json`. */
-export function describeFailure(error: unknown): { code: string; message: string; hint?: string } {
+export function describeFailure(thrown: unknown): { code: string; message: string; hint?: string } {
+  const error = explainSystemError(thrown) ?? thrown;
   if (error instanceof ProtoError) return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }
