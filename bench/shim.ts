@@ -52,7 +52,7 @@ try {
   utimesSync(config, past, past);
   const shim = join(sandbox.protoHome, 'shims/disttool');
   spawnSync(shim, [], { cwd: nested, env: sandbox.env, stdio: 'ignore' }); // cold run writes the cache entry
-  const entry = readFileSync(shimCacheEntryPath(session.store, 'disttool', nested), 'utf8');
+  const entry = readFileSync(shimCacheEntryPath(session.store, 'disttool', nested)!, 'utf8');
   if (!entry.includes('_proto_exe')) throw new Error('the shim cache entry was not written');
 
   const direct = median(time(exe, [], nested, sandbox.env));

@@ -103,6 +103,11 @@ const ERRNO: Record<string, Explanation> = {
     what: (where) => `The system is out of memory (at ${where}).`,
     hint: 'Close some programs and try again; lower [settings.limits] in .prototools if a plugin or download is the cause.',
   },
+  EEXIST: {
+    code: 'system.already_exists',
+    what: (where) => `${capitalize(where)} already exists, and is not what proto expected there.`,
+    hint: 'Move it away and run the command again.',
+  },
   ENOENT: {
     code: 'system.not_found',
     what: (where) => `${capitalize(where)} does not exist.`,

@@ -71,6 +71,8 @@ export class Session {
     const cwd = resolve(options.cwd ?? process.cwd());
     const home = env.HOME ?? homedir();
     const store = new Store({ env });
+    const storeWarning = store.ensurePrivateRoot();
+    if (storeWarning) log('warn', 'store', storeWarning);
     const mode = globalFlags().configMode ?? options.configMode ?? (options.includeGlobal === false ? 'upwards' : 'upwards-global');
     const loaded = await loadConfig({ cwd, protoHome: store.root, env, homeDir: home, mode });
     for (const warning of loaded.warnings) log('warn', 'config', warning);

@@ -3,8 +3,9 @@
  * giving `.prototools.<PROTO_ENV>` (when PROTO_ENV is set) then `.prototools`, then the global
  * `<protoHome>/.prototools`. The I/O edge of this module; parsing and merging are pure.
  *
- * Trust: config files are the user's own. Their content is validated (types, specs, locators)
- * so a mistake fails early with the file and key, not because anything in them is hostile.
+ * Trust: config files are the user's own — files owned by another user are skipped with a warning
+ * (trusted-owner.ts). Their content is validated (types, specs, locators) so a mistake fails
+ * early with the file and key, not because anything in them is hostile.
  */
 import { promises as fs } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -14,6 +15,7 @@ import { mergeConfigLayers, mergeSettings } from './merge-config.js';
 import { parseConfigText } from './parse-config-layer.js';
 import { settingsFromEnv } from './parse-settings.js';
 import { isInsideDir } from '../store/inside-dir.js';
+import { untrustedOwnerReason } from './trusted-owner.js';
 
 export const CONFIG_FILE_NAME = '.prototools';
 /** proto's own pin: ignored outside local files, or `proto` shims would chain into themselves. */
@@ -81,9 +83,11 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   const warnings: string[] = [];
   const files = await Promise.all(
     candidates.map(async (candidate): Promise<ConfigFileEntry> => {
-      const text = await readConfigFile(candidate.path);
+      const read = await readConfigFile(candidate.path, candidate.dir, env);
       const base = { path: candidate.path, dir: candidate.dir, location: candidate.location, ...(candidate.envMode ? { envMode: candidate.envMode } : {}) };
-      if (text === undefined) return { ...base, exists: false, config: emptyLayer() };
+      if (read && 'skipped' in read) warnings.push(read.skipped);
+      if (read === undefined || 'skipped' in read) return { ...base, exists: false, config: emptyLayer() };
+      const text = read.text;
       const parsed = parseConfigText(text, candidate.path);
       warnings.push(...parsed.warnings);
       const config = parsed.layer;
@@ -103,10 +107,27 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
   return { files, config, warnings };
 }
 
-/** The file's text, or undefined when it does not exist. */
-async function readConfigFile(path: string): Promise<string | undefined> {
+/**
+ * The file's text; undefined when it does not exist; `skipped` (a warning) when another user owns
+ * it (trusted-owner.ts). The owner is checked on the open file, so it cannot be swapped between
+ * the check and the read.
+ */
+async function readConfigFile(
+  path: string,
+  dir: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<{ text: string } | { skipped: string } | undefined> {
   try {
-    return await fs.readFile(path, 'utf8');
+    const handle = await fs.open(path, 'r');
+    try {
+      const stat = await handle.stat();
+      if (stat.isDirectory()) return undefined;
+      const skipped = untrustedOwnerReason(path, dir, stat.uid, env);
+      if (skipped) return { skipped };
+      return { text: await handle.readFile('utf8') };
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;

@@ -15,7 +15,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative as relativePath } from 'node:path';
 import { promisify } from 'node:util';
 import { ProtoError } from '../errors.js';
 import { limitSetting } from '../limits.js';
@@ -155,6 +155,7 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
     options.onProgress?.({ phase: 'commit', dir: productDir });
     hadPrevious = await commitInstall({ stagingDir, productDir, trashDir, pluginId: id, version });
     committed = true;
+    await checkPrimaryExecutable(plugin, version, productDir, prebuilt.archive_prefix);
     await runPostScript(prebuilt, productDir, id, warn);
     await recordInstall(inventory, version, settings, checksum, artifacts.sourceUrl);
     await removeAll([trashDir]); // the previous install, kept until now in case this one failed
@@ -171,6 +172,30 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
     // Only our own dir: an override_dir (rustup's toolchains) is not ours to remove.
     await removeIfEmpty(inventory.dir);
   }
+}
+
+/**
+ * A tool whose primary executable is missing is not installed, whatever the steps before said:
+ * most often the plugin's `archive_prefix` matched nothing and the files landed one folder too
+ * deep. Failing here (after the commit, so the plugin sees the real dir) puts the previous
+ * install back, or removes the new one.
+ */
+async function checkPrimaryExecutable(plugin: InstallPluginPort, version: string, productDir: string, archivePrefix: string | undefined): Promise<void> {
+  const exe = await plugin.primaryExecutable?.(version);
+  if (exe === undefined) return;
+  if (await fs.stat(exe).then((stat) => stat.isFile(), () => false)) return;
+  const relative = relativePath(productDir, exe);
+  const top = (await fs.readdir(productDir).catch(() => [] as string[])).sort().slice(0, 5);
+  const layout = `the archive's top level holds ${top.map((name) => `"${name}"`).join(', ') || 'nothing'}`;
+  throw new ProtoError(
+    'install.missing_executable',
+    `Installing ${plugin.id} ${version} did not produce its executable ${relative}${archivePrefix ? ` (archive_prefix "${archivePrefix}"; ${layout})` : ` (${layout})`}; nothing was installed.`,
+    {
+      hint: archivePrefix
+        ? `The plugin's archive_prefix does not match this release's layout. Report it to the author of the ${plugin.id} plugin; a reinstall cannot fix it.`
+        : `The release does not contain what the ${plugin.id} plugin expects. Report it to the plugin's author; a reinstall cannot fix it.`,
+    },
+  );
 }
 
 function forgetVersion(manifest: ToolManifest, version: string): void {

@@ -42,4 +42,10 @@ export interface InstallPluginPort {
   unpackArchive(input: { version: string; inputFile: string; outputDir: string }): Promise<void>;
   nativeInstall(input: { version: string; installDir: string; force: boolean }): Promise<NativeInstallOutput>;
   nativeUninstall(input: { version: string; uninstallDir: string }): Promise<NativeUninstallOutput>;
+  /**
+   * The absolute path of the installed version's primary executable (what `proto run` runs). The
+   * pipeline checks it exists before it reports success. Ports that cannot say (test doubles)
+   * leave it out.
+   */
+  primaryExecutable?(version: string): Promise<string | undefined>;
 }

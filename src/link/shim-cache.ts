@@ -16,9 +16,15 @@
  * - the executable is still there.
  * Then it sets `_proto_exe` and exports the run environment. Any failed check returns 1 and the
  * shim falls back to `proto run`, which writes a fresh entry.
+ *
+ * Where an entry may live: only under the cache root, at a path made from a canonical `$PWD`
+ * (absolute, no `.`/`..`/empty components): an inherited `PWD=/../../x` would otherwise lead the
+ * entry, and the shim's `.`, out of the store. The shim checks the same, and sources only an
+ * entry owned by the user; the directories are created 0700 and the entries 0600, whatever the
+ * umask, so no one else can write one.
  */
 import { mkdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, normalize } from 'node:path';
 import type { Store } from '../store/index.js';
 import { isShellVariableName } from './names.js';
 import { quoteShellWord } from './shell-words.js';
@@ -27,8 +33,14 @@ export function shimCacheRoot(store: Store): string {
   return join(store.shimsDir, '.cache');
 }
 
-/** Where the entry of shim `name` for directory `pwd` (the shim's `$PWD`) lives. */
-export function shimCacheEntryPath(store: Store, name: string, pwd: string): string {
+/** True for a `$PWD` the cache may use: absolute and canonical (what the shim's `case` accepts too). */
+export function isCanonicalPwd(pwd: string): boolean {
+  return isAbsolute(pwd) && normalize(pwd) === pwd && (pwd === '/' || !pwd.endsWith('/')) && !pwd.includes('\0');
+}
+
+/** Where the entry of shim `name` for directory `pwd` (the shim's `$PWD`) lives; undefined for a PWD the cache refuses. */
+export function shimCacheEntryPath(store: Store, name: string, pwd: string): string | undefined {
+  if (!isCanonicalPwd(pwd)) return undefined;
   return join(shimCacheRoot(store), name, pwd, '@entry');
 }
 
@@ -89,12 +101,16 @@ export function newestMtimeSeconds(files: readonly string[]): number | undefined
   return Number(micros) / 1e6;
 }
 
-/** Writes the entry atomically, stamped with the newest mtime of its files (see the module comment). */
-export function writeShimCacheEntry(store: Store, entry: ShimCacheEntry): string {
+/**
+ * Writes the entry atomically, stamped with the newest mtime of its files (see the module
+ * comment). Returns its path, or undefined when the PWD is not one the cache may use.
+ */
+export function writeShimCacheEntry(store: Store, entry: ShimCacheEntry): string | undefined {
   const path = shimCacheEntryPath(store, entry.shimName, entry.pwd);
-  mkdirSync(dirname(path), { recursive: true });
+  if (path === undefined) return undefined;
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const temp = `${path}.tmp-${process.pid}`;
-  writeFileSync(temp, renderShimCacheEntry(entry));
+  writeFileSync(temp, renderShimCacheEntry(entry), { mode: 0o600 });
   const stamp = newestMtimeSeconds(entry.presentFiles);
   if (stamp !== undefined) utimesSync(temp, stamp, stamp);
   renameSync(temp, path);

@@ -51,7 +51,7 @@ export async function updateShimRegistry(store: Store, change: (registry: ShimRe
     const registry = await readShimRegistry(store);
     change(registry);
     const sorted = Object.fromEntries(Object.keys(registry).sort().map((name) => [name, registry[name]!]));
-    await writeFileAtomic(registryPath(store), `${JSON.stringify(sorted, null, 2)}\n`);
+    await writeFileAtomic(registryPath(store), `${JSON.stringify(sorted, null, 2)}\n`, { mode: 0o600 });
     return sorted;
   } finally {
     await lock.release();

@@ -6,13 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+/** `mode` is the new file's permissions (still narrowed by the umask); default 0666, a plain file's. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
   const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     for (let attempt = 0; ; attempt++) {
       await fs.mkdir(dirname(path), { recursive: true });
       try {
-        await fs.writeFile(temp, data, { flag: 'wx' });
+        await fs.writeFile(temp, data, { flag: 'wx', mode: options.mode ?? 0o666 });
         break;
       } catch (error) {
         // Another process may remove an empty directory between our mkdir and write: try again.

@@ -5,9 +5,10 @@
  * hostile id or version (`../../etc`) cannot name a directory outside the store.
  */
 import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ProtoError } from '../errors.js';
 import type { LoadVersionsOutput } from '../protocol/index.js';
+import { ProtoError } from '../errors.js';
 import { encodeComponent, encodeVersionForTemp } from './encode-component.js';
 import { acquireLock, readLiveLockOwner, type AcquireLockOptions, type LockHandle } from './lock.js';
 import { Inventory, type InventoryOptions } from './inventory.js';
@@ -31,6 +32,38 @@ export class Store {
     this.root = resolveStoreRoot(options);
     const tempOverride = options.tempDir ?? this.env.PROTO_TEMP_DIR?.trim();
     this.tempDir = tempOverride ? resolve(tempOverride) : join(this.root, 'temp');
+  }
+
+  /**
+   * Creates the store root private (0700, whatever the umask), or takes group and other write
+   * access away from an existing one we own: shims source files from it and run what it holds,
+   * so nobody else may write there. A root owned by someone else is left alone and reported.
+   * Returns a warning for the user, if any.
+   */
+  ensurePrivateRoot(): string | undefined {
+    const stat = this.makeRoot();
+    const uid = process.getuid?.();
+    if (uid === undefined) return undefined; // Windows: no POSIX modes
+    if (stat.uid !== uid) {
+      return uid === 0 ? undefined : `The proto store ${this.root} belongs to another user (uid ${stat.uid}): anything they put there runs as you.`;
+    }
+    if ((stat.mode & 0o022) !== 0) chmodSync(this.root, stat.mode & 0o755);
+    return undefined;
+  }
+
+  private makeRoot() {
+    try {
+      mkdirSync(this.root, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const stat = statSync(this.root);
+    if (!stat.isDirectory()) {
+      throw new ProtoError('system.not_a_directory', `The proto store ${this.root} is a file, not a directory.`, {
+        hint: 'Set PROTO_HOME to a directory (or to a path that does not exist yet), or move the file away.',
+      });
+    }
+    return stat;
   }
 
   get toolsDir(): string {

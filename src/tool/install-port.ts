@@ -7,7 +7,16 @@ import type { ToolPlugin } from '../host/index.js';
 import type { InstallPluginPort } from '../install/index.js';
 import type { Inventory, Store } from '../store/index.js';
 
-export function createInstallPort(plugin: ToolPlugin, store: Store, inventory: Inventory = store.inventory(plugin.id)): InstallPluginPort {
+/**
+ * `primaryExecutable` is the tool's answer to "what would `proto run` run" (Tool.primaryExecutable);
+ * with it, the pipeline checks that file exists before it reports an install.
+ */
+export function createInstallPort(
+  plugin: ToolPlugin,
+  store: Store,
+  inventory: Inventory = store.inventory(plugin.id),
+  primaryExecutable?: (version: string) => Promise<string>,
+): InstallPluginPort {
   const contextFor = (version: string) =>
     plugin.context({ version, toolDir: inventory.productDir(version), tempDir: store.toolTempDir(plugin.id) });
   return {
@@ -28,5 +37,6 @@ export function createInstallPort(plugin: ToolPlugin, store: Store, inventory: I
       plugin.nativeInstall({ context: contextFor(version), force, install_dir: plugin.toWire(installDir) }),
     nativeUninstall: ({ version, uninstallDir }) =>
       plugin.nativeUninstall({ context: contextFor(version), uninstall_dir: plugin.toWire(uninstallDir) }),
+    ...(primaryExecutable ? { primaryExecutable } : {}),
   };
 }

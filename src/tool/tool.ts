@@ -168,7 +168,7 @@ export class Tool {
     const { installTool } = await import('../install/index.js');
     const result = await installTool({
       store: this.store,
-      plugin: createInstallPort(this.plugin, this.store, this.inventory),
+      plugin: createInstallPort(this.plugin, this.store, this.inventory, (v) => this.primaryExecutable(v)),
       inventory: this.inventory,
       version,
       force: options.force,

@@ -97,7 +97,7 @@ describe('run, shims and bins', () => {
   it('shims resolve the pinned version and become warm (no Node, no plugin) on the second run', async () => {
     const first = await shim('disttool', ['x']);
     assert.equal(first.stdout, 'disttool 2.1.0 x\n');
-    assert.ok(existsSync(shimCacheEntryPath({ shimsDir: join(sandbox.protoHome, 'shims') } as never, 'disttool', nested)), 'cache entry written');
+    assert.ok(existsSync(shimCacheEntryPath({ shimsDir: join(sandbox.protoHome, 'shims') } as never, 'disttool', nested)!), 'cache entry written');
     // With the plugin gone, only the warm path can still answer.
     renameSync(pluginCopy(), `${pluginCopy()}.away`);
     try {

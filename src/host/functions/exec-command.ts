@@ -9,13 +9,13 @@
  * plugin call is stopped, or when it prints more than `[settings.limits] command-output`, the
  * whole group is ended (SIGTERM, then SIGKILL) and its pipes closed.
  */
-import { accessSync, chmodSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { ProtoError } from '../../errors.js';
 import { formatBytes } from '../../format-bytes.js';
 import { MIB, raiseLimitHint } from '../../limits.js';
 import type { ExecCommandInput, ExecCommandOutput } from '../../protocol/index.js';
-import { toReal, wirePathToReal } from '../virtual-paths.js';
+import { realPathInsideMounts, toReal, wirePathToReal } from '../virtual-paths.js';
 import type { HostFunctionContext } from './context.js';
 import { endGroup, spawnInGroup } from './process-group.js';
 
@@ -69,7 +69,15 @@ function resolveCommand(ctx: HostFunctionContext, input: ExecCommandInput, pathV
     const real = toReal(ctx.mapping, command);
     const absolute = isAbsolute(real) ? real : join(ctx.cwd, real);
     if (!existsSync(absolute)) throw new Error(`command "${command}" does not exist (host path ${absolute})`);
-    if (input.set_executable) chmodSync(absolute, statSync(absolute).mode | 0o111);
+    if (input.set_executable) {
+      // The one file this host function changes: never one outside the mounts, reached through a
+      // symlink that already sits in one (WASI follows those; here we can check).
+      const target = realPathInsideMounts(ctx.mapping, absolute);
+      if (target === undefined) {
+        throw new Error(`command "${command}" resolves to ${realpathSync(absolute)}, outside the directories the plugin may use: it was not made executable`);
+      }
+      chmodSync(target, statSync(target).mode | 0o111);
+    }
     return absolute;
   }
   const found = findOnPath(command, pathValue, ctx.env);
