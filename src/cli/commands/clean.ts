@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { ProtoError } from '../../errors.js';
-import { formatBytes } from '../output/format-bytes.js';
+import { formatBytes } from '../../format-bytes.js';
 import { out } from '../output/colors.js';
 import { writeJson, writeNote, writeResult } from '../output/write.js';
 import type { Session } from '../session.js';
