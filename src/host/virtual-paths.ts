@@ -5,8 +5,8 @@
  * specific mount wins (the store `~/.proto` sorts before the home dir that contains it).
  * Matching is per path component: `/protox` is not under `/proto`.
  */
-import { realpathSync } from 'node:fs';
 import { posix, resolve, sep } from 'node:path';
+import { realPathInsideDirs } from '../store/inside-dir.js';
 import type { VirtualPathObject, VirtualPathWire } from '../protocol/index.js';
 
 export type PathMapping = ReadonlyArray<readonly [hostDir: string, guestPrefix: string]>;
@@ -16,22 +16,7 @@ export type PathMapping = ReadonlyArray<readonly [hostDir: string, guestPrefix: 
  * real directories; undefined when it leads out of them (or does not exist).
  */
 export function realPathInsideMounts(mapping: PathMapping, hostPath: string): string | undefined {
-  let real: string;
-  try {
-    real = realpathSync(hostPath);
-  } catch {
-    return undefined;
-  }
-  for (const [hostDir] of mapping) {
-    let dir: string;
-    try {
-      dir = realpathSync(hostDir);
-    } catch {
-      continue;
-    }
-    if (isUnder(real, dir, sep)) return real;
-  }
-  return undefined;
+  return realPathInsideDirs(hostPath, mapping.map(([hostDir]) => hostDir));
 }
 
 /** Component-wise prefix test: the path equals the prefix or continues with a separator. */

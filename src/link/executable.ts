@@ -7,7 +7,7 @@ import { chmodSync, existsSync } from 'node:fs';
 import { isExecutableFile } from '../install/system-tools.js';
 import { join } from 'node:path';
 import type { ExecutableConfig } from '../protocol/index.js';
-import { isInsideDir } from '../store/inside-dir.js';
+import { realPathInsideDirs } from '../store/inside-dir.js';
 
 /**
  * `<productDir>/<exe_path>` (`<productDir>/<fallback>` without one; proto falls back to the tool
@@ -16,7 +16,15 @@ import { isInsideDir } from '../store/inside-dir.js';
  * (`../x`) is a plugin's word we do not act on.
  */
 export function preparedExecutable(productDir: string, config: ExecutableConfig, fallback: string): string {
-  const path = join(productDir, config.exe_path ?? fallback);
-  if (config.update_perms && isInsideDir(path, productDir) && existsSync(path) && !isExecutableFile(path)) chmodSync(path, 0o755);
+  const path = executablePath(productDir, config, fallback);
+  if (!config.update_perms || !existsSync(path) || isExecutableFile(path)) return path;
+  // Resolved, so a symlink the plugin left in the product dir cannot carry the chmod elsewhere.
+  const target = realPathInsideDirs(path, [productDir]);
+  if (target) chmodSync(target, 0o755);
   return path;
+}
+
+/** `<productDir>/<exe_path>` (`<productDir>/<fallback>` without one), the file untouched. */
+export function executablePath(productDir: string, config: ExecutableConfig, fallback: string): string {
+  return join(productDir, config.exe_path ?? fallback);
 }

@@ -5,4 +5,4 @@ export { writeShimCacheEntry, renderShimCacheEntry, shimCacheEntryPath, shimCach
 export { relinkBins, versionBuckets, type RelinkBinsOptions } from './bins.js';
 export { splitShellWords, quoteShellWord } from './shell-words.js';
 export { isSafeExecutableName, isShellVariableName } from './names.js';
-export { preparedExecutable } from './executable.js';
+export { executablePath, preparedExecutable } from './executable.js';

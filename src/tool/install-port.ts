@@ -15,7 +15,7 @@ export function createInstallPort(
   plugin: ToolPlugin,
   store: Store,
   inventory: Inventory = store.inventory(plugin.id),
-  primaryExecutable?: (version: string) => Promise<string>,
+  primaryExecutable?: (version: string) => Promise<string | undefined>,
 ): InstallPluginPort {
   const contextFor = (version: string) =>
     plugin.context({ version, toolDir: inventory.productDir(version), tempDir: store.toolTempDir(plugin.id) });

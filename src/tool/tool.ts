@@ -14,7 +14,7 @@ import { httpGetWith } from '../host/http-get.js';
 import type { InstallSettings, InstallToolResult } from '../install/index.js';
 import type { LockedChecksum } from '../lockfile/verify-locked.js';
 import type { InstallProgress } from '../install/install-settings.js';
-import { createShims, preparedExecutable, readShimRegistry, relinkBins, removeShims, type ShimLauncher } from '../link/index.js';
+import { createShims, executablePath, preparedExecutable, readShimRegistry, relinkBins, removeShims, type ShimLauncher } from '../link/index.js';
 import { ProtoError } from '../errors.js';
 import { virtualPathString, type ExecutableConfig, type LoadVersionsOutput, type LocateExecutablesOutput, type RegisterToolOutput } from '../protocol/index.js';
 import type { Inventory, InventoryOptions, Store } from '../store/index.js';
@@ -168,7 +168,7 @@ export class Tool {
     const { installTool } = await import('../install/index.js');
     const result = await installTool({
       store: this.store,
-      plugin: createInstallPort(this.plugin, this.store, this.inventory, (v) => this.primaryExecutable(v)),
+      plugin: createInstallPort(this.plugin, this.store, this.inventory, async (v) => (await this.executableFile(v))?.path),
       inventory: this.inventory,
       version,
       force: options.force,
@@ -254,6 +254,12 @@ export class Tool {
    * (`update_perms`). Undefined when `name` is not one of the tool's executables.
    */
   async executable(version: string, name?: string): Promise<{ name: string; config: ExecutableConfig; path: string } | undefined> {
+    const found = await this.executableFile(version, name);
+    return found && { ...found, path: preparedExecutable(this.productDir(version), found.config, this.id) };
+  }
+
+  /** Like `executable`, without touching the file (`update_perms` is not applied). */
+  async executableFile(version: string, name?: string): Promise<{ name: string; config: ExecutableConfig; path: string } | undefined> {
     const located = await this.locate(version);
     let chosen: [string, ExecutableConfig] | undefined;
     if (name !== undefined) {
@@ -264,7 +270,7 @@ export class Tool {
     }
     if (!chosen) return undefined;
     const [exeName, config] = chosen;
-    return { name: exeName, config, path: preparedExecutable(this.productDir(version), config, this.id) };
+    return { name: exeName, config, path: executablePath(this.productDir(version), config, this.id) };
   }
 
   /** The primary executable of an installed version (see `executable`). */
