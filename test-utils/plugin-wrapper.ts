@@ -79,7 +79,7 @@ export interface PluginTestWrapper {
   /** The env the plugin sees. */
   readonly env: NodeJS.ProcessEnv;
 
-  /** `.proto/tools/<id>/<version>`. */
+  /** `.proto/tools/<id>/<version>`, or where the plugin's inventory_options put it. */
   productDir(version?: string): string;
   /** The full context for `version` (default `latest`), with the defaults described above. */
   context(context?: ContextArg): P.PluginContext;

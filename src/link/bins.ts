@@ -56,8 +56,8 @@ function linksIntoTool(store: Store, toolRoot: string): string[] {
 export interface RelinkBinsOptions {
   store: Store;
   toolId: string;
-  /** Where the tool's versions are installed (default layout when absent). */
-  inventory?: Inventory;
+  /** Where the tool's versions are installed: the tool's own inventory (its plugin's options). */
+  inventory: Inventory;
   installedVersions: readonly string[];
   /** `locate_executables` for one installed version. */
   locate: (version: string) => Promise<LocateExecutablesOutput>;
@@ -67,8 +67,7 @@ export interface RelinkBinsOptions {
 
 /** Recreates this tool's bins; returns the link names now present. */
 export async function relinkBins(options: RelinkBinsOptions): Promise<string[]> {
-  const { store, toolId, registry } = options;
-  const inventory = options.inventory ?? store.inventory(toolId);
+  const { store, toolId, registry, inventory } = options;
   mkdirSync(store.binDir, { recursive: true });
   const wanted = new Map<string, string>();
   for (const [suffix, version] of versionBuckets(options.installedVersions)) {

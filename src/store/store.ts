@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { LoadVersionsOutput } from '../protocol/index.js';
 import { ProtoError } from '../errors.js';
 import { encodeComponent, encodeVersionForTemp } from './encode-component.js';
 import { acquireLock, readLiveLockOwner, type AcquireLockOptions, type LockHandle } from './lock.js';
@@ -105,20 +104,12 @@ export class Store {
 
   /**
    * A tool's inventory: `tools/<id>` with its manifest and caches, and its product dirs. Plugins
-   * may move them (register_tool `inventory_options`); without options, the default layout.
+   * may move them (register_tool `inventory_options`); without options, the default layout. For a
+   * tool with a plugin, take the loaded Tool's `inventory` (made with its options): the store has
+   * no by-id shortcuts, so that no command reads a tool's versions in the wrong place.
    */
   inventory(id: string, options: InventoryOptions = {}): Inventory {
     return new Inventory(this.toolsDir, id, options, this.env);
-  }
-
-  /** `tools/<id>` in the default layout (see `inventory`). */
-  inventoryDir(id: string): string {
-    return this.inventory(id).dir;
-  }
-
-  /** `tools/<id>/<version><suffix>` in the default layout (see `inventory`). */
-  productDir(id: string, version: string, suffix = ''): string {
-    return this.inventory(id, suffix ? { versionSuffix: suffix } : {}).productDir(version);
   }
 
   /** `temp/<id>`: the tool's temp dir (plugins see it as `context.temp_dir`). */
@@ -156,49 +147,6 @@ export class Store {
   lockfileLockPath(lockfilePath: string): string {
     const hash = createHash('sha256').update(resolve(lockfilePath)).digest('hex').slice(0, 32);
     return join(this.tempDir, 'lockfiles', `${hash}.lock`);
-  }
-
-  /** `tools/<id>/<version>/.last-used` in the default layout (see `Inventory.lastUsedPath`). */
-  lastUsedPath(id: string, version: string): string {
-    return this.inventory(id).lastUsedPath(version);
-  }
-
-  /** Records that a version ran now; best effort (a read-only store must not stop a run). */
-  markUsed(id: string, version: string, now = Date.now()): Promise<void> {
-    return this.inventory(id).markUsed(version, now);
-  }
-
-  /** When a version last ran, or undefined when it never did (or the store says nothing). */
-  lastUsed(id: string, version: string): Promise<number | undefined> {
-    return this.inventory(id).lastUsed(version);
-  }
-
-  /** The default layout's `manifest.json` of a tool (see `inventory`). */
-  manifestPath(id: string): string {
-    return this.inventory(id).manifestPath;
-  }
-
-  readManifest(id: string): Promise<ToolManifest> {
-    return this.inventory(id).readManifest();
-  }
-
-  updateManifest(id: string, change: (manifest: ToolManifest) => void | ToolManifest): Promise<ToolManifest> {
-    return this.inventory(id).updateManifest(change);
-  }
-
-  remoteVersionsPath(id: string, scope?: string): string {
-    return this.inventory(id).remoteVersionsPath(scope);
-  }
-
-  readRemoteVersions(
-    id: string,
-    options: { scope?: string; maxAgeMs?: number; ignoreAge?: boolean; now?: number } = {},
-  ): Promise<LoadVersionsOutput | undefined> {
-    return this.inventory(id).readRemoteVersions(options);
-  }
-
-  writeRemoteVersions(id: string, output: LoadVersionsOutput, scope?: string): Promise<void> {
-    return this.inventory(id).writeRemoteVersions(output, scope);
   }
 
   /** An empty manifest, for callers that need a default. */

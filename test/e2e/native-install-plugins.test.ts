@@ -6,7 +6,7 @@
  * "already installed"), keep its manifest under ~/.proto/tools, and uninstall through the plugin.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { detectHost } from '../../src/host/index.js';
@@ -42,9 +42,9 @@ interface NativeSandbox {
   run(args: string[]): ReturnType<CliSandbox['run']>;
 }
 
-function nativeSandbox(settings: string[] = []): NativeSandbox {
+function nativeSandbox(settings: string[] = [], pins: string[] = []): NativeSandbox {
   const sandbox = fixture.sandboxWith(() =>
-    ['[plugins.tools]', `native = "file://${fixturePlugin('nativetool')}"`, '', '[tools.native]', ...settings, ''].join('\n'),
+    [...pins, '', '[plugins.tools]', `native = "file://${fixturePlugin('nativetool')}"`, '', '[tools.native]', ...settings, ''].join('\n'),
   );
   const bin = join(sandbox.root, 'fakebin');
   mkdirSync(bin);
@@ -147,4 +147,113 @@ describe('a natively installed plugin with override_dir and version_suffix (rust
     assert.match(result.stderr, /native failed to install 1\.80\.0: fakeup toolchain list exited with 1: no network/);
     assert.equal(existsSync(join(native.sandbox.protoHome, 'tools/native/manifest.json')), false);
   });
+});
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const RENAMED = 'inventory-name = "native-records"';
+
+/** `proto <args> --json` that must succeed, parsed. */
+async function runJson(native: NativeSandbox, args: string[]): Promise<any> {
+  const result = await native.run([...args, '--json']);
+  assert.equal(result.code, 0, `proto ${args.join(' ')}: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
+describe('every command reads versions where the plugin\'s inventory puts them', () => {
+  it('list, status, versions, exec, activate, regen and diagnose see a renamed inventory and the override dir', async () => {
+    // Records in tools/native-records, versions in ~/.fakeup/toolchains/<version><suffix>.
+    const native = nativeSandbox([RENAMED, 'link-exes = true'], ['native = "1.80"']);
+    const { sandbox, toolchains } = native;
+    for (const version of ['1.79.0', '1.80.0']) {
+      const installed = await native.run(['install', 'native', version]);
+      assert.equal(installed.code, 0, installed.stderr);
+    }
+    const productDir = (version: string) => join(toolchains, `${version}${SUFFIX}`);
+    assert.equal(existsSync(join(sandbox.protoHome, 'tools/native')), false);
+
+    // list: under the tool's id, not the inventory dir's name.
+    const listed = await runJson(native, ['list']);
+    assert.deepEqual(
+      listed.tools.map((tool: { id: string; versions: Array<{ version: string }> }) => [tool.id, tool.versions.map((item) => item.version)]),
+      [['native', ['1.80.0', '1.79.0']]],
+    );
+    assert.deepEqual(listed.tools[0].detected, { spec: '~1.80', source: join(sandbox.cwd, '.prototools'), version: '1.80.0' });
+    const one = await runJson(native, ['list', 'native']);
+    assert.deepEqual(one.tools[0].versions.map((item: { version: string }) => item.version), ['1.80.0', '1.79.0']);
+
+    // status: installed, in the override dir.
+    const status = await runJson(native, ['status']);
+    assert.deepEqual(
+      status.tools.map(({ id, spec, version, installed, dir }: Record<string, unknown>) => ({ id, spec, version, installed, dir })),
+      [{ id: 'native', spec: '~1.80', version: '1.80.0', installed: true, dir: productDir('1.80.0') }],
+    );
+
+    // versions --installed: the manifest of the renamed inventory.
+    const versions = await runJson(native, ['versions', 'native', '--installed']);
+    assert.deepEqual(
+      versions.versions.map((item: { version: string; installedAt?: string }) => [item.version, typeof item.installedAt]),
+      [
+        ['1.80.0', 'string'],
+        ['1.79.0', 'string'],
+      ],
+    );
+
+    // exec: the version dirs in the override dir first on PATH (the configured one, or the one asked for).
+    const exec = await native.run(['exec', 'native', '--', 'fakec', 'build']);
+    assert.equal(exec.code, 0, exec.stderr);
+    assert.equal(exec.stdout, `fakec 1.80.0${SUFFIX} build\n`);
+    const older = await native.run(['exec', 'native@1.79', '--', 'fakec']);
+    assert.equal(older.stdout, `fakec 1.79.0${SUFFIX} \n`, older.stderr);
+    assert.ok(existsSync(join(productDir('1.79.0'), '.last-used')), 'exec records the use in the version dir');
+
+    // activate: the configured version's bin dir.
+    const activated = await runJson(native, ['activate', 'bash', '--export']);
+    assert.equal(activated.paths[0], join(productDir('1.80.0'), 'bin'));
+
+    // diagnose: the shim's tool has installed versions (they are in the renamed inventory).
+    const diagnose = await native.run(['diagnose', '--json']);
+    const problems = JSON.parse(diagnose.stdout);
+    assert.deepEqual([...problems.errors, ...problems.warnings].filter((issue: { message: string }) => /fakec|native/.test(issue.message)), [], diagnose.stdout);
+
+    // regen --bin: shims rewritten and bins relinked into the override dir, nothing skipped.
+    const regen = await runJson(native, ['regen', '--bin']);
+    assert.deepEqual(regen.skipped, []);
+    assert.deepEqual(regen.shims, ['fakec']);
+    assert.deepEqual(regen.bins, ['fakec', 'fakec-1', 'fakec-1.79', 'fakec-1.80']);
+    assert.equal(readlinkSync(join(sandbox.protoHome, 'bin/fakec')), join(productDir('1.80.0'), 'bin/fakec'));
+    assert.equal(readlinkSync(join(sandbox.protoHome, 'bin/fakec-1.79')), join(productDir('1.79.0'), 'bin/fakec'));
+  });
+
+  for (const [layout, settings] of [
+    ['the default inventory dir', []],
+    ['a renamed inventory dir', [RENAMED]],
+  ] as const) {
+    it(`clean reads .last-used in the override dir (${layout}) and uninstalls through the plugin`, async () => {
+      const native = nativeSandbox([...settings]);
+      const { sandbox, toolchains } = native;
+      for (const version of ['1.79.0', '1.80.1']) assert.equal((await native.run(['install', 'native', version])).code, 0);
+      const manifestPath = join(sandbox.protoHome, 'tools', settings.length > 0 ? 'native-records' : 'native', 'manifest.json');
+      const now = Date.now();
+      // 1.79.0: installed just now, last run 40 days ago. 1.80.1: installed long ago, run just now.
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+      manifest.versions['1.79.0'].installed_at = now;
+      manifest.versions['1.80.1'].installed_at = now - 100 * DAY_MS;
+      writeFileSync(manifestPath, JSON.stringify(manifest));
+      const usedAt = (version: string, at: number) => {
+        const file = join(toolchains, `${version}${SUFFIX}`, '.last-used');
+        writeFileSync(file, String(at));
+        utimesSync(file, at / 1000, at / 1000);
+      };
+      usedAt('1.79.0', now - 40 * DAY_MS);
+      usedAt('1.80.1', now);
+
+      const report = await runJson(native, ['clean', '--days', '30', '--yes']);
+      assert.deepEqual(report.tools.map(({ id, version }: { id: string; version: string }) => `${id} ${version}`), ['native 1.79.0']);
+      assert.ok(report.tools[0].bytes > 0, 'the size is that of the version dir in the override dir');
+      assert.equal(native.calls().at(-1), `toolchain uninstall 1.79.0${SUFFIX}`);
+      assert.equal(existsSync(join(toolchains, `1.79.0${SUFFIX}`)), false);
+      assert.ok(existsSync(join(toolchains, `1.80.1${SUFFIX}`, 'bin/fakec')));
+      assert.deepEqual(JSON.parse(readFileSync(manifestPath, 'utf8')).installed_versions, ['1.80.1']);
+    });
+  }
 });

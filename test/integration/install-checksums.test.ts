@@ -70,7 +70,7 @@ async function refused(code: string, download: Partial<DownloadPrebuiltOutput>, 
     assert.ok(caught, 'the install must fail');
     assert.equal(caught.code, code, caught.message);
     assert.deepEqual(temp.leftoverFiles(), [], 'nothing left in tools/ or temp/');
-    assert.equal(existsSync(temp.store.productDir('demo', '1.0.0')), false);
+    assert.equal(existsSync(temp.store.inventory('demo').productDir('1.0.0')), false);
     return caught;
   } finally {
     temp.cleanup();

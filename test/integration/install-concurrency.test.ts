@@ -85,10 +85,10 @@ describe('cross-process installs', () => {
     const results = children.map((c) => JSON.parse(c.lines.at(-1)!) as { installed: boolean; dir: string });
     assert.equal(results.filter((r) => r.installed).length, 1, 'one process installed, the others found it installed');
     const store = new Store({ root: storeRoot, env: {} });
-    assertCompleteInstall(store.productDir('demo', '1.0.0'));
-    assert.deepEqual((await store.readManifest('demo')).installed_versions, ['1.0.0']);
+    assertCompleteInstall(store.inventory('demo').productDir('1.0.0'));
+    assert.deepEqual((await store.inventory('demo').readManifest()).installed_versions, ['1.0.0']);
     assert.deepEqual(listFiles(store.tempDir), [], 'no lock or download left in temp/');
-    assert.deepEqual(readdirSync(store.inventoryDir('demo')).sort(), ['1.0.0', 'manifest.json']);
+    assert.deepEqual(readdirSync(store.inventory('demo').dir).sort(), ['1.0.0', 'manifest.json']);
   });
 
   it('SIGKILL during an install, then a new install succeeds', async () => {

@@ -53,7 +53,7 @@ function assertReleaseTree(dir: string): void {
 /** No download, checksum file, staging or trash dir remains after an install. */
 function assertNoStagingLeft(store: TempStore): void {
   assert.deepEqual(listFiles(store.store.tempDir), []);
-  const hidden = readdirSync(store.store.inventoryDir('demo')).filter((name) => name.startsWith('.'));
+  const hidden = readdirSync(store.store.inventory('demo').dir).filter((name) => name.startsWith('.'));
   assert.deepEqual(hidden, []);
 }
 
@@ -78,11 +78,11 @@ describe('installTool unpacks every format', () => {
       const version = `1.0.0-${label.replace(/\W+/g, '')}`;
       const result = await installTool({ store: temp.store, plugin: pluginFor(name), version, settings: { ...FAST_SETTINGS, ...settings } });
       assert.equal(result.installed, true);
-      assert.equal(result.dir, temp.store.productDir('demo', version));
+      assert.equal(result.dir, temp.store.inventory('demo').productDir(version));
       assert.match(result.checksum ?? '', /^sha256:[0-9a-f]{64}$/);
       assert.equal(result.source, dist.url(name));
       assertReleaseTree(result.dir);
-      const manifest = await temp.store.readManifest('demo');
+      const manifest = await temp.store.inventory('demo').readManifest();
       assert.ok(manifest.installed_versions.includes(version));
       assert.equal(manifest.versions[version]?.lock?.checksum, result.checksum);
       assertNoStagingLeft(temp);
@@ -151,7 +151,7 @@ describe('installTool unpacks every format', () => {
     const marker = join(dir, 'marker');
     execFileSync('touch', [marker]);
     // Recording the new install fails: manifest.json cannot be read once it is a directory.
-    const manifest = temp.store.manifestPath('demo');
+    const manifest = temp.store.inventory('demo').manifestPath;
     const saved = readFileSync(manifest);
     rmSync(manifest);
     mkdirSync(manifest);
@@ -163,7 +163,7 @@ describe('installTool unpacks every format', () => {
     }
     assert.equal(existsSync(marker), true, 'the previous files are back');
     assertReleaseTree(dir);
-    assert.deepEqual(readdirSync(temp.store.inventoryDir('demo')).filter((name) => name.startsWith('.')), [], 'no staging or trash left');
+    assert.deepEqual(readdirSync(temp.store.inventory('demo').dir).filter((name) => name.startsWith('.')), [], 'no staging or trash left');
   });
 
   it('lets the plugin unpack when it exports unpack_archive', async () => {
@@ -185,7 +185,7 @@ describe('installTool unpacks every format', () => {
     const result = await uninstallTool({ store: temp.store, plugin, version: '6.0.0' });
     assert.equal(result.uninstalled, true);
     assert.equal(existsSync(result.dir), false);
-    const manifest = await temp.store.readManifest('demo');
+    const manifest = await temp.store.inventory('demo').readManifest();
     assert.equal(manifest.installed_versions.includes('6.0.0'), false);
     assert.equal('6.0.0' in manifest.versions, false);
     assert.deepEqual(result.remainingVersions, manifest.installed_versions);
@@ -213,12 +213,12 @@ describe('native_install / native_uninstall', () => {
     const result = await installTool({ store: temp.store, plugin, version: '1.0.0' });
     assert.equal(result.installed, true);
     assert.equal(result.source, 'native');
-    assert.equal((await temp.store.readManifest('demo')).versions['1.0.0']?.lock?.checksum, `sha256:${'a'.repeat(64)}`);
+    assert.equal((await temp.store.inventory('demo').readManifest()).versions['1.0.0']?.lock?.checksum, `sha256:${'a'.repeat(64)}`);
     const removed = await uninstallTool({ store: temp.store, plugin, version: '1.0.0' });
     assert.equal(removed.uninstalled, true);
     assert.deepEqual(removed.remainingVersions, []);
     assert.ok(plugin.calls.some((c) => c.fn === 'native_uninstall'));
-    assert.equal(lstatSync(temp.store.inventoryDir('demo')).isDirectory(), true);
+    assert.equal(lstatSync(temp.store.inventory('demo').dir).isDirectory(), true);
     assert.equal(existsSync(result.dir), false);
   });
 
@@ -229,7 +229,7 @@ describe('native_install / native_uninstall', () => {
       assert.match(error.message, /no compiler/);
       return true;
     });
-    assert.deepEqual((await temp.store.readManifest('demo')).installed_versions, []);
+    assert.deepEqual((await temp.store.inventory('demo').readManifest()).installed_versions, []);
   });
 
   it('falls through to download_prebuilt when native_install says skip_install', async () => {

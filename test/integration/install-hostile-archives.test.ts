@@ -41,7 +41,7 @@ async function installArchive(file: string, extra: Record<string, unknown> = {},
 
 /** Every file under the sandbox is inside the product dir, except manifest.json. */
 function assertNothingOutsideProductDir(): void {
-  const product = temp.store.productDir('demo', '1.0.0');
+  const product = temp.store.inventory('demo').productDir('1.0.0');
   const strays = listFiles(temp.dir)
     .filter((file) => !file.startsWith(`${product}/`) && basename(file) !== 'manifest.json')
     .map((file) => relative(temp.dir, file));
@@ -50,7 +50,7 @@ function assertNothingOutsideProductDir(): void {
 
 function assertNothingLeft(): void {
   assert.deepEqual(temp.leftoverFiles(), []);
-  assert.equal(existsSync(temp.store.productDir('demo', '1.0.0')), false);
+  assert.equal(existsSync(temp.store.inventory('demo').productDir('1.0.0')), false);
 }
 
 describe('hostile archives', () => {
@@ -102,7 +102,7 @@ describe('hostile archives', () => {
 
   it('symlink escapes: escaping links are dropped, nothing is written through them', async () => {
     const result = await installArchive(tarSymlinkEscape(work));
-    assert.equal(existsSync(join(temp.store.inventoryDir('demo'), 'outside')), false);
+    assert.equal(existsSync(join(temp.store.inventory('demo').dir, 'outside')), false);
     // pkg/link/evil.txt landed in a plain directory inside the tool dir, not through the link.
     assert.equal(lstatSync(join(result.dir, 'pkg/link')).isDirectory(), true);
     assert.equal(existsSync(join(result.dir, 'pkg/abs')), false, 'absolute symlink dropped');

@@ -41,11 +41,11 @@ describe('install through the real disttool plugin', () => {
   it('installs a version the plugin describes, verified against SHASUMS256.txt', async () => {
     const result = await installTool({ store: temp.store, plugin: createInstallPort(plugin, temp.store), version: '2.1.0' });
     assert.equal(result.installed, true);
-    assert.equal(result.dir, temp.store.productDir('disttool', '2.1.0'));
+    assert.equal(result.dir, temp.store.inventory('disttool').productDir('2.1.0'));
     assert.match(result.checksum ?? '', /^sha256:[0-9a-f]{64}$/);
     const output = execFileSync(join(result.dir, 'bin/disttool'), ['--version'], { encoding: 'utf8' });
     assert.equal(output, 'disttool 2.1.0 --version\n');
-    const manifest = await temp.store.readManifest('disttool');
+    const manifest = await temp.store.inventory('disttool').readManifest();
     assert.deepEqual(manifest.installed_versions, ['2.1.0']);
     assert.equal(existsSync(temp.store.versionTempDir('disttool', '2.1.0')), false, 'temp files removed');
   });
@@ -56,7 +56,7 @@ describe('install through the real disttool plugin', () => {
       installTool({ store: temp.store, plugin: createInstallPort(plugin, temp.store), version: '1.0.0' }),
       (error) => isProtoError(error) && /1\.0\.0|disttool-v1\.0\.0/.test(error.message),
     );
-    assert.equal(existsSync(temp.store.productDir('disttool', '1.0.0')), false);
+    assert.equal(existsSync(temp.store.inventory('disttool').productDir('1.0.0')), false);
     assert.deepEqual(temp.leftoverFiles().filter((file) => file.includes('1.0.0')), []);
   });
 });

@@ -98,6 +98,7 @@ async function printExports(session: Session, name: import('../shell/shells.js')
   const { log } = await import('../../log.js');
   const { shellFor } = await import('../shell/shells.js');
   const { configuredTools } = await import('./common/configured-tools.js');
+  const { toolInventory } = await import('./common/installed-versions.js');
   const { mergeEnvironments, toolEnvironment } = await import('./common/tool-environment.js');
 
   const tools = await configuredTools(session);
@@ -166,7 +167,7 @@ async function printExports(session: Session, name: import('../shell/shells.js')
     ...session.loaded.files.map((file) => file.path),
     ...session.config.envFiles,
     ...tools.flatMap((tool) => session.config.tools[tool.id]?.envFiles ?? []),
-    ...tools.map((tool) => session.store.manifestPath(tool.id)),
+    ...(await Promise.all(tools.map(async (tool) => (await toolInventory(session, tool.id)).inventory.manifestPath))),
   ]);
   const present = [...candidates].filter((file) => existsSync(file));
   const absent = [...candidates].filter((file) => !present.includes(file));

@@ -46,7 +46,7 @@ async function printBin(session: Session, id: string, explicit: string | undefin
       hint: `Pin one with \`proto pin ${id} <version>\`, set ${toEnvVarName(id)}, or pass one: \`proto bin ${id} <version>\`.`,
     });
   }
-  const installed = await installedNewestFirst(session, id, tool.inventory);
+  const installed = await installedNewestFirst(tool.inventory);
   const version = await resolveInstalled(session, id, spec, installed, tool.inventory);
   if (version === undefined) {
     const listed = installed.length > 0 ? `Installed: ${installed.join(', ')}.` : `No version of ${id} is installed.`;

@@ -1,9 +1,9 @@
 /**
  * `proto clean [--days N] [--yes]`: frees the store of what has not been used for N days (30 by
- * default): tool versions (by `.last-used`, written by every run, else their install time),
- * cached plugins (by modification time) and temp files. Versions marked `no_clean`, versions the
- * config read here pins, and temp entries under a live install lock are kept. Prints what it
- * freed. `[settings] auto-clean = true` runs it after `proto install`, without asking.
+ * default): tool versions (by `.last-used`, written by every run into the version dir wherever
+ * the tool's plugin keeps it, else their install time), cached plugins (by modification time) and
+ * temp files. Versions marked `no_clean`, versions the config read here pins, and temp entries
+ * under a live install lock are kept. Prints what it freed. `[settings] auto-clean = true` runs it after `proto install`, without asking.
  */
 import type { Command } from 'commander';
 import { ProtoError } from '../../errors.js';
@@ -11,6 +11,7 @@ import { formatBytes } from '../../format-bytes.js';
 import { out } from '../output/colors.js';
 import { writeJson, writeNote, writeResult } from '../output/write.js';
 import type { Session } from '../session.js';
+import type { ToolInventory } from './common/installed-versions.js';
 import { openSession } from './common/open-session.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -78,44 +79,50 @@ export async function cleanStore(session: Session, options: { days: number; conf
   const { promises: fs } = await import('node:fs');
   const { join } = await import('node:path');
   const { confirm } = await import('./common/confirm.js');
-  const { resolveInstalled } = await import('./common/installed-versions.js');
+  const { inventoriesInStore, resolveInstalled } = await import('./common/installed-versions.js');
   const { log } = await import('../../log.js');
   const { store } = session;
   const cutoff = (options.now ?? Date.now()) - options.days * DAY_MS;
   const report: CleanReport = { tools: [], plugins: [], temp: [], bytes: 0 };
 
-  // Tool versions.
-  const stale: Array<{ id: string; version: string }> = [];
-  for (const id of await listDir(fs, store.toolsDir)) {
-    const manifest = await store.readManifest(id).catch(() => undefined);
+  // Tool versions, in the inventory each tool's plugin names (its .last-used is in the version dir).
+  const stale: Array<{ tool: ToolInventory; version: string }> = [];
+  for (const tool of await inventoriesInStore(session)) {
+    const { id, inventory } = tool;
+    const manifest = await inventory.readManifest().catch(() => undefined);
     if (!manifest) continue;
     const pinned = new Set<string>();
     const spec = session.config.versions[id];
     if (spec !== undefined) {
-      const version = await resolveInstalled(session, id, spec, manifest.installed_versions);
+      const version = await resolveInstalled(session, id, spec, manifest.installed_versions, inventory);
       if (version) pinned.add(version);
     }
     for (const version of manifest.installed_versions) {
       const entry = manifest.versions[version];
       if (entry?.no_clean || pinned.has(version)) continue;
-      const used = (await store.lastUsed(id, version)) ?? entry?.installed_at ?? 0;
-      if (used < cutoff) stale.push({ id, version });
+      const used = (await inventory.lastUsed(version)) ?? entry?.installed_at ?? 0;
+      if (used < cutoff) stale.push({ tool, version });
     }
   }
   if (stale.length > 0) {
-    const list = stale.map(({ id, version }) => `${id} ${version}`).join(', ');
+    const list = stale.map(({ tool, version }) => `${tool.id} ${version}`).join(', ');
     const go = !options.confirmRemoval || (await confirm(`Remove ${stale.length} tool ${stale.length === 1 ? 'version' : 'versions'} unused for ${options.days} days (${list})?`, { yes: options.yes, flagHint: '--yes (or -y)' }));
     if (go) {
-      for (const { id, version } of stale) {
-        const bytes = await sizeOf(fs, join, store.productDir(id, version));
-        try {
-          const tool = await session.tool(id);
-          await tool.uninstall(version);
-        } catch (error) {
+      for (const { tool: { id, inventory, tool }, version } of stale) {
+        const dir = inventory.productDir(version);
+        const bytes = await sizeOf(fs, join, dir);
+        if (tool) {
+          try {
+            await tool.uninstall(version);
+          } catch (error) {
+            log('warn', 'clean', `${id} ${version} not removed: ${(error as Error).message}`);
+            continue;
+          }
+        } else {
           // The plugin is not configured here: remove the files and the record; `proto regen` fixes links.
-          log('warn', 'clean', `${id} ${version}: removing without its plugin (${(error as Error).message})`);
-          await fs.rm(store.productDir(id, version), { recursive: true, force: true });
-          await store.updateManifest(id, (manifest) => {
+          log('warn', 'clean', `${id} ${version}: removing without its plugin`);
+          await fs.rm(dir, { recursive: true, force: true });
+          await inventory.updateManifest((manifest) => {
             manifest.installed_versions = manifest.installed_versions.filter((installed) => installed !== version);
             delete manifest.versions[version];
           });

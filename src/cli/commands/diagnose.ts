@@ -96,6 +96,7 @@ async function checkLinks(session: Session): Promise<Issue[]> {
   const { existsSync, promises: fs } = await import('node:fs');
   const { join } = await import('node:path');
   const { readShimRegistry } = await import('../../link/index.js');
+  const { toolInventory } = await import('./common/installed-versions.js');
   type ShimRegistry = Awaited<ReturnType<typeof readShimRegistry>>;
   const { store } = session;
   const issues: Issue[] = [];
@@ -112,7 +113,8 @@ async function checkLinks(session: Session): Promise<Issue[]> {
       continue;
     }
     const owner = registry[name]!.context ?? name;
-    if ((await store.readManifest(owner).catch(() => undefined))?.installed_versions.length === 0) {
+    const { inventory } = await toolInventory(session, owner);
+    if ((await inventory.readManifest().catch(() => undefined))?.installed_versions.length === 0) {
       issues.push({ level: 'warning', message: `The shim ${shim} belongs to ${owner}, which has no installed version (stale).`, hint: regen });
     }
     const script = await fs.readFile(shim, 'utf8').catch(() => '');

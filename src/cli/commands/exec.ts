@@ -52,8 +52,9 @@ function splitToolArgument(value: string): [string, string | undefined] {
 }
 
 async function execCommand(session: Session, toolArgs: string[], command: string[], options: ExecOptions): Promise<number> {
-  const { formatSpec, parseSpec, sortVersionStrings } = await import('../../version/index.js');
+  const { formatSpec, parseSpec } = await import('../../version/index.js');
   const { configuredTools } = await import('./common/configured-tools.js');
+  const { installedNewestFirst } = await import('./common/installed-versions.js');
   const { mergeEnvironments, toolEnvironment } = await import('./common/tool-environment.js');
   const { spawnAndWait } = await import('./run.js');
   const { quoteShellWord } = await import('../../link/index.js');
@@ -68,9 +69,10 @@ async function execCommand(session: Session, toolArgs: string[], command: string
   }
   const environments = [];
   for (const [id, given] of wanted) {
-    let spec = given ?? (await session.detect(await session.tool(id)))?.spec;
+    const tool = await session.tool(id);
+    let spec = given ?? (await session.detect(tool))?.spec;
     if (spec === undefined) {
-      const newest = sortVersionStrings((await session.store.readManifest(id)).installed_versions, 'descending')[0];
+      const newest = (await installedNewestFirst(tool.inventory))[0];
       if (newest === undefined) {
         throw new ProtoError('exec.not_installed', `No version of ${id} is installed.`, { hint: `Install one with \`proto install ${id}\`.` });
       }

@@ -1,17 +1,19 @@
 /**
  * `proto list [id]` (alias `ls`): installed versions per tool, read from each tool's
- * manifest.json in the store, newest first, marking the version that applies in the cwd
- * (detected as `proto run` would: env var, .prototools upward incl. global, version files).
+ * manifest.json (in the inventory its plugin names), newest first, marking the version that
+ * applies in the cwd (detected as `proto run` would: env var, .prototools upward incl. global,
+ * version files).
  */
-import { readdir } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { detectVersion, type DetectedVersion } from '../../detect/index.js';
 import { log } from '../../log.js';
+import type { Tool } from '../../tool/tool.js';
+import { sortVersionStrings } from '../../version/index.js';
 import { out } from '../output/colors.js';
 import { formatColumns } from '../output/columns.js';
 import { writeJson, writeNote, writeResult } from '../output/write.js';
 import type { Session } from '../session.js';
-import { installedNewestFirst, resolveInstalled } from './common/installed-versions.js';
+import { installedNewestFirst, inventoriesInStore, resolveInstalled, toolInventory, type ToolInventory } from './common/installed-versions.js';
 import { withSession } from './common/with-session.js';
 
 interface ListOptions {
@@ -37,10 +39,16 @@ export function registerListCommand(program: Command): void {
 }
 
 async function list(session: Session, id: string | undefined, options: ListOptions): Promise<void> {
-  // An id that is neither installed nor known is a typo worth reporting (tool.unknown).
-  if (id !== undefined && (await installedNewestFirst(session, id)).length === 0) session.locatorFor(id);
-  const ids = id === undefined ? await toolsInStore(session) : [id];
-  const tools = (await Promise.all(ids.map((toolId) => describeTool(session, toolId)))).filter(
+  let entries: ToolInventory[];
+  if (id === undefined) {
+    entries = await inventoriesInStore(session);
+  } else {
+    const entry = await toolInventory(session, id);
+    // An id that is neither installed nor known is a typo worth reporting (tool.unknown).
+    if (!entry.tool && (await installedNewestFirst(entry.inventory)).length === 0) session.locatorFor(id);
+    entries = [entry];
+  }
+  const tools = (await Promise.all(entries.map((entry) => describeTool(session, entry)))).filter(
     (tool) => id !== undefined || tool.versions.length > 0,
   );
   if (options.json) {
@@ -65,25 +73,15 @@ async function list(session: Session, id: string | undefined, options: ListOptio
   writeResult(lines.join('\n'));
 }
 
-/** Ids with an inventory dir in the store (dir names are the encoded ids; for plain ids the same). */
-async function toolsInStore(session: Session): Promise<string[]> {
-  try {
-    const entries = await readdir(session.store.toolsDir, { withFileTypes: true });
-    return entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name).sort();
-  } catch {
-    return [];
-  }
-}
-
-async function describeTool(session: Session, id: string): Promise<InstalledTool> {
-  const installed = await installedNewestFirst(session, id);
-  const manifest = await session.store.readManifest(id);
+async function describeTool(session: Session, { id, inventory, tool }: ToolInventory): Promise<InstalledTool> {
+  const manifest = await inventory.readManifest();
+  const installed = sortVersionStrings(manifest.installed_versions, 'descending');
   const versions = installed.map((version) => {
     const at = manifest.versions[version]?.installed_at;
     return { version, installedAt: typeof at === 'number' ? new Date(at).toISOString() : null };
   });
-  const detected = installed.length > 0 ? await detectHere(session, id) : undefined;
-  const version = detected ? await resolveInstalled(session, id, detected.spec, installed) : undefined;
+  const detected = installed.length > 0 ? await detectHere(session, id, tool) : undefined;
+  const version = detected ? await resolveInstalled(session, id, detected.spec, installed, inventory) : undefined;
   return { id, versions, detected: detected ? { spec: detected.spec, source: detected.source, version: version ?? null } : null };
 }
 
@@ -92,15 +90,15 @@ async function describeTool(session: Session, id: string): Promise<InstalledTool
  * the plugin cannot be loaded here (e.g. it was configured in another project): listing what is
  * installed must not fail because of one tool.
  */
-async function detectHere(session: Session, id: string): Promise<DetectedVersion | undefined> {
+async function detectHere(session: Session, id: string, tool: Tool | undefined): Promise<DetectedVersion | undefined> {
   try {
-    return await session.detect(await session.tool(id));
+    if (tool) return await session.detect(tool);
   } catch (error) {
     log('debug', 'list', `${id}: detecting without its plugin (${(error as Error).message})`);
-    try {
-      return await detectVersion({ toolId: id, env: session.env, configFiles: session.loaded.files, strategy: session.config.settings.detectStrategy });
-    } catch {
-      return undefined;
-    }
+  }
+  try {
+    return await detectVersion({ toolId: id, env: session.env, configFiles: session.loaded.files, strategy: session.config.settings.detectStrategy });
+  } catch {
+    return undefined;
   }
 }

@@ -9,6 +9,7 @@
 import type { Command } from 'commander';
 import { out } from '../output/colors.js';
 import { writeJson, writeResult } from '../output/write.js';
+import type { Tool } from '../../tool/tool.js';
 import type { Session } from '../session.js';
 import { openSession } from './common/open-session.js';
 
@@ -32,13 +33,14 @@ async function regen(session: Session, options: RegenOptions): Promise<void> {
   const { join } = await import('node:path');
   const { createShims, readShimRegistry, relinkBins, removeShims, shimCacheRoot } = await import('../../link/index.js');
   const { log } = await import('../../log.js');
-  const { sortVersionStrings } = await import('../../version/index.js');
+  const { inventoriesInStore, installedNewestFirst } = await import('./common/installed-versions.js');
   const { store } = session;
 
-  const installed = new Map<string, string[]>();
-  for (const id of (await fs.readdir(store.toolsDir).catch(() => [] as string[])).filter((name) => !name.startsWith('.')).sort()) {
-    const versions = (await store.readManifest(id).catch(() => undefined))?.installed_versions ?? [];
-    if (versions.length > 0) installed.set(id, sortVersionStrings(versions, 'descending'));
+  // Each tool's installed versions, newest first, from the inventory its plugin names.
+  const installed = new Map<string, { versions: string[]; tool?: Tool }>();
+  for (const { id, inventory, tool } of await inventoriesInStore(session)) {
+    const versions = await installedNewestFirst(inventory).catch(() => [] as string[]);
+    if (versions.length > 0) installed.set(id, { versions, tool });
   }
 
   // Shims of tools with nothing installed (or owners gone) are stale.
@@ -58,14 +60,22 @@ async function regen(session: Session, options: RegenOptions): Promise<void> {
   const shims: string[] = [];
   const bins: string[] = [];
   const skipped: Array<{ id: string; reason: string }> = [];
-  for (const [id, versions] of installed) {
+  for (const [id, { versions, tool: known }] of installed) {
     try {
-      const tool = await session.tool(id);
+      // A tool whose plugin cannot be loaded here keeps its links; this says why.
+      const tool = known ?? (await session.tool(id));
       await removeShims(store, id);
       shims.push(...(await createShims(store, id, await tool.locate(versions[0]!))).created);
       if (options.bin) {
         bins.push(
-          ...(await relinkBins({ store, toolId: id, installedVersions: versions, locate: (version) => tool.locate(version), registry: await readShimRegistry(store) })),
+          ...(await relinkBins({
+            store,
+            toolId: id,
+            inventory: tool.inventory,
+            installedVersions: versions,
+            locate: (version) => tool.locate(version),
+            registry: await readShimRegistry(store),
+          })),
         );
       }
     } catch (error) {

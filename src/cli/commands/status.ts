@@ -1,8 +1,9 @@
 /**
  * `proto status`: every tool configured for this directory — its spec, the version that spec
- * resolves to, whether that version is installed, and the file that decided it. Installed
- * versions answer first (no network); otherwise the plugin's version list (cached 12 h) is asked,
- * and a tool whose plugin cannot answer shows no version instead of failing the whole list.
+ * resolves to, whether that version is installed (and where: its plugin's inventory decides), and
+ * the file that decided it. Installed versions answer first (no network); otherwise the plugin's
+ * version list (cached 12 h) is asked, and a tool whose plugin cannot answer shows no version
+ * instead of failing the whole list.
  *
  * The table is built from `STATUS_COLUMNS`, one entry per column. The `locked` column (what the
  * enabling `.protolock` records for the spec on this machine) shows when a lockfile is enabled
@@ -16,7 +17,7 @@ import { out, type Palette } from '../output/colors.js';
 import { writeJson, writeNote, writeResult } from '../output/write.js';
 import type { Session } from '../session.js';
 import { configuredTools } from './common/configured-tools.js';
-import { installedNewestFirst, resolveInstalled } from './common/installed-versions.js';
+import { installedNewestFirst, resolveInstalled, toolInventory } from './common/installed-versions.js';
 import { openSession } from './common/open-session.js';
 
 /** One row of `proto status` (also its `--json` item). */
@@ -91,17 +92,18 @@ async function status(session: Session, options: { json?: boolean }): Promise<vo
 
 async function statusRow(session: Session, id: string, spec: string, source: string): Promise<StatusRow> {
   const locked = lockedRecord(session, id, spec);
-  const installed = await installedNewestFirst(session, id);
-  let version = locked?.version ?? (await resolveInstalled(session, id, spec, installed)) ?? null;
-  if (version === null) {
+  const { inventory, tool } = await toolInventory(session, id);
+  const installed = await installedNewestFirst(inventory);
+  let version = locked?.version ?? (await resolveInstalled(session, id, spec, installed, inventory)) ?? null;
+  if (version === null && tool) {
     try {
-      version = await session.resolve(await session.tool(id), spec);
+      version = await session.resolve(tool, spec);
     } catch (error) {
       log('debug', 'status', `${id} ${spec}: ${(error as Error).message}`);
     }
   }
   const isInstalled = version !== null && installed.includes(version);
-  return { id, spec, source, version, installed: isInstalled, dir: isInstalled ? session.store.productDir(id, version!) : null, locked };
+  return { id, spec, source, version, installed: isInstalled, dir: isInstalled ? inventory.productDir(version!) : null, locked };
 }
 
 /**

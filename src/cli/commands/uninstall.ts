@@ -53,7 +53,7 @@ async function uninstall(session: Session, id: string, spec: string | undefined,
   }
   const canonical = spec === undefined ? undefined : formatSpec(parseSpec(spec));
   const tool = await session.tool(id);
-  const installed = await installedNewestFirst(session, id, tool.inventory);
+  const installed = await installedNewestFirst(tool.inventory);
   const listed = installed.length > 0 ? `Installed: ${installed.join(', ')}.` : `No version of ${id} is installed.`;
   const every = canonical === undefined;
   let versions: string[];

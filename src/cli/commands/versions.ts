@@ -43,7 +43,7 @@ async function versions(session: Session, id: string, filter: string | undefined
   }
   const tool = await session.tool(id);
   const remote = await explainOffline(session, `list the versions of ${id}`, () => tool.loadVersions());
-  const manifest = await session.store.readManifest(id);
+  const manifest = await tool.inventory.readManifest();
   const installedAt = (version: string) => {
     const at = manifest.installed_versions.includes(version) ? manifest.versions[version]?.installed_at : undefined;
     return typeof at === 'number' && at > 0 ? new Date(at).toISOString() : undefined;

@@ -82,7 +82,7 @@ describe('shims', () => {
       });
 
     before(() => {
-      exe = join(store.productDir('disttool', '2.1.0'), 'bin/dtx');
+      exe = join(store.inventory('disttool').productDir('2.1.0'), 'bin/dtx');
       writeExecutable(exe, '#!/bin/sh\necho "FAST via=$DTX_VIA v=$PROTO_DISTTOOL_VERSION $*"\n');
       config = join(project, '.prototools');
       writeFileSync(config, 'disttool = "2.1.0"\n');
@@ -157,8 +157,8 @@ describe('shims', () => {
     assert.equal(existsSync(join(sandbox.root, 'pwned-by-env')), false);
     assert.equal(existsSync(join(sandbox.root, 'pwned-by-name')), false);
 
-    writeExecutable(join(hostileStore.productDir('okay', '1.0.0'), 'bin/x'), '#!/bin/sh\n');
-    const bins = await relinkBins({ store: hostileStore, toolId: 'okay', installedVersions: ['1.0.0'], locate: async () => hostile, registry: {} });
+    writeExecutable(join(hostileStore.inventory('okay').productDir('1.0.0'), 'bin/x'), '#!/bin/sh\n');
+    const bins = await relinkBins({ store: hostileStore, toolId: 'okay', inventory: hostileStore.inventory('okay'), installedVersions: ['1.0.0'], locate: async () => hostile, registry: {} });
     assert.deepEqual(bins, []);
     assert.equal(existsSync(join(hostileStore.root, 'escaped')), false);
   });
@@ -178,28 +178,28 @@ describe('bins', () => {
     sandbox = createSandbox();
     store = new Store({ root: sandbox.protoHome, env: {} });
     for (const version of ['1.4.2', '2.0.0', '2.1.0']) {
-      writeExecutable(join(store.productDir('disttool', version), 'bin/disttool'), `#!/bin/sh\necho ${version}\n`);
-      writeExecutable(join(store.productDir('disttool', version), 'bin/dtx'), `#!/bin/sh\necho dtx ${version}\n`);
+      writeExecutable(join(store.inventory('disttool').productDir(version), 'bin/disttool'), `#!/bin/sh\necho ${version}\n`);
+      writeExecutable(join(store.inventory('disttool').productDir(version), 'bin/dtx'), `#!/bin/sh\necho dtx ${version}\n`);
     }
   });
   after(() => sandbox?.cleanup());
 
   it('links each bucket to its highest version, and relinks on uninstall', async () => {
     const relink = (versions: string[]) =>
-      relinkBins({ store, toolId: 'disttool', installedVersions: versions, locate: async () => disttoolExes, registry: {} });
+      relinkBins({ store, toolId: 'disttool', inventory: store.inventory('disttool'), installedVersions: versions, locate: async () => disttoolExes, registry: {} });
     const names = await relink(['1.4.2', '2.0.0', '2.1.0']);
     assert.deepEqual(names, ['disttool', 'disttool-1', 'disttool-1.4', 'disttool-2', 'disttool-2.0', 'disttool-2.1', 'dtx', 'dtx-1', 'dtx-1.4', 'dtx-2', 'dtx-2.0', 'dtx-2.1']);
     assert.equal(execFileSync(join(store.binDir, 'disttool'), { encoding: 'utf8' }), '2.1.0\n');
     assert.equal(execFileSync(join(store.binDir, 'disttool-1'), { encoding: 'utf8' }), '1.4.2\n');
 
     await relink(['1.4.2']);
-    assert.equal(readlinkSync(join(store.binDir, 'disttool')), join(store.productDir('disttool', '1.4.2'), 'bin/disttool'));
+    assert.equal(readlinkSync(join(store.binDir, 'disttool')), join(store.inventory('disttool').productDir('1.4.2'), 'bin/disttool'));
     assert.equal(existsSync(join(store.binDir, 'disttool-2')), false);
     assert.deepEqual(await relink([]), []);
   });
 
   it('leaves names owned by another tool alone', async () => {
-    const names = await relinkBins({ store, toolId: 'disttool', installedVersions: ['2.1.0'], locate: async () => disttoolExes, registry: { dtx: { context: 'other' } } });
+    const names = await relinkBins({ store, toolId: 'disttool', inventory: store.inventory('disttool'), installedVersions: ['2.1.0'], locate: async () => disttoolExes, registry: { dtx: { context: 'other' } } });
     assert.deepEqual(names, ['disttool', 'disttool-2', 'disttool-2.1']);
   });
 });

@@ -11,7 +11,7 @@ describe('Inventory', () => {
     assert.equal(inventory.dir, '/p/tools/node');
     assert.equal(inventory.productDir('20.0.0'), '/p/tools/node/20.0.0');
     assert.equal(inventory.stagingDir('20.0.0'), '/p/tools/node/.partial-20.0.0');
-    assert.equal(inventory.manifestPath, store.manifestPath('node'));
+    assert.equal(inventory.manifestPath, '/p/tools/node/manifest.json');
   });
 
   it('override_dir moves the product dirs only; the manifest and caches stay in the store', () => {

@@ -32,13 +32,13 @@ describe('Store paths', () => {
   const store = new Store({ root: '/p', env: {} });
   it('lays out tools, temp and the rest like proto', () => {
     assert.equal(store.toolsDir, '/p/tools');
-    assert.equal(store.inventoryDir('node'), '/p/tools/node');
-    assert.equal(store.productDir('node', '20.0.0'), '/p/tools/node/20.0.0');
-    assert.equal(store.productDir('asdf:zig', '0.14.0', '-x'), '/p/tools/asdf-zig/0.14.0-x');
+    assert.equal(store.inventory('node').dir, '/p/tools/node');
+    assert.equal(store.inventory('node').productDir('20.0.0'), '/p/tools/node/20.0.0');
+    assert.equal(store.inventory('asdf:zig', { versionSuffix: '-x' }).productDir('0.14.0'), '/p/tools/asdf-zig/0.14.0-x');
     assert.equal(store.versionTempDir('node', '20.0.0'), '/p/temp/node/MjAuMC4w');
-    assert.equal(store.manifestPath('node'), '/p/tools/node/manifest.json');
-    assert.equal(store.remoteVersionsPath('node'), '/p/tools/node/remote-versions.json');
-    assert.equal(store.remoteVersionsPath('node', 'lts'), '/p/tools/node/remote-versions-lts.json');
+    assert.equal(store.inventory('node').manifestPath, '/p/tools/node/manifest.json');
+    assert.equal(store.inventory('node').remoteVersionsPath(), '/p/tools/node/remote-versions.json');
+    assert.equal(store.inventory('node').remoteVersionsPath('lts'), '/p/tools/node/remote-versions-lts.json');
     assert.equal(store.pluginsDir, '/p/plugins');
     assert.equal(store.shimsDir, '/p/shims');
     assert.equal(store.binDir, '/p/bin');
@@ -49,22 +49,22 @@ describe('Store paths', () => {
   });
 
   it('never builds a path outside the store from a hostile id or version', () => {
-    assert.ok(store.productDir('../../etc', '../passwd').startsWith('/p/tools/'));
-    assert.throws(() => store.productDir('node', '..'), { code: 'store.invalid_component' });
+    assert.ok(store.inventory('../../etc').productDir('../passwd').startsWith('/p/tools/'));
+    assert.throws(() => store.inventory('node').productDir('..'), { code: 'store.invalid_component' });
   });
 });
 
 describe('manifest.json', () => {
   it('reads a missing manifest as empty and writes proto\'s format, sorted', async () => {
     const store = new Store({ root: join(dir, 'm1'), env: {} });
-    assert.deepEqual(await store.readManifest('node'), { installed_versions: [], shim_version: 0, versions: {} });
+    assert.deepEqual(await store.inventory('node').readManifest(), { installed_versions: [], shim_version: 0, versions: {} });
     for (const version of ['20.10.0', '18.0.0', '20.9.0']) {
-      await store.updateManifest('node', (m) => {
+      await store.inventory('node').updateManifest((m) => {
         m.installed_versions.push(version);
         m.versions[version] = { no_clean: false, installed_at: 1, lock: { checksum: 'sha256:x' } };
       });
     }
-    const text = readFileSync(store.manifestPath('node'), 'utf8');
+    const text = readFileSync(store.inventory('node').manifestPath, 'utf8');
     const json = JSON.parse(text);
     assert.deepEqual(json.installed_versions, ['18.0.0', '20.9.0', '20.10.0']);
     assert.deepEqual(Object.keys(json.versions), ['18.0.0', '20.9.0', '20.10.0']);
@@ -74,12 +74,12 @@ describe('manifest.json', () => {
 
   it('keeps fields it does not know', async () => {
     const store = new Store({ root: join(dir, 'm2'), env: {} });
-    mkdirSync(store.inventoryDir('node'), { recursive: true });
-    writeFileSync(store.manifestPath('node'), JSON.stringify({ installed_versions: ['1.0.0'], default_version: '1.0.0', versions: { '1.0.0': { installed_at: 5, custom: true } } }));
-    await store.updateManifest('node', (m) => {
+    mkdirSync(store.inventory('node').dir, { recursive: true });
+    writeFileSync(store.inventory('node').manifestPath, JSON.stringify({ installed_versions: ['1.0.0'], default_version: '1.0.0', versions: { '1.0.0': { installed_at: 5, custom: true } } }));
+    await store.inventory('node').updateManifest((m) => {
       m.installed_versions.push('2.0.0');
     });
-    const json = JSON.parse(readFileSync(store.manifestPath('node'), 'utf8'));
+    const json = JSON.parse(readFileSync(store.inventory('node').manifestPath, 'utf8'));
     assert.equal(json.default_version, '1.0.0');
     assert.equal(json.versions['1.0.0'].custom, true);
     assert.deepEqual(json.installed_versions, ['1.0.0', '2.0.0']);
@@ -87,23 +87,23 @@ describe('manifest.json', () => {
 
   it('reports a corrupt manifest instead of replacing it', async () => {
     const store = new Store({ root: join(dir, 'm3'), env: {} });
-    mkdirSync(store.inventoryDir('node'), { recursive: true });
-    writeFileSync(store.manifestPath('node'), '{not json');
-    await assert.rejects(store.readManifest('node'), { code: 'store.manifest_corrupt' });
-    await assert.rejects(store.updateManifest('node', () => undefined), { code: 'store.manifest_corrupt' });
-    assert.equal(readFileSync(store.manifestPath('node'), 'utf8'), '{not json');
+    mkdirSync(store.inventory('node').dir, { recursive: true });
+    writeFileSync(store.inventory('node').manifestPath, '{not json');
+    await assert.rejects(store.inventory('node').readManifest(), { code: 'store.manifest_corrupt' });
+    await assert.rejects(store.inventory('node').updateManifest(() => undefined), { code: 'store.manifest_corrupt' });
+    assert.equal(readFileSync(store.inventory('node').manifestPath, 'utf8'), '{not json');
   });
 
   it('loses no entry when many writers update it at once', async () => {
     const store = new Store({ root: join(dir, 'm4'), env: {} });
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        store.updateManifest('node', (m) => {
+        store.inventory('node').updateManifest((m) => {
           m.installed_versions.push(`1.0.${i}`);
         }),
       ),
     );
-    assert.equal((await store.readManifest('node')).installed_versions.length, 20);
+    assert.equal((await store.inventory('node').readManifest()).installed_versions.length, 20);
   });
 });
 
@@ -112,28 +112,28 @@ describe('remote-versions cache', () => {
 
   it('is used for 12 hours, then ignored (unless offline)', async () => {
     const store = new Store({ root: join(dir, 'r1'), env: {} });
-    await store.writeRemoteVersions('node', output);
-    assert.deepEqual(await store.readRemoteVersions('node'), output);
+    await store.inventory('node').writeRemoteVersions(output);
+    assert.deepEqual(await store.inventory('node').readRemoteVersions(), output);
     const old = (Date.now() - REMOTE_VERSIONS_TTL_MS - 60_000) / 1000;
-    utimesSync(store.remoteVersionsPath('node'), old, old);
-    assert.equal(await store.readRemoteVersions('node'), undefined);
-    assert.deepEqual(await store.readRemoteVersions('node', { ignoreAge: true }), output);
+    utimesSync(store.inventory('node').remoteVersionsPath(), old, old);
+    assert.equal(await store.inventory('node').readRemoteVersions(), undefined);
+    assert.deepEqual(await store.inventory('node').readRemoteVersions({ ignoreAge: true }), output);
   });
 
   it('is not written without versions, and bypassed by PROTO_CACHE=off', async () => {
     const store = new Store({ root: join(dir, 'r2'), env: { PROTO_CACHE: 'off' } });
-    await store.writeRemoteVersions('node', { versions: [], aliases: {} });
-    assert.equal(await store.readRemoteVersions('node', { ignoreAge: true }), undefined);
-    await store.writeRemoteVersions('node', output, 'lts');
-    assert.equal(await store.readRemoteVersions('node', { scope: 'lts' }), undefined);
+    await store.inventory('node').writeRemoteVersions({ versions: [], aliases: {} });
+    assert.equal(await store.inventory('node').readRemoteVersions({ ignoreAge: true }), undefined);
+    await store.inventory('node').writeRemoteVersions(output, 'lts');
+    assert.equal(await store.inventory('node').readRemoteVersions({ scope: 'lts' }), undefined);
     const cached = new Store({ root: join(dir, 'r2'), env: {} });
-    assert.deepEqual(await cached.readRemoteVersions('node', { scope: 'lts' }), output);
+    assert.deepEqual(await cached.inventory('node').readRemoteVersions({ scope: 'lts' }), output);
   });
 
   it('treats a broken cache file as a miss', async () => {
     const store = new Store({ root: join(dir, 'r3'), env: {} });
-    mkdirSync(store.inventoryDir('node'), { recursive: true });
-    writeFileSync(store.remoteVersionsPath('node'), '{oops');
-    assert.equal(await store.readRemoteVersions('node'), undefined);
+    mkdirSync(store.inventory('node').dir, { recursive: true });
+    writeFileSync(store.inventory('node').remoteVersionsPath(), '{oops');
+    assert.equal(await store.inventory('node').readRemoteVersions(), undefined);
   });
 });

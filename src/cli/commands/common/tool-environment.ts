@@ -34,8 +34,8 @@ export async function toolEnvironment(
   options: { optional?: boolean; versionVariable?: boolean } = {},
 ): Promise<ToolEnvironment | undefined> {
   const tool = await session.tool(id);
-  const installed = await installedNewestFirst(session, id);
-  const version = await resolveInstalled(session, id, spec, installed);
+  const installed = await installedNewestFirst(tool.inventory);
+  const version = await resolveInstalled(session, id, spec, installed, tool.inventory);
   if (version === undefined) {
     if (options.optional) return undefined;
     const listed = installed.length > 0 ? `Installed: ${installed.join(', ')}.` : `No version of ${id} is installed.`;
