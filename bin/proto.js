@@ -1,13 +1,33 @@
 #!/usr/bin/env node
 // The `proto` command. Kept tiny: it makes sure proto does not run on a Node it manages (see
 // src/node-runtime.ts: the usual case costs two realpath calls, otherwise proto starts itself
-// again on a suitable Node), hides the one warning Node 20 prints for WASI, then starts the
-// compiled CLI.
+// again on a suitable Node), answers `--version` and help without building the program (see
+// src/cli/fast-path.ts), hides the one warning Node 20 prints for WASI, then starts the compiled CLI.
 import module from 'node:module';
+
+// Node ≥ 22.1 can cache compiled bytecode between runs; Node 20 simply lacks the API. First, so
+// that everything below is cached too.
+module.enableCompileCache?.();
+
+const require = module.createRequire(import.meta.url);
+
+/**
+ * Loads one of our modules. With require() where Node loads ES modules that way (20.19+,
+ * 22.12+): it reads the whole module graph synchronously, where import() reads each file through
+ * libuv's thread pool, a round trip per module that a loaded machine makes slow. import() elsewhere.
+ */
+async function load(path) {
+  try {
+    return require(path);
+  } catch (error) {
+    if (error?.code !== 'ERR_REQUIRE_ESM' && error?.code !== 'ERR_REQUIRE_ASYNC_MODULE') throw error;
+  }
+  return import(path);
+}
 
 let runtime;
 try {
-  runtime = await import('../dist/node-runtime.js');
+  runtime = await load('../dist/node-runtime.js');
 } catch (error) {
   if (!(error instanceof SyntaxError)) throw error;
   // A Node too old to even read our code (the engines check below never ran).
@@ -31,38 +51,57 @@ if (decision.kind === 'refuse') {
 }
 if (decision.kind === 'relaunch') await relaunch(decision.node);
 
-const WASI_WARNING = /^\(node:\d+\) ExperimentalWarning: WASI is an experimental feature.*\n(\(Use `node --trace-warnings[^\n]*\n)?/;
-const writeStderr = process.stderr.write.bind(process.stderr);
-process.stderr.write = (chunk, ...rest) => {
-  if (typeof chunk === 'string' || chunk instanceof Uint8Array) {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    if (text.includes('WASI is an experimental feature') || text.startsWith('(Use `node --trace-warnings')) {
-      const rest_ = text.replace(WASI_WARNING, '').replace(/^\(Use `node --trace-warnings[^\n]*\n/, '');
-      if (rest_ === '') {
-        const callback = rest.find((arg) => typeof arg === 'function');
-        callback?.();
-        return true;
+const { fastAnswer } = await load('../dist/cli/fast-path.js');
+const answer = fastAnswer(process.argv.slice(2), process.stdout);
+if (answer !== undefined) process.stdout.write(answer);
+else await startCli();
+
+async function startCli() {
+  hideWasiWarning();
+  const { main } = await load('../dist/cli/main.js');
+  process.exitCode = await main(process.argv);
+}
+
+function hideWasiWarning() {
+  const WASI_WARNING = /^\(node:\d+\) ExperimentalWarning: WASI is an experimental feature.*\n(\(Use `node --trace-warnings[^\n]*\n)?/;
+  const writeStderr = process.stderr.write.bind(process.stderr);
+  process.stderr.write = (chunk, ...rest) => {
+    if (typeof chunk === 'string' || chunk instanceof Uint8Array) {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      if (text.includes('WASI is an experimental feature') || text.startsWith('(Use `node --trace-warnings')) {
+        const rest_ = text.replace(WASI_WARNING, '').replace(/^\(Use `node --trace-warnings[^\n]*\n/, '');
+        if (rest_ === '') {
+          const callback = rest.find((arg) => typeof arg === 'function');
+          callback?.();
+          return true;
+        }
+        return writeStderr(rest_, ...rest);
       }
-      return writeStderr(rest_, ...rest);
+    }
+    return writeStderr(chunk, ...rest);
+  };
+}
+
+/**
+ * Runs this same command on `node` and exits as it exits. Where Node has `process.execve`
+ * (≥ 22.15), this process becomes the other one: no second Node stays around, and signals and
+ * the exit status need no passing on. Otherwise a child runs it, with signals passed on.
+ * Never returns.
+ */
+async function relaunch(node) {
+  const { fileURLToPath } = await import('node:url');
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)];
+  const env = { ...process.env, [runtime.RELAUNCH_MARKER]: '1' };
+  if (typeof process.execve === 'function') {
+    try {
+      process.execve(node, [node, ...args], env);
+    } catch (error) {
+      process.stderr.write(`error[cli.node_unsuitable]: could not start proto on ${node}: ${error.message}\n`);
+      process.exit(1);
     }
   }
-  return writeStderr(chunk, ...rest);
-};
-
-// Node ≥ 22.1 can cache compiled bytecode between runs; Node 20 simply lacks the API.
-module.enableCompileCache?.();
-
-const { main } = await import('../dist/cli/main.js');
-process.exitCode = await main(process.argv);
-
-/** Runs this same command on `node` and exits as it exits (signals passed on). Never returns. */
-async function relaunch(node) {
   const { spawn } = await import('node:child_process');
-  const { fileURLToPath } = await import('node:url');
-  const child = spawn(node, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, [runtime.RELAUNCH_MARKER]: '1' },
-  });
+  const child = spawn(node, args, { stdio: 'inherit', env });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT']) process.on(signal, () => child.kill(signal));
   await new Promise(() => {
     child.on('error', (error) => {

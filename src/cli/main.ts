@@ -8,6 +8,7 @@ import { LOG_LEVELS, setLogLevel, type LogLevel } from '../log.js';
 import { registerCommands } from './commands/index.js';
 import { registerRunCommand } from './commands/run.js';
 import { argvWantsJson, fromEnv, globalFlags, parseConfigMode, setGlobalFlags } from './global-flags.js';
+import { helpWidth } from './fast-path.js';
 import { formatErrorReport } from './output/format-error.js';
 import { packageVersion } from './package-version.js';
 import { wasJsonWritten } from './output/write.js';
@@ -36,7 +37,13 @@ export function createProgram(): Command {
     // global ones working after the command too.
     .enablePositionalOptions()
     // Parse errors go through renderError like every other error.
-    .configureOutput({ writeErr: (text) => process.stderr.write(text), outputError: () => undefined })
+    // Help is wrapped at 80 columns (or a narrower terminal's), so that the texts written at build
+    // time for the fast path (fast-path.ts) are what the program prints.
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(text),
+      outputError: () => undefined,
+      getOutHelpWidth: () => helpWidth(process.stdout),
+    })
     .exitOverride();
   program.hook('preAction', (_program, action) => {
     const options = action.optsWithGlobals<ProgramOptions>();

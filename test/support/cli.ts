@@ -67,6 +67,8 @@ export async function ensureCliBuilt(): Promise<void> {
       await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: repoRoot }).catch((error: { stdout?: string }) => {
         process.stderr.write(`e2e: tsc reported problems (building anyway):\n${error.stdout ?? String(error)}\n`);
       });
+      // As `npm run build` does: the help texts the launcher prints without building the program.
+      await promisify(execFile)(process.execPath, [join(repoRoot, 'scripts/generate-help.mjs')], { cwd: repoRoot });
       return;
     } finally {
       rmdirSync(LOCK_DIR);
