@@ -13,8 +13,8 @@
  * This module is loaded before the rest of the CLI on whatever Node started us, possibly an old
  * one: it keeps to syntax and APIs Node 16 has.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { resolveStoreRoot } from './store/store-root.js';
@@ -148,6 +148,8 @@ function satisfies(version: string, required: string | undefined): boolean {
 }
 
 function nodeVersion(node: string): string | undefined {
+  // Loaded only here (rarely needed): child_process is a noticeable share of a `proto --version`.
+  const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
   const result = spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8', timeout: 15_000, env: { PATH: process.env.PATH ?? '' } });
   return result.status === 0 ? result.stdout.trim() : undefined;
 }

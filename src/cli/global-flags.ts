@@ -15,7 +15,8 @@ export interface GlobalFlags {
   configMode?: ConfigMode;
 }
 
-function isTruthy(value: string | undefined): boolean {
+/** An environment switch that is on (`1`, `true`, `yes`, `on`, any case). */
+export function isTruthy(value: string | undefined): boolean {
   return value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase());
 }
 

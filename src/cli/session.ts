@@ -9,10 +9,17 @@
  */
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { loadConfig, pluginLocatorFor, readDotenv, type ConfigMode, type LoadedConfig, type PluginLocator as ConfigLocator, type RegistryConfig } from '../config/index.js';
-import { detectVersion, type DetectedVersion } from '../detect/index.js';
+// Modules, not the barrels: every command opens a session, and the barrels bring in what only
+// some need (TOML editing, the plugin host).
+import type { ConfigMode, PluginLocator as ConfigLocator, RegistryConfig } from '../config/config-types.js';
+import { readDotenv } from '../config/dotenv.js';
+import { loadConfig, type LoadedConfig } from '../config/load-config.js';
+import { pluginLocatorFor } from '../config/plugin-lookup.js';
+import { detectVersion, type DetectedVersion } from '../detect/detect-version.js';
 import { ProtoError } from '../errors.js';
-import { CALL_TIMEOUT_RANGE_MS, DEFAULT_CALL_TIMEOUT_MS, detectHost, PluginPermissions } from '../host/index.js';
+import { CALL_TIMEOUT_RANGE_MS, DEFAULT_CALL_TIMEOUT_MS } from '../host/call-timeout.js';
+import { detectHost } from '../host/host-environment.js';
+import { PluginPermissions } from '../host/permissions.js';
 import type { InstallSettings } from '../install/index.js';
 import { MIB } from '../limits.js';
 import { Lockfiles } from '../lockfile/index.js';
@@ -22,7 +29,7 @@ import { builtinPluginUrl, BUILTIN_TOOL_IDS, pluginFile } from '../registry/inde
 import { Store } from '../store/index.js';
 import { resolveToolVersion } from '../tool/resolve.js';
 import { Tool } from '../tool/tool.js';
-import { globalFlags } from './global-flags.js';
+import { globalFlags, isTruthy } from './global-flags.js';
 import { interruptSignal } from './interrupt.js';
 
 export interface SessionOptions {
@@ -45,10 +52,6 @@ export interface PluginPolicy {
   /** Undefined: unrestricted. */
   permissions?: readonly string[];
   timeoutMs: number;
-}
-
-export function isTruthy(value: string | undefined): boolean {
-  return value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
 }
 
 export class Session {

@@ -7,6 +7,9 @@ import type { LimitValues } from '../limits.js';
  * as `proto_tool_config`.
  */
 
+/** The config file's name in every directory (and `.prototools.<env>` with PROTO_ENV). */
+export const CONFIG_FILE_NAME = '.prototools';
+
 export type DetectStrategy = 'first-available' | 'prefer-prototools' | 'only-prototools';
 export const DETECT_STRATEGIES: readonly DetectStrategy[] = ['first-available', 'prefer-prototools', 'only-prototools'];
 

@@ -3,7 +3,7 @@
  * place. Reading and writing files happen in `load-config.ts` and `edit-config.ts`; the rest is pure.
  */
 export * from './config-types.js';
-export { configCandidates, loadConfig, CONFIG_FILE_NAME, type ConfigCandidate, type LoadConfigOptions, type LoadedConfig } from './load-config.js';
+export { configCandidates, loadConfig, type ConfigCandidate, type LoadConfigOptions, type LoadedConfig } from './load-config.js';
 export { parseConfigText, parseConfigDocument, type ParsedConfigFile } from './parse-config-layer.js';
 export { mergeConfigLayers, mergeSettings, DEFAULT_SETTINGS } from './merge-config.js';
 export { settingsFromEnv } from './parse-settings.js';

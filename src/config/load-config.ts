@@ -7,17 +7,17 @@
  * (trusted-owner.ts). Their content is validated (types, specs, locators) so a mistake fails
  * early with the file and key, not because anything in them is hostile.
  */
-import { promises as fs } from 'node:fs';
+import { accessSync, closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ProtoError } from '../errors.js';
-import { emptyLayer, type ConfigFileEntry, type ConfigLocation, type ConfigMode, type ProtoConfig } from './config-types.js';
+import { CONFIG_FILE_NAME, emptyLayer, type ConfigFileEntry, type ConfigLocation, type ConfigMode, type ProtoConfig } from './config-types.js';
 import { mergeConfigLayers, mergeSettings } from './merge-config.js';
 import { parseConfigText } from './parse-config-layer.js';
 import { settingsFromEnv } from './parse-settings.js';
 import { isInsideDir } from '../store/inside-dir.js';
 import { untrustedOwnerReason } from './trusted-owner.js';
 
-export const CONFIG_FILE_NAME = '.prototools';
+export { CONFIG_FILE_NAME };
 /** proto's own pin: ignored outside local files, or `proto` shims would chain into themselves. */
 const PROTO_TOOL_ID = 'proto';
 
@@ -110,7 +110,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
 /**
  * The file's text; undefined when it does not exist; `skipped` (a warning) when another user owns
  * it (trusted-owner.ts). The owner is checked on the open file, so it cannot be swapped between
- * the check and the read.
+ * the check and the read. Read synchronously, as the other small files on every command's path
+ * are: an asynchronous read costs a round trip through libuv's thread pool (and starting that
+ * pool), which is most of a cold command's I/O time.
  */
 async function readConfigFile(
   path: string,
@@ -118,15 +120,15 @@ async function readConfigFile(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<{ text: string } | { skipped: string } | undefined> {
   try {
-    const handle = await fs.open(path, 'r');
+    const fd = openSync(path, 'r');
     try {
-      const stat = await handle.stat();
+      const stat = fstatSync(fd);
       if (stat.isDirectory()) return undefined;
       const skipped = untrustedOwnerReason(path, dir, stat.uid, env);
       if (skipped) return { skipped };
-      return { text: await handle.readFile('utf8') };
+      return { text: readFileSync(fd, 'utf8') };
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -139,7 +141,7 @@ async function readConfigFile(
 async function checkEnvFiles(configPath: string, envFiles: readonly string[]): Promise<void> {
   for (const file of envFiles) {
     try {
-      await fs.access(file);
+      accessSync(file);
     } catch {
       throw new ProtoError('config.missing_env_file', `${configPath}: the env file ${file} does not exist`, {
         hint: 'Create the file or remove the `file` entry from [env].',

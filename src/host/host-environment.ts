@@ -2,8 +2,8 @@
  * What the plugin is told about the machine (plugin-api §4.4): os, arch and libc in proto's names, and ci.
  * Detected once per process; tests and `createPlugin({ host })` can override any field.
  */
-import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { lazyChildProcess } from '../lazy-builtins.js';
 import { hostArchFromNode, hostOsFromNode, type HostArch, type HostLibc, type HostOS } from '../protocol/index.js';
 
 export interface DetectedHost {
@@ -44,7 +44,7 @@ export function detectLibc(os: HostOS): HostLibc {
   if (loaders.some((name) => name.startsWith('ld-musl-'))) return 'musl';
   if (loaders.some((name) => name.startsWith('ld-linux'))) return 'gnu';
   try {
-    const out = execFileSync('ldd', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = lazyChildProcess().execFileSync('ldd', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return /musl|alpine/i.test(out) ? 'musl' : 'gnu';
   } catch (error) {
     // musl's ldd prints its banner on stderr and exits 1

@@ -34,23 +34,20 @@ import { instantiate, RuntimeCallError, type RuntimeInstance } from './extism-ru
 import type { HttpGet, HostFunctionContext } from './functions/context.js';
 import { createHostFunctions, type ImportFunctions } from './functions/index.js';
 import { defaultHttpGet } from './http-get.js';
-import { detectHost, type DetectedHost } from './host-environment.js';
+import type { DetectedHost } from './host-environment.js';
 import { describeImportProblems, findUnsatisfiedImports } from './import-check.js';
 import { capLinearMemory, WASM_PAGE_BYTES } from './memory-cap.js';
 import { watchMemory } from './memory-watch.js';
 import { prepareMounts, type MountDirs } from './mounts.js';
 import { PermissionDeniedError, PermissionGate, PluginPermissions } from './permissions.js';
-import { buildPluginConfig } from './plugin-config.js';
+import { pluginEnvironment } from './plugin-config.js';
+import { DEFAULT_CALL_TIMEOUT_MS } from './call-timeout.js';
 import { applyStyleTags } from './style-tags.js';
 import { ToolPlugin } from './tool-plugin.js';
-import { toWirePath, type PathMapping } from './virtual-paths.js';
+import type { PathMapping } from './virtual-paths.js';
 
 const NEVER_ABORTED = new AbortController().signal;
 
-/** proto ≤0.49 bounded every call by 90 s; we keep that default and let each plugin change it. */
-export const DEFAULT_CALL_TIMEOUT_MS = 90_000;
-/** Every configured bound is kept within these (Lumiverse's range), so no setting can remove the bound or make it useless. */
-export const CALL_TIMEOUT_RANGE_MS = { min: 1_000, max: 300_000 } as const;
 
 /** What one plugin may take, in bytes (defaults: `[settings.limits]` defaults). */
 export interface PluginLimits {
@@ -174,18 +171,11 @@ export class PluginContainer extends ToolPlugin {
     const permissions = PluginPermissions.parse(options.permissions, `The permissions of plugin "${options.id}"`);
     const gate = new PermissionGate(options.id, permissions);
     const mounts = prepareMounts(options.dirs, { home: permissions.mountsHome, cwd: permissions.mountsCwd });
-    const detected = { ...detectHost(), ...options.host };
-    const hostEnvironment: HostEnvironment = {
-      arch: detected.arch,
-      ci: detected.ci,
-      libc: detected.libc,
-      os: detected.os,
-      home_dir: toWirePath(mounts.mapping, resolve(options.dirs.home)),
-    };
-    const config = buildPluginConfig({
+    const { hostEnvironment, config } = pluginEnvironment({
       pluginId: options.id,
-      hostEnvironment,
       mapping: mounts.mapping,
+      home: options.dirs.home,
+      host: options.host,
       toolConfig: options.toolConfig,
       extra: options.config,
     });

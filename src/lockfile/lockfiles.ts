@@ -9,7 +9,8 @@
  */
 import { promises as fs, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_FILE_NAME, parseConfigText, type ConfigFileEntry } from '../config/index.js';
+import { CONFIG_FILE_NAME, type ConfigFileEntry } from '../config/config-types.js';
+import { parseConfigText } from '../config/parse-config-layer.js';
 import { log } from '../log.js';
 import { acquireLock, writeFileAtomic, type Store } from '../store/index.js';
 import { lockOwnerFor, planLockfiles, type LockedConfig, type LockfilePlan } from './lockfile-scope.js';

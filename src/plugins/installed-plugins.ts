@@ -16,9 +16,9 @@
  * Reading is synchronous and cheap (one small JSON per plugin): tool lookup runs it on every
  * command that names a tool without a configured plugin.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { lazyCrypto } from '../lazy-builtins.js';
 import { acquireLock, writeFileAtomic, type Store } from '../store/index.js';
 import type { PluginKind } from './manifest.js';
 
@@ -103,7 +103,7 @@ export function installedPluginForTool(store: Store, toolId: string): InstalledP
 
 /** A fresh staging dir for one install, next to its final place. */
 export async function createStagingDir(store: Store, name: string): Promise<string> {
-  const dir = join(store.installedPluginsDir, `.staging-${name}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const dir = join(store.installedPluginsDir, `.staging-${name}-${process.pid}-${lazyCrypto().randomBytes(4).toString('hex')}`);
   await fs.mkdir(dir, { recursive: true });
   return dir;
 }
@@ -122,7 +122,7 @@ export async function commitInstalledPlugin(store: Store, name: string, stagingD
   const lock = await acquireLock(`${target}.lock`);
   try {
     await beforeCommit?.();
-    const trash = join(store.installedPluginsDir, `.trash-${name}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const trash = join(store.installedPluginsDir, `.trash-${name}-${process.pid}-${lazyCrypto().randomBytes(4).toString('hex')}`);
     const hadPrevious = await fs.rename(target, trash).then(
       () => true,
       (error: NodeJS.ErrnoException) => {
@@ -148,7 +148,7 @@ export async function removeInstalledPlugin(store: Store, name: string): Promise
   const lock = await acquireLock(`${target}.lock`);
   try {
     if (!existsSync(target)) return false;
-    const trash = join(store.installedPluginsDir, `.trash-${name}-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const trash = join(store.installedPluginsDir, `.trash-${name}-${process.pid}-${lazyCrypto().randomBytes(4).toString('hex')}`);
     await fs.rename(target, trash);
     await fs.rm(trash, { recursive: true, force: true });
     return true;

@@ -7,12 +7,12 @@
  * Concurrency contract: the download goes to a temp file in the same dir and is renamed into
  * place, so two processes fetching the same plugin both end with a complete file.
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { extname, join } from 'node:path';
 import { ProtoError } from '../errors.js';
+import { lazyCrypto } from '../lazy-builtins.js';
 import { log } from '../log.js';
 import type { NetSettings } from '../net/index.js';
 import { encodeComponent, type Store } from '../store/index.js';
@@ -35,7 +35,7 @@ export interface PluginFileOptions {
 }
 
 function cacheFileName(id: string, locator: PluginLocator): string {
-  const hash = createHash('sha256').update(locator.written).digest('hex');
+  const hash = lazyCrypto().createHash('sha256').update(locator.written).digest('hex');
   // Moving targets (no tag, or `latest`) are marked as such, as warpgate names them.
   const latest = (locator.kind === 'github' && !locator.tag) || (locator.kind === 'registry' && (locator.tag ?? 'latest') === 'latest') ? 'latest-' : '';
   // A schema plugin keeps its extension: it tells which format the file is (and that it is no .wasm).

@@ -2,13 +2,13 @@
  * Writes a file so that readers see either the old content or the new one, never a mix: the data
  * goes to a sibling temp file that is then renamed over the target (atomic on one file system).
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
+import { lazyCrypto } from '../lazy-builtins.js';
 
 /** `mode` is the new file's permissions (still narrowed by the umask); default 0666, a plain file's. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const temp = `${path}.${process.pid}.${lazyCrypto().randomBytes(6).toString('hex')}.tmp`;
   try {
     for (let attempt = 0; ; attempt++) {
       await fs.mkdir(dirname(path), { recursive: true });

@@ -16,12 +16,12 @@
  * Nothing here is trusted from the lock file beyond "someone claims it": a garbled record is
  * waited on for a short grace period and then treated as stale.
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProtoError } from '../errors.js';
+import { lazyCrypto } from '../lazy-builtins.js';
 
 export interface LockOwner {
   pid: number;
@@ -61,7 +61,7 @@ export async function acquireLock(path: string, options: AcquireLockOptions = {}
     pid: process.pid,
     host: hostname(),
     started: ownStartTime,
-    nonce: randomBytes(12).toString('hex'),
+    nonce: lazyCrypto().randomBytes(12).toString('hex'),
     created: Date.now(),
   };
   const record = JSON.stringify(owner);
@@ -100,7 +100,7 @@ export async function readLiveLockOwner(path: string): Promise<LockOwner | undef
 }
 
 async function tryCreate(path: string, record: string): Promise<boolean> {
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const temp = `${path}.${process.pid}.${lazyCrypto().randomBytes(6).toString('hex')}.tmp`;
   for (let attempt = 0; ; attempt++) {
     try {
       await fs.writeFile(temp, record, { flag: 'wx' });
@@ -221,7 +221,7 @@ export function isProcessAlive(owner: Pick<LockOwner, 'pid' | 'host' | 'started'
 
 async function breakStaleLock(path: string, seen: LockOwner | 'garbled'): Promise<void> {
   const reapPath = `${path}.reap`;
-  const reapRecord = JSON.stringify({ pid: process.pid, host: hostname(), started: ownStartTime, nonce: randomBytes(12).toString('hex'), created: Date.now() });
+  const reapRecord = JSON.stringify({ pid: process.pid, host: hostname(), started: ownStartTime, nonce: lazyCrypto().randomBytes(12).toString('hex'), created: Date.now() });
   if (!(await tryCreate(reapPath, reapRecord))) {
     const reaper = await readOwner(reapPath);
     // A dead reaper's lock is removed directly (see the residual window in the header comment).

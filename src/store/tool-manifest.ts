@@ -4,7 +4,7 @@
  * unknown fields are kept when we rewrite it, and a corrupt file is reported rather than
  * silently replaced (it may hold the only record of installed versions).
  */
-import { promises as fs } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { compareVersions as compareParsed, parseVersion } from '../version/index.js';
 import { ProtoError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -39,11 +39,11 @@ export function emptyManifest(): ToolManifest {
   return { installed_versions: [], shim_version: 0, versions: {} };
 }
 
-/** Reads a manifest; a missing file is an empty manifest. */
+/** Reads a manifest; a missing file is an empty manifest. Synchronous: see `Inventory.readRemoteVersions`. */
 export async function readManifestFile(path: string): Promise<ToolManifest> {
   let text: string;
   try {
-    text = await fs.readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyManifest();
     throw error;

@@ -4,12 +4,11 @@
  * name when specs resolve (`proto install node work`).
  */
 import type { Command } from 'commander';
-import { removeAlias, setAlias } from '../../config/index.js';
 import { ProtoError } from '../../errors.js';
 import { writeResult } from '../output/write.js';
 import type { Session } from '../session.js';
 import { chooseLocation, configFileFor, PIN_LOCATION_HELP } from './common/config-target.js';
-import { withSession } from './common/with-session.js';
+import { openSession } from './common/open-session.js';
 
 interface AliasOptions {
   global?: boolean;
@@ -29,9 +28,10 @@ export function registerAliasCommands(program: Command): void {
     .option('--global', 'same as --to global')
     .addHelpText('after', '\nExamples:\n  proto alias node work ^18\n  proto install node work')
     .action((id: string, alias: string, spec: string, options: AliasOptions) =>
-      withSession({}, async (session) => {
+      openSession({}, async (session) => {
         session.locatorFor(id);
         const file = configFileFor(session, chooseLocation(options));
+        const { setAlias } = await import('../../config/edit-config.js');
         const written = await setAlias(file, id, alias, spec);
         writeResult(`aliased ${id} ${alias} = "${written}" in ${file}`);
       }),
@@ -47,11 +47,12 @@ export function registerAliasCommands(program: Command): void {
     .option('--to <location>', 'the same as --from (older spelling)')
     .option('--global', 'same as --from global')
     .addHelpText('after', '\nExample:\n  proto unalias node work')
-    .action((id: string, alias: string, options: AliasOptions) => withSession({}, (session) => unalias(session, id, alias, options)));
+    .action((id: string, alias: string, options: AliasOptions) => openSession({}, (session) => unalias(session, id, alias, options)));
 }
 
 async function unalias(session: Session, id: string, alias: string, options: AliasOptions): Promise<void> {
   const file = configFileFor(session, chooseLocation({ global: options.global, to: options.from ?? options.to }, options.from !== undefined ? '--from' : '--to'));
+  const { removeAlias } = await import('../../config/edit-config.js');
   if (!(await removeAlias(file, id, alias))) {
     throw new ProtoError('config.alias_not_found', `${id} has no alias "${alias}" in ${file}.`, {
       hint: `List the aliases with \`proto list-remote ${id}\`, or pass --from local|global|user.`,

@@ -12,7 +12,7 @@ import { formatSpec, parseSpec } from '../../version/index.js';
 import { writeResult } from '../output/write.js';
 import type { Session } from '../session.js';
 import { installedNewestFirst, resolveInstalled } from './common/installed-versions.js';
-import { withSession } from './common/with-session.js';
+import { openSession } from './common/open-session.js';
 
 interface BinOptions {
   shim?: boolean;
@@ -26,7 +26,7 @@ export function registerBinCommand(program: Command): void {
     .argument('[spec]', 'version, requirement or alias of an installed version (default: the one detected here)')
     .option('--shim', 'print the path of the tool\'s shim (~/.proto/shims/<id>) instead')
     .addHelpText('after', '\nExamples:\n  proto bin node\n  proto bin node 20\n  "$(proto bin node)" --version')
-    .action((id: string, spec: string | undefined, options: BinOptions) => withSession({}, (session) => printBin(session, id, spec, options)));
+    .action((id: string, spec: string | undefined, options: BinOptions) => openSession({}, (session) => printBin(session, id, spec, options)));
 }
 
 async function printBin(session: Session, id: string, explicit: string | undefined, options: BinOptions): Promise<void> {

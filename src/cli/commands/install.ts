@@ -7,16 +7,16 @@
  * what the project's files say.
  */
 import type { Command } from 'commander';
-import { pinVersion, type PinLocation } from '../../config/index.js';
+import type { PinLocation } from '../../config/config-types.js';
 import { ProtoError } from '../../errors.js';
 import { out } from '../output/colors.js';
 import { createProgressBoard } from '../output/progress-board.js';
 import { writeJson, writeNote, writeResult } from '../output/write.js';
-import { isTruthy, type Session } from '../session.js';
+import { isTruthy } from '../global-flags.js';
+import type { Session } from '../session.js';
 import { configFileFor, parsePinLocation, PIN_LOCATION_HELP } from './common/config-target.js';
-import { runInstallJob, type InstallOutcome, type LockfileMode } from './common/install-job.js';
-import { installConfiguredTools } from './common/install-configured.js';
-import { withSession } from './common/with-session.js';
+import type { InstallOutcome, LockfileMode } from './common/install-job.js';
+import { openSession } from './common/open-session.js';
 
 interface InstallOptions {
   pin?: string | true;
@@ -68,13 +68,14 @@ Examples:
             hint: 'Pin one tool at a time: proto install <id> <spec> --pin. Without an id, install uses the pins already written.',
           });
         }
-        await withSession({ includeGlobal: false }, async (session) => {
+        await openSession({ includeGlobal: false }, async (session) => {
+          const { installConfiguredTools } = await import('./common/install-configured.js');
           await installConfiguredTools(session, { force: options.force, json: options.json, lockfile });
           await autoClean(session);
         });
         return;
       }
-      await withSession({ includeGlobal: false }, async (session) => {
+      await openSession({ includeGlobal: false }, async (session) => {
         await installOne(session, id, spec, { ...options, pin, lockfile });
         await autoClean(session);
       });
@@ -109,6 +110,7 @@ async function installOne(
   spec: string | undefined,
   options: { pin?: PinLocation; force?: boolean; json?: boolean; lockfile: LockfileMode },
 ): Promise<void> {
+  const { runInstallJob } = await import('./common/install-job.js');
   const board = createProgressBoard();
   let outcome: InstallOutcome;
   try {
@@ -166,5 +168,6 @@ async function pinAfterInstall(
   }
   if (location === undefined) return undefined;
   const file = configFileFor(session, location);
+  const { pinVersion } = await import('../../config/edit-config.js');
   return { file, spec: await pinVersion(file, outcome.id, spec) };
 }

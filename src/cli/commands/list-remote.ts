@@ -7,10 +7,11 @@ import type { Command } from 'commander';
 import type { LoadVersionsOutput } from '../../protocol/index.js';
 import { parseVersion, sortVersionStrings } from '../../version/index.js';
 import { formatColumns } from '../output/columns.js';
+import { sortedByKey } from '../output/sorted-record.js';
 import { writeJson, writeResult } from '../output/write.js';
 import type { Session } from '../session.js';
 import { explainOffline } from './common/offline.js';
-import { withSession } from './common/with-session.js';
+import { openSession } from './common/open-session.js';
 
 interface ListRemoteOptions {
   includePrerelease?: boolean;
@@ -36,7 +37,7 @@ export function registerListRemoteCommand(program: Command): void {
     .option('--refresh', 'ask the plugin again instead of using the cached list (12 h)')
     .option('--json', 'print { versions, aliases, latest, canary } as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  proto list-remote node\n  proto lsr node --json --include-prerelease')
-    .action((id: string, options: ListRemoteOptions) => withSession({}, (session) => listRemote(session, id, options)));
+    .action((id: string, options: ListRemoteOptions) => openSession({}, (session) => listRemote(session, id, options)));
 }
 
 async function listRemote(session: Session, id: string, options: ListRemoteOptions): Promise<void> {
@@ -62,7 +63,7 @@ function buildReport(output: LoadVersionsOutput, userAliases: Readonly<Record<st
   const latest = output.latest ?? output.aliases?.latest ?? newestStable ?? null;
   // Resolution forces `latest` to the output's `latest`; user aliases override plugin aliases.
   const merged: Record<string, string> = { ...(output.aliases ?? {}), ...(latest ? { latest } : {}), ...userAliases };
-  const aliases = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => a.localeCompare(b)));
+  const aliases = sortedByKey(merged);
   return { versions, aliases, latest, canary: output.canary ?? null };
 }
 

@@ -14,7 +14,7 @@ import { formatColumns } from '../output/columns.js';
 import { writeJson, writeNote, writeResult } from '../output/write.js';
 import type { Session } from '../session.js';
 import { installedNewestFirst, inventoriesInStore, resolveInstalled, toolInventory, type ToolInventory } from './common/installed-versions.js';
-import { withSession } from './common/with-session.js';
+import { openSession } from './common/open-session.js';
 
 interface ListOptions {
   json?: boolean;
@@ -35,7 +35,7 @@ export function registerListCommand(program: Command): void {
     .argument('[id]', 'only this tool')
     .option('--json', 'print { tools: [{ id, versions, detected }] } as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  proto list\n  proto ls node --json')
-    .action((id: string | undefined, options: ListOptions) => withSession({}, (session) => list(session, id, options)));
+    .action((id: string | undefined, options: ListOptions) => openSession({}, (session) => list(session, id, options)));
 }
 
 async function list(session: Session, id: string | undefined, options: ListOptions): Promise<void> {

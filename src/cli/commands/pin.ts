@@ -5,14 +5,13 @@
  * pins the version the spec resolves to instead.
  */
 import type { Command } from 'commander';
-import { pinVersion, unpinVersion } from '../../config/index.js';
 import { ProtoError } from '../../errors.js';
 import { parseSpec } from '../../version/index.js';
 import { writeResult } from '../output/write.js';
 import type { Session } from '../session.js';
 import { chooseLocation, configFileFor, PIN_LOCATION_HELP } from './common/config-target.js';
 import { explainOffline } from './common/offline.js';
-import { withSession } from './common/with-session.js';
+import { openSession } from './common/open-session.js';
 
 interface PinOptions {
   global?: boolean;
@@ -35,7 +34,7 @@ export function registerPinCommands(program: Command): void {
       'after',
       '\nThe spec is written in canonical form ("20" becomes "~20").\n\nExamples:\n  proto pin node 20\n  proto pin node lts-* --global\n  proto pin node latest --resolve',
     )
-    .action((id: string, spec: string, options: PinOptions) => withSession({}, (session) => pin(session, id, spec, options)));
+    .action((id: string, spec: string, options: PinOptions) => openSession({}, (session) => pin(session, id, spec, options)));
 
   program
     .command('unpin')
@@ -46,7 +45,7 @@ export function registerPinCommands(program: Command): void {
     .option('--to <location>', 'the same as --from (older spelling)')
     .option('--global', 'same as --from global')
     .addHelpText('after', '\nExamples:\n  proto unpin node\n  proto unpin node --from global')
-    .action((id: string, options: PinOptions) => withSession({}, (session) => unpin(session, id, options)));
+    .action((id: string, options: PinOptions) => openSession({}, (session) => unpin(session, id, options)));
 }
 
 async function pin(session: Session, id: string, spec: string, options: PinOptions): Promise<void> {
@@ -60,12 +59,14 @@ async function pin(session: Session, id: string, spec: string, options: PinOptio
     // Refuse to pin a tool nobody can install: the error lists the known tools.
     session.locatorFor(id);
   }
+  const { pinVersion } = await import('../../config/edit-config.js');
   const written = await pinVersion(file, id, value);
   writeResult(`pinned ${id} = "${written}" in ${file}`);
 }
 
 async function unpin(session: Session, id: string, options: PinOptions): Promise<void> {
   const file = configFileFor(session, chooseLocation({ global: options.global, to: options.from ?? options.to }, options.from !== undefined ? '--from' : '--to'));
+  const { unpinVersion } = await import('../../config/edit-config.js');
   if (!(await unpinVersion(file, id))) {
     throw new ProtoError('config.not_pinned', `${id} is not pinned in ${file}.`, {
       hint: 'Pins in other files stay in force: look with `proto status`, or pass --from local|global|user.',

@@ -2,7 +2,7 @@
  * `proto plugin add <id> <locator>` and `proto plugin remove <id>`, as proto has them: edit
  * `[plugins.tools]` of one `.prototools` in place, keeping its comments and layout.
  */
-import { addPluginLocator, removePluginLocator } from '../../config/index.js';
+import { addPluginLocator, removePluginLocator } from '../../config/edit-config.js';
 import { ProtoError } from '../../errors.js';
 import { writeResult } from '../output/write.js';
 import type { Session } from '../session.js';

@@ -16,7 +16,6 @@ import { pluginFile } from '../../registry/index.js';
 import { isSchemaPluginPath } from '../../schema/read-schema.js';
 import { writeJson, writeResult } from '../output/write.js';
 import type { Session } from '../session.js';
-import { withSession } from './common/with-session.js';
 
 export interface ScanFlags {
   manifest?: string;

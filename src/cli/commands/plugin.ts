@@ -9,13 +9,14 @@
  * one of them runs: the plugin manager (index readers, git, the prompt) costs other commands nothing.
  */
 import type { Command } from 'commander';
-import { pluginLocatorFor, type ConfigFileEntry, type PluginLocator } from '../../config/index.js';
+import type { ConfigFileEntry, PluginLocator } from '../../config/config-types.js';
+import { pluginLocatorFor } from '../../config/plugin-lookup.js';
 import { listInstalledPlugins } from '../../plugins/installed-plugins.js';
-import { builtinPluginUrl, BUILTIN_TOOL_IDS } from '../../registry/index.js';
+import { builtinPluginUrl, BUILTIN_TOOL_IDS } from '../../registry/builtin-tools.js';
 import { formatColumns } from '../output/columns.js';
 import { writeJson, writeNote, writeResult } from '../output/write.js';
 import type { Session } from '../session.js';
-import { withSession } from './common/with-session.js';
+import { openSession } from './common/open-session.js';
 import { PIN_LOCATION_HELP } from './common/config-target.js';
 import type { InstallFlags, UpgradeFlags } from './plugin-install.js';
 import type { ScanFlags } from './plugin-scan.js';
@@ -44,7 +45,7 @@ export function registerPluginCommand(program: Command): void {
     .option('--installed', 'only the plugins installed with `proto plugin install`, with their versions')
     .option('--json', 'print { plugins: [...] } as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  proto plugin list\n  proto plugin list --installed --json')
-    .action((options: ListOptions) => withSession({}, (session) => listPlugins(session, options)));
+    .action((options: ListOptions) => openSession({}, (session) => listPlugins(session, options)));
   registerIndexReaders(plugin);
   registerInstallers(plugin);
   registerConfigEditors(plugin);
@@ -63,7 +64,7 @@ function registerIndexReaders(plugin: Command): void {
       '\nIndexes come from [settings] plugin-index or PROTO_PLUGIN_INDEX (default: proto\'s public registry).\n\nExamples:\n  proto plugin search\n  proto plugin search lint --json',
     )
     .action((term: string | undefined, options: { json?: boolean }) =>
-      withSession({}, async (session) => (await import('./plugin-search.js')).search(session, term, options)),
+      openSession({}, async (session) => (await import('./plugin-search.js')).search(session, term, options)),
     );
 
   plugin
@@ -72,13 +73,13 @@ function registerIndexReaders(plugin: Command): void {
     .argument('<name>', 'plugin name')
     .option('--json', 'print the details as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  proto plugin info disttool\n  proto plugin info disttool --json')
-    .action((name: string, options: { json?: boolean }) => withSession({}, async (session) => (await import('./plugin-search.js')).info(session, name, options)));
+    .action((name: string, options: { json?: boolean }) => openSession({}, async (session) => (await import('./plugin-search.js')).info(session, name, options)));
 
   plugin
     .command('update')
     .description('Fetch the plugin indexes again now (remote index data is otherwise reused for 24 hours).')
     .addHelpText('after', '\nExamples:\n  proto plugin update')
-    .action(() => withSession({}, async (session) => (await import('./plugin-search.js')).update(session)));
+    .action(() => openSession({}, async (session) => (await import('./plugin-search.js')).update(session)));
 }
 
 function registerInstallers(plugin: Command): void {
@@ -95,7 +96,7 @@ function registerInstallers(plugin: Command): void {
       '\nBefore downloading, it shows the plugin and asks whether you trust it; -y (global) answers yes.\nThe tools it provides then need no [plugins] entry in .prototools.\n\nExamples:\n  proto plugin install disttool\n  proto plugin install disttool --version 1.2.0 -y\n  echo y | proto plugin install disttool --file ./disttool.json',
     )
     .action((name: string, flags: InstallFlags, command: Command) =>
-      withSession({}, async (session) => (await import('./plugin-install.js')).install(session, command, name, flags)),
+      openSession({}, async (session) => (await import('./plugin-install.js')).install(session, command, name, flags)),
     );
 
   plugin
@@ -112,7 +113,7 @@ function registerInstallers(plugin: Command): void {
       '\nA version whose protoCompatibility excludes this proto is never installed by upgrade.\n\nExamples:\n  proto plugin upgrade disttool\n  proto plugin upgrade --all -y\n  proto plugin upgrade disttool --version 1.0.0 --downgrade',
     )
     .action((name: string | undefined, flags: UpgradeFlags, command: Command) =>
-      withSession({}, async (session) => (await import('./plugin-install.js')).upgrade(session, command, name, flags)),
+      openSession({}, async (session) => (await import('./plugin-install.js')).upgrade(session, command, name, flags)),
     );
 
   plugin
@@ -120,7 +121,7 @@ function registerInstallers(plugin: Command): void {
     .description('Remove a plugin installed with `proto plugin install` (tools it installed stay until `proto uninstall`).')
     .argument('<name>', 'plugin name')
     .addHelpText('after', '\nExamples:\n  proto plugin uninstall disttool')
-    .action((name: string) => withSession({}, async (session) => (await import('./plugin-install.js')).uninstall(session, name)));
+    .action((name: string) => openSession({}, async (session) => (await import('./plugin-install.js')).uninstall(session, name)));
 }
 
 function registerConfigEditors(plugin: Command): void {
@@ -132,7 +133,7 @@ function registerConfigEditors(plugin: Command): void {
     .option('--to <location>', PIN_LOCATION_HELP)
     .addHelpText('after', '\nExamples:\n  proto plugin add disttool file://./plugins/disttool.wasm\n  proto plugin add act github://theomessin/proto-act --to global')
     .action((id: string, locator: string, options: { to?: string }) =>
-      withSession({}, async (session) => (await import('./plugin-config.js')).add(session, id, locator, options)),
+      openSession({}, async (session) => (await import('./plugin-config.js')).add(session, id, locator, options)),
     );
 
   plugin
@@ -141,7 +142,7 @@ function registerConfigEditors(plugin: Command): void {
     .argument('<id>', 'tool id')
     .option('--from <location>', PIN_LOCATION_HELP)
     .addHelpText('after', '\nExamples:\n  proto plugin remove disttool\n  proto plugin remove act --from global')
-    .action((id: string, options: { from?: string }) => withSession({}, async (session) => (await import('./plugin-config.js')).remove(session, id, options)));
+    .action((id: string, options: { from?: string }) => openSession({}, async (session) => (await import('./plugin-config.js')).remove(session, id, options)));
 }
 
 const LAYOUT_HELP = `
@@ -190,7 +191,7 @@ Examples:
   proto plugin scan ./build/my_tool.wasm --manifest ./manifests/my_tool/my_tool.json
   proto plugin scan https://example.com/plugins/tool.wasm --json`,
     )
-    .action((target: string, flags: ScanFlags) => withSession({}, async (session) => (await import('./plugin-scan.js')).scan(session, target, flags)));
+    .action((target: string, flags: ScanFlags) => openSession({}, async (session) => (await import('./plugin-scan.js')).scan(session, target, flags)));
 }
 
 async function listPlugins(session: Session, options: ListOptions): Promise<void> {

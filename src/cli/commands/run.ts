@@ -3,14 +3,14 @@
  * (spec §6.6), passing its exit code through. Shims end up here on their slow path; when it is
  * safe, this command then writes the shim's cache entry so the next run skips Node entirely.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { toEnvVarName } from '../../detect/index.js';
+import { toEnvVarName } from '../../detect/env-var-name.js';
 import { ProtoError } from '../../errors.js';
+import { lazyChildProcess } from '../../lazy-builtins.js';
+import { writeShimCacheEntry } from '../../link/shim-cache.js';
 import { withPath } from '../../system-errors.js';
-import { writeShimCacheEntry } from '../../link/index.js';
 import { log } from '../../log.js';
 import type { LocateExecutablesOutput, RunHookResult } from '../../protocol/index.js';
 import type { Tool } from '../../tool/tool.js';
@@ -195,7 +195,7 @@ async function rememberForShim(session: Session, tool: Tool, version: string, ex
 /** Runs the tool with our stdio and resolves to its exit code (128 + n when killed by signal n). */
 export function spawnAndWait(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = withPath(command, () => spawn(command, args, { stdio: 'inherit', env }));
+    const child = withPath(command, () => lazyChildProcess().spawn(command, args, { stdio: 'inherit', env }));
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
     for (const signal of signals) process.on(signal, forward);

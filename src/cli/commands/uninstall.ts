@@ -6,14 +6,13 @@
  * removed version, or with every version gone, every pin of the tool in the files read here.
  */
 import type { Command } from 'commander';
-import { unpinVersion } from '../../config/index.js';
 import { ProtoError } from '../../errors.js';
 import { formatSpec, parseSpec } from '../../version/index.js';
 import { writeJson, writeResult } from '../output/write.js';
 import type { Session } from '../session.js';
 import { confirm } from './common/confirm.js';
 import { installedNewestFirst, resolveInstalled } from './common/installed-versions.js';
-import { withSession } from './common/with-session.js';
+import { openSession } from './common/open-session.js';
 
 interface UninstallOptions {
   all?: boolean;
@@ -43,7 +42,7 @@ Examples:
   proto uninstall node -y        every version, without asking`,
     )
     .action((id: string, spec: string | undefined, options: UninstallOptions) =>
-      withSession({}, (session) => uninstall(session, id, spec, options)),
+      openSession({}, (session) => uninstall(session, id, spec, options)),
     );
 }
 
@@ -93,6 +92,7 @@ async function uninstall(session: Session, id: string, spec: string | undefined,
 /** Removes the tool's pins from the files read here: all of them, or those naming one of `versions` exactly. */
 async function removePins(session: Session, id: string, versions: readonly string[] | undefined): Promise<string[]> {
   const unpinned: string[] = [];
+  const { unpinVersion } = await import('../../config/edit-config.js');
   for (const file of session.loaded.files) {
     const pin = file.exists && Object.hasOwn(file.config.versions, id) ? file.config.versions[id] : undefined;
     if (pin === undefined || (versions !== undefined && !versions.includes(pin))) continue;

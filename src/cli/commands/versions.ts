@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { ProtoError } from '../../errors.js';
 import { parseSpec, sortVersionStrings, specMatches } from '../../version/index.js';
 import { formatColumns } from '../output/columns.js';
+import { sortedByKey } from '../output/sorted-record.js';
 import { out } from '../output/colors.js';
 import { writeJson, writeResult } from '../output/write.js';
 import type { Session } from '../session.js';
@@ -53,8 +54,8 @@ async function versions(session: Session, id: string, filter: string | undefined
     .filter((version) => !requirement || specMatches(requirement, version))
     .filter((version) => !options.installed || manifest.installed_versions.includes(version))
     .map((version) => ({ version, ...(installedAt(version) ? { installedAt: installedAt(version)! } : {}) }));
-  const localAliases = sortedRecord(session.config.tools[id]?.aliases ?? {});
-  const remoteAliases = sortedRecord(remote.aliases ?? {});
+  const localAliases = sortedByKey(session.config.tools[id]?.aliases ?? {});
+  const remoteAliases = sortedByKey(remote.aliases ?? {});
   if (options.json) {
     writeJson({ versions: items, localAliases, remoteAliases });
     return;
@@ -69,8 +70,4 @@ async function versions(session: Session, id: string, filter: string | undefined
     lines.push(...Object.entries(aliases).map(([name, target]) => `${name} ${palette.muted('→')} ${target}`));
   }
   writeResult(lines.join('\n'));
-}
-
-function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 }

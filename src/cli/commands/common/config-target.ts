@@ -4,7 +4,7 @@
  * proto also accepts `store` for global and `home` for user; so do we.
  */
 import { join } from 'node:path';
-import { CONFIG_FILE_NAME, type PinLocation } from '../../../config/index.js';
+import { CONFIG_FILE_NAME, type PinLocation } from '../../../config/config-types.js';
 import { ProtoError } from '../../../errors.js';
 import type { Session } from '../../session.js';
 

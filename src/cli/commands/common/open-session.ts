@@ -1,11 +1,19 @@
 /**
- * `withSession` loaded on demand: a command module imports this instead of the session (config,
- * plugin host, store), so registering the command on the program costs nothing at start-up and
- * `proto --version` or a shim's slow path never pays for commands it does not run.
+ * Opens a Session for one command and always closes it: plugins run in worker threads, and a
+ * session left open keeps the process alive after the command is done.
+ *
+ * Imported statically: nearly every command opens a session, and one module graph loaded at
+ * start-up (the launcher loads it synchronously where Node can) costs less than a second one
+ * loaded later. What the session does not always need (the plugin host, TOML editing, the
+ * install pipeline) is loaded on first use by the modules that need it.
  */
-import type { Session, SessionOptions } from '../../session.js';
+import { Session, type SessionOptions } from '../../session.js';
 
 export async function openSession<T>(options: SessionOptions, work: (session: Session) => Promise<T>): Promise<T> {
-  const { withSession } = await import('./with-session.js');
-  return withSession(options, work);
+  const session = await Session.open(options);
+  try {
+    return await work(session);
+  } finally {
+    await session.close();
+  }
 }

@@ -81,7 +81,8 @@ async function loadOnce(session: Session, wasm: string, manifest: PluginManifest
   const common = { id, wasm, env: session.env, timeoutMs: policy.timeoutMs, ...(policy.permissions ? { permissions: policy.permissions } : {}) };
   if (manifest.kind === 'tool') {
     const toolConfig = session.config.tools[id]?.toolConfig;
-    const tool = await Tool.load({ ...common, store: session.store, home: session.home, cwd: session.cwd, settings: session.settings, ...(toolConfig ? { toolConfig } : {}) });
+    // A check of a staged file, not a use of it: nothing to remember about it.
+    const tool = await Tool.load({ ...common, store: session.store, home: session.home, cwd: session.cwd, settings: session.settings, cacheMetadata: false, ...(toolConfig ? { toolConfig } : {}) });
     await tool.close();
     return;
   }

@@ -1,0 +1,80 @@
+/**
+ * What every command loads before it runs: the static import graph of the CLI's entry modules
+ * (the launcher's node-runtime and fast path, and main.ts with every command registered). The
+ * plugin host, the install pipeline, the network, TOML editing and the plugin manager load on
+ * first use; a static import of one of them from a command module would put it back on every
+ * command's start-up, which is what this test catches. No timing: the graph itself is checked.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { repoRoot } from '../../support/fixtures.js';
+
+/** Static imports of a TypeScript module: `import … from`, `export … from`, bare `import '…'`; not `import type`, not `import()`. */
+function staticImports(file: string): string[] {
+  const source = readFileSync(file, 'utf8');
+  const found: string[] = [];
+  for (const match of source.matchAll(/^(?:import|export)\s+(?!type\s)(?:[^;]*?\sfrom\s+)?['"]([^'"]+)['"]/gms)) found.push(match[1]!);
+  return found;
+}
+
+/** Every module reachable from `entries` by static imports: source files (repo-relative) and packages/builtins by name. */
+function startUpGraph(entries: string[]): Set<string> {
+  const seen = new Set<string>();
+  const pending = entries.map((entry) => join(repoRoot, entry));
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    const name = relative(repoRoot, file);
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const specifier of staticImports(file)) {
+      if (!specifier.startsWith('.')) {
+        seen.add(specifier);
+        continue;
+      }
+      const target = resolve(dirname(file), specifier.replace(/\.js$/, '.ts'));
+      assert.ok(existsSync(target), `${name} imports ${specifier}, which is not a source file`);
+      pending.push(target);
+    }
+  }
+  return seen;
+}
+
+describe('start-up imports', () => {
+  const graph = startUpGraph(['src/node-runtime.ts', 'src/cli/fast-path.ts', 'src/cli/main.ts']);
+
+  it('reaches the session and the command modules', () => {
+    // The test must see the graph it guards: main registers commands, commands open sessions.
+    for (const module of ['src/cli/commands/list-remote.ts', 'src/cli/commands/run.ts', 'src/cli/session.ts', 'src/tool/tool.ts', 'commander']) {
+      assert.ok(graph.has(module), `${module} is not in the start-up graph`);
+    }
+  });
+
+  it('leaves out what only some commands need', () => {
+    const lazy = [
+      'src/host/plugin-container.ts', // the WASM runtime: only when a plugin must answer
+      'src/host/index.ts',
+      'src/install/index.ts',
+      'src/net/index.ts',
+      'src/config/edit-config.ts',
+      'src/config/index.ts',
+      'src/plugins/index.ts',
+      'src/link/index.ts',
+      'src/schema/schema-plugin.ts',
+      '@extism/extism',
+      'undici',
+      'tar',
+      'yauzl',
+      'yaml',
+      'ajv',
+      'toml-eslint-parser',
+      // Builtins that load dozens of Node's own modules (see src/lazy-builtins.ts).
+      'node:crypto',
+      'node:child_process',
+      'node:worker_threads',
+    ];
+    const loaded = lazy.filter((module) => graph.has(module));
+    assert.deepEqual(loaded, [], `loaded by every command: ${loaded.join(', ')}`);
+  });
+});
