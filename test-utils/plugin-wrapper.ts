@@ -150,6 +150,8 @@ export async function createPlugin(id: string, options: CreatePluginOptions): Pr
       env,
       host: options.host,
       config: { test_environment: JSON.stringify(testEnvironment), ...options.config },
+      // A plugin's tests call the plugin itself, every time.
+      cacheMetadata: false,
     });
   } catch (error) {
     if (ownsSandbox) sandbox.cleanup();

@@ -1,6 +1,6 @@
 /** The proto store: layout, manifest.json, remote-versions cache and cross-process locks. */
 export { Store, type StoreOptions } from './store.js';
-export { Inventory, REMOTE_VERSIONS_TTL_MS, type InventoryOptions } from './inventory.js';
+export { Inventory, REMOTE_VERSIONS_TTL_MS, isCacheDisabled, type InventoryOptions } from './inventory.js';
 export { resolveStoreRoot, expandHome, type StoreRootOptions } from './store-root.js';
 export { encodeComponent, encodeVersionForTemp } from './encode-component.js';
 export {

@@ -8,7 +8,7 @@
  * stay under `tools/`; `version_suffix` is appended to each product dir name
  * (`1.80.0-x86_64-unknown-linux-gnu`).
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadVersionsOutput } from '../protocol/index.js';
 import { acquireLock } from './lock.js';
@@ -77,7 +77,12 @@ export class Inventory {
   /** Records that a version ran now; best effort (a read-only store must not stop a run). */
   async markUsed(version: string, now = Date.now()): Promise<void> {
     if (this.env.PROTO_SKIP_USED_AT) return;
-    await fs.writeFile(this.lastUsedPath(version), String(now)).catch(() => undefined);
+    // Synchronous, like the reads on this path (see readRemoteVersions).
+    try {
+      writeFileSync(this.lastUsedPath(version), String(now));
+    } catch {
+      // best effort
+    }
   }
 
   /** When a version last ran, or undefined when it never did (or nothing says). */
@@ -136,10 +141,12 @@ export class Inventory {
     if (isCacheDisabled(this.env.PROTO_CACHE)) return undefined;
     const path = this.remoteVersionsPath(options.scope);
     try {
-      const stat = await fs.stat(path);
+      // Synchronous: a small file on the path of cold commands, where a trip through libuv's
+      // thread pool costs more than the read.
+      const stat = statSync(path);
       const age = (options.now ?? Date.now()) - stat.mtimeMs;
       if (!options.ignoreAge && age > (options.maxAgeMs ?? REMOTE_VERSIONS_TTL_MS)) return undefined;
-      const value = JSON.parse(await fs.readFile(path, 'utf8')) as LoadVersionsOutput;
+      const value = JSON.parse(readFileSync(path, 'utf8')) as LoadVersionsOutput;
       return Array.isArray(value?.versions) ? value : undefined;
     } catch {
       return undefined; // a broken cache is a cache miss, never an error
@@ -153,6 +160,7 @@ export class Inventory {
   }
 }
 
-function isCacheDisabled(value: string | undefined): boolean {
+/** `PROTO_CACHE=0|false|no|off`: proto's switch for its caches (remote versions, plugin metadata). */
+export function isCacheDisabled(value: string | undefined): boolean {
   return value !== undefined && ['0', 'false', 'no', 'off'].includes(value.trim().toLowerCase());
 }

@@ -4,9 +4,9 @@
  * Ids and versions are encoded with `encodeComponent` before they become path components, so a
  * hostile id or version (`../../etc`) cannot name a directory outside the store.
  */
-import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { lazyCrypto } from '../lazy-builtins.js';
 import { ProtoError } from '../errors.js';
 import { encodeComponent, encodeVersionForTemp } from './encode-component.js';
 import { acquireLock, readLiveLockOwner, type AcquireLockOptions, type LockHandle } from './lock.js';
@@ -93,6 +93,15 @@ export class Store {
     }
     return join(this.installedPluginsDir, name);
   }
+  /**
+   * `cache/plugin-metadata/<id>-<digest>.json`: what a plugin said about itself (register_tool,
+   * its exports, ...), so that commands whose answer is on disk never start it. `digest` (hex)
+   * names what the plugin was loaded with (see src/tool/plugin-metadata.ts).
+   */
+  pluginMetadataPath(id: string, digest: string): string {
+    if (!/^[0-9a-f]{8,64}$/.test(digest)) throw new ProtoError('store.invalid_component', `"${digest}" is not a plugin metadata digest.`);
+    return join(this.cacheDir, 'plugin-metadata', `${encodeComponent(id)}-${digest}.json`);
+  }
   /** `cache/plugin-indexes`: remote plugin index data (listings, git clones), one dir per source. */
   get pluginIndexCacheDir(): string {
     return join(this.cacheDir, 'plugin-indexes');
@@ -145,7 +154,7 @@ export class Store {
    * by a hash of the lockfile's path) so that no lock file ever appears in the project.
    */
   lockfileLockPath(lockfilePath: string): string {
-    const hash = createHash('sha256').update(resolve(lockfilePath)).digest('hex').slice(0, 32);
+    const hash = lazyCrypto().createHash('sha256').update(resolve(lockfilePath)).digest('hex').slice(0, 32);
     return join(this.tempDir, 'lockfiles', `${hash}.lock`);
   }
 

@@ -9,19 +9,22 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { PluginContainer, type DetectedHost, type PluginLimits, type ToolPlugin } from '../host/index.js';
+import type { DetectedHost } from '../host/host-environment.js';
+import type { PluginLimits } from '../host/plugin-container.js';
+import type { ToolPlugin } from '../host/tool-plugin.js';
 import { httpGetWith } from '../host/http-get.js';
 import type { InstallSettings, InstallToolResult } from '../install/index.js';
 import type { LockedChecksum } from '../lockfile/verify-locked.js';
 import type { InstallProgress } from '../install/install-settings.js';
-import { createShims, executablePath, preparedExecutable, readShimRegistry, relinkBins, removeShims, type ShimLauncher } from '../link/index.js';
+import { executablePath, preparedExecutable } from '../link/executable.js';
+import type { ShimLauncher } from '../link/shims.js';
 import { ProtoError } from '../errors.js';
 import { virtualPathString, type ExecutableConfig, type LoadVersionsOutput, type LocateExecutablesOutput, type RegisterToolOutput } from '../protocol/index.js';
 import type { Inventory, InventoryOptions, Store } from '../store/index.js';
 import { isSchemaPluginPath } from '../schema/read-schema.js';
-import { SchemaPlugin } from '../schema/schema-plugin.js';
 import { log } from '../log.js';
 import { createInstallPort } from './install-port.js';
+import { CachedPlugin, openCachedPlugin } from './plugin-metadata.js';
 
 export interface ToolLoadOptions {
   id: string;
@@ -53,6 +56,11 @@ export interface ToolLoadOptions {
   signal?: AbortSignal;
   /** Ceilings of the plugin's memory, output and commands. */
   limits?: PluginLimits;
+  /**
+   * Whether the plugin's self-description may come from the metadata cache (default true; see
+   * plugin-metadata.ts). Off for one-off loads that only check a plugin.
+   */
+  cacheMetadata?: boolean;
 }
 
 export class Tool {
@@ -68,26 +76,51 @@ export class Tool {
     private readonly options: ToolLoadOptions,
   ) {}
 
-  /** Loads the plugin and calls `register_tool` (which also checks `minimum_proto_version`). */
+  /**
+   * Loads the plugin and calls `register_tool` (which also checks `minimum_proto_version`). With
+   * the plugin's metadata cached, nothing is started: the plugin host (and the WASM runtime) load
+   * on the first call the cache cannot answer.
+   */
   static async load(options: ToolLoadOptions): Promise<Tool> {
     const { store } = options;
     const dirs = { protoHome: store.root, temp: store.tempDir, home: options.home ?? homedir(), cwd: options.cwd ?? process.cwd() };
     const httpGet = httpGetWith(options.settings ?? {});
-    const plugin: ToolPlugin =
-      typeof options.wasm === 'string' && isSchemaPluginPath(options.wasm)
-        ? await SchemaPlugin.load({ id: options.id, path: options.wasm, dirs, host: options.host, env: options.env, httpGet, offline: options.settings?.offline })
-        : await PluginContainer.load({
+    const open = async (): Promise<ToolPlugin> => {
+      const { wasm } = options;
+      if (typeof wasm === 'string' && isSchemaPluginPath(wasm)) {
+        const { SchemaPlugin } = await import('../schema/schema-plugin.js');
+        return SchemaPlugin.load({ id: options.id, path: wasm, dirs, host: options.host, env: options.env, httpGet, offline: options.settings?.offline });
+      }
+      const { PluginContainer } = await import('../host/plugin-container.js');
+      return PluginContainer.load({
+        id: options.id,
+        wasm,
+        dirs,
+        toolConfig: options.toolConfig,
+        timeoutMs: options.timeoutMs,
+        ...(options.permissions ? { permissions: options.permissions } : {}),
+        env: options.env,
+        host: options.host,
+        config: options.config,
+        httpGet,
+        limits: options.limits,
+      });
+    };
+    const plugin =
+      options.cacheMetadata === false
+        ? await open()
+        : await openCachedPlugin({
             id: options.id,
             wasm: options.wasm,
+            store,
             dirs,
-            toolConfig: options.toolConfig,
-            timeoutMs: options.timeoutMs,
-            ...(options.permissions ? { permissions: options.permissions } : {}),
-            env: options.env,
             host: options.host,
+            toolConfig: options.toolConfig,
             config: options.config,
-            httpGet,
+            env: options.env,
+            ...(options.permissions ? { permissions: options.permissions } : {}),
             limits: options.limits,
+            open,
           });
     try {
       const metadata = await plugin.registerTool();
@@ -178,6 +211,8 @@ export class Tool {
       locked: options.locked,
       signal: this.options.signal,
     });
+    // A version installed afresh may hold other executables than the one located before.
+    if (result.installed) await this.forgetLocation(version);
     const links = await this.link(version);
     if (result.installed) await this.syncManifest();
     return { ...result, ...links };
@@ -212,6 +247,7 @@ export class Tool {
 
   /** Shims from `version`'s executables, and bins for every installed version bucket. */
   async link(version: string): Promise<{ shims: string[]; bins: string[] }> {
+    const { createShims, readShimRegistry, relinkBins } = await import('../link/index.js');
     const located = await this.locate(version);
     const shims = await createShims(this.store, this.id, located, { launcher: this.options.launcher });
     const bins = await relinkBins({
@@ -235,7 +271,8 @@ export class Tool {
       version,
       settings: this.settings,
     });
-    this.locateCache.delete(version);
+    await this.forgetLocation(version);
+    const { readShimRegistry, relinkBins, removeShims } = await import('../link/index.js');
     await relinkBins({
       store: this.store,
       toolId: this.id,
@@ -280,6 +317,12 @@ export class Tool {
 
   async close(): Promise<void> {
     await this.plugin.close();
+  }
+
+  /** Drops what is known about `version`'s executables, here and in the metadata cache. */
+  private async forgetLocation(version: string): Promise<void> {
+    this.locateCache.delete(version);
+    if (this.plugin instanceof CachedPlugin) await this.plugin.forgetLocation(version);
   }
 }
 

@@ -1,0 +1,81 @@
+/**
+ * Cold paths of the built CLI, spawned as users run it: help and --version come from the launcher
+ * without the program, in the program's own words; commands whose answer is on disk (list-remote
+ * with cached versions, bin, list, status, run) answer without starting the plugin, and a change
+ * to what the plugin is loaded with (its tool config, its file) starts it again.
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, readFileSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { collectHelpTexts } from '../../src/cli/help-texts.js';
+import { createProgram } from '../../src/cli/main.js';
+import { fixturePlugin, repoRoot } from '../support/fixtures.js';
+import { useCliFixture } from './support/cli-sandbox.js';
+
+const fixture = useCliFixture();
+
+/** The plugin was started in this run: it logs each call it answers with its duration. */
+const startedPlugin = (stderr: string) => /starting the plugin|\] [a-z_]+ took [\d.]+ ms/.test(stderr);
+
+describe('cold paths', () => {
+  it('prints help and the version from the build, as the program prints them', async () => {
+    const built = JSON.parse(readFileSync(join(repoRoot, 'dist/cli/help.json'), 'utf8'));
+    assert.deepEqual(built, collectHelpTexts(createProgram()), 'dist/cli/help.json was written from another program than src/');
+    const sandbox = fixture.sandboxWith('');
+    for (const [args, path] of [[['--help'], ''], [['install', '--help'], 'install'], [['help', 'lsr'], 'list-remote'], [[], '']] as const) {
+      const result = await sandbox.run(args);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, built.texts[path], `proto ${args.join(' ')}`);
+    }
+    const version = await sandbox.run(['--version']);
+    assert.equal(version.stdout, `${JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version}\n`);
+  });
+
+  it('answers list-remote, bin, list, status and run from disk without starting the plugin', async () => {
+    const sandbox = fixture.sandboxWith('');
+    // A copy of the plugin, so the test can touch and replace it.
+    const wasm = join(sandbox.root, 'disttool.wasm');
+    copyFileSync(fixturePlugin('disttool'), wasm);
+    const config = (distUrl: string) =>
+      `disttool = "2.1.0"\n[plugins.tools]\ndisttool = "file://${wasm}"\n[tools.disttool]\ndist-url = "${distUrl}"\n`;
+    sandbox.writeConfig(config(fixture.dist.url));
+    const installed = await sandbox.run(['install', 'disttool']);
+    assert.equal(installed.code, 0, installed.stderr);
+    const listed = await sandbox.run(['list-remote', 'disttool']);
+    assert.equal(listed.code, 0, listed.stderr);
+
+    for (const args of [['list-remote', 'disttool'], ['bin', 'disttool'], ['list'], ['status'], ['run', 'disttool', '--', 'hello']]) {
+      const result = await sandbox.run(['--log', 'trace', ...args]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok(!startedPlugin(result.stderr), `proto ${args.join(' ')} started the plugin:\n${result.stderr}`);
+    }
+    const bin = await sandbox.run(['--log', 'trace', 'bin', 'disttool']);
+    assert.match(bin.stderr, /register_tool answered from the metadata cache/);
+    assert.match(bin.stderr, /locate_executables answered from the metadata cache/);
+    assert.equal(bin.stdout.trim(), join(sandbox.protoHome, 'tools/disttool/2.1.0/bin/disttool'));
+    const run = await sandbox.run(['run', 'disttool', '--', 'hello']);
+    assert.equal(run.stdout, 'disttool 2.1.0 hello\n');
+
+    // Touched, same bytes: still the same plugin.
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(wasm, later, later);
+    const touched = await sandbox.run(['--log', 'trace', 'bin', 'disttool']);
+    assert.ok(!startedPlugin(touched.stderr), touched.stderr);
+
+    // Other bytes at the same path: the cached answers are not this plugin's.
+    copyFileSync(fixturePlugin('hooked-disttool'), wasm);
+    const replaced = await sandbox.run(['--log', 'trace', 'bin', 'disttool']);
+    assert.equal(replaced.code, 0, replaced.stderr);
+    assert.match(replaced.stderr, /plugin metadata of disttool: cache stale/);
+    assert.ok(startedPlugin(replaced.stderr), replaced.stderr);
+
+    // Other tool config: another entry, asked afresh once, then cached too.
+    sandbox.writeConfig(config(`${fixture.dist.url}/`));
+    const reconfigured = await sandbox.run(['--log', 'trace', 'bin', 'disttool']);
+    assert.match(reconfigured.stderr, /plugin metadata of disttool: cache miss/);
+    assert.ok(startedPlugin(reconfigured.stderr), reconfigured.stderr);
+    const again = await sandbox.run(['--log', 'trace', 'bin', 'disttool']);
+    assert.ok(!startedPlugin(again.stderr), again.stderr);
+  });
+});
