@@ -1,15 +1,23 @@
 #!/usr/bin/env node
-// `npm test`: build the fixture plugins from source, then run every *.test.ts under test/ and the
-// workspace packages with node's test runner (TypeScript through tsx). The runner prints the closing
-// pass/fail counts, then our summary says why tests were skipped or cancelled; its exit code is ours.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// `npm test`: build the fixture plugins and the CLI (both only when their sources changed, both at
+// once), then run every *.test.ts under test/ and the workspace packages with node's test runner
+// (TypeScript through tsx), several files at a time. The runner prints the closing pass/fail
+// counts, then our summary says why tests were skipped or cancelled and which files were slowest;
+// its exit code is ours.
+//
+// Concurrency: each test file is its own process; most of their time is spent waiting (on CLI
+// children, servers, plugin workers), so more files than CPUs run at once: PROTO_TEST_CONCURRENCY,
+// default twice the CPUs plus one. Files start longest-first (durations of the previous run, kept in
+// node_modules/.cache), so that a long file does not start last and run alone at the end.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const roots = ['test', 'test-utils', 'fixtures/plugins'];
+const durationsFile = join(root, 'node_modules/.cache/proto-test-durations.json');
 
 function findTests(dir, out = []) {
   let entries;
@@ -27,50 +35,95 @@ function findTests(dir, out = []) {
   return out;
 }
 
-const build = spawnSync(process.execPath, [join(root, 'scripts/build-fixtures.mjs')], { stdio: 'inherit', cwd: root });
-if (build.status !== 0) {
-  console.error('fixture build failed: no test was run');
-  process.exit(build.status ?? 1);
+/** Runs a node script to completion with inherited output; resolves to its exit status. */
+function runNode(args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: 'inherit', cwd: root });
+    child.on('error', () => resolve(1));
+    child.on('close', (code) => resolve(code ?? 1));
+  });
 }
 
 // Extra arguments filter the test files by substring: `npm test -- host` runs test/**/host*.
 const filters = process.argv.slice(2);
 const files = roots
   .flatMap((dir) => findTests(join(root, dir)))
-  .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
-  .sort();
+  .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)));
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
 }
 
+// The e2e files need dist/; building it here once spares them from waiting on each other's lock.
+const needsCli = files.some((file) => file.startsWith('test/e2e/'));
+const [fixtures, cli] = await Promise.all([
+  runNode([join(root, 'scripts/build-fixtures.mjs')]),
+  needsCli ? runNode(['--import', './scripts/register-ts.mjs', join(root, 'test/support/cli.ts')]) : 0,
+]);
+if (fixtures !== 0 || cli !== 0) {
+  console.error(`${fixtures !== 0 ? 'fixture' : 'CLI'} build failed: no test was run`);
+  process.exit(fixtures || cli);
+}
+
+const previous = readDurations();
+// Unknown files first (a new file may be long), then the longest; names keep the order stable.
+const ordered = [...files].sort((a, b) => (previous[b] ?? Infinity) - (previous[a] ?? Infinity) || a.localeCompare(b));
+const concurrency = Math.max(1, Number(process.env.PROTO_TEST_CONCURRENCY) || availableParallelism() * 2 + 1);
+
 // The summary reporter writes to a file, printed after the spec reporter's closing counts.
 const summaryDir = mkdtempSync(join(tmpdir(), 'proto-test-summary-'));
 const summaryFile = join(summaryDir, 'summary.txt');
-const result = spawnSync(
-  process.execPath,
-  [
-    '--import', './scripts/register-ts.mjs', '--test',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=./scripts/test-summary-reporter.mjs', `--test-reporter-destination=${summaryFile}`,
-    ...files,
-  ],
-  { stdio: 'inherit', cwd: root, env: { ...process.env, NODE_NO_WARNINGS: '1' } },
-);
+const status = await new Promise((resolve) => {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import', './scripts/register-ts.mjs', '--test', `--test-concurrency=${concurrency}`,
+      '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--test-reporter=./scripts/test-summary-reporter.mjs', `--test-reporter-destination=${summaryFile}`,
+      ...ordered,
+    ],
+    { stdio: 'inherit', cwd: root, env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+  );
+  child.on('error', () => resolve(1));
+  child.on('close', (code) => resolve(code ?? 1));
+});
 const summary = existsSync(summaryFile) ? JSON.parse(readFileSync(summaryFile, 'utf8') || '{}') : {};
 rmSync(summaryDir, { recursive: true, force: true });
-process.exit(printSummary(summary, result.status ?? 1));
+saveDurations({ ...previous, ...summary.fileDurations });
+process.exit(printSummary(summary, status));
+
+function readDurations() {
+  try {
+    return JSON.parse(readFileSync(durationsFile, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function saveDurations(durations) {
+  try {
+    mkdirSync(join(durationsFile, '..'), { recursive: true });
+    writeFileSync(durationsFile, `${JSON.stringify(durations, null, 1)}\n`);
+  } catch {
+    // only an ordering hint
+  }
+}
 
 /**
- * Prints why tests were skipped (grouped by reason) and which hooks failed. Tests skipped by
- * skipWithout() say `needs the "<tool>" command`; with PROTO_TEST_REQUIRE_TOOLS=1 (set by .ci/run,
- * which installs every tool) such a skip fails the run, so CI never skips silently.
+ * Prints why tests were skipped (grouped by reason), which hooks failed and the slowest files.
+ * Tests skipped by skipWithout() say `needs the "<tool>" command`; with PROTO_TEST_REQUIRE_TOOLS=1
+ * (set by .ci/run, which installs every tool) such a skip fails the run, so CI never skips silently.
  */
-function printSummary({ skipped = {}, failedHooks = [], failed = 0, cancelled = 0 }, status) {
+function printSummary({ skipped = {}, failedHooks = [], failed = 0, cancelled = 0, fileDurations = {} }, status) {
   const reasons = Object.entries(skipped).sort((a, b) => b[1] - a[1]);
   if (reasons.length > 0) {
     console.log('skipped (tests or whole suites):');
     for (const [reason, count] of reasons) console.log(`  ${String(count).padStart(3)} × ${reason}`);
+  }
+  const slowest = Object.entries(fileDurations).sort((a, b) => b[1] - a[1]).slice(0, 5);
+  if (files.length > 5 && slowest.length > 0) {
+    console.log(`slowest files (${concurrency} at a time):`);
+    for (const [file, ms] of slowest) console.log(`  ${(ms / 1000).toFixed(1).padStart(5)} s  ${file}`);
   }
   for (const hook of failedHooks) console.log(`✖ a before/after hook of ${hook} failed, so its tests were cancelled`);
   if (failed > 0 || cancelled > 0) console.log(`✖ ${failed} failed, ${cancelled} cancelled`);

@@ -1,16 +1,23 @@
 // A node:test reporter that `npm test` runs next to the spec reporter: it collects what the spec
 // output scatters (why tests were skipped, which hooks failed: their tests count as "cancelled",
-// not as failures) and writes it as one JSON object for scripts/run-tests.mjs to print.
-import { relative } from 'node:path';
+// not as failures, how long each test file took) and writes it as one JSON object for
+// scripts/run-tests.mjs to print.
+import { relative, resolve } from 'node:path';
 
 export default async function* summary(source) {
   const skipped = {};
   const failedHooks = [];
+  /** Wall time of each test file's process, by path relative to the working directory. */
+  const fileDurations = {};
   let failed = 0;
   let cancelled = 0;
   for await (const event of source) {
+    const { name, skip, file, details, nesting } = event.data ?? {};
+    // The runner completes one pseudo-test per file, named by its path (absolute on Node 20).
+    if (event.type === 'test:complete' && nesting === 0 && file && resolve(name) === file) {
+      fileDurations[relative(process.cwd(), file)] = Math.round(details?.duration_ms ?? 0);
+    }
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
-    const { name, skip, file, details } = event.data;
     if (event.type === 'test:pass' && skip) {
       const reason = typeof skip === 'string' ? skip : 'no reason given';
       skipped[reason] = (skipped[reason] ?? 0) + 1;
@@ -22,5 +29,5 @@ export default async function* summary(source) {
       else if (details?.type !== 'suite') failed++;
     }
   }
-  yield JSON.stringify({ skipped, failedHooks, failed, cancelled });
+  yield JSON.stringify({ skipped, failedHooks, failed, cancelled, fileDurations });
 }

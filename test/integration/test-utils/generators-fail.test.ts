@@ -45,10 +45,12 @@ function runSuite(plugin: string, suite = SUITE, extraEnv: NodeJS.ProcessEnv = {
   // A broken run must never write the suite's snapshots.
   if (plugin !== 'disttool') delete env.UPDATE_SNAPSHOTS;
   return new Promise((resolve, reject) => {
+    // The timeout catches a hung child, not a slow one: `npm test` runs several files at once,
+    // and a loaded 2-core machine made a run take over 70 s.
     execFile(
       process.execPath,
       ['--import', './scripts/register-ts.mjs', '--test', '--test-reporter=tap', suite],
-      { cwd: repoRoot, env, maxBuffer: 16 * 1024 * 1024, timeout: 120_000 },
+      { cwd: repoRoot, env, maxBuffer: 16 * 1024 * 1024, timeout: 600_000 },
       (error, stdout, stderr) => {
         // A failing suite exits 1; anything else (a crash, a timeout) is our problem.
         if (error && typeof error.code !== 'number') reject(new Error(`${plugin} suite did not run: ${error.message}\n${stderr}`));
