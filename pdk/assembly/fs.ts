@@ -42,6 +42,7 @@ const LOOKUP_SYMLINK_FOLLOW: u32 = 1;
 const OFLAGS_CREAT: u16 = 1;
 const OFLAGS_DIRECTORY: u16 = 2;
 const OFLAGS_TRUNC: u16 = 8;
+const FDFLAGS_APPEND: u16 = 1;
 // Only the rights each operation needs: uvwasi (Node's WASI) refuses a request
 // for all rights with ENOTCAPABLE.
 const RIGHT_FD_READ: u64 = 1 << 1;
@@ -114,12 +115,12 @@ function describeErrno(errno: u16): string {
   return "WASI errno " + errno.toString();
 }
 
-function open(path: string, oflags: u16, rights: u64): Result<Box<u32>> {
+function open(path: string, oflags: u16, rights: u64, fdflags: u16 = 0): Result<Box<u32>> {
   const where = locate(path);
   if (where.isErr) return err<Box<u32>>(where.error);
   const name = encodeUtf8(where.value.relative);
   const fdOut = new ArrayBuffer(4);
-  const errno = path_open(where.value.fd, LOOKUP_SYMLINK_FOLLOW, name.dataStart, <usize>name.length, oflags, rights, 0, 0, changetype<usize>(fdOut));
+  const errno = path_open(where.value.fd, LOOKUP_SYMLINK_FOLLOW, name.dataStart, <usize>name.length, oflags, rights, 0, fdflags, changetype<usize>(fdOut));
   if (errno != 0) return err<Box<u32>>("cannot open " + path + ": " + describeErrno(errno));
   return ok<Box<u32>>(new Box<u32>(load<u32>(changetype<usize>(fdOut))));
 }
@@ -162,7 +163,20 @@ export function createDirAll(path: string): Result<string> {
 export function writeFile(path: string, text: string): Result<string> {
   const opened = open(path, OFLAGS_CREAT | OFLAGS_TRUNC, RIGHT_FD_WRITE | RIGHT_FD_SEEK | RIGHT_FD_FILESTAT_GET);
   if (opened.isErr) return err<string>(opened.error);
-  const fd = opened.value.value;
+  return writeAllAndClose(opened.value.value, path, text);
+}
+
+/**
+ * Appends `text` as UTF-8 to a file, creating it when missing; Ok holds `path`. Each call is one
+ * append-mode write, so lines appended by several plugin calls (an audit log) stay whole.
+ */
+export function appendFile(path: string, text: string): Result<string> {
+  const opened = open(path, OFLAGS_CREAT, RIGHT_FD_WRITE | RIGHT_FD_SEEK | RIGHT_FD_FILESTAT_GET, FDFLAGS_APPEND);
+  if (opened.isErr) return err<string>(opened.error);
+  return writeAllAndClose(opened.value.value, path, text);
+}
+
+function writeAllAndClose(fd: u32, path: string, text: string): Result<string> {
   const bytes = encodeUtf8(text);
   const iovec = new ArrayBuffer(8);
   const written = new ArrayBuffer(4);

@@ -20,12 +20,15 @@ import { ProtoError } from '../errors.js';
 import { CALL_TIMEOUT_RANGE_MS, DEFAULT_CALL_TIMEOUT_MS } from '../host/call-timeout.js';
 import { detectHost } from '../host/host-environment.js';
 import { PluginPermissions } from '../host/permissions.js';
+import { httpGetWith } from '../host/http-get.js';
+import type { PluginContainer, PluginLimits } from '../host/plugin-container.js';
 import type { InstallSettings } from '../install/index.js';
 import { MIB } from '../limits.js';
 import { Lockfiles } from '../lockfile/index.js';
 import { isLogEnabled, log } from '../log.js';
-import { installedPluginForTool, type InstalledPlugin } from '../plugins/installed-plugins.js';
-import { builtinPluginUrl, BUILTIN_TOOL_IDS, pluginFile } from '../registry/index.js';
+import { HookPlugins, type HookPluginSource } from '../plugins/hook-plugins.js';
+import { installedPluginForTool, listInstalledPlugins, type InstalledPlugin } from '../plugins/installed-plugins.js';
+import { builtinPluginUrl, BUILTIN_TOOL_IDS, pluginFile, type PluginFileOptions } from '../registry/index.js';
 import { Store } from '../store/index.js';
 import { resolveToolVersion } from '../tool/resolve.js';
 import { Tool } from '../tool/tool.js';
@@ -56,6 +59,7 @@ export interface PluginPolicy {
 
 export class Session {
   readonly tools = new Map<string, Promise<Tool>>();
+  private hookPlugins: HookPlugins | undefined;
   /** Plugins whose clamped bound was already warned about (one warning per plugin and run). */
   private readonly clampWarned = new Set<string>();
 
@@ -171,33 +175,99 @@ export class Session {
 
   private async loadTool(id: string): Promise<Tool> {
     const { locator, installed } = this.pluginSource(id);
-    const wasm = await pluginFile(id, locator, {
-      store: this.store,
-      settings: this.settings,
-      cacheDurationSeconds: this.config.settings.cacheDuration,
-      registries: this.config.settings.registries,
-      env: this.env,
-      home: this.home,
-    });
-    const toolSettings = this.config.tools[id];
+    const wasm = await pluginFile(id, locator, this.pluginFileOptions());
     const policy = this.pluginPolicy(id, installed ?? {});
+    const toolConfig = this.pluginSettings(id);
     return Tool.load({
       id,
       wasm,
       store: this.store,
       home: this.home,
       cwd: this.cwd,
-      toolConfig: toolSettings && Object.keys(toolSettings.toolConfig).length > 0 ? toolSettings.toolConfig : undefined,
+      ...(toolConfig ? { toolConfig } : {}),
       settings: this.settings,
       env: this.env,
       ...(policy.permissions ? { permissions: policy.permissions } : {}),
       timeoutMs: policy.timeoutMs,
       signal: this.signal,
-      limits: {
-        memoryBytes: this.config.settings.limits.pluginMemory * MIB,
-        outputBytes: this.config.settings.limits.pluginOutput * MIB,
-        commandOutputBytes: this.config.settings.limits.commandOutput * MIB,
-      },
+      limits: this.pluginLimits(),
+      hooks: this.hooks,
+    });
+  }
+
+  /** `[settings.limits]` as every plugin's ceilings (tools' and hook plugins'). */
+  private pluginLimits(): PluginLimits {
+    return {
+      memoryBytes: this.config.settings.limits.pluginMemory * MIB,
+      outputBytes: this.config.settings.limits.pluginOutput * MIB,
+      commandOutputBytes: this.config.settings.limits.commandOutput * MIB,
+    };
+  }
+
+  private pluginFileOptions(): PluginFileOptions {
+    return {
+      store: this.store,
+      settings: this.settings,
+      cacheDurationSeconds: this.config.settings.cacheDuration,
+      registries: this.config.settings.registries,
+      env: this.env,
+      home: this.home,
+    };
+  }
+
+  /** `[tools.<id>]` keys for the plugin (`proto_tool_config`); undefined when there are none. */
+  private pluginSettings(id: string): Record<string, unknown> | undefined {
+    const toolConfig = this.config.tools[id]?.toolConfig;
+    return toolConfig && Object.keys(toolConfig).length > 0 ? toolConfig : undefined;
+  }
+
+  /**
+   * The hook plugins (`[plugins.hooks]`, then installed plugins of kind `hook` whose id is not
+   * configured), called around every tool's actions; loaded when a hook point is first reached.
+   */
+  get hooks(): HookPlugins {
+    this.hookPlugins ??= new HookPlugins(this.hookSources(), (message) => log('warn', 'hook', message));
+    return this.hookPlugins;
+  }
+
+  private hookSources(): HookPluginSource[] {
+    const configured = Object.entries(this.config.hookPlugins).map(
+      ([id, locator]): HookPluginSource => ({
+        id,
+        origin: `[plugins.hooks] ${id} = "${locator.written}"`,
+        removal: `remove ${id} from [plugins.hooks] in .prototools`,
+        load: async () => this.loadHookPlugin(id, await pluginFile(id, locator, this.pluginFileOptions())),
+      }),
+    );
+    const configuredIds = new Set(configured.map((source) => source.id));
+    const installed = listInstalledPlugins(this.store)
+      .filter((plugin) => plugin.kind === 'hook' && !configuredIds.has(plugin.name))
+      .map(
+        (plugin): HookPluginSource => ({
+          id: plugin.name,
+          origin: `${plugin.name} ${plugin.version}, installed from ${plugin.origin}`,
+          removal: `proto plugin uninstall ${plugin.name}`,
+          load: () => this.loadHookPlugin(plugin.name, plugin.pluginPath, plugin),
+        }),
+      );
+    return [...configured, ...installed];
+  }
+
+  private async loadHookPlugin(id: string, wasm: string, installed?: InstalledPlugin): Promise<PluginContainer> {
+    const policy = this.pluginPolicy(id, installed ?? {});
+    const toolConfig = this.pluginSettings(id);
+    // The plugin host loads only when a hook point is reached with hook plugins configured.
+    const { PluginContainer } = await import('../host/plugin-container.js');
+    return PluginContainer.load({
+      id,
+      wasm,
+      dirs: { protoHome: this.store.root, temp: this.store.tempDir, home: this.home, cwd: this.cwd },
+      ...(policy.permissions ? { permissions: policy.permissions } : {}),
+      timeoutMs: policy.timeoutMs,
+      ...(toolConfig ? { toolConfig } : {}),
+      env: this.env,
+      httpGet: httpGetWith(this.settings),
+      limits: this.pluginLimits(),
     });
   }
 
@@ -281,6 +351,7 @@ export class Session {
   async close(): Promise<void> {
     const tools = await Promise.allSettled(this.tools.values());
     await Promise.all(tools.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)));
+    await this.hookPlugins?.close();
   }
 }
 

@@ -1,7 +1,7 @@
 /** The plugin host: load a tool plugin and call it. */
 export { DEFAULT_CALL_TIMEOUT_MS, CALL_TIMEOUT_RANGE_MS } from './call-timeout.js';
 export { PluginContainer, type PluginLimits, type PluginLoadOptions } from './plugin-container.js';
-export { ToolPlugin } from './tool-plugin.js';
+export { ToolPlugin, PluginCallError } from './tool-plugin.js';
 export { prepareMounts } from './mounts.js';
 export type { MountDirs } from './mounts.js';
 export type { HttpGet } from './functions/context.js';

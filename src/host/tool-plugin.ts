@@ -24,6 +24,21 @@ import type { MountDirs } from './mounts.js';
 import { compareVersions } from './version-compare.js';
 import { toReal, toWirePath, type PathMapping } from './virtual-paths.js';
 
+/** A failed plugin call: its code and message as every caller sees them, and the parts apart. */
+export class PluginCallError extends ProtoError {
+  constructor(
+    readonly pluginId: string,
+    readonly fn: string,
+    /** What went wrong, without the "Plugin … failed in function …" frame (a guest's own message). */
+    readonly detail: string,
+    code: string,
+    hint?: string,
+    cause?: unknown,
+  ) {
+    super(code, `Plugin "${pluginId}" failed in function "${fn}": ${detail}`, { hint, cause });
+  }
+}
+
 export abstract class ToolPlugin {
   private registered: RegisterToolOutput | undefined;
 
@@ -47,7 +62,7 @@ export abstract class ToolPlugin {
 
   /** A failure of `fn`, worded the same for every kind of plugin. */
   protected fail(fn: string, code: string, detail: string, hint?: string, cause?: unknown): ProtoError {
-    return new ProtoError(code, `Plugin "${this.id}" failed in function "${fn}": ${detail}`, { hint, cause });
+    return new PluginCallError(this.id, fn, detail, code, hint, cause);
   }
 
   // ------------------------------------------------------------------ paths and contexts

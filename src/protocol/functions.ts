@@ -65,6 +65,15 @@ export const PLUGIN_FUNCTIONS = [
   'pre_run',
 ] as const satisfies readonly PluginFunction[];
 
+/**
+ * What a hook plugin (manifest `kind = "hook"`, or `[plugins.hooks]`) may export. The host calls
+ * each for every tool, after the tool's own hook, with the tool's hook input plus `tool_id`
+ * (`pre_uninstall`: `UninstallHook`). A failure of a vetoing hook stops the action.
+ */
+export const HOOK_PLUGIN_FUNCTIONS = ['pre_install', 'post_install', 'pre_run', 'pre_uninstall'] as const;
+export type HookPluginFunction = (typeof HOOK_PLUGIN_FUNCTIONS)[number];
+export const VETOING_HOOKS: ReadonlySet<HookPluginFunction> = new Set(['pre_install', 'pre_run', 'pre_uninstall']);
+
 /** Import namespace of proto's host functions (extism-pdk's `#[host_fn]` default). */
 export const HOST_USER_NAMESPACE = 'extism:host/user';
 /** Import namespace of the Extism kernel. */

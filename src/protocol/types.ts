@@ -338,6 +338,12 @@ export interface RunHookResult {
   paths?: string[];
 }
 
+/** `pre_uninstall`, which only hook plugins receive (ours; proto has no such hook). */
+export interface UninstallHook {
+  context: PluginContext;
+  tool_id: string;
+}
+
 // ---------------------------------------------------------------- legacy globals (plugin-api §5.9)
 
 export interface InstallGlobalInput {

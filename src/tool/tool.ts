@@ -19,12 +19,13 @@ import type { InstallProgress } from '../install/install-settings.js';
 import { executablePath, preparedExecutable } from '../link/executable.js';
 import type { ShimLauncher } from '../link/shims.js';
 import { ProtoError } from '../errors.js';
-import { virtualPathString, type ExecutableConfig, type LoadVersionsOutput, type LocateExecutablesOutput, type RegisterToolOutput } from '../protocol/index.js';
+import { virtualPathString, type ExecutableConfig, type LoadVersionsOutput, type LocateExecutablesOutput, type RegisterToolOutput, type RunHookResult } from '../protocol/index.js';
 import type { Inventory, InventoryOptions, Store } from '../store/index.js';
 import { isSchemaPluginPath } from '../schema/read-schema.js';
 import { log } from '../log.js';
 import { createInstallPort } from './install-port.js';
 import { CachedPlugin, openCachedPlugin } from './plugin-metadata.js';
+import type { ToolHooks } from './tool-hooks.js';
 
 export interface ToolLoadOptions {
   id: string;
@@ -61,6 +62,8 @@ export interface ToolLoadOptions {
    * plugin-metadata.ts). Off for one-off loads that only check a plugin.
    */
   cacheMetadata?: boolean;
+  /** Hook plugins, called after the tool's own hooks (none when absent). */
+  hooks?: ToolHooks;
 }
 
 export class Tool {
@@ -192,10 +195,14 @@ export class Tool {
     } = {},
   ): Promise<InstallToolResult & { shims: string[]; bins: string[] }> {
     const present = !options.force && (await this.installedVersions()).includes(version) && existsSync(this.productDir(version));
-    if (!present && this.plugin.has('pre_install')) {
+    if (!present) {
+      const flags = { forced: options.force === true, pinned: false, quiet: options.quiet === true };
+      const hooked = await this.options.hooks?.exports('pre_install');
       // proto tells plugins (and the commands they run) which tool is being installed.
-      (this.options.env ?? process.env).PROTO_INSTALL = this.id;
-      await this.plugin.preInstall(this.installHook(version, { forced: options.force === true, pinned: false, quiet: options.quiet === true }));
+      if (this.plugin.has('pre_install') || hooked) (this.options.env ?? process.env).PROTO_INSTALL = this.id;
+      if (this.plugin.has('pre_install')) await this.plugin.preInstall(this.installHook(this.plugin, version, flags));
+      // A hook plugin's veto throws here: nothing has been downloaded or written yet.
+      if (hooked) await this.options.hooks!.call('pre_install', this.id, version, (hook) => this.installHook(hook, version, flags));
     }
     // The pipeline (tar, zip, xz, undici) loads only when something is installed, not on every run.
     const { installTool } = await import('../install/index.js');
@@ -218,14 +225,49 @@ export class Tool {
     return { ...result, ...links };
   }
 
-  /** `post_install`, after the install and the pin (plugin-api §5.8); nothing when not exported. */
+  /** `post_install`, after the install and the pin (plugin-api §5.8), then the hook plugins'. */
   async postInstall(version: string, options: { forced?: boolean; pinned?: boolean; quiet?: boolean } = {}): Promise<void> {
-    if (!this.plugin.has('post_install')) return;
-    await this.plugin.postInstall(this.installHook(version, { forced: options.forced === true, pinned: options.pinned === true, quiet: options.quiet === true }));
+    const flags = { forced: options.forced === true, pinned: options.pinned === true, quiet: options.quiet === true };
+    if (this.plugin.has('post_install')) await this.plugin.postInstall(this.installHook(this.plugin, version, flags));
+    await this.options.hooks?.call('post_install', this.id, version, (hook) => this.installHook(hook, version, flags));
   }
 
-  private installHook(version: string, flags: { forced: boolean; pinned: boolean; quiet: boolean }) {
-    const context = this.plugin.context({ version, toolDir: this.productDir(version), tempDir: this.store.toolTempDir(this.id) });
+  /**
+   * `pre_run` before the tool runs (plugin-api §5.8): the plugin's own (its result: args, env,
+   * paths), then every hook plugin's, any of which may veto the run by failing.
+   */
+  async preRun(version: string, input: { globalsPrefix: string | null; args: string[] }): Promise<RunHookResult> {
+    const hookInput = (plugin: ToolPlugin) => ({
+      context: plugin.context({ version, toolDir: this.productDir(version) }),
+      globals_dir: null,
+      globals_prefix: input.globalsPrefix,
+      passthrough_args: input.args,
+    });
+    const result = this.plugin.has('pre_run') ? await this.plugin.preRun(hookInput(this.plugin)) : {};
+    await this.options.hooks?.call('pre_run', this.id, version, hookInput);
+    return result;
+  }
+
+  /** Whether running the tool calls any `pre_run` (then the shim cache must not skip it). */
+  async hasRunHooks(): Promise<boolean> {
+    return this.plugin.has('pre_run') || ((await this.options.hooks?.exports('pre_run')) ?? false);
+  }
+
+  /**
+   * The hook plugins' `pre_uninstall` for each version, before any is removed: one veto keeps
+   * them all. `uninstall` calls it itself unless told it ran.
+   */
+  async preUninstall(versions: readonly string[]): Promise<void> {
+    for (const version of versions) {
+      await this.options.hooks?.call('pre_uninstall', this.id, version, (hook) => ({
+        context: hook.context({ version, toolDir: this.productDir(version), tempDir: this.store.toolTempDir(this.id) }),
+      }));
+    }
+  }
+
+  /** An install hook's input for `plugin` (the tool's own, or a hook plugin with its own mounts). */
+  private installHook(plugin: ToolPlugin, version: string, flags: { forced: boolean; pinned: boolean; quiet: boolean }) {
+    const context = plugin.context({ version, toolDir: this.productDir(version), tempDir: this.store.toolTempDir(this.id) });
     return { context, ...flags, passthrough_args: [] };
   }
 
@@ -262,7 +304,8 @@ export class Tool {
   }
 
   /** Uninstalls one version; bins are re-pointed, and shims removed with the last version. */
-  async uninstall(version: string): Promise<{ uninstalled: boolean; remainingVersions: string[] }> {
+  async uninstall(version: string, options: { preUninstallDone?: boolean } = {}): Promise<{ uninstalled: boolean; remainingVersions: string[] }> {
+    if (!options.preUninstallDone) await this.preUninstall([version]);
     const { uninstallTool } = await import('../install/index.js');
     const result = await uninstallTool({
       store: this.store,

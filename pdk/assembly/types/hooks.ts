@@ -1,4 +1,7 @@
-// Install hooks and manifest sync (plugin-api §5.7, §5.8).
+// Install hooks, run and uninstall hooks, and manifest sync (plugin-api §5.7, §5.8, §5.10).
+//
+// The same inputs reach hook plugins (manifest `kind = "hook"`, or `[plugins.hooks]`), which the
+// host calls for every tool, with `tool_id` naming the tool.
 import { JsonReader } from "../json/reader";
 import { JsonWriter } from "../json/write";
 import { VirtualPath } from "../paths";
@@ -15,6 +18,8 @@ export class InstallHook {
     /** The version was pinned to a .prototools by this install (always false in pre_install). */
     readonly pinned: bool,
     readonly quiet: bool,
+    /** The tool being installed, when a hook plugin is called (a tool's own hook gets null). */
+    readonly toolId: string | null = null,
   ) {}
 
   static fromJson(json: JsonReader): InstallHook {
@@ -25,7 +30,23 @@ export class InstallHook {
       args !== null ? args : [],
       json.boolOr("pinned", false),
       json.boolOr("quiet", false),
+      json.optionalString("tool_id"),
     );
+  }
+}
+
+/**
+ * Input of `pre_uninstall`, which only hook plugins receive: the host is about to remove
+ * `context.version` of `tool_id` (from `context.tool_dir`). Failing vetoes the removal.
+ */
+export class UninstallHook {
+  constructor(
+    readonly context: PluginContext,
+    readonly toolId: string,
+  ) {}
+
+  static fromJson(json: JsonReader): UninstallHook {
+    return new UninstallHook(PluginContext.fromJson(json.object("context")), json.string("tool_id"));
   }
 }
 
@@ -64,6 +85,8 @@ export class RunHook {
     /** Where global packages live, when the host located it. */
     readonly globalsDir: VirtualPath | null,
     readonly globalsPrefix: string | null,
+    /** The tool about to run, when a hook plugin is called (a tool's own hook gets null). */
+    readonly toolId: string | null = null,
   ) {}
 
   static fromJson(json: JsonReader): RunHook {
@@ -73,6 +96,7 @@ export class RunHook {
       args !== null ? args : [],
       VirtualPath.readOptional(json, "globals_dir"),
       json.optionalString("globals_prefix"),
+      json.optionalString("tool_id"),
     );
   }
 }

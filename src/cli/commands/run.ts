@@ -12,7 +12,7 @@ import { lazyChildProcess } from '../../lazy-builtins.js';
 import { writeShimCacheEntry } from '../../link/shim-cache.js';
 import { withPath } from '../../system-errors.js';
 import { log } from '../../log.js';
-import type { LocateExecutablesOutput, RunHookResult } from '../../protocol/index.js';
+import type { LocateExecutablesOutput } from '../../protocol/index.js';
 import type { Tool } from '../../tool/tool.js';
 import { passthroughArgs } from '../passthrough.js';
 import { releaseInterrupts } from '../interrupt.js';
@@ -63,17 +63,9 @@ async function runTool(id: string, explicitSpec: string | undefined, args: strin
     refuseSelfUpgrade(tool, args);
 
     const pathPrepend = [dirname(exePath), ...located.exes_dirs.map((dir) => join(tool.productDir(version), dir))];
-    let finalArgs = args;
-    let hook: RunHookResult = {};
-    if (tool.plugin.has('pre_run')) {
-      hook = await tool.plugin.preRun({
-        context: tool.plugin.context({ version, toolDir: tool.productDir(version) }),
-        globals_dir: null,
-        globals_prefix: located.globals_prefix ?? null,
-        passthrough_args: args,
-      });
-      finalArgs = [...args, ...(hook.args ?? [])];
-    }
+    // The plugin's pre_run, then the hook plugins' (a veto throws: the tool does not run).
+    const hook = await tool.preRun(version, { globalsPrefix: located.globals_prefix ?? null, args });
+    const finalArgs = [...args, ...(hook.args ?? [])];
     // Built after pre_run: what the plugin set with set_env_var during the hook is in session.env.
     const env = runEnvironment(session, tool, version, [...(hook.paths ?? []).map((path) => tool.plugin.toReal(path)), ...pathPrepend]);
     Object.assign(env, hook.env ?? {});
@@ -82,7 +74,7 @@ async function runTool(id: string, explicitSpec: string | undefined, args: strin
       ? [exe.parent_exe_name, [...(exe.parent_exe_args ?? []), exePath, ...finalArgs]]
       : [exePath, finalArgs];
 
-    if (explicitSpec === undefined && !tool.plugin.has('pre_run') && !exe.parent_exe_name) {
+    if (explicitSpec === undefined && !(await tool.hasRunHooks()) && !exe.parent_exe_name) {
       await rememberForShim(session, tool, version, exePath, pathPrepend, exeName);
     }
     await tool.inventory.markUsed(version);
@@ -162,6 +154,8 @@ async function rememberForShim(session: Session, tool: Tool, version: string, ex
   for (const lockfile of session.lockfiles.candidatePaths()) candidates.add(lockfile);
   candidates.add(tool.inventory.manifestPath);
   candidates.add(tool.inventory.remoteVersionsPath());
+  // A hook plugin installed later may export pre_run, which the cache would skip.
+  candidates.add(session.store.installedPluginsDir);
   const idVar = toEnvVarName(tool.id);
   const decidingVars = [idVar, 'PROTO_ENV', 'PROTO_HOME', 'HOME', 'PROTO_DETECT_STRATEGY', 'PROTO_AUTO_INSTALL'];
   const toolEnv = session.toolEnvironment(tool.id);

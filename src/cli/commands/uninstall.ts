@@ -73,8 +73,10 @@ async function uninstall(session: Session, id: string, spec: string | undefined,
   }
   const removed: string[] = [];
   const lockOptions = { ignoreOsArch: tool.metadata.lock_options?.ignore_os_arch === true };
+  // Every hook plugin agrees to every removal before anything is removed (or unpinned).
+  await tool.preUninstall(versions);
   for (const version of versions) {
-    const result = await tool.uninstall(version);
+    const result = await tool.uninstall(version, { preUninstallDone: true });
     if (result.uninstalled) removed.push(version);
     // As proto: the lockfile forgets records of exactly this version, then orphans are pruned.
     await session.lockfiles.forgetVersion(id, version, lockOptions);
