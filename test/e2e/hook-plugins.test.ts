@@ -155,6 +155,11 @@ describe('hook plugins', { concurrency: true }, () => {
   it('hooks run in id order, each under its own permissions: one that may not write its audit log vetoes', async () => {
     const box = fixture.sandboxWith(withPolicy({ zeta: '["fs:cwd"]', alpha: '["fs:cwd"]' }));
     assert.equal((await box.run(['install', 'disttool', '2.1.0'])).code, 0);
+    const listed = JSON.parse((await box.run(['plugin', 'list', '--json'])).stdout) as { plugins: Array<{ id: string; kind: string; source: string }> };
+    assert.deepEqual(
+      listed.plugins.filter((plugin) => plugin.kind === 'hook').map((plugin) => [plugin.id, plugin.source]),
+      [['alpha', join(box.cwd, '.prototools')], ['zeta', join(box.cwd, '.prototools')]],
+    );
     assert.deepEqual(auditLines(box), [
       'alpha pre_install disttool 2.1.0 allowed',
       'zeta pre_install disttool 2.1.0 allowed',
@@ -205,6 +210,8 @@ describe('an installed hook plugin (kind = "hook")', () => {
     assert.equal(prompt.code, 0, prompt.stderr);
     assert.match(prompt.stderr, /^Installing policy 1\.0\.0 \(hook plugin/m);
     assert.match(prompt.stderr, /^ {2}permissions: may see: the working directory$/m);
+    const listed = JSON.parse((await box.run(['plugin', 'list', '--json'])).stdout) as { plugins: Array<{ id: string; kind: string }> };
+    assert.deepEqual(listed.plugins.filter((plugin) => plugin.kind === 'hook').map((plugin) => plugin.id), ['policy']);
 
     // The cache entry no longer holds: the shim asks proto, and the hook refuses.
     const refused = await shim();

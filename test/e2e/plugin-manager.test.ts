@@ -381,8 +381,9 @@ describe('tools from installed plugins', { concurrency: true }, () => {
     const result = await box.run(['plugin', 'install', 'auditor', '-y']);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'installed auditor 1.0.0 (hook plugin)\n');
-    const listed = JSON.parse((await box.run(['plugin', 'list', '--json'])).stdout) as { plugins: Array<{ id: string }> };
-    assert.equal(listed.plugins.some((entry) => entry.id === 'auditor'), false);
+    // Listed as a hook plugin, never as a tool.
+    const listed = JSON.parse((await box.run(['plugin', 'list', '--json'])).stdout) as { plugins: Array<{ id: string; kind: string }> };
+    assert.deepEqual(listed.plugins.filter((entry) => entry.id === 'auditor').map((entry) => entry.kind), ['hook']);
     const installed = JSON.parse((await box.run(['plugin', 'list', '--installed', '--json'])).stdout) as { plugins: Array<{ name: string; kind: string }> };
     assert.deepEqual(installed.plugins.map(({ name, kind }) => ({ name, kind })), [{ name: 'auditor', kind: 'hook' }]);
     const run = await box.run(['install', 'auditor', '1']);

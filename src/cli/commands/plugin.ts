@@ -2,7 +2,8 @@
  * `proto plugin`: the plugin namespace. `list` lives here: the tool plugins this directory can
  * use — the ones configured in `.prototools` (`[tools.<id>] plugin`, `[plugins.tools]`, flat
  * `[plugins]`), then the ones installed from an index, then the built-in tools not overridden or
- * disabled (`settings.builtin-tools`), in lookup order. Nothing is downloaded or loaded, so it
+ * disabled (`settings.builtin-tools`), in lookup order; then the hook plugins called around every
+ * tool (`[plugins.hooks]`, installed `kind = "hook"`). Nothing is downloaded or loaded, so it
  * works offline and fast.
  *
  * The other verbs are registered here and implemented in `plugin-*.ts`, which are loaded only when
@@ -24,7 +25,7 @@ import { GATED_HOST_FUNCTIONS } from '../../host/permissions.js';
 
 interface PluginEntry {
   id: string;
-  kind: 'configured' | 'installed' | 'builtin';
+  kind: 'configured' | 'installed' | 'builtin' | 'hook';
   /** As written (relative `file://` locators resolved to absolute paths); installed plugins' plugin file. */
   locator: string;
   /** The `.prototools` that configures it, the index an installed plugin came from; null for built-ins. */
@@ -41,7 +42,7 @@ export function registerPluginCommand(program: Command): void {
   plugin
     .command('list')
     .alias('ls')
-    .description('List the tool plugins this directory can use (configured, installed, built-in), in lookup order.')
+    .description('List the tool plugins this directory can use (configured, installed, built-in), in lookup order, then its hook plugins.')
     .option('--installed', 'only the plugins installed with `proto plugin install`, with their versions')
     .option('--json', 'print { plugins: [...] } as JSON on stdout')
     .addHelpText('after', '\nExamples:\n  proto plugin list\n  proto plugin list --installed --json')
@@ -231,7 +232,15 @@ function pluginEntries(session: Session): PluginEntry[] {
   )
     .sort()
     .map((id): PluginEntry => ({ id, kind: 'builtin', locator: builtinPluginUrl(id)!, source: null }));
-  return [...configured, ...installed, ...builtins];
+  // Hook plugins: [plugins.hooks], then installed ones of kind "hook" (a configured id wins, as for calls).
+  const configuredHooks = Object.keys(config.hookPlugins).sort();
+  const hooks = [
+    ...configuredHooks.map((id): PluginEntry => ({ id, kind: 'hook', locator: describeLocator(config.hookPlugins[id]!), source: hookConfiguringFile(session.loaded.files, id) })),
+    ...listInstalledPlugins(session.store)
+      .filter((plugin) => plugin.kind === 'hook' && !configuredHooks.includes(plugin.name))
+      .map((plugin): PluginEntry => ({ id: plugin.name, kind: 'hook', locator: `file://${plugin.pluginPath}`, source: plugin.origin })),
+  ];
+  return [...configured, ...installed, ...builtins, ...hooks];
 }
 
 function listInstalled(session: Session, options: ListOptions): void {
@@ -260,6 +269,10 @@ function describeLocator(locator: PluginLocator): string {
 }
 
 /** The highest-precedence file that names a plugin for `id` (files are in detection order, cwd first). */
+function hookConfiguringFile(files: readonly ConfigFileEntry[], id: string): string | null {
+  return files.find(({ exists, config }) => exists && Object.hasOwn(config.plugins.hooks, id))?.path ?? null;
+}
+
 function configuringFile(files: readonly ConfigFileEntry[], id: string): string | null {
   const file = files.find(
     ({ exists, config }) =>
