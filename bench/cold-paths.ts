@@ -5,13 +5,20 @@
  * sides of a ratio. Targets (issue 15): --version/--help ≤ 1.3×; list-remote (warm cache), bin,
  * list, status ≤ 1.6×; `proto run` with no shim cache entry ≤ 2.5×.
  *
+ * Besides wall time, the CPU time the command's process used (user + system, from the kernel's
+ * count of waited-for children) is summed over the rounds and divided by the baseline's: on a
+ * machine shared with other work, wall times grow with the load, CPU times much less.
+ *
+ * `--compare <bin/proto.js>` times another build of proto (say, main's, built in a worktree) in
+ * the same rounds, on the same store: its figures print as "before".
+ *
  * The tool is the disttool fixture plugin (about 100 KB of WASM); the real node plugin (2.2 MB)
  * cannot be downloaded here. `--plugin <wasm>` measures another plugin of the same protocol shape.
  *
- *   npm run build && npm run fixtures && node --import ./scripts/register-ts.mjs bench/cold-paths.ts [rounds] [--node <path>] [--plugin <wasm>] [--only <name,...>]
+ *   npm run build && npm run fixtures && node --import ./scripts/register-ts.mjs bench/cold-paths.ts [rounds] [--node <path>] [--plugin <wasm>] [--only <name,...>] [--compare <bin/proto.js>]
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { shimCacheEntryPath } from '../src/link/index.js';
@@ -23,7 +30,7 @@ import { fixturePlugin } from '../test/support/fixtures.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { node: { type: 'string' }, plugin: { type: 'string' }, only: { type: 'string' } },
+  options: { node: { type: 'string' }, plugin: { type: 'string' }, only: { type: 'string' }, compare: { type: 'string' } },
 });
 const rounds = Number(positionals[0] ?? 21);
 const node = values.node ?? process.execPath;
@@ -37,6 +44,27 @@ interface Case {
   before?: () => void;
   /** Start through this file instead of `node bin/proto.js` (the shim). */
   command?: string;
+}
+
+/** CPU ms used so far by this process's waited-for children (Linux; undefined elsewhere). */
+function childrenCpuMs(): number | undefined {
+  try {
+    // Fields after the command name: cutime and cstime are the 14th and 15th, in clock ticks (1/100 s).
+    const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Wall ms of one run, and the CPU ms its process used. */
+function measure(run: () => void): { ms: number; cpu: number | undefined } {
+  const cpuBefore = childrenCpuMs();
+  const started = process.hrtime.bigint();
+  run();
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpuAfter = childrenCpuMs();
+  return { ms, cpu: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore };
 }
 
 function median(samples: number[]): number {
@@ -55,20 +83,12 @@ try {
     `disttool = "2.1.0"\n[plugins.tools]\ndisttool = "file://${plugin}"\n[tools.disttool]\ndist-url = "${dist.url}"\n`,
   );
   const env = { ...sandbox.env };
-  const proto = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
-    const started = process.hrtime.bigint();
-    const result = spawnSync(node, [CLI, ...args], { cwd: project, env: { ...env, ...extraEnv }, encoding: 'utf8' });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (result.status !== 0) throw new Error(`proto ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-    return ms;
+  /** Runs a command in the project and fails the benchmark if it fails. */
+  const run = (command: string, args: string[]) => () => {
+    const result = spawnSync(command, args, { cwd: project, env, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   };
-  const timed = (command: string, args: string[]) => {
-    const started = process.hrtime.bigint();
-    const result = spawnSync(command, args, { cwd: project, env, stdio: 'ignore' });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}`);
-    return ms;
-  };
+  const clis = values.compare ? { before: values.compare, after: CLI } : { after: CLI };
 
   // These two reach the dist server in this process: they must not block its event loop.
   const setup = (args: string[]) => promisify(execFile)(node, [CLI, ...args], { cwd: project, env });
@@ -93,37 +113,57 @@ try {
   const only = values.only?.split(',');
   const selected = only ? cases.filter((entry) => only.some((name) => entry.name.includes(name))) : cases;
 
+  /** What one round times: the baseline, then each case with each CLI (a shim only runs ours). */
+  const runs: Array<{ name: string; cli: string; before?: () => void; run: () => void }> = [
+    { name: 'node -e 0 (baseline)', cli: 'baseline', run: run(node, ['-e', '0']) },
+    ...selected.flatMap((entry) =>
+      Object.entries(clis)
+        .filter(([cli]) => !entry.command || cli === 'after')
+        .map(([cli, path]) => ({ name: entry.name, cli, before: entry.before, run: entry.command ? run(entry.command, entry.args) : run(node, [path, ...entry.args]) })),
+    ),
+  ];
   // One untimed run of each: compile caches and first-run caches are what users have on the second run.
-  for (const entry of selected) {
-    entry.before?.();
-    if (entry.command) timed(entry.command, entry.args);
-    else proto(entry.args);
+  for (const one of runs) {
+    one.before?.();
+    one.run();
   }
   if (!existsSync(shim)) throw new Error('the install wrote no shim');
 
-  const baseline: number[] = [];
-  const times = new Map<string, number[]>(selected.map((entry) => [entry.name, []]));
-  const ratios = new Map<string, number[]>(selected.map((entry) => [entry.name, []]));
+  const key = (one: { name: string; cli: string }) => `${one.cli}\0${one.name}`;
+  const times = new Map<string, number[]>(runs.map((one) => [key(one), []]));
+  const ratios = new Map<string, number[]>(runs.map((one) => [key(one), []]));
+  const cpu = new Map<string, number>(runs.map((one) => [key(one), 0]));
+  let cpuCounted = true;
   for (let round = 0; round < rounds; round++) {
-    const base = timed(node, ['-e', '0']);
-    baseline.push(base);
-    for (const entry of selected) {
-      entry.before?.();
-      const ms = entry.command ? timed(entry.command, entry.args) : proto(entry.args);
-      times.get(entry.name)!.push(ms);
-      ratios.get(entry.name)!.push(ms / base);
+    let base = 0;
+    for (const one of runs) {
+      one.before?.();
+      const measured = measure(one.run);
+      if (one.cli === 'baseline') base = measured.ms;
+      times.get(key(one))!.push(measured.ms);
+      ratios.get(key(one))!.push(measured.ms / base);
+      if (measured.cpu === undefined) cpuCounted = false;
+      else cpu.set(key(one), cpu.get(key(one))! + measured.cpu);
     }
   }
 
   const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
   console.log(`CLI cold paths, ${rounds} alternating rounds, Node ${version}, plugin ${plugin.replace(/.*\//, '')}`);
-  console.log(`  ${'node -e 0 (baseline)'.padEnd(34)} ${median(baseline).toFixed(1).padStart(7)} ms`);
+  console.log(`  wall: median ms and median ratio to the baseline of the same round; cpu: total CPU ratio to the baseline's`);
+  const baseKey = key(runs[0]!);
+  const baseCpu = cpu.get(baseKey)!;
+  const cpuPerRun = (k: string) => (cpuCounted ? `, cpu ${(cpu.get(k)! / rounds).toFixed(0)} ms` : '');
+  console.log(`  ${'node -e 0 (baseline)'.padEnd(34)} ${median(times.get(baseKey)!).toFixed(1).padStart(7)} ms${cpuPerRun(baseKey)}`);
   for (const entry of selected) {
-    const ratio = median(ratios.get(entry.name)!);
-    const verdict = ratio <= entry.target ? 'met' : 'NOT met';
-    console.log(
-      `  ${entry.name.padEnd(34)} ${median(times.get(entry.name)!).toFixed(1).padStart(7)} ms   ratio ${ratio.toFixed(2)}   target <= ${entry.target}: ${verdict}`,
-    );
+    const cells = Object.keys(clis)
+      .filter((cli) => times.has(key({ name: entry.name, cli })))
+      .map((cli) => {
+        const k = key({ name: entry.name, cli });
+        const cpuRatio = cpuCounted && baseCpu > 0 ? ` (cpu ${(cpu.get(k)! / baseCpu).toFixed(2)})` : '';
+        return `${values.compare ? `${cli} ` : ''}${median(times.get(k)!).toFixed(1).padStart(7)} ms ${median(ratios.get(k)!).toFixed(2)}×${cpuRatio}`;
+      });
+    const ratio = median(ratios.get(key({ name: entry.name, cli: 'after' }))!);
+    console.log(`  ${entry.name.padEnd(34)} ${cells.join('   ')}   target <= ${entry.target}: ${ratio <= entry.target ? 'met' : 'NOT met'}`);
   }
 } finally {
   await dist.close();
