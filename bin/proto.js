@@ -3,13 +3,22 @@
 // src/node-runtime.ts: the usual case costs two realpath calls, otherwise proto starts itself
 // again on a suitable Node), answers `--version` and help without building the program (see
 // src/cli/fast-path.ts), hides the one warning Node 20 prints for WASI, then starts the compiled CLI.
-import module from 'node:module';
+// It loads the bundles the build writes (dist/bundle/*.cjs, see scripts/bundle-cli.mjs): two
+// files instead of ~120 modules. Bundles older than the compiled program (a bare `tsc` since)
+// are passed over for the modules in dist/.
+//
+// CommonJS (bin/package.json says so): an ES module entry costs every run the start of Node's
+// ES module loader, and its view of node:fs loads the stream modules.
+'use strict';
+const { statSync } = require('node:fs');
+const module_ = require('node:module');
+const { join } = require('node:path');
 
 // Node ≥ 22.1 can cache compiled bytecode between runs; Node 20 simply lacks the API. First, so
 // that everything below is cached too.
-module.enableCompileCache?.();
+module_.enableCompileCache?.();
 
-const require = module.createRequire(import.meta.url);
+const DIST = join(__dirname, '..', 'dist');
 
 /**
  * Loads one of our modules. With require() where Node loads ES modules that way (20.19+,
@@ -18,47 +27,66 @@ const require = module.createRequire(import.meta.url);
  */
 async function load(path) {
   try {
-    return require(path);
+    return require(join(DIST, path));
   } catch (error) {
     if (error?.code !== 'ERR_REQUIRE_ESM' && error?.code !== 'ERR_REQUIRE_ASYNC_MODULE') throw error;
   }
-  return import(path);
+  return import(require('node:url').pathToFileURL(join(DIST, path)).href);
 }
 
-let runtime;
-try {
-  runtime = await load('../dist/node-runtime.js');
-} catch (error) {
-  if (!(error instanceof SyntaxError)) throw error;
-  // A Node too old to even read our code (the engines check below never ran).
-  process.stderr.write(`error[cli.node_unsuitable]: proto cannot run on Node ${process.version} (${process.execPath}).\n` +
-    'hint: Set PROTO_NODE to a newer Node that proto does not manage, or put one first on PATH.\n');
-  process.exit(1);
+/** Whether dist/bundle holds bundles of the compiled program as it is now. */
+function bundlesFresh() {
+  try {
+    const bundle = statSync(join(DIST, 'bundle/cli.cjs')).mtimeMs;
+    return bundle >= statSync(join(DIST, 'cli/main.js')).mtimeMs && statSync(join(DIST, 'bundle/launcher.cjs')).isFile();
+  } catch {
+    return false;
+  }
 }
-const decision = runtime.decideNode({
-  execPath: process.execPath,
-  version: process.versions.node,
-  env: process.env,
-  required: runtime.requiredNode(),
-  recordedNode: runtime.recordedInstallNode,
+
+start().catch((error) => {
+  // What escaped main() (which reports errors itself): a bug, shown as Node shows one.
+  process.exitCode = 1;
+  console.error(error);
 });
-// The marker is for us only: tools proto runs (a node that runs proto again) must not inherit it.
-delete process.env[runtime.RELAUNCH_MARKER];
-if (decision.kind === 'refuse') {
-  const { formatErrorReport } = await import('../dist/cli/output/format-error.js');
-  process.stderr.write(formatErrorReport({ code: 'cli.node_unsuitable', message: decision.message, hint: decision.hint }));
-  process.exit(1);
-}
-if (decision.kind === 'relaunch') await relaunch(decision.node);
 
-const { fastAnswer } = await load('../dist/cli/fast-path.js');
-const answer = fastAnswer(process.argv.slice(2), process.stdout);
-if (answer !== undefined) process.stdout.write(answer);
-else await startCli();
+async function start() {
+  const bundled = bundlesFresh();
 
-async function startCli() {
+  let runtime;
+  try {
+    runtime = bundled ? require(join(DIST, 'bundle/launcher.cjs')) : await load('node-runtime.js');
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    // A Node too old to even read our code (the engines check below never ran).
+    process.stderr.write(`error[cli.node_unsuitable]: proto cannot run on Node ${process.version} (${process.execPath}).\n` +
+      'hint: Set PROTO_NODE to a newer Node that proto does not manage, or put one first on PATH.\n');
+    process.exit(1);
+  }
+  const decision = runtime.decideNode({
+    execPath: process.execPath,
+    version: process.versions.node,
+    env: process.env,
+    required: runtime.requiredNode(),
+    recordedNode: runtime.recordedInstallNode,
+  });
+  // The marker is for us only: tools proto runs (a node that runs proto again) must not inherit it.
+  delete process.env[runtime.RELAUNCH_MARKER];
+  if (decision.kind === 'refuse') {
+    const { formatErrorReport } = await load('cli/output/format-error.js');
+    process.stderr.write(formatErrorReport({ code: 'cli.node_unsuitable', message: decision.message, hint: decision.hint }));
+    process.exit(1);
+  }
+  if (decision.kind === 'relaunch') await relaunch(runtime, decision.node);
+
+  const { fastAnswer } = bundled ? runtime : await load('cli/fast-path.js');
+  const answer = fastAnswer(process.argv.slice(2), process.stdout);
+  if (answer !== undefined) {
+    process.stdout.write(answer);
+    return;
+  }
   hideWasiWarning();
-  const { main } = await load('../dist/cli/main.js');
+  const { main } = bundled ? require(join(DIST, 'bundle/cli.cjs')) : await load('cli/main.js');
   process.exitCode = await main(process.argv);
 }
 
@@ -88,9 +116,8 @@ function hideWasiWarning() {
  * the exit status need no passing on. Otherwise a child runs it, with signals passed on.
  * Never returns.
  */
-async function relaunch(node) {
-  const { fileURLToPath } = await import('node:url');
-  const args = [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)];
+async function relaunch(runtime, node) {
+  const args = [...process.execArgv, __filename, ...process.argv.slice(2)];
   const env = { ...process.env, [runtime.RELAUNCH_MARKER]: '1' };
   if (typeof process.execve === 'function') {
     try {
@@ -100,7 +127,7 @@ async function relaunch(node) {
       process.exit(1);
     }
   }
-  const { spawn } = await import('node:child_process');
+  const { spawn } = require('node:child_process');
   const child = spawn(node, args, { stdio: 'inherit', env });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT']) process.on(signal, () => child.kill(signal));
   await new Promise(() => {

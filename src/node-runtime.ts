@@ -131,7 +131,7 @@ export function requiredNode(): string | undefined {
   }
 }
 
-/** The Node recorded by the package's postinstall (bin/record-node.js), if any. */
+/** The Node recorded by the package's postinstall (bin/record-node.mjs), if any. */
 export function recordedInstallNode(): string | undefined {
   try {
     return readFileSync(new URL('../.install-node', import.meta.url), 'utf8').trim() || undefined;

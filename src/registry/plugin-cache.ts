@@ -7,8 +7,8 @@
  * Concurrency contract: the download goes to a temp file in the same dir and is renamed into
  * place, so two processes fetching the same plugin both end with a complete file.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+// node:fs's promises, read when used: node:fs/promises loads readline's modules on every start-up.
+import { existsSync, promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { extname, join } from 'node:path';
 import { ProtoError } from '../errors.js';
@@ -57,7 +57,7 @@ export async function pluginFile(id: string, locator: PluginLocator, options: Pl
   const path = join(store.pluginsDir, cacheFileName(id, locator));
   const offline = options.settings?.offline === true;
   const maxAgeMs = (options.cacheDurationSeconds ?? DEFAULT_PLUGIN_CACHE_SECONDS) * 1000;
-  const cached = await stat(path).catch(() => undefined);
+  const cached = await fs.stat(path).catch(() => undefined);
   if (cached && (offline || (options.now ?? Date.now()) - cached.mtimeMs < maxAgeMs)) {
     log('trace', 'cache', `plugin ${id}: cache hit ${path}`);
     return path;
@@ -73,7 +73,7 @@ export async function pluginFile(id: string, locator: PluginLocator, options: Pl
       hint: 'Use a file://, https://, github:// or registry:// locator.',
     });
   }
-  await mkdir(store.pluginsDir, { recursive: true });
+  await fs.mkdir(store.pluginsDir, { recursive: true });
   const temp = `${path}.tmp-${process.pid}`;
   try {
     // Loaded here, not at the top: file:// and cached plugins (most runs) need no network code.
@@ -85,15 +85,15 @@ export async function pluginFile(id: string, locator: PluginLocator, options: Pl
         home: options.home ?? homedir(),
         scratchFile: `${path}.layer-${process.pid}`,
       });
-      await writeFile(temp, pulled.wasm);
+      await fs.writeFile(temp, pulled.wasm);
     } else {
       const url = locator.kind === 'url' ? locator.url : await githubAssetUrl(locator, options.settings ?? {});
       const { downloadFile } = await import('../net/index.js');
       await downloadFile(url, temp, { settings: options.settings });
     }
-    await rename(temp, path);
+    await fs.rename(temp, path);
   } catch (error) {
-    await rm(temp, { force: true });
+    await fs.rm(temp, { force: true });
     if (cached) return path; // a stale plugin beats no plugin when the refresh fails
     throw error;
   }

@@ -86,7 +86,9 @@ export async function ensureCliBuilt(): Promise<void> {
       await promisify(execFile)(process.execPath, args, { cwd: repoRoot }).catch((error: { stdout?: string }) => {
         process.stderr.write(`e2e: tsc reported problems (building anyway):\n${error.stdout ?? String(error)}\n`);
       });
-      // As `npm run build` does: the help texts the launcher prints without building the program.
+      // As `npm run build` does: the bundles the launcher loads (so e2e tests run what users run),
+      // then the help texts it prints without building the program.
+      await promisify(execFile)(process.execPath, [join(repoRoot, 'scripts/bundle-cli.mjs')], { cwd: repoRoot });
       await promisify(execFile)(process.execPath, [join(repoRoot, 'scripts/generate-help.mjs')], { cwd: repoRoot });
       // Dated when the build started: a source saved during the build is newer, so it triggers the next one.
       writeFileSync(BUILT_STAMP, '');

@@ -7,8 +7,7 @@
  * `status`, `exec` and `activate` must not fail on an offline machine for no reason. Aliases still
  * work through the cached version list (any age), if there is one, and `[tools.<id>.aliases]`.
  */
-import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { existsSync, promises as fs } from 'node:fs';
 import { log } from '../../../log.js';
 import { listInstalledPlugins } from '../../../plugins/installed-plugins.js';
 import type { Inventory } from '../../../store/index.js';
@@ -47,7 +46,7 @@ export async function toolInventory(session: Session, id: string): Promise<ToolI
  * A dir named after a known tool that the tool does not use (an older plugin's) is left out.
  */
 export async function inventoriesInStore(session: Session): Promise<ToolInventory[]> {
-  const dirs = await readdir(session.store.toolsDir, { withFileTypes: true }).then(
+  const dirs = await fs.readdir(session.store.toolsDir, { withFileTypes: true }).then(
     (entries) => entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name),
     () => [] as string[],
   );

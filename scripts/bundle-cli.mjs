@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// Part of `npm run build`, after tsc: bundles the compiled CLI into two CommonJS files that the
+// launcher (bin/proto.js) loads instead of the ~120 ES modules behind them:
+//  - dist/bundle/launcher.cjs: the Node check (node-runtime) and the --version/help answers
+//    (cli/fast-path), loaded before anything else on every run;
+//  - dist/bundle/cli.cjs: the program (cli/main) and every module it reaches, commander and
+//    smol-toml included.
+// Why: on Node 20 each ES module costs resolution, a module record and linking, about 0.7 ms of
+// CPU; the program's ~120 modules were most of a cold command's time. One CommonJS file keeps
+// what is lazy lazy: a module reached only through `await import()` (the plugin host, the install
+// pipeline, TOML editing, ...) is wrapped in a function run on first use, and the dependencies
+// it requires (@extism/extism, undici, tar, ...) stay outside the bundle, required only then.
+//
+// `import.meta.url` (package.json, schemas, bin/proto.js are found relative to a module) is
+// replaced in each module by the URL the module has in dist/, so paths resolve as they did.
+// The launcher uses the bundles only when they are at least as new as dist/cli/main.js: a bare
+// `tsc` since makes it fall back to the modules in dist/.
+import { readFile, rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'dist');
+const outDir = join(dist, 'bundle');
+const { dependencies } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+// Needed by every command, so bundled; the rest is loaded by some commands only.
+const BUNDLED_PACKAGES = new Set(['commander', 'smol-toml']);
+const external = Object.keys(dependencies).filter((name) => !BUNDLED_PACKAGES.has(name));
+
+/** Each module's `import.meta.url` becomes its URL in dist/, computed from the bundle's place. */
+const moduleUrls = {
+  name: 'module-urls',
+  setup(builder) {
+    builder.onLoad({ filter: /\.js$/ }, async (args) => {
+      if (!args.path.startsWith(`${dist}/`)) return undefined;
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes('import.meta.url')) return undefined;
+      const url = `__protoModuleUrl(${JSON.stringify(relative(dist, args.path))})`;
+      return { contents: text.replaceAll('import.meta.url', url), loader: 'js' };
+    });
+  },
+};
+/**
+ * commander requires node:child_process at its top, for executable subcommands (proto has none);
+ * loading it costs every command a few ms (it brings the stream and net modules). Inside
+ * commander it becomes a stand-in that loads the real module on first use.
+ */
+const lazyChildProcessInCommander = {
+  name: 'lazy-child-process-in-commander',
+  setup(builder) {
+    builder.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes('/node_modules/commander/') ? { path: 'child_process', namespace: 'lazy' } : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+      loader: 'js',
+    }));
+  },
+};
+const banner = "const __protoModuleUrl = (file) => require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', file)).href;";
+
+await rm(outDir, { recursive: true, force: true });
+const common = { absWorkingDir: root, bundle: true, format: 'cjs', platform: 'node', external, banner: { js: banner }, plugins: [moduleUrls, lazyChildProcessInCommander], logLevel: 'warning' };
+await build({
+  ...common,
+  // The launcher reports a Node too old for proto: it must itself load on one.
+  target: 'node16',
+  stdin: {
+    contents: "export * from './dist/node-runtime.js';\nexport { fastAnswer } from './dist/cli/fast-path.js';\n",
+    resolveDir: root,
+    sourcefile: 'launcher.js',
+  },
+  outfile: join(outDir, 'launcher.cjs'),
+});
+// Whitespace and syntax minified: less to parse on every run (Node 20 has no compile cache);
+// names are kept, so a stack trace still says where it was.
+await build({ ...common, target: 'node20', minifyWhitespace: true, minifySyntax: true, entryPoints: [join(dist, 'cli/main.js')], outfile: join(outDir, 'cli.cjs') });
