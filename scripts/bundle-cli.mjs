@@ -67,12 +67,15 @@ await build({
   // The launcher reports a Node too old for proto: it must itself load on one.
   target: 'node16',
   stdin: {
-    contents: "export * from './dist/node-runtime.js';\nexport { fastAnswer } from './dist/cli/fast-path.js';\n",
+    contents:
+      "export * from './dist/node-runtime.js';\nexport { fastAnswer } from './dist/cli/fast-path.js';\nexport { resolveStoreRoot } from './dist/store/store-root.js';\n",
     resolveDir: root,
     sourcefile: 'launcher.js',
   },
   outfile: join(outDir, 'launcher.cjs'),
 });
+// `import()` of a package becomes require(): the launcher may run the bundle as a vm.Script (to
+// use V8's code cache on Node 20), where import() would need a loader of its own.
 // Whitespace and syntax minified: less to parse on every run (Node 20 has no compile cache);
 // names are kept, so a stack trace still says where it was.
-await build({ ...common, target: 'node20', minifyWhitespace: true, minifySyntax: true, entryPoints: [join(dist, 'cli/main.js')], outfile: join(outDir, 'cli.cjs') });
+await build({ ...common, target: 'node20', supported: { 'dynamic-import': false }, minifyWhitespace: true, minifySyntax: true, entryPoints: [join(dist, 'cli/main.js')], outfile: join(outDir, 'cli.cjs') });

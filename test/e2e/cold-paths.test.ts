@@ -2,10 +2,12 @@
  * Cold paths of the built CLI, spawned as users run it: help and --version come from the launcher
  * without the program, in the program's own words; commands whose answer is on disk (list-remote
  * with cached versions, bin, list, status, run) answer without starting the plugin, and a change
- * to what the plugin is loaded with (its tool config, its file) starts it again.
+ * to what the plugin is loaded with (its tool config, its file) starts it again. On a Node without
+ * a compile cache, the launcher keeps V8's code cache of the bundled program in the store.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, utimesSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import module from 'node:module';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { collectHelpTexts } from '../../src/cli/help-texts.js';
@@ -77,5 +79,32 @@ describe('cold paths', () => {
     assert.ok(startedPlugin(reconfigured.stderr), reconfigured.stderr);
     const again = await sandbox.run(['--log', 'trace', 'bin', 'disttool']);
     assert.ok(!startedPlugin(again.stderr), again.stderr);
+  });
+
+  it('keeps the compiled program in the store where Node has no compile cache, and outlives a broken one', {
+    skip: typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function' ? 'this Node caches compiled code itself (module.enableCompileCache)' : false,
+  }, async () => {
+    const sandbox = fixture.sandboxWith('');
+    const first = await sandbox.run(['list']);
+    assert.equal(first.code, 0, first.stderr);
+    const dir = join(sandbox.protoHome, 'cache/code');
+    const [name, ...others] = readdirSync(dir);
+    assert.match(name ?? '', /^cli\.cjs-/);
+    assert.deepEqual(others, []);
+    const path = join(dir, name!);
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+
+    // The next run takes it as it is: a refused cache would be written again (a new file).
+    const kept = statSync(path);
+    const second = await sandbox.run(['list']);
+    assert.equal(second.stdout, first.stdout);
+    assert.equal(statSync(path).ino, kept.ino, 'the cache was refused and written again');
+
+    // Garbage: V8 refuses it, the program compiles from source and replaces it.
+    writeFileSync(path, 'not a code cache');
+    const third = await sandbox.run(['list']);
+    assert.equal(third.code, 0, third.stderr);
+    assert.equal(third.stdout, first.stdout);
+    assert.notEqual(readFileSync(path, 'utf8'), 'not a code cache');
   });
 });
