@@ -1,15 +1,17 @@
 /**
- * Install benchmark: download + verify + unpack of a ~100 MB .tar.gz and a ~50 MB .tar.xz served
- * from 127.0.0.1, against the shell pipeline doing the same work in the same run:
+ * Install benchmark: download + verify + unpack of a ~100 MB .tar.gz, a ~50 MB .tar.xz and a
+ * ~60 MB .zip served from 127.0.0.1, against the GNU tools doing the same work in the same run:
  *
- *   curl -s URL | tee >(sha256sum >/dev/null) | tar -xz   (tar -xJ for xz)
+ *   curl -s URL | tee >(sha256sum >/dev/null) | gzip -dc | tar -x   (xz -dc for .tar.xz)
+ *   curl -s URL -o FILE && sha256sum FILE && unzip -q FILE          (.zip: its directory is at the end)
  *
- *   node --import tsx bench/install.ts [--runs N] [--fresh] [--only gz|xz]
+ *   node --import tsx bench/install.ts [--runs N] [--fresh] [--only gz|xz|zip] [--no-wasm]
  *
- * Archives are generated once (deterministic content: incompressible bytes, low-entropy bytes
- * and word soup, ~1,500 files) and cached in $BENCH_DIR (default .bench/install, git-ignored);
- * --fresh regenerates them. Each measurement runs in its own process; the table shows medians,
- * the ratio ours/baseline, and our peak RSS (VmHWM of the installing process).
+ * Archives are generated once by tar, gzip, xz and zip (deterministic content: incompressible
+ * bytes, low-entropy bytes and word soup, ~1,500 files) and cached in $BENCH_DIR (default
+ * .bench/install, git-ignored); --fresh regenerates them. Each measurement runs in its own process
+ * on the compiled dist/ (built first when src/ changed), as `proto install` does; the table shows
+ * medians, the ratio ours/baseline, and our peak RSS (VmHWM of the installing process).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createCipheriv } from 'node:crypto';
@@ -18,33 +20,40 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findExecutable } from '../src/install/system-tools.js';
 import { startDistServer } from '../test-utils/dist-server.js';
+import { ensureCliBuilt } from '../test/support/cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH_DIR = resolve(process.env.BENCH_DIR ?? join(ROOT, '.bench/install'));
 const RUNS = Number(argValue('--runs') ?? 3);
 const FRESH = process.argv.includes('--fresh');
 const FORMAT_VERSION = '2';
+const NO_WASM = process.argv.includes('--no-wasm');
 const ONLY = argValue('--only');
 
 interface Archive {
   name: string;
   label: string;
-  tarFlag: string;
+  /** The baseline's unpack: a decompressor for `… | <it> | tar -x`, or `unzip` after the download. */
+  decompress: string;
   /** MiB of incompressible, low-entropy and text content. */
   mix: [number, number, number];
-  compress: string;
+  /** The command that makes the archive $OUT from the tree (run in the source dir). */
+  make: string;
 }
 
 const ARCHIVES: Archive[] = [
-  { name: 'bench-gz.tar.gz', label: 'tar.gz', tarFlag: '-xz', mix: [32, 55, 55], compress: 'gzip -6' },
-  { name: 'bench-xz.tar.xz', label: 'tar.xz', tarFlag: '-xJ', mix: [25, 35, 18], compress: 'xz -6 -T2' },
+  { name: 'bench-gz.tar.gz', label: 'tar.gz', decompress: 'gzip -dc', mix: [32, 55, 55], make: 'tar -cf - bench-1.0.0 | gzip -6 > "$OUT"' },
+  { name: 'bench-xz.tar.xz', label: 'tar.xz', decompress: 'xz -dc', mix: [25, 35, 18], make: 'tar -cf - bench-1.0.0 | xz -6 -T2 > "$OUT"' },
+  { name: 'bench-zip.zip', label: 'zip', decompress: 'unzip', mix: [35, 30, 25], make: 'zip -q -r -6 "$OUT" bench-1.0.0' },
 ];
 
-for (const tool of ['curl', 'tar', 'tee', 'sha256sum', 'bash', 'xz', 'gzip']) {
+for (const tool of ['curl', 'tar', 'tee', 'sha256sum', 'bash', 'xz', 'gzip', 'zip', 'unzip']) {
   if (!findExecutable(tool)) throw new Error(`The benchmark needs "${tool}" on PATH.`);
 }
 
 mkdirSync(BENCH_DIR, { recursive: true });
+// The child runs the compiled code, as the CLI does.
+await ensureCliBuilt();
 const distDir = join(BENCH_DIR, 'dist');
 prepareArchives();
 const server = await startDistServer({ root: distDir });
@@ -61,7 +70,7 @@ interface Row {
 const rows: Row[] = [];
 try {
   for (const archive of ARCHIVES.filter((a) => !ONLY || a.label.includes(ONLY))) {
-    const decoders = archive.label === 'tar.xz' ? ['system', 'wasm'] : ['auto'];
+    const decoders = archive.label === 'tar.xz' ? (NO_WASM ? ['system'] : ['system', 'wasm']) : ['auto'];
     for (const decoder of decoders) {
       const baseline: number[] = [];
       const ours: Array<{ ms: number; peakRssMb: number; baseRssMb: number }> = [];
@@ -74,7 +83,7 @@ try {
       rows.push({
         archive: archive.label,
         sizeMb: statSync(join(distDir, archive.name)).size / 1024 / 1024,
-        decoder: archive.label === 'tar.gz' ? 'zlib' : decoder === 'system' ? 'system xz' : 'xz-decompress (wasm)',
+        decoder: archive.label === 'tar.xz' ? (decoder === 'system' ? 'system xz' : 'xz-decompress (wasm)') : 'zlib',
         baselineS: median(baseline) / 1000,
         oursS: median(ours.map((o) => o.ms)) / 1000,
         peakRssMb: Math.max(...ours.map((o) => o.peakRssMb)),
@@ -92,7 +101,10 @@ printTable(rows);
 async function timeBaseline(archive: Archive): Promise<number> {
   const out = freshDir('baseline');
   const url = server.urlFor(`/${archive.name}`);
-  const script = `set -euo pipefail; curl -sf "$1" | tee >(sha256sum >/dev/null) | tar ${archive.tarFlag} -C "$2"`;
+  const script =
+    archive.decompress === 'unzip'
+      ? 'set -euo pipefail; curl -sf "$1" -o "$2.zip"; sha256sum "$2.zip" >/dev/null; unzip -q "$2.zip" -d "$2"; rm "$2.zip"'
+      : `set -euo pipefail; curl -sf "$1" | tee >(sha256sum >/dev/null) | ${archive.decompress} | tar -x -C "$2"`;
   const start = performance.now();
   await exec('bash', ['-c', script, 'bash', url, out]);
   return performance.now() - start;
@@ -107,7 +119,7 @@ async function timeOurs(archive: Archive, decoder: string): Promise<{ ms: number
     archivePrefix: 'bench-1.0.0',
     xzDecoder: decoder,
   };
-  const stdout = await exec(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/install-child.ts'), JSON.stringify(config)]);
+  const stdout = await exec(process.execPath, [join(ROOT, 'bench/install-child.mjs'), JSON.stringify(config)]);
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as { ms: number; peakRssMb: number; baseRssMb: number };
 }
 
@@ -133,20 +145,20 @@ function exec(command: string, args: string[]): Promise<string> {
 
 function prepareArchives(): void {
   const marker = join(distDir, `.generated-v${FORMAT_VERSION}`);
-  if (!FRESH && existsSync(marker)) return;
-  rmSync(distDir, { recursive: true, force: true });
+  if (FRESH || !existsSync(marker)) rmSync(distDir, { recursive: true, force: true });
   mkdirSync(distDir, { recursive: true });
   for (const archive of ARCHIVES) {
+    const out = join(distDir, archive.name);
+    if (existsSync(out)) continue;
     process.stderr.write(`generating ${archive.name} (once; cached in ${BENCH_DIR})\n`);
     const source = join(BENCH_DIR, 'source');
     rmSync(source, { recursive: true, force: true });
     generateTree(join(source, 'bench-1.0.0'), archive.mix, archive.name);
-    const out = join(distDir, archive.name);
-    const result = spawnShell(`tar -cf - -C "${source}" bench-1.0.0 | ${archive.compress} > "${out}"`);
+    const result = spawnShell(`cd "${source}" && OUT="${out}.partial" && ${archive.make} && mv "$OUT" "${out}"`);
     if (result !== 0) throw new Error(`could not build ${archive.name}`);
     rmSync(source, { recursive: true, force: true });
   }
-  if (spawnShell(`cd "${distDir}" && sha256sum *.tar.* > SHASUMS256.txt`) !== 0) throw new Error('sha256sum failed');
+  if (spawnShell(`cd "${distDir}" && sha256sum ${ARCHIVES.map((a) => a.name).join(' ')} > SHASUMS256.txt`) !== 0) throw new Error('sha256sum failed');
   writeFileSync(marker, new Date().toISOString());
 }
 
@@ -225,8 +237,9 @@ function printTable(table: Row[]): void {
   console.log(format(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const line of lines) console.log(format(line));
-  console.log(`\nmedian of ${RUNS} runs (wasm: ${Math.min(RUNS, 2)}); baseline = curl | tee >(sha256sum) | tar; ours = download + sha256 verify + unpack in a fresh process.`);
-  console.log(`idle RSS = the install process before installing (Node + tsx), included in its peak.`);
+  console.log(`\nmedian of ${RUNS} runs (wasm: ${Math.min(RUNS, 2)}); baseline = curl | tee >(sha256sum) | gzip/xz -dc | tar -x, or curl + sha256sum + unzip;`);
+  console.log('ours = download + sha256 verify + unpack in a fresh Node process (compiled dist/).');
+  console.log('idle RSS = the install process before installing (Node + our modules), included in its peak.');
 }
 
 function median(values: number[]): number {

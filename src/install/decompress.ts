@@ -7,6 +7,9 @@
  * - zstd: node:zlib when this Node has it (22.15+), else the system `zstd`.
  * A missing decoder is a clear `install.unsupported_archive` error naming what to install.
  *
+ * The compressed bytes come from a file, or from a stream (an archive unpacked while it downloads,
+ * see unpack-while-downloading.ts), which helper processes read on their stdin.
+ *
  * The caller consumes `stream` and then awaits `finished`, which rejects when a helper process
  * failed (corrupt data); `cancel()` stops everything early.
  */
@@ -32,56 +35,63 @@ export interface DecompressOptions {
   xzDecoder?: XzDecoderChoice;
   /** PATH to search for helper programs. */
   path?: string;
+  /** Names a stream source in errors (a file source is named by its path). */
+  name?: string;
 }
+
+/** A compressed file's path, or a stream of compressed bytes. */
+export type CompressedSource = string | Readable;
 
 const READ_CHUNK = 1024 * 1024;
 
-export async function openDecompressed(file: string, compression: Compression | 'none', options: DecompressOptions = {}): Promise<DecompressedStream> {
-  const source = () => createReadStream(file, { highWaterMark: READ_CHUNK });
+export async function openDecompressed(source: CompressedSource, compression: Compression | 'none', options: DecompressOptions = {}): Promise<DecompressedStream> {
+  const input = () => (typeof source === 'string' ? createReadStream(source, { highWaterMark: READ_CHUNK }) : source);
+  const name = typeof source === 'string' ? source : (options.name ?? 'the download');
   switch (compression) {
     case 'none':
-      return fromNodeStream(source(), 'none');
+      return fromNodeStream(input(), 'none');
     case 'gzip':
-      return fromNodeStream(pipeline(source(), zlib.createGunzip({ chunkSize: 256 * 1024 }), () => undefined), 'zlib gunzip');
+      return fromNodeStream(pipeline(input(), zlib.createGunzip({ chunkSize: 256 * 1024 }), () => undefined), 'zlib gunzip');
     case 'xz':
-      return openXz(file, options);
+      return openXz(source, name, options);
     case 'bzip2':
-      return fromProcess(requireTool('bzip2', 'bzip2', file, options), ['-dc', '--', file], 'bzip2');
+      return fromProcess(requireTool('bzip2', 'bzip2', name, options), ['-dc'], source, 'bzip2');
     case 'compress':
-      return fromProcess(requireTool('gzip', '.Z (compress)', file, options), ['-dc', '--', file], 'gzip');
+      return fromProcess(requireTool('gzip', '.Z (compress)', name, options), ['-dc'], source, 'gzip');
     case 'zstd': {
       const createZstd = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
-      if (createZstd) return fromNodeStream(pipeline(source(), createZstd(), () => undefined) as unknown as Readable, 'zlib zstd');
+      if (createZstd) return fromNodeStream(pipeline(input(), createZstd(), () => undefined) as unknown as Readable, 'zlib zstd');
       const zstd = findExecutable('zstd', options.path);
       if (!zstd) {
-        throw new ProtoError('install.unsupported_archive', `Cannot unpack ${file}: this Node (${process.version}) has no zstd support and the zstd command is not installed.`, {
+        throw new ProtoError('install.unsupported_archive', `Cannot unpack ${name}: this Node (${process.version}) has no zstd support and the zstd command is not installed.`, {
           hint: 'Install zstd (e.g. `apt-get install zstd`) or use Node 22.15 or newer.',
         });
       }
-      return fromProcess(zstd, ['-dc', '-q', '--', file], 'zstd');
+      return fromProcess(zstd, ['-dc', '-q'], source, 'zstd');
     }
   }
 }
 
-async function openXz(file: string, options: DecompressOptions): Promise<DecompressedStream> {
+async function openXz(source: CompressedSource, name: string, options: DecompressOptions): Promise<DecompressedStream> {
   const choice = options.xzDecoder ?? 'auto';
   const xz = choice === 'wasm' ? undefined : findExecutable('xz', options.path);
-  if (xz) return fromProcess(xz, ['-dc', '-T1', '--', file], 'xz');
+  if (xz) return fromProcess(xz, ['-dc', '-T1'], source, 'xz');
   if (choice === 'system') {
-    throw new ProtoError('install.unsupported_archive', `Cannot unpack ${file}: the xz command is not installed.`, {
+    throw new ProtoError('install.unsupported_archive', `Cannot unpack ${name}: the xz command is not installed.`, {
       hint: 'Install xz-utils, or set the xz decoder to "auto" to use the bundled decoder.',
     });
   }
   const { XzReadableStream } = await import('xz-decompress');
-  const input = Readable.toWeb(createReadStream(file, { highWaterMark: READ_CHUNK })) as unknown as ReadableStream<Uint8Array>;
+  const bytes = typeof source === 'string' ? createReadStream(source, { highWaterMark: READ_CHUNK }) : source;
+  const input = Readable.toWeb(bytes) as unknown as ReadableStream<Uint8Array>;
   const web = new XzReadableStream(input) as unknown as WebReadableStream<Uint8Array>;
   return fromNodeStream(Readable.fromWeb(web), 'xz-decompress (wasm)');
 }
 
-function requireTool(name: string, format: string, file: string, options: DecompressOptions): string {
+function requireTool(name: string, format: string, archive: string, options: DecompressOptions): string {
   const found = findExecutable(name, options.path);
   if (!found) {
-    throw new ProtoError('install.unsupported_archive', `Cannot unpack ${file}: ${format} archives need the ${name} command, which is not installed.`, {
+    throw new ProtoError('install.unsupported_archive', `Cannot unpack ${archive}: ${format} archives need the ${name} command, which is not installed.`, {
       hint: `Install ${name} (e.g. \`apt-get install ${name}\`).`,
     });
   }
@@ -93,8 +103,22 @@ function fromNodeStream(stream: Readable, decoder: string): DecompressedStream {
   return { stream, finished: Promise.resolve(), cancel: () => stream.destroy(), decoder };
 }
 
-function fromProcess(command: string, args: string[], decoder: string): DecompressedStream {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+/** A helper process reading the file (named after `--`) or, for a stream, its stdin. */
+function fromProcess(command: string, flags: string[], source: CompressedSource, decoder: string): DecompressedStream {
+  const fromFile = typeof source === 'string';
+  const child = spawn(command, fromFile ? [...flags, '--', source] : flags, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // A stream that fails (the download failed or started over) stops the helper and is the error.
+  let sourceError: Error | undefined;
+  if (fromFile) child.stdin.end();
+  else {
+    // A helper that exits early (corrupt data) breaks the pipe: its exit status tells why.
+    child.stdin.on('error', () => undefined);
+    source.once('error', (error) => {
+      sourceError = error;
+      child.kill('SIGKILL');
+    });
+    source.pipe(child.stdin);
+  }
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text: string) => {
@@ -106,7 +130,8 @@ function fromProcess(command: string, args: string[], decoder: string): Decompre
       reject(new ProtoError('install.unpack_failed', `Could not run ${command}: ${error.message}.`, { cause: error })),
     );
     child.on('close', (code, signal) => {
-      if (code === 0 || cancelled) resolve();
+      if (sourceError) reject(sourceError);
+      else if (code === 0 || cancelled) resolve();
       else {
         reject(
           new ProtoError('install.corrupt_archive', `${decoder} failed to decompress (${signal ?? `exit ${code}`}): ${stderr.trim() || 'no message'}.`),
@@ -120,6 +145,7 @@ function fromProcess(command: string, args: string[], decoder: string): Decompre
     finished,
     cancel: () => {
       cancelled = true;
+      if (!fromFile) source.unpipe(child.stdin);
       child.kill('SIGKILL');
     },
     decoder,

@@ -49,6 +49,11 @@ export interface DownloadArtifactsInput {
   stagingDir: string;
   settings: InstallSettings;
   onProgress?: (progress: InstallProgress) => void;
+  /**
+   * The download file holds `bytes` bytes so far (0 each time it starts, again on a retry), its
+   * declared length is `total`: for unpacking it while it downloads.
+   */
+  onWrite?: (file: { path: string; name: string; total: number | undefined }, bytes: number) => void;
   signal?: AbortSignal;
 }
 
@@ -71,7 +76,10 @@ export async function downloadArtifacts(input: DownloadArtifactsInput): Promise<
     limitSetting: limitSetting('downloadSize'),
     hashes: digestsFor(checksum, plugin.has('verify_checksum')),
     signal: input.signal,
-    onProgress: (p) => input.onProgress?.({ phase: 'download', file: downloadName, bytes: p.bytes, total: p.total }),
+    onProgress: (p) => {
+      input.onWrite?.({ path: downloadPath, name: downloadName, total: p.total }, p.bytes);
+      input.onProgress?.({ phase: 'download', file: downloadName, bytes: p.bytes, total: p.total });
+    },
   });
   return {
     downloadFile: downloadPath,

@@ -11,12 +11,13 @@
 import { Parser, type ReadEntry } from 'tar';
 import { ProtoError } from '../errors.js';
 import type { Compression } from './archive-kind.js';
-import { openDecompressed, type DecompressOptions } from './decompress.js';
+import { openDecompressed, type CompressedSource, type DecompressOptions } from './decompress.js';
 import { splitEntryName, stripArchivePrefix, type PrefixMatcher } from './entry-path.js';
 import type { TreeWriter } from './tree-writer.js';
 
 export interface ExtractTarInput {
-  file: string;
+  /** The archive file, or a stream of its bytes (unpacked while it downloads). */
+  source: CompressedSource;
   archiveName: string;
   compression: Compression | 'none';
   writer: TreeWriter;
@@ -28,7 +29,7 @@ export interface ExtractTarInput {
 
 export async function extractTar(input: ExtractTarInput): Promise<{ decoder: string }> {
   const { writer, prefix, archiveName, warn } = input;
-  const source = await openDecompressed(input.file, input.compression, input.decompress);
+  const source = await openDecompressed(input.source, input.compression, { name: archiveName, ...input.decompress });
   const parser = new Parser({ strict: true });
   let failure: unknown;
   const fail = (error: unknown) => {

@@ -23,12 +23,13 @@ import type { DownloadPrebuiltOutput } from '../protocol/index.js';
 import type { Inventory, Store, ToolManifest } from '../store/index.js';
 import { commitInstall, restorePrevious } from './commit-install.js';
 import { checkLockedChecksum, type LockedChecksum } from '../lockfile/verify-locked.js';
-import { downloadArtifacts } from './download-artifacts.js';
+import { downloadArtifacts, type DownloadedArtifacts } from './download-artifacts.js';
 import { splitEntryName } from './entry-path.js';
 import { hostArchFromNode, hostOsFromNode } from '../protocol/index.js';
 import type { InstallProgress, InstallSettings } from './install-settings.js';
 import type { InstallPluginPort } from './plugin-port.js';
 import { unpackDownload } from './unpack-download.js';
+import { UnpackWhileDownloading } from './unpack-while-downloading.js';
 import { verifyDownload } from './verify-download.js';
 
 export interface InstallToolOptions {
@@ -134,24 +135,29 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
 
     await fs.mkdir(tempDir, { recursive: true });
     const prebuilt = await plugin.downloadPrebuilt(version, productDir);
-    const artifacts = await downloadArtifacts({ plugin, prebuilt, stagingDir: tempDir, settings, onProgress: options.onProgress, signal });
-    options.onProgress?.({ phase: 'verify', file: artifacts.downloadName });
-    const { checksum } = await verifyDownload({ plugin, version, artifacts });
-    checkLockedChecksum(options.locked, { checksum, source: artifacts.sourceUrl, id, version });
-
     await fs.mkdir(stagingDir, { recursive: true });
+    const unpackInput = { plugin, version, archivePrefix: prebuilt.archive_prefix, outputDir: stagingDir, settings, warn, signal };
+    // A tar archive is unpacked into the staging dir while it downloads; nothing of it counts
+    // until the download is verified, and a download or verification failure wins over any
+    // unpack failure (a tampered archive is a checksum mismatch, not a corrupt archive).
+    const streamed = new UnpackWhileDownloading(unpackInput);
+    let artifacts: DownloadedArtifacts;
+    let checksum: string;
+    try {
+      artifacts = await downloadArtifacts({ plugin, prebuilt, stagingDir: tempDir, settings, onProgress: options.onProgress, onWrite: streamed.onWrite, signal });
+      streamed.downloaded();
+      options.onProgress?.({ phase: 'verify', file: artifacts.downloadName });
+      ({ checksum } = await verifyDownload({ plugin, version, artifacts }));
+      checkLockedChecksum(options.locked, { checksum, source: artifacts.sourceUrl, id, version });
+    } catch (error) {
+      await streamed.cancel(error);
+      throw error;
+    }
+
     options.onProgress?.({ phase: 'unpack', file: artifacts.downloadName });
-    await unpackDownload({
-      plugin,
-      version,
-      downloadFile: artifacts.downloadFile,
-      downloadName: artifacts.downloadName,
-      archivePrefix: prebuilt.archive_prefix,
-      outputDir: stagingDir,
-      settings,
-      warn,
-      signal,
-    });
+    if (!(await streamed.result())) {
+      await unpackDownload({ ...unpackInput, downloadFile: artifacts.downloadFile, downloadName: artifacts.downloadName });
+    }
     options.onProgress?.({ phase: 'commit', dir: productDir });
     hadPrevious = await commitInstall({ stagingDir, productDir, trashDir, pluginId: id, version });
     committed = true;

@@ -11,6 +11,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { ProtoError } from '../errors.js';
 import { encodeComponent } from '../store/index.js';
 import { detectArchiveKind, type ArchiveKind } from './archive-kind.js';
@@ -28,6 +29,12 @@ export interface UnpackDownloadInput {
   version: string;
   downloadFile: string;
   downloadName: string;
+  /**
+   * The download's bytes while it is being written (a tar archive only, see
+   * unpack-while-downloading.ts), with its declared length; read instead of `downloadFile`.
+   */
+  stream?: Readable;
+  archiveBytes?: number;
   archivePrefix?: string;
   /** Must exist and be empty. */
   outputDir: string;
@@ -60,7 +67,8 @@ export async function unpackDownload(input: UnpackDownloadInput): Promise<Unpack
     throw new ProtoError('install.unsupported_archive', `Cannot unpack ${downloadName}: ${kind.format} installers are not supported by this host.`);
   }
 
-  const archiveBytes = (await fs.stat(downloadFile)).size;
+  if (input.stream && kind.type !== 'tar') throw new Error(`only tar archives are unpacked while downloading, not ${downloadName}`);
+  const archiveBytes = input.archiveBytes ?? (await fs.stat(downloadFile)).size;
   const limits = {
     maxBytes: unpackByteBudget(archiveBytes, settings.unpack),
     maxEntries: settings.unpack?.maxEntries ?? DEFAULT_UNPACK_LIMITS.maxEntries,
@@ -71,7 +79,7 @@ export async function unpackDownload(input: UnpackDownloadInput): Promise<Unpack
     let decoder: string | undefined;
     if (kind.type === 'tar') {
       const prefix = compileArchivePrefix(input.archivePrefix, plugin.id);
-      ({ decoder } = await extractTar({ file: downloadFile, archiveName: downloadName, compression: kind.compression, writer, prefix, decompress, warn: input.warn, signal: input.signal }));
+      ({ decoder } = await extractTar({ source: input.stream ?? downloadFile, archiveName: downloadName, compression: kind.compression, writer, prefix, decompress, warn: input.warn, signal: input.signal }));
     } else if (kind.type === 'zip') {
       const prefix = compileArchivePrefix(input.archivePrefix, plugin.id);
       await extractZip({ file: downloadFile, archiveName: downloadName, writer, prefix, warn: input.warn, signal: input.signal });

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import * as zlib from 'node:zlib';
-import { openDecompressed } from '../../../src/install/decompress.js';
+import { openDecompressed, type CompressedSource } from '../../../src/install/decompress.js';
 import { skipWithout, skipWithoutZstdDecoder } from '../../support/system-commands.js';
 import { readToolMade, toolMade } from '../../support/tool-made.js';
 
@@ -20,7 +21,7 @@ const compressed = {
 const dir = mkdtempSync(join(tmpdir(), 'proto-decompress-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function readAll(file: string, compression: Parameters<typeof openDecompressed>[1], options: Parameters<typeof openDecompressed>[2] = {}) {
+async function readAll(file: CompressedSource, compression: Parameters<typeof openDecompressed>[1], options: Parameters<typeof openDecompressed>[2] = {}) {
   const source = await openDecompressed(file, compression, options);
   const chunks: Buffer[] = [];
   for await (const chunk of source.stream) chunks.push(chunk as Buffer);
@@ -29,6 +30,21 @@ async function readAll(file: string, compression: Parameters<typeof openDecompre
 }
 
 describe('openDecompressed', () => {
+  it('decodes a stream of compressed bytes the same as the file (helper processes read it on stdin)', skipWithout('xz', 'bzip2'), async () => {
+    for (const [compression, file] of [['gzip', compressed.gzip], ['xz', compressed.xz], ['bzip2', compressed.bzip2]] as const) {
+      const result = await readAll(createReadStream(file, { highWaterMark: 100 }), compression, { xzDecoder: 'system' });
+      assert.deepEqual(result.data, tar, compression);
+    }
+  });
+
+  it('a stream that fails stops the helper process, and its error is the error', skipWithout('xz'), async () => {
+    const bytes = readFileSync(compressed.xz);
+    const failing = new Readable({ read() {} });
+    failing.push(bytes.subarray(0, bytes.length >> 1));
+    setImmediate(() => failing.destroy(new Error('the download failed')));
+    await assert.rejects(readAll(failing, 'xz', { xzDecoder: 'system' }), /the download failed/);
+  });
+
   it('decodes gzip with zlib', async () => {
     const result = await readAll(compressed.gzip, 'gzip');
     assert.deepEqual(result.data, tar);

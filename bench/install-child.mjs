@@ -1,25 +1,18 @@
 /**
- * One timed install in a fresh process (so its peak RSS is the pipeline's own), for
- * bench/install.ts:  node --import tsx bench/install-child.ts '<json>'
- * Prints one JSON line: { ms, peakRssMb, baseRssMb, decoder }.
+ * One timed install in a fresh process, for bench/install.ts: plain JavaScript on the compiled
+ * dist/ (as `proto install` runs), so that its peak RSS is the CLI's and not a TypeScript loader's.
+ *   node bench/install-child.mjs '<json>'
+ * Prints one JSON line: { ms, peakRssMb, baseRssMb }.
  */
 import { readFileSync } from 'node:fs';
-import { installTool, type XzDecoderChoice } from '../src/install/index.js';
-import { Store } from '../src/store/index.js';
+import { installTool } from '../dist/install/index.js';
+import { Store } from '../dist/store/index.js';
 
-interface Config {
-  storeRoot: string;
-  downloadUrl: string;
-  checksumUrl: string;
-  archivePrefix: string;
-  xzDecoder: XzDecoderChoice;
-}
-
-const config = JSON.parse(process.argv[2] ?? '{}') as Config;
+const config = JSON.parse(process.argv[2] ?? '{}');
 const store = new Store({ root: config.storeRoot, env: {} });
 const plugin = {
   id: 'bench',
-  has: (fn: string) => fn === 'download_prebuilt',
+  has: (fn) => fn === 'download_prebuilt',
   downloadPrebuilt: async () => ({ download_url: config.downloadUrl, checksum_url: config.checksumUrl, archive_prefix: config.archivePrefix }),
   verifyChecksum: async () => ({ verified: false }),
   unpackArchive: async () => undefined,
@@ -33,11 +26,10 @@ const baseRssMb = process.memoryUsage().rss / 1024 / 1024;
 const start = performance.now();
 await installTool({ store, plugin, version: '1.0.0', settings: { unpack: { xzDecoder: config.xzDecoder } } });
 const ms = performance.now() - start;
-const peakRssMb = readPeakRssMb();
-process.stdout.write(`${JSON.stringify({ ms, peakRssMb, baseRssMb })}\n`);
+process.stdout.write(`${JSON.stringify({ ms, peakRssMb: readPeakRssMb(), baseRssMb })}\n`);
 
 /** VmHWM from /proc (Linux), else resourceUsage().maxRSS. */
-function readPeakRssMb(): number {
+function readPeakRssMb() {
   try {
     const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
     if (match) return Number(match[1]) / 1024;
