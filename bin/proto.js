@@ -79,12 +79,8 @@ async function start() {
   }
   if (decision.kind === 'relaunch') await relaunch(runtime, decision.node);
 
-  const { fastAnswer } = bundled ? runtime : await load('cli/fast-path.js');
-  const answer = fastAnswer(process.argv.slice(2), process.stdout);
-  if (answer !== undefined) {
-    process.stdout.write(answer);
-    return;
-  }
+  const { writeFastAnswer } = bundled ? runtime : await load('cli/fast-path.js');
+  if (writeFastAnswer(process.argv.slice(2))) return;
   hideWasiWarning();
   if (!bundled) {
     const { main } = await load('cli/main.js');
@@ -115,7 +111,7 @@ function loadBundle(name, storeRoot) {
   try {
     const vm = require('node:vm');
     const bundle = statSync(file);
-    const prefix = `${name}-`;
+    const prefix = `${name.replace(/\.cjs$/, '')}-${pathDigest(file)}-`;
     cachePath = join(storeRoot, 'cache', 'code', `${prefix}${process.versions.v8}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}-${bundle.ino}.bin`);
     cachedData = readOwnFile(cachePath);
     script = new vm.Script(module_.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
@@ -129,6 +125,17 @@ function loadBundle(name, storeRoot) {
   } catch {
     return plain();
   }
+}
+
+/**
+ * A short digest of a path (FNV-1a, no crypto module to load): code caches are named by the
+ * bundle's place, so that two installations of proto sharing a store (two projects, two
+ * versions) each replace only their own cache instead of each other's on every run.
+ */
+function pathDigest(path) {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < path.length; index++) hash = Math.imul(hash ^ path.charCodeAt(index), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
 /** The file's bytes when it exists and belongs to this user, else undefined. */

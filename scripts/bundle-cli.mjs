@@ -68,7 +68,7 @@ await build({
   target: 'node16',
   stdin: {
     contents:
-      "export * from './dist/node-runtime.js';\nexport { fastAnswer } from './dist/cli/fast-path.js';\nexport { resolveStoreRoot } from './dist/store/store-root.js';\n",
+      "export * from './dist/node-runtime.js';\nexport { writeFastAnswer } from './dist/cli/fast-path.js';\nexport { resolveStoreRoot } from './dist/store/store-root.js';\n",
     resolveDir: root,
     sourcefile: 'launcher.js',
   },

@@ -8,7 +8,7 @@
  * Anything else, or any doubt (other arguments, a terminal narrower than the texts, a help file
  * older than the compiled program), returns undefined and the real program answers.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { fstatSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { packageVersion } from './package-version.js';
 
 /** Help is wrapped at this width, or at the terminal's when it is narrower (see `helpWidth`). */
@@ -89,5 +89,40 @@ function readBuiltHelp(): HelpTexts | undefined {
     return JSON.parse(readFileSync(file, 'utf8')) as HelpTexts;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Writes a fast answer. `process.stdout` is a stream Node builds on first use (for a pipe, a
+ * net.Socket and the stream modules behind it: a few ms, a tenth of the answer's cost), so a pipe
+ * or a file is written with write(2) directly. A terminal, whose width the help depends on, or
+ * anything else, gets process.stdout as usual; so does whatever write(2) refuses (a full
+ * non-blocking pipe, a closed one), which the stream then handles or reports as it always did.
+ */
+export function writeFastAnswer(args: readonly string[]): boolean {
+  const plain = stdoutIsPlain();
+  const answer = fastAnswer(args, plain ? { isTTY: false } : process.stdout);
+  if (answer === undefined) return false;
+  if (!plain) {
+    process.stdout.write(answer);
+    return true;
+  }
+  const bytes = Buffer.from(answer);
+  let written = 0;
+  try {
+    while (written < bytes.length) written += writeSync(1, bytes, written, bytes.length - written);
+  } catch {
+    process.stdout.write(bytes.subarray(written));
+  }
+  return true;
+}
+
+/** Whether stdout is a pipe or a file (not a terminal, not a socket). */
+function stdoutIsPlain(): boolean {
+  try {
+    const stats = fstatSync(1);
+    return stats.isFIFO() || stats.isFile();
+  } catch {
+    return false;
   }
 }

@@ -5,8 +5,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isProtoError, ProtoError } from '../errors.js';
 import { LOG_LEVELS, setLogLevel, type LogLevel } from '../log.js';
+import { registerBinCommand } from './commands/bin.js';
 import { registerCommands } from './commands/index.js';
+import { registerListRemoteCommand } from './commands/list-remote.js';
+import { registerListCommand } from './commands/list.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerStatusCommand } from './commands/status.js';
 import { argvWantsJson, fromEnv, globalFlags, parseConfigMode, setGlobalFlags } from './global-flags.js';
 import { helpWidth } from './fast-path.js';
 import { formatErrorReport } from './output/format-error.js';
@@ -23,7 +27,49 @@ interface ProgramOptions {
   configMode?: string;
 }
 
-export function createProgram(): Command {
+/**
+ * Commands that work with only themselves registered, by name and alias: the frequent ones whose
+ * answer is usually on disk. Registering all ~40 commands (and copying the global options onto
+ * each) costs every run a few ms; `main` registers just the invoked one when it is one of these.
+ * Commands that look at the others (completions, plugin names checked against command names) are
+ * not here, nor is anything asking for help: those get the whole program.
+ */
+const STANDALONE_COMMANDS: Readonly<Record<string, (program: Command) => void>> = {
+  'list-remote': registerListRemoteCommand,
+  lsr: registerListRemoteCommand,
+  bin: registerBinCommand,
+  list: registerListCommand,
+  ls: registerListCommand,
+  status: registerStatusCommand,
+  run: registerRunCommand,
+  r: registerRunCommand,
+};
+
+/** Global options that take a value in the next argument (see createProgram). */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--log', '-c', '--config-mode']);
+const GLOBAL_FLAGS = new Set(['--json', '-y', '--yes']);
+
+/**
+ * The standalone command `args` (the arguments after the program's, before any `--`) invoke, or
+ * undefined when in any doubt: no command, another command, an option this does not know, help.
+ */
+export function standaloneCommand(args: readonly string[]): string | undefined {
+  if (args.some((arg) => arg === '-h' || arg === '--help')) return undefined;
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]!;
+    if (GLOBAL_FLAGS.has(arg)) continue;
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) {
+      index++;
+      continue;
+    }
+    if (/^--(log|config-mode)=/.test(arg)) continue;
+    return Object.hasOwn(STANDALONE_COMMANDS, arg) ? arg : undefined;
+  }
+  return undefined;
+}
+
+/** The program; with `only` (a name from `standaloneCommand`), that command is its only one. */
+export function createProgram(only?: string): Command {
   const program = new Command('proto')
     .description('Install and switch versions of developer tools (node, go, python, ...) with proto-compatible WASM plugins.')
     .version(packageVersion(), '-V, --version', 'print the version of proto and exit')
@@ -64,8 +110,12 @@ export function createProgram(): Command {
     // read it from their options, so hand it down.
     if (globalFlags().json && action.options.some((option) => option.attributeName() === 'json')) action.setOptionValue('json', true);
   });
-  registerCommands(program);
-  registerRunCommand(program);
+  if (only !== undefined && Object.hasOwn(STANDALONE_COMMANDS, only)) {
+    STANDALONE_COMMANDS[only]!(program);
+  } else {
+    registerCommands(program);
+    registerRunCommand(program);
+  }
   copyGlobalOptions(program, program);
   return program;
 }
@@ -145,7 +195,7 @@ export async function main(argv: string[]): Promise<number> {
   let program: Command;
   try {
     setGlobalFlags(fromEnv(process.env));
-    program = createProgram();
+    program = createProgram(standaloneCommand(splitPassthrough(argv).slice(2)));
   } catch (error) {
     return renderError(error, { json: argvWantsJson(argv) });
   }

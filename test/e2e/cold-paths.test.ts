@@ -6,7 +6,8 @@
  * a compile cache, the launcher keeps V8's code cache of the bundled program in the store.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, openSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import module from 'node:module';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -32,6 +33,16 @@ describe('cold paths', () => {
     }
     const version = await sandbox.run(['--version']);
     assert.equal(version.stdout, `${JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version}\n`);
+    // Into a file (written with write(2), not through process.stdout): the same bytes.
+    const file = join(sandbox.root, 'help.txt');
+    const out = openSync(file, 'w');
+    try {
+      const result = spawnSync(process.execPath, [join(repoRoot, 'bin/proto.js'), '--help'], { cwd: sandbox.cwd, env: sandbox.env, stdio: ['ignore', out, 'pipe'] });
+      assert.equal(result.status, 0, String(result.stderr));
+    } finally {
+      closeSync(out);
+    }
+    assert.equal(readFileSync(file, 'utf8'), built.texts['']);
   });
 
   it('answers list-remote, bin, list, status and run from disk without starting the plugin', async () => {
@@ -89,7 +100,7 @@ describe('cold paths', () => {
     assert.equal(first.code, 0, first.stderr);
     const dir = join(sandbox.protoHome, 'cache/code');
     const [name, ...others] = readdirSync(dir);
-    assert.match(name ?? '', /^cli\.cjs-/);
+    assert.match(name ?? '', /^cli-[0-9a-f]{8}-/);
     assert.deepEqual(others, []);
     const path = join(dir, name!);
     assert.equal(statSync(path).mode & 0o777, 0o600);

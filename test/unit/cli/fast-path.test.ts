@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fastAnswer, helpRequest, helpWidth, storedHelp, type HelpTexts } from '../../../src/cli/fast-path.js';
 import { collectHelpTexts } from '../../../src/cli/help-texts.js';
-import { createProgram, main } from '../../../src/cli/main.js';
+import { createProgram, main, renderError, standaloneCommand } from '../../../src/cli/main.js';
 
 const notTty = { isTTY: false };
 
@@ -77,3 +77,59 @@ describe('help without the program', () => {
     assert.equal(fastAnswer(['--help'], notTty, missing), undefined);
   });
 });
+
+describe('a program of one command', () => {
+  const full = collectHelpTexts(createProgram());
+
+  it('is built only for the frequent commands, named first after global options, without help', () => {
+    assert.equal(standaloneCommand(['bin', 'node']), 'bin');
+    assert.equal(standaloneCommand(['--log', 'trace', '-c', 'local', '--json', '-y', 'lsr', 'node']), 'lsr');
+    assert.equal(standaloneCommand(['--log=trace', '--config-mode=global', 'run', 'node']), 'run');
+    for (const args of [[], ['install', 'node'], ['completions', 'bash'], ['plugin', 'list'], ['bin', 'node', '--help'], ['-h', 'bin'], ['--nosuch', 'bin'], ['-yc', 'local', 'bin'], ['help', 'bin'], ['node', 'bin']]) {
+      assert.equal(standaloneCommand(args), undefined, args.join(' '));
+    }
+  });
+
+  it('has that command as the whole program has it: names, options and help', () => {
+    for (const name of ['list-remote', 'lsr', 'bin', 'list', 'ls', 'status', 'run', 'r']) {
+      const single = createProgram(name);
+      assert.equal(single.commands.length, 1, name);
+      const command = single.commands[0]!;
+      assert.ok(command.name() === name || command.aliases().includes(name), `${name} registered ${command.name()}`);
+      assert.equal(collectHelpTexts(single).texts[command.name()], full.texts[command.name()], name);
+    }
+  });
+
+  it('parses and fails as the whole program does', async () => {
+    for (const args of [['bin'], ['lsr'], ['ls', '--nosuch'], ['--log', 'nosuch', 'status'], ['run']]) {
+      const printed = await captureStderr(() => main(['node', 'proto', ...args]));
+      const whole = await captureStderr(async () => {
+        try {
+          await createProgram().parseAsync(['node', 'proto', ...args]);
+          return 0;
+        } catch (error) {
+          return renderError(error);
+        }
+      });
+      assert.notEqual(printed.code, 0, args.join(' '));
+      assert.match(printed.stderr, /^error\[cli./m, args.join(' '));
+      assert.deepEqual(printed, whole, args.join(' '));
+    }
+  });
+});
+
+/** What `run` writes on stderr, and what it returns. */
+async function captureStderr(run: () => Promise<number>): Promise<{ stderr: string; code: number }> {
+  let stderr = '';
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    const code = await run();
+    return { stderr, code };
+  } finally {
+    process.stderr.write = write;
+  }
+}
