@@ -166,10 +166,33 @@ function saveCodeCache(script, storeRoot, cachePath, prefix) {
   }
 }
 
+/**
+ * Drops Node 20's WASI warning from stderr (plugin workers print theirs through it). The stream
+ * is wrapped when first used: Node creates process.stderr on first access, which costs a command
+ * that never writes to stderr (most cached answers) about 1.5 ms.
+ */
 function hideWasiWarning() {
+  const descriptor = Object.getOwnPropertyDescriptor(process, 'stderr');
+  if (typeof descriptor?.get !== 'function' || !descriptor.configurable) {
+    wrapStderr(process.stderr);
+    return;
+  }
+  Object.defineProperty(process, 'stderr', {
+    configurable: true,
+    enumerable: descriptor.enumerable,
+    get() {
+      const stream = descriptor.get.call(process);
+      Object.defineProperty(process, 'stderr', { configurable: true, enumerable: descriptor.enumerable, get: () => stream });
+      wrapStderr(stream);
+      return stream;
+    },
+  });
+}
+
+function wrapStderr(stream) {
   const WASI_WARNING = /^\(node:\d+\) ExperimentalWarning: WASI is an experimental feature.*\n(\(Use `node --trace-warnings[^\n]*\n)?/;
-  const writeStderr = process.stderr.write.bind(process.stderr);
-  process.stderr.write = (chunk, ...rest) => {
+  const writeStderr = stream.write.bind(stream);
+  stream.write = (chunk, ...rest) => {
     if (typeof chunk === 'string' || chunk instanceof Uint8Array) {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
       if (text.includes('WASI is an experimental feature') || text.startsWith('(Use `node --trace-warnings')) {

@@ -82,6 +82,8 @@ describe('cold paths', () => {
     assert.equal(replaced.code, 0, replaced.stderr);
     assert.match(replaced.stderr, /plugin metadata of disttool: cache stale/);
     assert.ok(startedPlugin(replaced.stderr), replaced.stderr);
+    // The plugin ran (under WASI), yet Node 20's warning about WASI is not shown.
+    assert.doesNotMatch(replaced.stderr, /ExperimentalWarning|--trace-warnings/);
 
     // Other tool config: another entry, asked afresh once, then cached too.
     sandbox.writeConfig(config(`${fixture.dist.url}/`));
