@@ -83,11 +83,14 @@ async function start() {
   if (writeFastAnswer(process.argv.slice(2))) return;
   hideWasiWarning();
   if (!bundled) {
-    const { main } = await load('cli/main.js');
+    const { main, writeStdoutDirectly } = await load('cli/main.js');
+    writeStdoutDirectly();
     process.exitCode = await main(process.argv);
     return;
   }
   const program = loadBundle('cli.cjs', runtime.resolveStoreRoot());
+  // Results go to a pipe or file with write(2) until something creates process.stdout (stdout.ts).
+  program.exports.writeStdoutDirectly();
   process.exitCode = await program.exports.main(process.argv);
   program.saveCodeCache();
 }

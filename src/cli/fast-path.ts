@@ -8,7 +8,8 @@
  * Anything else, or any doubt (other arguments, a terminal narrower than the texts, a help file
  * older than the compiled program), returns undefined and the real program answers.
  */
-import { fstatSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { stdoutIsPipeOrFile, writeThroughFd } from './output/stdout.js';
 import { packageVersion } from './package-version.js';
 
 /** Help is wrapped at this width, or at the terminal's when it is narrower (see `helpWidth`). */
@@ -94,35 +95,15 @@ function readBuiltHelp(): HelpTexts | undefined {
 
 /**
  * Writes a fast answer. `process.stdout` is a stream Node builds on first use (for a pipe, a
- * net.Socket and the stream modules behind it: a few ms, a tenth of the answer's cost), so a pipe
- * or a file is written with write(2) directly. A terminal, whose width the help depends on, or
- * anything else, gets process.stdout as usual; so does whatever write(2) refuses (a full
- * non-blocking pipe, a closed one), which the stream then handles or reports as it always did.
+ * net.Socket and the stream modules behind it), so a pipe or a file is written with write(2)
+ * directly (see output/stdout.ts). A terminal, whose width the help depends on, or anything else,
+ * gets process.stdout as usual.
  */
 export function writeFastAnswer(args: readonly string[]): boolean {
-  const plain = stdoutIsPlain();
+  const plain = stdoutIsPipeOrFile();
   const answer = fastAnswer(args, plain ? { isTTY: false } : process.stdout);
   if (answer === undefined) return false;
-  if (!plain) {
-    process.stdout.write(answer);
-    return true;
-  }
-  const bytes = Buffer.from(answer);
-  let written = 0;
-  try {
-    while (written < bytes.length) written += writeSync(1, bytes, written, bytes.length - written);
-  } catch {
-    process.stdout.write(bytes.subarray(written));
-  }
+  if (plain) writeThroughFd(answer);
+  else process.stdout.write(answer);
   return true;
-}
-
-/** Whether stdout is a pipe or a file (not a terminal, not a socket). */
-function stdoutIsPlain(): boolean {
-  try {
-    const stats = fstatSync(1);
-    return stats.isFIFO() || stats.isFile();
-  } catch {
-    return false;
-  }
 }

@@ -16,6 +16,9 @@ import { helpWidth } from './fast-path.js';
 import { formatErrorReport } from './output/format-error.js';
 import { packageVersion } from './package-version.js';
 import { wasJsonWritten } from './output/write.js';
+import { writeStdout } from './output/stdout.js';
+
+export { writeStdoutDirectly } from './output/stdout.js';
 import { explainSystemError } from '../system-errors.js';
 import { holdInterrupts, releaseInterrupts, wasInterrupted } from './interrupt.js';
 import { splitPassthrough } from './passthrough.js';
@@ -185,7 +188,7 @@ export function renderError(error: unknown, options: { json?: boolean } = {}): n
   const report = describeError(error);
   if ((options.json ?? globalFlags().json) && !wasJsonWritten()) {
     const { code, message, hint } = report;
-    process.stdout.write(`${JSON.stringify({ error: { code, message, hint: hint ?? null } }, null, 2)}\n`);
+    writeStdout(`${JSON.stringify({ error: { code, message, hint: hint ?? null } }, null, 2)}\n`);
   }
   process.stderr.write(formatErrorReport(report));
   return report.exitCode;

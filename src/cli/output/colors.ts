@@ -4,6 +4,7 @@
  * on, otherwise a TTY whose TERM is not `dumb` gets them. Pipes, files and CI logs stay plain.
  * JSON output never goes through here.
  */
+import { stdoutTerminal } from './stdout.js';
 
 type Stream = { isTTY?: boolean };
 
@@ -71,7 +72,7 @@ let stderrPalette: Palette | undefined;
 
 /** Colours for results on stdout. */
 export function out(): Palette {
-  return (stdoutPalette ??= paletteFor(process.stdout));
+  return (stdoutPalette ??= paletteFor(stdoutTerminal()));
 }
 
 /** Colours for errors, warnings and notes on stderr. */

@@ -5,11 +5,12 @@
  */
 
 import { escapeControls, escapeJsonControls } from '../../terminal-text.js';
+import { writeStdout } from './stdout.js';
 
 /** One result line (or several) on stdout; control characters escaped (versions and names come from plugins). */
 export function writeResult(text: string): void {
   const safe = escapeControls(text, { multiline: true });
-  process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+  writeStdout(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
 let jsonWritten = false;
@@ -17,7 +18,7 @@ let jsonWritten = false;
 /** A `--json` result: pretty-printed, one document per run, on stdout. */
 export function writeJson(value: unknown): void {
   jsonWritten = true;
-  process.stdout.write(`${escapeJsonControls(JSON.stringify(value, null, 2))}\n`);
+  writeStdout(`${escapeJsonControls(JSON.stringify(value, null, 2))}\n`);
 }
 
 /**
