@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs a command as on a machine that lacks some system tools, without uninstalling them:
 //
-//   node scripts/hide-tools.mjs [--hide minisign,xz,zstd,bzip2,zip] -- npm test
+//   node scripts/hide-tools.mjs [--hide minisign,xz,...] -- npm test
 //
 // It builds a temporary directory of symlinks to every executable on PATH except the hidden
 // tools (and every other name for the same file, such as `unxz` or `bzcat`), and runs the
@@ -12,7 +12,8 @@ import { mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-const DEFAULT_HIDDEN = ['minisign', 'xz', 'zstd', 'bzip2', 'zip'];
+// The same list .ci/run installs.
+const DEFAULT_HIDDEN = ['minisign', 'xz', 'zstd', 'bzip2', 'zip', 'git', 'docker-registry', 'zsh', 'fish', 'openssl'];
 
 const args = process.argv.slice(2);
 let hidden = DEFAULT_HIDDEN;
