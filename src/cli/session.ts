@@ -21,15 +21,16 @@ import { CALL_TIMEOUT_RANGE_MS, DEFAULT_CALL_TIMEOUT_MS } from '../host/call-tim
 import { detectHost } from '../host/host-environment.js';
 import { PluginPermissions } from '../host/permissions.js';
 import { httpGetWith } from '../host/http-get.js';
-import type { PluginContainer, PluginLimits } from '../host/plugin-container.js';
+import type { PluginLimits } from '../host/plugin-container.js';
 import type { InstallSettings } from '../install/index.js';
 import { MIB } from '../limits.js';
 import { Lockfiles } from '../lockfile/index.js';
 import { isLogEnabled, log } from '../log.js';
-import { HookPlugins, type HookPluginSource } from '../plugins/hook-plugins.js';
+import { HookPlugins, type HookPlugin, type HookPluginSource } from '../plugins/hook-plugins.js';
 import { installedPluginForTool, listInstalledPlugins, type InstalledPlugin } from '../plugins/installed-plugins.js';
 import { builtinPluginUrl, BUILTIN_TOOL_IDS, pluginFile, type PluginFileOptions } from '../registry/index.js';
 import { Store } from '../store/index.js';
+import { openCachedPlugin } from '../tool/plugin-metadata.js';
 import { resolveToolVersion } from '../tool/resolve.js';
 import { Tool } from '../tool/tool.js';
 import { globalFlags, isTruthy } from './global-flags.js';
@@ -253,21 +254,40 @@ export class Session {
     return [...configured, ...installed];
   }
 
-  private async loadHookPlugin(id: string, wasm: string, installed?: InstalledPlugin): Promise<PluginContainer> {
+  /**
+   * A hook plugin, its exports from the plugin metadata cache (keyed as a tool plugin's: its
+   * sha256, config, mounts, permissions and limits): on a hit, the plugin host (and the WASM
+   * runtime) load only when one of its functions is called.
+   */
+  private async loadHookPlugin(id: string, wasm: string, installed?: InstalledPlugin): Promise<HookPlugin> {
     const policy = this.pluginPolicy(id, installed ?? {});
     const toolConfig = this.pluginSettings(id);
-    // The plugin host loads only when a hook point is reached with hook plugins configured.
-    const { PluginContainer } = await import('../host/plugin-container.js');
-    return PluginContainer.load({
+    const dirs = { protoHome: this.store.root, temp: this.store.tempDir, home: this.home, cwd: this.cwd };
+    const permissions = policy.permissions ? { permissions: policy.permissions } : {};
+    const limits = this.pluginLimits();
+    return openCachedPlugin({
       id,
       wasm,
-      dirs: { protoHome: this.store.root, temp: this.store.tempDir, home: this.home, cwd: this.cwd },
-      ...(policy.permissions ? { permissions: policy.permissions } : {}),
-      timeoutMs: policy.timeoutMs,
+      store: this.store,
+      dirs,
       ...(toolConfig ? { toolConfig } : {}),
       env: this.env,
-      httpGet: httpGetWith(this.settings),
-      limits: this.pluginLimits(),
+      ...permissions,
+      limits,
+      open: async () => {
+        const { PluginContainer } = await import('../host/plugin-container.js');
+        return PluginContainer.load({
+          id,
+          wasm,
+          dirs,
+          ...permissions,
+          timeoutMs: policy.timeoutMs,
+          ...(toolConfig ? { toolConfig } : {}),
+          env: this.env,
+          httpGet: httpGetWith(this.settings),
+          limits,
+        });
+      },
     });
   }
 

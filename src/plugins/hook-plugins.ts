@@ -13,14 +13,21 @@
  * - A failing `post_install` comes after the fact: it is reported as a warning.
  * - Hook plugins run under their own permissions and bounds (`[tools.<id>]`,
  *   `[settings.plugin-timeouts]`), like any plugin; they are loaded on first use only.
+ * - Which functions a hook plugin exports comes from the plugin metadata cache
+ *   (`src/tool/plugin-metadata.ts`), as a tool plugin's does: a hook plugin that exports nothing
+ *   a command asks for is not started at all (a `proto run` starts only hooks with `pre_run`).
  */
 import { isProtoError, ProtoError } from '../errors.js';
 // Modules, not the host barrel: the session builds this on every tool load; the plugin host
 // (and the WASM runtime) load only when a hook plugin is.
-import type { PluginContainer } from '../host/plugin-container.js';
 import { PluginCallError, type ToolPlugin } from '../host/tool-plugin.js';
 import { VETOING_HOOKS, type HookPluginFunction } from '../protocol/index.js';
 import type { ToolHooks } from '../tool/tool-hooks.js';
+
+/** A loaded hook plugin: its exports known, started on its first call (see plugin-metadata.ts). */
+export type HookPlugin = ToolPlugin & {
+  callRaw(fn: string, input: string): Promise<string>;
+};
 
 export interface HookPluginSource {
   id: string;
@@ -28,12 +35,12 @@ export interface HookPluginSource {
   origin: string;
   /** How to get rid of it, for hints. */
   removal: string;
-  load(): Promise<PluginContainer>;
+  load(): Promise<HookPlugin>;
 }
 
 interface LoadedHook {
   source: HookPluginSource;
-  plugin: PluginContainer;
+  plugin: HookPlugin;
 }
 
 /** A hook plugin stopped a tool action: it vetoed, or could not be loaded or asked. */

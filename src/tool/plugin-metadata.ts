@@ -5,7 +5,8 @@
  * an instantiation before its first answer; a cached answer costs one small file read.
  *
  * Cached: `register_tool`, `detect_version_files` and `locate_executables` (per installed
- * version), plus which functions the plugin exports (so `has()` needs no module). These describe
+ * version), plus which functions the plugin exports (so `has()` needs no module; hook plugins use
+ * the cache for this alone, so that a run asks only the hooks that export `pre_run`). These describe
  * the plugin, not the moment: proto's plugins compute them from their config alone. Everything
  * else (`load_versions` has its own cache; hooks, installs, resolution) always runs the plugin,
  * started on the first call that needs it.
@@ -34,6 +35,8 @@ import { lazyCrypto } from '../lazy-builtins.js';
 import { log } from '../log.js';
 import {
   CLAIMED_PROTO_VERSION,
+  HOOK_PLUGIN_FUNCTIONS,
+  PLUGIN_FUNCTIONS,
   VIRTUAL_PREFIXES,
   type DetectVersionOutput,
   type LocateExecutablesInput,
@@ -46,7 +49,15 @@ import {
 import { isCacheDisabled, writeFileAtomic, type Store } from '../store/index.js';
 
 /** Bump when what an entry holds, or what the host tells plugins, changes meaning. */
-const ENTRY_FORMAT = 1;
+const ENTRY_FORMAT = 2;
+
+/** The exports an entry records: every protocol function, and what a hook plugin may export. */
+const RECORDED_EXPORTS: readonly string[] = [...new Set<string>([...PLUGIN_FUNCTIONS, ...HOOK_PLUGIN_FUNCTIONS])];
+
+/** A plugin that takes calls outside the typed protocol (the WASM container does). */
+interface RawCalls {
+  callRaw(fn: string, input: string): Promise<string>;
+}
 
 interface MetadataEntry {
   format: typeof ENTRY_FORMAT;
@@ -64,7 +75,7 @@ interface MetadataEntry {
   };
 }
 
-export interface CachedPluginRequest {
+export interface CachedPluginRequest<P extends ToolPlugin = ToolPlugin> {
   id: string;
   /** A plugin file, or the module's bytes. */
   wasm: string | Uint8Array;
@@ -80,14 +91,14 @@ export interface CachedPluginRequest {
   /** Ceilings the plugin runs under; an answer cached under other ceilings is not reused. */
   limits?: PluginLimits;
   /** Loads the real plugin (WASM or schema), when an answer is not in the cache. */
-  open: () => Promise<ToolPlugin>;
+  open: () => Promise<P>;
 }
 
 /**
  * The plugin of `request`, answering from the cache when it holds a valid entry (the real plugin
  * then starts on the first call the cache cannot answer), else loaded now.
  */
-export async function openCachedPlugin(request: CachedPluginRequest): Promise<ToolPlugin> {
+export async function openCachedPlugin<P extends ToolPlugin>(request: CachedPluginRequest<P>): Promise<P | CachedPlugin> {
   if (isCacheDisabled((request.env ?? process.env).PROTO_CACHE)) return request.open();
   const source = identify(request.wasm);
   // A file we cannot stat is the real loader's to report.
@@ -115,10 +126,13 @@ export async function openCachedPlugin(request: CachedPluginRequest): Promise<To
     id: request.id,
     key,
     plugin: { sha256, fingerprint: source.fingerprint },
-    exports: real.exportedFunctions(),
+    exports: RECORDED_EXPORTS.filter((fn) => real.has(fn)),
     answers: {},
   };
-  return new CachedPlugin(request, mapping, path, entry, real);
+  const plugin = new CachedPlugin(request, mapping, path, entry, real);
+  // Written now, not only with a first answer: a hook plugin is asked nothing the entry holds.
+  await plugin.save();
+  return plugin;
 }
 
 /**
@@ -159,6 +173,16 @@ export class CachedPlugin extends ToolPlugin {
     const output = await (await this.plugin(fn)).call(fn, input);
     await this.remember(fn, input, output);
     return output;
+  }
+
+  /**
+   * Calls any export of the real plugin with raw input (hook plugins' functions are outside the
+   * typed protocol), starting it if need be; only a WASM plugin takes such calls.
+   */
+  async callRaw(fn: string, input: string): Promise<string> {
+    const real: ToolPlugin & Partial<RawCalls> = await this.plugin(fn);
+    if (!real.callRaw) throw this.fail(fn, 'plugin.missing_function', 'this plugin takes no raw calls (it is not a WASM plugin)');
+    return real.callRaw(fn, input);
   }
 
   /** Forgets the executables located for `version` (it was installed again, or uninstalled). */

@@ -5,7 +5,7 @@
  * call. A veto must leave nothing behind; hooks run in id order, each under its own permissions.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { shimCacheEntryPath } from '../../src/link/index.js';
@@ -56,6 +56,11 @@ function shimCacheEntry(box: CliSandbox): string {
   const path = shimCacheEntryPath({ shimsDir: join(box.protoHome, 'shims') } as never, 'disttool', box.cwd);
   assert.ok(path, `no shim cache entry path for ${box.cwd}`);
   return path;
+}
+
+/** The plugin `id` was started in this run: the metadata cache says so, and each call logs its duration. */
+function startedPlugin(id: string, stderr: string): boolean {
+  return new RegExp(`\\[TRACE plugin:${id}\\] (starting the plugin|[a-z_]+ took [\\d.]+ ms)`).test(stderr);
 }
 
 function installedVersions(box: CliSandbox): string[] {
@@ -132,6 +137,54 @@ describe('hook plugins', { concurrency: true }, () => {
     }
     assert.equal(existsSync(shimCacheEntry(box)), false);
     assert.deepEqual(auditLines(box).filter((line) => line.includes('pre_run')), ['policy pre_run disttool 2.1.0 allowed', 'policy pre_run disttool 2.1.0 allowed']);
+  });
+
+  it('a proto run starts only the hook plugins that export pre_run, their exports cached until the plugin or its settings change', async () => {
+    const box = fixture.sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: url, pin: '2.1.0' } }));
+    assert.equal((await box.run(['install', 'disttool', '2.1.0'])).code, 0);
+    // A copy the test can replace; first a hook plugin without pre_run (its only export is a pre_install).
+    const wasm = join(box.root, 'gate.wasm');
+    copyFileSync(fixturePlugin('hostile/loop-hook'), wasm);
+    const config = (permissions: string, minimum: string) =>
+      fixtureToolsConfig(
+        { disttool: { distUrl: fixture.dist.url, pin: '2.1.0' } },
+        `[plugins.hooks]\ngate = "file://${wasm}"\n\n${policySettings('gate', permissions).replace('1.4.0', minimum)}`,
+      );
+    box.writeConfig(config('["fs:cwd"]', '3.0.0'));
+    const run = async (arg: string) => {
+      const result = await box.run(['--log', 'trace', 'run', 'disttool', '--', arg]);
+      return { ...result, started: startedPlugin('gate', result.stderr) };
+    };
+
+    const first = await run('one');
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.stdout, 'disttool 2.1.0 one\n');
+    assert.match(first.stderr, /plugin metadata of gate: cache miss/);
+    const second = await run('two');
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(second.stdout, 'disttool 2.1.0 two\n');
+    assert.match(second.stderr, /plugin metadata of gate: cache hit/);
+    assert.equal(second.started, false, `the hook plugin without pre_run was started:\n${second.stderr}`);
+
+    // Other permissions or other settings: another entry, its exports read afresh.
+    box.writeConfig(config('[]', '3.0.0'));
+    assert.match((await run('three')).stderr, /plugin metadata of gate: cache miss/);
+    box.writeConfig(config('["fs:cwd"]', '3.1.0'));
+    assert.match((await run('four')).stderr, /plugin metadata of gate: cache miss/);
+
+    // Other bytes at the same path, with a pre_run: it decides from the next run on, every run.
+    copyFileSync(HOOK, wasm);
+    const swapped = await run('five');
+    assert.equal(swapped.code, 1, swapped.stderr);
+    assert.equal(swapped.stdout, '', 'the vetoed tool ran');
+    assert.match(swapped.stderr, /plugin metadata of gate: cache stale/);
+    assert.match(swapped.stderr, /error\[hook\.vetoed\]: Hook plugin "gate" vetoed running disttool 2\.1\.0: disttool 2\.1\.0 is below the minimum version 3\.1\.0/);
+    const again = await run('six');
+    assert.equal(again.code, 1, again.stderr);
+    assert.match(again.stderr, /plugin metadata of gate: cache hit/);
+    assert.equal(again.started, true, 'the cached hook plugin with pre_run was not asked');
+    assert.match(again.stderr, /error\[hook\.vetoed\]: Hook plugin "gate" vetoed running disttool 2\.1\.0/);
+    assert.deepEqual(auditLines(box), ['gate pre_run disttool 2.1.0 denied', 'gate pre_run disttool 2.1.0 denied']);
   });
 
   it('a pre_uninstall veto removes nothing, not even the other versions of an --all', async () => {
