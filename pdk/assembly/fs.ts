@@ -125,8 +125,8 @@ function open(path: string, oflags: u16, rights: u64, fdflags: u16 = 0): Result<
   return ok<Box<u32>>(new Box<u32>(load<u32>(changetype<usize>(fdOut))));
 }
 
-/** A u32 as a reference type, for Result. */
-export class Box<T> {
+/** A value as a reference type, for Result (module-private: not part of the PDK's API). */
+class Box<T> {
   constructor(readonly value: T) {}
 }
 
