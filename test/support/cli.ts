@@ -105,6 +105,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) await ensureCliBuilt();
 
 export interface CliResult {
   code: number | null;
+  /** The signal that ended the process (the guard's SIGKILL, say), or null. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -122,6 +124,8 @@ export interface RunOptions {
   env: NodeJS.ProcessEnv;
   /** Piped to stdin, which is then closed; without it stdin is /dev/null (immediate end of input). */
   input?: string;
+  /** Kill the process (SIGKILL) if it still runs after this many ms: a hang ends as a failure, not a stuck test. */
+  guardMs?: number;
 }
 
 /** Runs any executable (a shim, a bin) asynchronously, for the same reason as `runCli`. */
@@ -135,7 +139,11 @@ export function runFile(file: string, args: readonly string[], options: RunOptio
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));
     child.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    const guard = options.guardMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.guardMs);
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      clearTimeout(guard);
+      resolve({ code, signal, stdout, stderr });
+    });
   });
 }
