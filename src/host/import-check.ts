@@ -14,7 +14,7 @@
  */
 import { WASI } from 'node:wasi';
 import { HOST_ENV_NAMESPACE, HOST_USER_NAMESPACE } from '../protocol/index.js';
-import { providedImports, SDK_KERNEL_FUNCTIONS, type ImportFunctions } from './functions/index.js';
+import { providedImports, type ImportFunctions } from './functions/index.js';
 import { GATED_HOST_FUNCTIONS, PluginPermissions, permissionFamily, type GatedHostFunction } from './permissions.js';
 
 const WASI_MODULE = 'wasi_snapshot_preview1';
@@ -47,9 +47,7 @@ function unsatisfiedReason(entry: WebAssembly.ModuleImportDescriptor, provided: 
     case HOST_ENV_NAMESPACE:
       return provided[HOST_ENV_NAMESPACE]?.has(entry.name) ? undefined : 'is not an Extism kernel function we provide';
     case HOST_USER_NAMESPACE:
-      return provided[HOST_USER_NAMESPACE]?.has(entry.name)
-        ? undefined
-        : 'is not a proto host function (exec_command, get_env_var, set_env_var, host_log, send_request, from_virtual_path, to_virtual_path)';
+      return provided[HOST_USER_NAMESPACE]?.has(entry.name) ? undefined : `is not a proto host function (${[...(provided[HOST_USER_NAMESPACE] ?? [])].join(', ')})`;
     case 'env':
       return 'comes from the pre-1.0 Extism ABI (plugins built for proto < 0.28), which no current host runs';
     default:
@@ -59,8 +57,7 @@ function unsatisfiedReason(entry: WebAssembly.ModuleImportDescriptor, provided: 
 
 /** Every import we cannot satisfy, with a reason a plugin author can act on. */
 export function findUnsatisfiedImports(module: WebAssembly.Module, functions: ImportFunctions): ImportProblem[] {
-  const provided: ProvidedImports = Object.fromEntries(Object.entries(functions).map(([namespace, fns]) => [namespace, new Set(Object.keys(fns))]));
-  provided[HOST_ENV_NAMESPACE] = new Set([...(provided[HOST_ENV_NAMESPACE] ?? []), ...SDK_KERNEL_FUNCTIONS]);
+  const provided = providedImports(functions);
   return WebAssembly.Module.imports(module).flatMap((entry) => {
     const reason = unsatisfiedReason(entry, provided);
     return reason ? [{ module: entry.module, name: entry.name, reason }] : [];

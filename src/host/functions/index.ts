@@ -87,13 +87,15 @@ export function createHostFunctions(ctx: HostFunctionContext, onError: HostError
 
 /**
  * The import names we provide, per namespace: ours plus the SDK's kernel functions. Derived from
- * `createHostFunctions` itself (which only captures its context), so the list cannot drift.
+ * the import object itself (by default one `createHostFunctions` builds, which only captures its
+ * context), so the list cannot drift.
  */
-export function providedImports(): Record<string, ReadonlySet<string>> {
-  const functions = createHostFunctions({} as HostFunctionContext, () => undefined);
+export function providedImports(
+  functions: ImportFunctions = createHostFunctions({} as HostFunctionContext, () => undefined),
+): Record<string, ReadonlySet<string>> {
   return {
-    [HOST_USER_NAMESPACE]: new Set(Object.keys(functions[HOST_USER_NAMESPACE]!)),
-    [HOST_ENV_NAMESPACE]: new Set([...SDK_KERNEL_FUNCTIONS, ...Object.keys(functions[HOST_ENV_NAMESPACE]!)]),
+    [HOST_USER_NAMESPACE]: new Set(Object.keys(functions[HOST_USER_NAMESPACE] ?? {})),
+    [HOST_ENV_NAMESPACE]: new Set([...SDK_KERNEL_FUNCTIONS, ...Object.keys(functions[HOST_ENV_NAMESPACE] ?? {})]),
   };
 }
 
