@@ -37,40 +37,46 @@ export type PluginFunction = keyof PluginFunctionSignatures;
 export type PluginInput<F extends PluginFunction> = PluginFunctionSignatures[F][0];
 export type PluginOutput<F extends PluginFunction> = PluginFunctionSignatures[F][1];
 
-export const PLUGIN_FUNCTIONS = [
-  'register_tool',
-  'register_backend',
-  'define_tool_config',
-  'define_backend_config',
-  'detect_version_files',
-  'parse_version_file',
-  'pin_version',
-  'unpin_version',
-  'load_versions',
-  'resolve_version',
-  'download_prebuilt',
-  'build_instructions',
-  'unpack_archive',
-  'verify_checksum',
-  'native_install',
-  'native_uninstall',
-  'locate_executables',
-  'sync_manifest',
-  'sync_shell_profile',
-  'activate_environment',
-  'install_global',
-  'uninstall_global',
-  'pre_install',
-  'post_install',
-  'pre_run',
-] as const satisfies readonly PluginFunction[];
+/**
+ * Every plugin function, once. A record, not a list: the compiler refuses one that is missing from
+ * `PluginFunctionSignatures` or not in it, so the list cannot drift from the signatures.
+ */
+const EVERY_PLUGIN_FUNCTION: Record<PluginFunction, true> = {
+  register_tool: true,
+  register_backend: true,
+  define_tool_config: true,
+  define_backend_config: true,
+  detect_version_files: true,
+  parse_version_file: true,
+  pin_version: true,
+  unpin_version: true,
+  load_versions: true,
+  resolve_version: true,
+  download_prebuilt: true,
+  build_instructions: true,
+  unpack_archive: true,
+  verify_checksum: true,
+  native_install: true,
+  native_uninstall: true,
+  locate_executables: true,
+  sync_manifest: true,
+  sync_shell_profile: true,
+  activate_environment: true,
+  install_global: true,
+  uninstall_global: true,
+  pre_install: true,
+  post_install: true,
+  pre_run: true,
+};
+
+export const PLUGIN_FUNCTIONS = Object.keys(EVERY_PLUGIN_FUNCTION) as readonly PluginFunction[];
 
 /**
  * What a hook plugin (manifest `kind = "hook"`, or `[plugins.hooks]`) may export. The host calls
  * each for every tool, after the tool's own hook, with the tool's hook input plus `tool_id`
  * (`pre_uninstall`: `UninstallHook`). A failure of a vetoing hook stops the action.
  */
-export const HOOK_PLUGIN_FUNCTIONS = ['pre_install', 'post_install', 'pre_run', 'pre_uninstall'] as const;
+export const HOOK_PLUGIN_FUNCTIONS = ['pre_install', 'post_install', 'pre_run', 'pre_uninstall'] as const satisfies readonly (PluginFunction | 'pre_uninstall')[];
 export type HookPluginFunction = (typeof HOOK_PLUGIN_FUNCTIONS)[number];
 export const VETOING_HOOKS: ReadonlySet<HookPluginFunction> = new Set(['pre_install', 'pre_run', 'pre_uninstall']);
 
