@@ -6,12 +6,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { isProtoError } from '../../../src/errors.js';
-import { isPermission, PERMISSION_PATTERN, PluginPermissions } from '../../../src/host/permissions.js';
+import { GATED_HOST_FUNCTIONS, isPermission, PERMISSION_PATTERN, PluginPermissions } from '../../../src/host/permissions.js';
 
 describe('permission grammar', () => {
   it('is the one the manifest JSON Schema validates with', () => {
     const schema = JSON.parse(readFileSync(new URL('../../../schemas/plugin-manifest.schema.json', import.meta.url), 'utf8'));
     assert.equal(schema.properties.permissions.items.pattern, PERMISSION_PATTERN);
+    // requested_capabilities names gated host functions: the manifest may name exactly those the gate checks.
+    assert.deepEqual([...schema.properties.requested_capabilities.items.enum].sort(), Object.keys(GATED_HOST_FUNCTIONS).sort());
   });
 
   it('accepts each family and refuses everything else', () => {
