@@ -12,6 +12,7 @@ export { scanImports, type ImportVerdict, type ScannedImport, type ScanPolicy, t
 export {
   PluginPermissions,
   PermissionDeniedError,
+  PermissionGate,
   GATED_HOST_FUNCTIONS,
   PERMISSION_PATTERN,
   isPermission,

@@ -200,6 +200,16 @@ export class PermissionGate {
     this.deny(hostFunction, `${what} ${url}`, `net:${target.host}`);
   }
 
+  /**
+   * The URLs a plugin hands back in `download_prebuilt` for us to fetch, gated like its own
+   * requests, by the host it named (before url-rewrites).
+   */
+  checkDownloadUrls(output: { download_url?: unknown; checksum_url?: unknown }): void {
+    for (const [field, url] of [['download_url', output.download_url], ['checksum_url', output.checksum_url]] as const) {
+      if (typeof url === 'string' && url !== '') this.checkUrl('download_prebuilt', url, `hand back the ${field}`);
+    }
+  }
+
   checkEnvRead(name: string): void {
     if (!this.permissions.allowsEnvRead(name)) this.deny('get_env_var', `read the variable ${name}`, `env:read:${name}`);
   }

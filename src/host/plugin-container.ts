@@ -229,11 +229,8 @@ export class PluginContainer extends ToolPlugin {
    */
   private checkHandedBack<F extends PluginFunction>(fn: F, output: PluginOutput<F>): PluginOutput<F> {
     if (fn !== 'download_prebuilt') return output;
-    const prebuilt = output as PluginOutput<'download_prebuilt'>;
     try {
-      for (const [field, url] of [['download_url', prebuilt.download_url], ['checksum_url', prebuilt.checksum_url]] as const) {
-        if (typeof url === 'string' && url !== '') this.gate.checkUrl(fn, url, `hand back the ${field}`);
-      }
+      this.gate.checkDownloadUrls(output as PluginOutput<'download_prebuilt'>);
     } catch (error) {
       if (error instanceof PermissionDeniedError) throw this.denied(fn, error);
       throw error;

@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ProtoError } from '../errors.js';
-import { detectHost, prepareMounts, ToolPlugin, type DetectedHost, type HttpGet, type MountDirs } from '../host/index.js';
+import { detectHost, PermissionDeniedError, PermissionGate, PluginPermissions, prepareMounts, ToolPlugin, type DetectedHost, type HttpGet, type MountDirs } from '../host/index.js';
 import {
   OUTPUT_READERS,
   type ExecutableConfig,
@@ -51,6 +51,12 @@ export interface SchemaPluginLoadOptions {
   httpGet: HttpGet;
   offline?: boolean;
   protoVersion?: string;
+  /**
+   * What the plugin may do (`src/host/permissions.ts`); undefined = unrestricted. A schema runs no
+   * code, so only `net:` and `fs:` apply: the manifest, git and download URLs it names are gated
+   * by their host, and the mounts its paths are told in follow `fs:home` / `fs:cwd`.
+   */
+  permissions?: readonly string[];
 }
 
 export class SchemaPlugin extends ToolPlugin {
@@ -61,6 +67,7 @@ export class SchemaPlugin extends ToolPlugin {
     readonly schema: ToolSchema,
     readonly hostEnvironment: Pick<HostEnvironment, 'os' | 'arch' | 'libc' | 'ci'>,
     mapping: ReturnType<typeof prepareMounts>['mapping'],
+    private readonly gate: PermissionGate,
   ) {
     super(options.id, mapping, options.dirs, options.protoVersion);
   }
@@ -77,8 +84,9 @@ export class SchemaPlugin extends ToolPlugin {
     }
     const schema = parseToolSchema(await parseSchemaText(text, options.path), options.path);
     const host = { ...detectHost(), ...options.host };
-    const { mapping } = prepareMounts(options.dirs);
-    return new SchemaPlugin(options, schema, host, mapping);
+    const permissions = PluginPermissions.parse(options.permissions, `The permissions of plugin "${options.id}"`);
+    const { mapping } = prepareMounts(options.dirs, { home: permissions.mountsHome, cwd: permissions.mountsCwd });
+    return new SchemaPlugin(options, schema, host, mapping, new PermissionGate(options.id, permissions));
   }
 
   has(fn: PluginFunction | string): boolean {
@@ -90,14 +98,15 @@ export class SchemaPlugin extends ToolPlugin {
     if (!this.has(fn)) {
       throw this.fail(fn, 'plugin.missing_function', 'the plugin does not export this function', 'Check has(fn) before calling optional functions.');
     }
-    let output: unknown;
     try {
-      output = await this.run(fn, input);
+      const output = OUTPUT_READERS[fn](await this.run(fn, input), this.id) as PluginOutput<F>;
+      if (fn === 'download_prebuilt') this.gate.checkDownloadUrls(output as PluginOutput<'download_prebuilt'>);
+      return output;
     } catch (error) {
+      if (error instanceof PermissionDeniedError) throw this.fail(fn, error.code, `permission denied: ${error.message}`, error.hint, error);
       if (error instanceof ProtoError) throw this.fail(fn, error.code, error.message, error.hint, error);
       throw this.fail(fn, 'plugin.call_failed', error instanceof Error ? error.message : String(error), undefined, error);
     }
-    return OUTPUT_READERS[fn](output, this.id) as PluginOutput<F>;
   }
 
   async close(): Promise<void> {
@@ -148,6 +157,8 @@ export class SchemaPlugin extends ToolPlugin {
     const found = new Set(resolve.versions);
     if (resolve.gitUrl) {
       const pattern = compileVersionPattern(resolve.gitTagPattern ?? resolve.versionPattern, 'resolve.git-tag-pattern');
+      const remote = gitRemoteUrl(resolve.gitUrl);
+      if (remote !== undefined) this.gate.checkUrl('load_versions', remote, `list the tags of ${resolve.gitUrl} at`);
       const tags = await listGitTags(resolve.gitUrl, { pluginId: this.id, env: this.options.env, offline: this.options.offline });
       for (const tag of tags) addVersion(found, versionFromMatch(pattern, tag));
     } else if (resolve.manifestUrl) {
@@ -169,6 +180,7 @@ export class SchemaPlugin extends ToolPlugin {
   }
 
   private async fetchManifest(url: string): Promise<unknown[]> {
+    this.gate.checkUrl('load_versions', url);
     const { status, body } = await this.options.httpGet(url, { accept: 'application/json' });
     if (status !== 200) {
       throw new ProtoError('schema.manifest_failed', `resolve.manifest-url ${url} answered ${status}.`, { hint: 'Check the URL in the plugin.' });
@@ -292,4 +304,21 @@ function entryVersion(entry: unknown, key: string): string | undefined {
 /** Keeps only what parses as a version (a tag like `nightly` matched by a loose pattern is skipped). */
 function addVersion(found: Set<string>, version: string | undefined): void {
   if (version !== undefined && parseVersion(version)) found.add(version);
+}
+
+/**
+ * A git remote as a URL whose host can be gated (scp-like `git@host:owner/repo` is ssh to `host`),
+ * or undefined for a repository on this machine (a path, `file://`), which is no network access.
+ */
+function gitRemoteUrl(remote: string): string | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(remote)) {
+    const scp = /^(?:[^@/:\\]+@)?([^/:\\]{2,}):/.exec(remote);
+    return scp ? `ssh://${scp[1]}/` : undefined;
+  }
+  try {
+    const url = new URL(remote);
+    return url.protocol === 'file:' || url.hostname === '' ? undefined : remote;
+  } catch {
+    return remote; // not a URL we can read: the gate refuses it, naming it
+  }
 }

@@ -92,7 +92,16 @@ export class Tool {
       const { wasm } = options;
       if (typeof wasm === 'string' && isSchemaPluginPath(wasm)) {
         const { SchemaPlugin } = await import('../schema/schema-plugin.js');
-        return SchemaPlugin.load({ id: options.id, path: wasm, dirs, host: options.host, env: options.env, httpGet, offline: options.settings?.offline });
+        return SchemaPlugin.load({
+          id: options.id,
+          path: wasm,
+          dirs,
+          host: options.host,
+          env: options.env,
+          httpGet,
+          offline: options.settings?.offline,
+          ...(options.permissions ? { permissions: options.permissions } : {}),
+        });
       }
       const { PluginContainer } = await import('../host/plugin-container.js');
       return PluginContainer.load({

@@ -10,12 +10,15 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { isProtoError } from '../../../src/errors.js';
 import { detectHost } from '../../../src/host/index.js';
+import { Store } from '../../../src/store/index.js';
+import { Tool } from '../../../src/tool/tool.js';
 import { rustArchName } from '../../../src/protocol/index.js';
 import { camelToKebab, parseSchemaText } from '../../../src/schema/read-schema.js';
 import { interpolateTokens } from '../../../src/schema/tokens.js';
 import { parseToolSchema } from '../../../src/schema/tool-schema.js';
 import {
   createPlugin,
+  createSandbox,
   generateDownloadInstallTests,
   generateResolveVersionsTests,
   generateShimsTest,
@@ -175,6 +178,38 @@ describe('schema plugin functions', () => {
       }
     } finally {
       await server.close();
+    }
+  });
+
+  it('net: permissions gate the URLs a schema names: manifest-url, git-url, and the download URLs it hands back', async () => {
+    const server = await startDistServer({ files: { '/strings.json': JSON.stringify(['1.0.0']) } });
+    const sandbox = createSandbox('proto-schema-permissions-');
+    const store = new Store({ env: sandbox.env });
+    const load = (text: string, permissions: string[]) =>
+      Tool.load({ id: 'p', wasm: schemaFile('p.toml', text), store, home: sandbox.home, cwd: sandbox.cwd, env: sandbox.env, host: { os: 'linux' }, permissions, cacheMetadata: false });
+    const denied = (fn: string, missing: string) => (error: unknown) =>
+      isProtoError(error, 'plugin.permission_denied') && error.message.includes(`"${fn}"`) && error.message.includes(`lacks the permission "${missing}"`);
+    const manifestSchema = `name = "P"\n[platform.linux]\ndownload-file = "p"\n[install]\ndownload-url = "https://dl.example/p-{version}"\nchecksum-url = "https://sums.example/SUMS"\n[resolve]\nmanifest-url = "${server.url}/strings.json"\n`;
+    try {
+      const allowed = await load(manifestSchema, ['net:127.0.0.1', 'net:dl.example', 'net:sums.example']);
+      assert.deepEqual((await allowed.plugin.loadVersions({ context: allowed.plugin.context(), initial: 'latest' })).versions, ['1.0.0']);
+      assert.equal((await allowed.plugin.downloadPrebuilt({ context: allowed.plugin.context({ version: '1.0.0' }), install_dir: allowed.plugin.toWire(allowed.productDir('1.0.0')) })).download_url, 'https://dl.example/p-1.0.0');
+      await allowed.close();
+
+      const before = server.requests.length;
+      const noManifest = await load(manifestSchema, ['net:dl.example']);
+      await assert.rejects(noManifest.plugin.loadVersions({ context: noManifest.plugin.context(), initial: 'latest' }), denied('load_versions', 'net:127.0.0.1'));
+      assert.equal(server.requests.length, before, 'the refused manifest was fetched');
+      await assert.rejects(noManifest.plugin.downloadPrebuilt({ context: noManifest.plugin.context({ version: '1.0.0' }), install_dir: noManifest.plugin.toWire(noManifest.productDir('1.0.0')) }), denied('download_prebuilt', 'net:sums.example'));
+      await noManifest.close();
+
+      // An scp-like remote is gated by its host, before git runs.
+      const git = await load(`name = "P"\n[platform.linux]\ndownload-file = "p"\n[install]\ndownload-url = "https://dl.example/p"\n[resolve]\ngit-url = "git@git.example:owner/p.git"\n`, []);
+      await assert.rejects(git.plugin.loadVersions({ context: git.plugin.context(), initial: 'latest' }), denied('load_versions', 'net:git.example'));
+      await git.close();
+    } finally {
+      await server.close();
+      sandbox.cleanup();
     }
   });
 
