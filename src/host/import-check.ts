@@ -36,7 +36,7 @@ export interface ImportProblem {
 }
 
 /** The import names a host provides, per namespace. */
-export type ProvidedImports = Record<string, ReadonlySet<string>>;
+type ProvidedImports = Record<string, ReadonlySet<string>>;
 
 /** Why `entry` cannot be linked against `provided`, or undefined when it can. */
 function unsatisfiedReason(entry: WebAssembly.ModuleImportDescriptor, provided: ProvidedImports): string | undefined {

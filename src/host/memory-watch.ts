@@ -10,7 +10,7 @@
  */
 const SAMPLE_MS = 50;
 /** Room for what a call legitimately brings along: the worker itself, the SDK's copies of inputs and outputs. */
-export const HEADROOM_BYTES = 64 * 1024 * 1024;
+const HEADROOM_BYTES = 64 * 1024 * 1024;
 
 interface Watch {
   startRss: number;

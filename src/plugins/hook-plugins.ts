@@ -44,7 +44,7 @@ interface LoadedHook {
 }
 
 /** A hook plugin stopped a tool action: it vetoed, or could not be loaded or asked. */
-export class HookRefusal extends ProtoError {
+class HookRefusal extends ProtoError {
   constructor(
     readonly hookId: string,
     code: string,

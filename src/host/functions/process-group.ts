@@ -13,7 +13,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 
 /** How long a group may take to exit after SIGTERM before it gets SIGKILL. */
-export const TERM_GRACE_MS = 1000;
+const TERM_GRACE_MS = 1000;
 const POLL_MS = 25;
 const GROUPS = process.platform !== 'win32';
 
