@@ -76,7 +76,7 @@ Add the hook to your shell's profile:
 }
 
 async function printHook(name: import('../shell/shells.js').ShellName, options: ActivateOptions): Promise<void> {
-  const { quoteFor, shellFor } = await import('../shell/shells.js');
+  const { shellFor } = await import('../shell/shells.js');
   const { defaultLauncher } = await import('../../link/index.js');
   const launcher = defaultLauncher();
   const words = [launcher.node, launcher.cli, 'activate', name, '--export'];
@@ -84,8 +84,8 @@ async function printHook(name: import('../shell/shells.js').ShellName, options: 
   if (mode) words.push('--config-mode', mode);
   if (options.shim === false) words.push('--no-shim');
   if (options.bin === false) words.push('--no-bin');
-  const quote = quoteFor(name);
-  writeResult(shellFor(name).hook(words.map(quote).join(' '), options.init !== false));
+  const shell = shellFor(name);
+  writeResult(shell.hook(words.map(shell.quote).join(' '), options.init !== false));
 }
 
 async function printExports(session: Session, name: import('../shell/shells.js').ShellName, options: ActivateOptions): Promise<void> {

@@ -36,6 +36,8 @@ export interface ActivationStatements {
 
 export interface Shell {
   name: ShellName;
+  /** Quotes one word, e.g. for the hook's own command line. */
+  quote(word: string): string;
   /** The statements `activate --export` prints. */
   exports(statements: ActivationStatements): string;
   /** The hook `activate` prints; `command` runs `proto activate <shell> --export …`, already quoted. */
@@ -85,6 +87,7 @@ function posixExports(statements: ActivationStatements): string {
 
 const bash: Shell = {
   name: 'bash',
+  quote: quoteShellWord,
   exports: posixExports,
   hook: (command, init) =>
     [
@@ -105,6 +108,7 @@ const bash: Shell = {
 
 const zsh: Shell = {
   name: 'zsh',
+  quote: quoteShellWord,
   exports: posixExports,
   hook: (command, init) =>
     [
@@ -123,6 +127,7 @@ const zsh: Shell = {
 
 const fish: Shell = {
   name: 'fish',
+  quote: quoteFish,
   exports(statements) {
     const q = quoteFish;
     const lines: string[] = [];
@@ -153,9 +158,13 @@ const fish: Shell = {
     ].join('\n'),
 };
 
-/** Shells that re-activate when the directory changes (their hook compares $PWD with the last one). */
+/*
+ * pwsh, elvish, nu and murex have no freshness function: they re-activate when the directory
+ * changes (their hook compares $PWD with the one the last activation recorded).
+ */
 const pwsh: Shell = {
   name: 'pwsh',
+  quote: quoteDoubling,
   exports(statements) {
     const q = quoteDoubling;
     const lines: string[] = [];
@@ -184,6 +193,7 @@ const pwsh: Shell = {
 
 const elvish: Shell = {
   name: 'elvish',
+  quote: quoteDoubling,
   exports(statements) {
     const q = quoteDoubling;
     const lines: string[] = [];
@@ -208,6 +218,7 @@ const elvish: Shell = {
 /** nu cannot evaluate text: `--export` prints JSON ({ set, unset }) that the hook loads. */
 const nu: Shell = {
   name: 'nu',
+  quote: quoteShellWord,
   exports(statements) {
     const set: Record<string, string | string[]> = {};
     const unset: string[] = [];
@@ -234,6 +245,7 @@ const nu: Shell = {
 
 const murex: Shell = {
   name: 'murex',
+  quote: quoteShellWord,
   exports(statements) {
     // murex's single quotes have no escape: a value holding one cannot be written literally.
     const literal = (value: string) => !value.includes("'");
@@ -265,17 +277,4 @@ export function isShellName(name: string): name is ShellName {
 
 export function shellFor(name: ShellName): Shell {
   return SHELLS[name];
-}
-
-/** How each shell quotes one word (used to write the hook's own command line). */
-export function quoteFor(name: ShellName): (word: string) => string {
-  switch (name) {
-    case 'fish':
-      return quoteFish;
-    case 'pwsh':
-    case 'elvish':
-      return quoteDoubling;
-    default:
-      return quoteShellWord;
-  }
 }

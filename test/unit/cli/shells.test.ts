@@ -55,6 +55,14 @@ describe('activation statements', () => {
     assert.match(murex, /^\$ENV\.PATH='\/p\/tools\/node\/20\/bin:\/p\/shims'$/m);
   });
 
+  it("each shell quotes the hook's command words its own way", () => {
+    const word = "/o'dd \\ dir";
+    assert.equal(shellFor('bash').quote(word), `'/o'\\''dd \\ dir'`);
+    assert.equal(shellFor('fish').quote(word), `'/o\\'dd \\\\ dir'`);
+    assert.equal(shellFor('pwsh').quote(word), `'/o''dd \\ dir'`);
+    assert.equal(shellFor('elvish').quote(word), `'/o''dd \\ dir'`);
+  });
+
   it('every shell has a hook that runs the given command', () => {
     for (const name of SHELL_NAMES) {
       const hook = shellFor(name).hook("'/usr/bin/node' '/x/proto.js' activate " + name + ' --export', true);
