@@ -6,7 +6,6 @@
  *
  * The exit code is the command's (128 + n when a signal ended it).
  */
-import { delimiter } from 'node:path';
 import type { Command } from 'commander';
 import { ProtoError } from '../../errors.js';
 import { passthroughArgs } from '../passthrough.js';
@@ -56,7 +55,7 @@ async function execCommand(session: Session, toolArgs: string[], command: string
   const { configuredTools } = await import('./common/configured-tools.js');
   const { installedNewestFirst } = await import('./common/installed-versions.js');
   const { mergeEnvironments, toolEnvironment } = await import('./common/tool-environment.js');
-  const { spawnAndWait } = await import('./run.js');
+  const { childEnvironment, spawnAndWait } = await import('./run.js');
   const { quoteShellWord } = await import('../../link/index.js');
 
   const wanted = new Map<string, string | undefined>();
@@ -81,12 +80,7 @@ async function execCommand(session: Session, toolArgs: string[], command: string
     environments.push(await toolEnvironment(session, id, spec));
   }
   const merged = mergeEnvironments(environments.filter((item) => item !== undefined));
-  const env: NodeJS.ProcessEnv = { ...session.env };
-  for (const [name, value] of Object.entries(merged.env)) {
-    if (value === false) delete env[name];
-    else env[name] = value;
-  }
-  env.PATH = [...merged.paths, session.env.PATH ?? ''].filter(Boolean).join(delimiter);
+  const env = childEnvironment(session.env, merged.env, merged.paths);
   if (options.shell) {
     const line = options.raw ? command.join(' ') : command.map(quoteShellWord).join(' ');
     return spawnAndWait(options.shell, ['-c', line], env);

@@ -123,12 +123,19 @@ function refuseSelfUpgrade(tool: Tool, args: string[]): void {
 
 /** The tool's environment: ours, then `[env]` and `[tools.<id>.env]` (with env files), then proto's own variables. */
 function runEnvironment(session: Session, tool: Tool, version: string, pathPrepend: string[]): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...session.env };
-  for (const [name, value] of Object.entries(session.toolEnvironment(tool.id).vars)) {
+  return childEnvironment(session.env, { ...session.toolEnvironment(tool.id).vars, [toEnvVarName(tool.id)]: version }, pathPrepend);
+}
+
+/**
+ * The environment of a tool proto starts (`run`, `exec`): `base` with `vars` applied (`false`
+ * removes a variable) and `pathPrepend` put in front of PATH.
+ */
+export function childEnvironment(base: NodeJS.ProcessEnv, vars: Readonly<Record<string, string | false>>, pathPrepend: readonly string[]): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  for (const [name, value] of Object.entries(vars)) {
     if (value === false) delete env[name];
     else env[name] = value;
   }
-  env[toEnvVarName(tool.id)] = version;
   env.PATH = [...pathPrepend, env.PATH ?? ''].filter(Boolean).join(delimiter);
   return env;
 }
