@@ -17,11 +17,11 @@ import { formatErrorReport } from './output/format-error.js';
 import { packageVersion } from './package-version.js';
 import { wasJsonWritten } from './output/write.js';
 import { writeStdout } from './output/stdout.js';
-
-export { writeStdoutDirectly } from './output/stdout.js';
 import { explainSystemError } from '../system-errors.js';
 import { holdInterrupts, releaseInterrupts, wasInterrupted } from './interrupt.js';
 import { splitPassthrough } from './passthrough.js';
+
+export { writeStdoutDirectly } from './output/stdout.js';
 
 interface ProgramOptions {
   log?: string;
@@ -154,9 +154,9 @@ function commanderCode(code: string): string {
 }
 
 /**
- * Every failure as a report: ProtoErrors as they are, commander's parse errors with a `cli.*`
- * code, anything else as an internal error (a bug of ours). The issue-14 errno mapping plugs in
- * here, before the last branch.
+ * Every failure as a report: ProtoErrors as they are, system errors (errno codes) as the
+ * ProtoErrors `explainSystemError` makes of them, commander's parse errors with a `cli.*` code,
+ * anything else as an internal error (a bug of ours).
  */
 export function describeError(thrown: unknown): ErrorReport {
   const error = explainSystemError(thrown) ?? thrown;
@@ -195,10 +195,12 @@ export function renderError(error: unknown, options: { json?: boolean } = {}): n
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // The arguments before `--` (what follows is kept for the command: passthroughArgs()).
+  const ours = splitPassthrough(argv);
   let program: Command;
   try {
     setGlobalFlags(fromEnv(process.env));
-    program = createProgram(standaloneCommand(splitPassthrough(argv).slice(2)));
+    program = createProgram(standaloneCommand(ours.slice(2)));
   } catch (error) {
     return renderError(error, { json: argvWantsJson(argv) });
   }
@@ -208,13 +210,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   holdInterrupts();
   try {
-    await program.parseAsync(splitPassthrough(argv));
+    await program.parseAsync(ours);
     // Commands that pass a child's exit code through (run) leave it in process.exitCode.
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     // Ctrl-C: the command stopped and cleaned up; whatever it threw on the way is no news.
     if (wasInterrupted()) return 130;
-    return renderError(error, { json: globalFlags().json || argvWantsJson(splitPassthrough(argv)) });
+    return renderError(error, { json: globalFlags().json || argvWantsJson(ours) });
   } finally {
     releaseInterrupts();
   }
