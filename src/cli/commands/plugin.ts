@@ -220,7 +220,9 @@ function pluginEntries(session: Session): PluginEntry[] {
     const locator = pluginLocatorFor(config, id);
     return locator ? [{ id, kind: 'configured', locator: describeLocator(locator), source: configuringFile(session.loaded.files, id) }] : [];
   });
-  const installed = listInstalledPlugins(session.store)
+  // Read once: each installed plugin's manifest is a file read.
+  const installedPlugins = listInstalledPlugins(session.store);
+  const installed = installedPlugins
     .filter((plugin) => plugin.kind === 'tool')
     .flatMap((plugin) => plugin.tools.map((id): PluginEntry => ({ id, kind: 'installed', locator: `file://${plugin.pluginPath}`, source: plugin.origin })))
     .filter((entry) => !configuredIds.has(entry.id))
@@ -236,7 +238,7 @@ function pluginEntries(session: Session): PluginEntry[] {
   const configuredHooks = Object.keys(config.hookPlugins).sort();
   const hooks = [
     ...configuredHooks.map((id): PluginEntry => ({ id, kind: 'hook', locator: describeLocator(config.hookPlugins[id]!), source: hookConfiguringFile(session.loaded.files, id) })),
-    ...listInstalledPlugins(session.store)
+    ...installedPlugins
       .filter((plugin) => plugin.kind === 'hook' && !configuredHooks.includes(plugin.name))
       .map((plugin): PluginEntry => ({ id: plugin.name, kind: 'hook', locator: `file://${plugin.pluginPath}`, source: plugin.origin })),
   ];
