@@ -42,7 +42,7 @@ interface StatusColumn {
   shown?(session: Session): boolean;
 }
 
-export const STATUS_COLUMNS: StatusColumn[] = [
+const STATUS_COLUMNS: StatusColumn[] = [
   { header: 'tool', cell: (row, p) => p.tool(row.id) },
   { header: 'spec', cell: (row) => row.spec },
   { header: 'version', cell: (row, p) => (row.version ? p.version(row.version) : p.muted('unresolved')) },
