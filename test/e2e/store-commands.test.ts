@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CLI, runFile } from '../support/cli.js';
@@ -118,6 +118,15 @@ describe('proto regen', { concurrency: true }, () => {
     assert.equal(withBins.code, 0, withBins.stderr);
     assert.match(withBins.stdout, /^bins: disttool, disttool-1, disttool-1\.4, disttool-2, disttool-2\.1, dtx, /m);
     assert.equal(execFileSync(join(sandbox.protoHome, 'bin/disttool-1'), ['x'], { encoding: 'utf8' }), 'disttool 1.4.2 x\n');
+
+    // A tool whose plugin cannot be loaded keeps its bins; a link into no installed tool goes.
+    symlinkSync(join(sandbox.root, 'gone', 'tool'), join(sandbox.protoHome, 'bin/stale'));
+    sandbox.writeConfig(`[plugins.tools]\ndisttool = "file://${join(sandbox.root, 'missing.wasm')}"\n`);
+    const broken = await sandbox.run(['regen', '--bin', '--json']);
+    assert.equal(broken.code, 0, broken.stderr);
+    assert.deepEqual((JSON.parse(broken.stdout) as { skipped: Array<{ id: string }> }).skipped.map((entry) => entry.id), ['disttool']);
+    assert.equal(execFileSync(join(sandbox.protoHome, 'bin/disttool-1'), ['x'], { encoding: 'utf8' }), 'disttool 1.4.2 x\n');
+    assert.throws(() => readlinkSync(join(sandbox.protoHome, 'bin/stale')), /ENOENT/);
   });
 });
 

@@ -30,17 +30,18 @@ export function registerRegenCommand(program: Command): void {
 
 async function regen(session: Session, options: RegenOptions): Promise<void> {
   const { promises: fs } = await import('node:fs');
-  const { join } = await import('node:path');
+  const { join, resolve } = await import('node:path');
+  const { isInsideDir } = await import('../../store/inside-dir.js');
   const { createShims, readShimRegistry, relinkBins, removeShims, shimCacheRoot } = await import('../../link/index.js');
   const { log } = await import('../../log.js');
   const { inventoriesInStore, installedNewestFirst } = await import('./common/installed-versions.js');
   const { store } = session;
 
   // Each tool's installed versions, newest first, from the inventory its plugin names.
-  const installed = new Map<string, { versions: string[]; tool?: Tool }>();
+  const installed = new Map<string, { versions: string[]; tool?: Tool; productsDir: string }>();
   for (const { id, inventory, tool } of await inventoriesInStore(session)) {
     const versions = await installedNewestFirst(inventory).catch(() => [] as string[]);
-    if (versions.length > 0) installed.set(id, { versions, tool });
+    if (versions.length > 0) installed.set(id, { versions, tool, productsDir: inventory.productsDir });
   }
 
   // Shims of tools with nothing installed (or owners gone) are stale.
@@ -51,9 +52,14 @@ async function regen(session: Session, options: RegenOptions): Promise<void> {
   }
   await fs.rm(shimCacheRoot(store), { recursive: true, force: true });
   if (options.bin) {
+    // Links into an installed tool are rewritten by relinkBins below, which also drops the ones it
+    // no longer wants; a tool skipped there keeps its own. Every other link is stale.
+    const toolDirs = [...installed.values()].map((entry) => entry.productsDir);
     for (const name of await fs.readdir(store.binDir).catch(() => [] as string[])) {
       const path = join(store.binDir, name);
-      if ((await fs.lstat(path)).isSymbolicLink()) await fs.rm(path, { force: true });
+      if (!(await fs.lstat(path)).isSymbolicLink()) continue;
+      const target = resolve(store.binDir, await fs.readlink(path));
+      if (!toolDirs.some((dir) => isInsideDir(target, dir))) await fs.rm(path, { force: true });
     }
   }
 
