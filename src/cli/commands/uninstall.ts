@@ -59,7 +59,9 @@ async function uninstall(session: Session, id: string, spec: string | undefined,
   if (every) {
     versions = installed;
     if (versions.length > 0 && !(await confirm(`Uninstall every version of ${id} (${installed.join(', ')}) and remove its pins?`, { yes: options.yes || options.all, flagHint: '-y (or --all)' }))) {
-      throw new ProtoError('cli.cancelled', `Nothing was uninstalled.`);
+      throw new ProtoError('cli.cancelled', `Nothing was uninstalled.`, {
+        hint: `Name the version to remove only that one (proto uninstall ${id} <version>), or pass -y to remove them all without asking.`,
+      });
     }
   } else {
     const version = await resolveInstalled(session, id, canonical!, installed, tool.inventory);
