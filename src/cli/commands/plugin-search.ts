@@ -26,6 +26,7 @@ import { writeJson, writeNote, writeResult } from '../output/write.js';
 import { packageVersion } from '../package-version.js';
 import type { Session } from '../session.js';
 import { indexContext, loadConfiguredIndexes } from './common/plugin-manager.js';
+import { describeLocator } from './plugin.js';
 
 interface SearchRow {
   name: string;
@@ -214,7 +215,7 @@ async function permissionsOf(
   return {
     permissions: policy.permissions ? [...policy.permissions] : null,
     permissionsOf: configured ? null : permissionsOf,
-    configured: configured ? { locator: configured.kind === 'file' ? `file://${configured.path}` : configured.written } : null,
+    configured: configured ? { locator: describeLocator(configured) } : null,
   };
 }
 

@@ -266,7 +266,8 @@ function listInstalled(session: Session, options: ListOptions): void {
   writeResult(formatColumns(plugins.map((plugin) => [plugin.name, plugin.version, plugin.kind, plugin.tools.join(','), plugin.origin])).join('\n'));
 }
 
-function describeLocator(locator: PluginLocator): string {
+/** A plugin locator as `plugin list` and `plugin info` show it: a file as its absolute `file://` URL, anything else as written. */
+export function describeLocator(locator: PluginLocator): string {
   return locator.kind === 'file' ? `file://${locator.path}` : locator.written;
 }
 
