@@ -8,15 +8,15 @@ import type { NetSettings } from '../net/index.js';
 export type XzDecoderChoice = 'auto' | 'system' | 'wasm';
 
 export interface UnpackLimits {
-  /** Hard cap on the bytes written by one unpack (default 16 GiB). */
+  /** Hard cap on the bytes written by one unpack (default `[settings.limits] unpack-size`). */
   maxBytes?: number;
   /**
    * Cap relative to the archive size: unpacked bytes may not exceed `maxRatio` × archive bytes,
-   * but are always allowed up to `ratioFloorBytes` (defaults 200 and 256 MiB).
+   * but are always allowed up to `ratioFloorBytes` (defaults `unpack-ratio` and 256 MiB).
    */
   maxRatio?: number;
   ratioFloorBytes?: number;
-  /** Cap on the number of entries (default 1,000,000). */
+  /** Cap on the number of entries (default `[settings.limits] archive-entries`). */
   maxEntries?: number;
 }
 

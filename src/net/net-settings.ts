@@ -2,6 +2,7 @@
  * What the network layer is told by the user's configuration (`[settings]` in `.prototools`,
  * environment). These values are trusted: they come from the user, not from plugins.
  */
+import { LIMITS } from '../limits.js';
 
 /** One `settings.url-rewrites` entry: a regex (string or RegExp) and its replacement (`$1` groups). */
 export type UrlRewrite = readonly [pattern: RegExp | string, replacement: string];
@@ -68,8 +69,8 @@ export const DEFAULT_HTTP = {
   timeoutMs: 60_000,
   connectTimeoutMs: 15_000,
   userAgent: 'proto-ts',
-  minSpeedBytesPerSecond: 1024,
-  minSpeedWindowMs: 30_000,
+  minSpeedBytesPerSecond: LIMITS.downloadMinSpeed.default,
+  minSpeedWindowMs: LIMITS.downloadMinSpeedWindow.default * 1000,
 } as const;
 
 /** Progress of one transfer; `total` is the Content-Length when the server sent one. */
