@@ -53,7 +53,7 @@ async function diagnose(session: Session, options: { json?: boolean }): Promise<
 async function checkPath(session: Session): Promise<Issue[]> {
   const { delimiter } = await import('node:path');
   const { readShimRegistry } = await import('../../link/index.js');
-  const { findOnPath } = await import('../../host/functions/exec-command.js');
+  const { findOnPath } = await import('../../install/system-tools.js');
   const { store } = session;
   const path = (session.env.PATH ?? '').split(delimiter).filter(Boolean);
   const shimsAt = path.indexOf(store.shimsDir);

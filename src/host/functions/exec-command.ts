@@ -9,34 +9,16 @@
  * plugin call is stopped, or when it prints more than `[settings.limits] command-output`, the
  * whole group is ended (SIGTERM, then SIGKILL) and its pipes closed.
  */
-import { accessSync, chmodSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { ProtoError } from '../../errors.js';
 import { formatBytes } from '../../format-bytes.js';
+import { findOnPath } from '../../install/system-tools.js';
 import { MIB, raiseLimitHint } from '../../limits.js';
 import type { ExecCommandInput, ExecCommandOutput } from '../../protocol/index.js';
 import { realPathInsideMounts, toReal, wirePathToReal } from '../virtual-paths.js';
 import type { HostFunctionContext } from './context.js';
 import { endGroup, spawnInGroup } from './process-group.js';
-
-/** Finds an executable file named `command` on `pathValue` (PATHEXT on Windows). */
-export function findOnPath(command: string, pathValue: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const extensions = process.platform === 'win32' ? ['', ...(env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';')] : [''];
-  for (const dir of (pathValue ?? '').split(delimiter)) {
-    if (!dir) continue;
-    for (const ext of extensions) {
-      const candidate = join(dir, command + ext);
-      try {
-        if (!statSync(candidate).isFile()) continue;
-        accessSync(candidate, constants.X_OK);
-        return candidate;
-      } catch {
-        // not here, or not executable
-      }
-    }
-  }
-  return undefined;
-}
 
 /**
  * Applies proto's env rules: `NAME?` sets NAME only when the host env lacks it, `NAME!` removes
