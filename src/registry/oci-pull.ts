@@ -15,7 +15,7 @@
  * plain http only to loopback registries). Layers are checked against their sha256 digest.
  */
 import { createHash } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
 import { ProtoError } from '../errors.js';
 import type { PluginLocator, RegistryConfig } from '../config/index.js';
@@ -45,8 +45,6 @@ export interface OciPullOptions {
   /** For the Docker config file (`DOCKER_CONFIG`, `HOME`). */
   env: Readonly<Record<string, string | undefined>>;
   home: string;
-  /** A scratch file path for unpacking a tar layer (removed afterwards). */
-  scratchFile: string;
 }
 
 export interface PulledPlugin {
@@ -151,7 +149,7 @@ async function pullImage(
       hint: 'The registry (or something in between) served other bytes than the manifest names; nothing was cached.',
     });
   }
-  const wasm = layer.mediaType === WASM_LAYER ? blob.body : await wasmFromTar(blob.body, TAR_LAYERS[layer.mediaType!]!, name, options.scratchFile);
+  const wasm = layer.mediaType === WASM_LAYER ? blob.body : await wasmFromTar(blob.body, TAR_LAYERS[layer.mediaType!]!, name);
   return { wasm, reference: name };
 }
 
@@ -236,32 +234,28 @@ function registryMessage(body: Uint8Array): string | undefined {
 }
 
 /** The `.wasm` in a tar layer: one under a `release` folder first (warpgate's choice), else the first. */
-async function wasmFromTar(bytes: Uint8Array, compression: 'none' | 'gzip' | 'zstd', name: string, scratchFile: string): Promise<Uint8Array> {
-  await writeFile(scratchFile, bytes);
+async function wasmFromTar(bytes: Uint8Array, compression: 'none' | 'gzip' | 'zstd', name: string): Promise<Uint8Array> {
+  // Decoded from memory: the layer is already there, and a stream needs no scratch file.
+  const source = await openDecompressed(Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), compression, { name: `the layer of ${name}` });
+  const found: Array<{ path: string; data: Buffer }> = [];
+  const parser = new Parser({ strict: true });
+  const parsed = new Promise<void>((resolve, reject) => {
+    parser.on('error', reject);
+    parser.on('end', resolve);
+  });
+  parser.on('entry', (entry: ReadEntry) => {
+    if (entry.type !== 'File' || !entry.path.endsWith('.wasm')) return void entry.resume();
+    const chunks: Buffer[] = [];
+    entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+    entry.on('end', () => found.push({ path: entry.path, data: Buffer.concat(chunks) }));
+  });
+  source.stream.pipe(parser);
   try {
-    const source = await openDecompressed(scratchFile, compression);
-    const found: Array<{ path: string; data: Buffer }> = [];
-    const parser = new Parser({ strict: true });
-    const parsed = new Promise<void>((resolve, reject) => {
-      parser.on('error', reject);
-      parser.on('end', resolve);
-    });
-    parser.on('entry', (entry: ReadEntry) => {
-      if (entry.type !== 'File' || !entry.path.endsWith('.wasm')) return void entry.resume();
-      const chunks: Buffer[] = [];
-      entry.on('data', (chunk: Buffer) => chunks.push(chunk));
-      entry.on('end', () => found.push({ path: entry.path, data: Buffer.concat(chunks) }));
-    });
-    source.stream.pipe(parser);
-    try {
-      await Promise.all([parsed, source.finished]);
-    } catch (error) {
-      throw new ProtoError('plugin.registry_bad_layer', `The layer of ${name} is not a valid tar archive: ${(error as Error).message}`, { cause: error });
-    }
-    const chosen = found.find((file) => file.path.split('/').includes('release')) ?? found[0];
-    if (!chosen) throw new ProtoError('plugin.registry_bad_layer', `The tar layer of ${name} holds no .wasm file.`);
-    return new Uint8Array(chosen.data.buffer, chosen.data.byteOffset, chosen.data.byteLength);
-  } finally {
-    await rm(scratchFile, { force: true });
+    await Promise.all([parsed, source.finished]);
+  } catch (error) {
+    throw new ProtoError('plugin.registry_bad_layer', `The layer of ${name} is not a valid tar archive: ${(error as Error).message}`, { cause: error });
   }
+  const chosen = found.find((file) => file.path.split('/').includes('release')) ?? found[0];
+  if (!chosen) throw new ProtoError('plugin.registry_bad_layer', `The tar layer of ${name} holds no .wasm file.`);
+  return new Uint8Array(chosen.data.buffer, chosen.data.byteOffset, chosen.data.byteLength);
 }

@@ -83,7 +83,6 @@ export async function pluginFile(id: string, locator: PluginLocator, options: Pl
         settings: options.settings ?? {},
         env: options.env ?? process.env,
         home: options.home ?? homedir(),
-        scratchFile: `${path}.layer-${process.pid}`,
       });
       await fs.writeFile(temp, pulled.wasm);
     } else {
