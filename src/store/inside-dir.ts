@@ -1,10 +1,13 @@
 import { realpathSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 
-/** Whether `path` is `dir` or lies under it (lexically: both absolute, no symlinks resolved). */
+/**
+ * Whether `path` is `dir` or lies under it (lexically: both absolute, no symlinks resolved).
+ * Component-wise: `dir/..cache` is inside, `dir/../x` is not.
+ */
 export function isInsideDir(path: string, dir: string): boolean {
   const rel = relative(dir, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /**
