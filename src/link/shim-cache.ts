@@ -62,7 +62,7 @@ export interface ShimCacheEntry {
   unset?: string[];
   /** Dirs prepended to PATH for the tool (its exes_dirs). */
   pathPrepend: string[];
-  /** The version's `.last-used`, touched on every fast run so `proto clean` sees it in use. */
+  /** The version's `.last-used`, touched on every fast run (unless PROTO_SKIP_USED_AT) so `proto clean` sees it in use. */
   usedFile?: string;
 }
 
@@ -82,7 +82,8 @@ export function renderShimCacheEntry(entry: ShimCacheEntry): string {
   for (const [name, value] of Object.entries(entry.exports)) if (isShellVariableName(name)) lines.push(`export ${name}=${q(value)}`);
   if (entry.pathPrepend.length > 0) lines.push(`export PATH=${q(entry.pathPrepend.join(':'))}":$PATH"`);
   // A builtin with a redirect: no process. Not `:`, whose failed redirect would end a POSIX sh.
-  if (entry.usedFile) lines.push(`true 2>/dev/null >${q(entry.usedFile)} || true`);
+  // PROTO_SKIP_USED_AT is honoured here as in `proto run` (Inventory.markUsed).
+  if (entry.usedFile) lines.push(`[ -n "\${PROTO_SKIP_USED_AT-}" ] || true 2>/dev/null >${q(entry.usedFile)} || true`);
   lines.push('return 0', '');
   return lines.join('\n');
 }

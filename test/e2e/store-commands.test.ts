@@ -92,11 +92,16 @@ describe('proto clean', { concurrency: true }, () => {
     const first = await runFile(shim, ['a'], { cwd: sandbox.cwd, env: sandbox.env });
     assert.equal(first.code, 0, first.stderr);
     const entry = readFileSync(join(sandbox.protoHome, 'shims/.cache/disttool', sandbox.cwd, '@entry'), 'utf8');
-    assert.match(entry, /^true 2>\/dev\/null >.*\/tools\/disttool\/2\.1\.0\/\.last-used \|\| true$/m);
+    assert.match(entry, /^\[ -n "\$\{PROTO_SKIP_USED_AT-\}" \] \|\| true 2>\/dev\/null >.*\/tools\/disttool\/2\.1\.0\/\.last-used \|\| true$/m);
+    const lastUsed = () => statSync(join(sandbox.protoHome, 'tools/disttool/2.1.0/.last-used')).mtimeMs;
     usedDaysAgo(sandbox, '2.1.0', 10);
+    // PROTO_SKIP_USED_AT: the fast path runs the tool and leaves .last-used alone, as `proto run` does.
+    const skipped = await runFile(shim, ['s'], { cwd: sandbox.cwd, env: { ...sandbox.env, PROTO_SKIP_USED_AT: '1' } });
+    assert.equal(skipped.stdout, 'disttool 2.1.0 s\n');
+    assert.ok(Date.now() - lastUsed() > 9 * 86_400_000, 'PROTO_SKIP_USED_AT left .last-used as it was');
     const warm = await runFile(shim, ['b'], { cwd: sandbox.cwd, env: sandbox.env });
     assert.equal(warm.stdout, 'disttool 2.1.0 b\n');
-    assert.ok(Date.now() - statSync(join(sandbox.protoHome, 'tools/disttool/2.1.0/.last-used')).mtimeMs < 60_000);
+    assert.ok(Date.now() - lastUsed() < 60_000);
   });
 });
 
