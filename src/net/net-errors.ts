@@ -5,6 +5,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { ProtoError } from '../errors.js';
+import { limitSetting } from '../limits.js';
 import { describeRewrite } from './url-policy.js';
 
 /** An attempt that got a response with an unwanted status. */
@@ -87,14 +88,14 @@ export function toProtoNetError(error: unknown, url: string, original: string, a
   }
   if (error instanceof TooSlowFailure) {
     return new ProtoError('net.too_slow', `Download of ${where} was stopped: ${error.message}${tries}.`, {
-      hint: 'The server or the connection is too slow. Try again later, or lower [settings.limits] download-min-speed (bytes per second, 0 = no minimum) in .prototools.',
+      hint: `The server or the connection is too slow. Try again later, or lower ${limitSetting('downloadMinSpeed')} in .prototools (0 = no minimum).`,
       cause: error,
     });
   }
   const code = errorCode(error);
   if (code !== undefined && TIMEOUTS.has(code)) {
     return new ProtoError('net.timeout', `${host} did not answer within ${formatSeconds(timeoutMs)} for ${where}${tries}.`, {
-      hint: 'The server is slow or unreachable; try again, or raise the http timeout setting.',
+      hint: 'The server is slow or unreachable; try again, or raise [settings.http] timeout (seconds) in .prototools.',
       cause: error,
     });
   }
