@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig, type DetectStrategy } from '../../../src/config/index.js';
@@ -123,6 +125,30 @@ describe('detectVersion (plugin-api §7.1, §5.3)', () => {
       detectIn(bad, 'app', { plugin: fakeNodePlugin({ withParser: false }) }),
       (error: unknown) => isProtoError(error, 'detect.invalid_version') && error.message.includes(join(bad, 'app/.nvmrc')),
     );
+  });
+
+  it('refuses a version file that is a device or a FIFO, without reading or blocking on it', { timeout: 20_000 }, async () => {
+    const base = tree({ 'dev/x': '', 'fifo/x': '' });
+    symlinkSync('/dev/zero', join(base, 'dev/.nvmrc')); // readFileSync would never end
+    execFileSync('mkfifo', [join(base, 'fifo/.nvmrc')]); // a plain open would wait for a writer
+    for (const dir of ['dev', 'fifo']) {
+      await assert.rejects(
+        detectIn(base, dir, { plugin: fakeNodePlugin() }),
+        (error: unknown) => isProtoError(error, 'detect.version_file_not_a_file') && error.message.includes(join(base, dir, '.nvmrc')),
+      );
+    }
+  });
+
+  it('refuses a .prototools that is a device or a FIFO, without reading or blocking on it', { timeout: 20_000 }, async () => {
+    const base = tree({ 'dev/x': '', 'fifo/x': '' });
+    symlinkSync('/dev/zero', join(base, 'dev/.prototools'));
+    execFileSync('mkfifo', [join(base, 'fifo/.prototools')]);
+    for (const dir of ['dev', 'fifo']) {
+      await assert.rejects(
+        loadConfig({ cwd: join(base, dir), protoHome: join(base, '.proto'), homeDir: base, env: {} }),
+        (error: unknown) => isProtoError(error, 'config.not_a_file') && error.message.includes(join(base, dir, '.prototools')),
+      );
+    }
   });
 
   it('skips directories whose path contains an ignore entry', async () => {
