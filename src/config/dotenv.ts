@@ -3,8 +3,8 @@
  * lines, `export KEY=value` too, `#` comments, single quotes literal, double quotes with `\n`, `\t`,
  * `\"` and `\\` escapes. No variable expansion: a value means what it says.
  */
-import { readFileSync } from 'node:fs';
 import { ProtoError } from '../errors.js';
+import { readRegularFile } from '../regular-file.js';
 
 const LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$/;
 
@@ -34,11 +34,17 @@ function unquote(raw: string): string {
 
 /** Reads and parses one env file. */
 export function readDotenv(file: string): Record<string, string> {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file);
   } catch (error) {
+    if (error instanceof ProtoError) throw error;
     throw new ProtoError('config.missing_env_file', `Cannot read the env file ${file}: ${(error as Error).message}`, {
+      hint: 'Create the file or remove the `file` entry from [env].',
+    });
+  }
+  if (text === undefined) {
+    throw new ProtoError('config.missing_env_file', `The env file ${file} does not exist (or is a directory).`, {
       hint: 'Create the file or remove the `file` entry from [env].',
     });
   }

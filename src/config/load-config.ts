@@ -7,7 +7,7 @@
  * (trusted-owner.ts). Their content is validated (types, specs, locators) so a mistake fails
  * early with the file and key, not because anything in them is hostile.
  */
-import { accessSync, closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { accessSync, closeSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ProtoError } from '../errors.js';
 import { CONFIG_FILE_NAME, emptyLayer, type ConfigFileEntry, type ConfigLocation, type ConfigMode, type ProtoConfig } from './config-types.js';
@@ -15,6 +15,7 @@ import { mergeConfigLayers, mergeSettings } from './merge-config.js';
 import { parseConfigText } from './parse-config-layer.js';
 import { settingsFromEnv } from './parse-settings.js';
 import { isInsideDir } from '../store/inside-dir.js';
+import { openRegularFile } from '../regular-file.js';
 import { untrustedOwnerReason } from './trusted-owner.js';
 
 export { CONFIG_FILE_NAME };
@@ -120,27 +121,17 @@ async function readConfigFile(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<{ text: string } | { skipped: string } | undefined> {
   try {
-    // Non-blocking, so a FIFO planted as `.prototools` cannot hang the open; only regular files are read.
-    const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const opened = openRegularFile(path);
+    if (!opened) return undefined;
     try {
-      const stat = fstatSync(fd);
-      if (stat.isDirectory()) return undefined;
-      if (!stat.isFile()) {
-        // A device (`.prototools -> /dev/zero`) or a FIFO: reading it would never end.
-        throw new ProtoError('config.not_a_file', `${path} is not a regular file (a device, FIFO or socket); it was not read.`, {
-          hint: 'Replace it with a plain .prototools file, or remove it.',
-        });
-      }
-      const skipped = untrustedOwnerReason(path, dir, stat.uid, env);
+      const skipped = untrustedOwnerReason(path, dir, opened.stat.uid, env);
       if (skipped) return { skipped };
-      return { text: readFileSync(fd, 'utf8') };
+      return { text: readFileSync(opened.fd, 'utf8') };
     } finally {
-      closeSync(fd);
+      closeSync(opened.fd);
     }
   } catch (error) {
     if (error instanceof ProtoError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw new ProtoError('config.read_failed', `Cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -16,12 +16,13 @@
  * plugin's answers are plugin output, so both are parsed as untrusted specs (an invalid one is
  * a `detect.invalid_version` error naming its source, as in proto).
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DetectStrategy } from '../config/index.js';
 import { ProtoError } from '../errors.js';
 import { formatBytes } from '../format-bytes.js';
 import { LIMITS, limitSetting, MIB } from '../limits.js';
+import { openRegularFile } from '../regular-file.js';
 import { formatSpec, tryParseSpec } from '../version/index.js';
 import { toEnvVarName } from './env-var-name.js';
 
@@ -163,30 +164,20 @@ async function readVersionFile(path: string, maxBytes: number): Promise<string |
   try {
     // Synchronous: most candidates do not exist, and a failed open costs microseconds where a
     // trip through libuv's thread pool costs a context switch or two.
-    // Non-blocking, so a FIFO planted as `.nvmrc` cannot hang the open; only regular files are read.
-    const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const opened = openRegularFile(path);
+    if (!opened) return undefined;
     try {
-      const stat = fstatSync(fd);
-      if (stat.isDirectory()) return undefined;
-      if (!stat.isFile()) {
-        // A device (`.nvmrc -> /dev/zero`) or a FIFO has no size to check: reading it would never end.
-        throw new ProtoError('detect.version_file_not_a_file', `${path} is not a regular file (a device, FIFO or socket); it was not read.`, {
-          hint: 'A version file holds one version: replace it with a plain file, or remove it.',
-        });
-      }
-      if (stat.size > maxBytes) {
-        throw new ProtoError('detect.version_file_too_large', `${path} is ${formatBytes(stat.size)}; a version file may have at most ${formatBytes(maxBytes)}.`, {
+      if (opened.stat.size > maxBytes) {
+        throw new ProtoError('detect.version_file_too_large', `${path} is ${formatBytes(opened.stat.size)}; a version file may have at most ${formatBytes(maxBytes)}.`, {
           hint: `A version file holds one version: check what wrote this one. If it is right, raise ${limitSetting('versionFile')} in .prototools.`,
         });
       }
-      return readFileSync(fd, 'utf8');
+      return readFileSync(opened.fd, 'utf8');
     } finally {
-      closeSync(fd);
+      closeSync(opened.fd);
     }
   } catch (error) {
     if (error instanceof ProtoError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
     throw new ProtoError('detect.read_failed', `Cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -7,11 +7,12 @@
  * so parallel installs (in this process or others) never lose each other's records and readers see
  * the old file or the new one. A lockfile left with no record is deleted, as proto does.
  */
-import { promises as fs, readFileSync, rmSync } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_FILE_NAME, type ConfigFileEntry } from '../config/config-types.js';
 import { parseConfigText } from '../config/parse-config-layer.js';
 import { log } from '../log.js';
+import { readRegularFile } from '../regular-file.js';
 import { acquireLock, writeFileAtomic, type Store } from '../store/index.js';
 import { lockOwnerFor, planLockfiles, type LockedConfig, type LockfilePlan } from './lockfile-scope.js';
 import {
@@ -73,14 +74,8 @@ export class Lockfiles {
 
   /** Reads a lockfile; a missing file is an empty lock. */
   read(lockPath: string): ProtoLock {
-    let text: string;
-    try {
-      text = readFileSync(lockPath, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyLock();
-      throw error;
-    }
-    return parseProtoLock(text, lockPath);
+    const text = readRegularFile(lockPath);
+    return text === undefined ? emptyLock() : parseProtoLock(text, lockPath);
   }
 
   /** The version the applicable lockfile pins for `spec` on this machine. */

@@ -134,7 +134,7 @@ describe('detectVersion (plugin-api §7.1, §5.3)', () => {
     for (const dir of ['dev', 'fifo']) {
       await assert.rejects(
         detectIn(base, dir, { plugin: fakeNodePlugin() }),
-        (error: unknown) => isProtoError(error, 'detect.version_file_not_a_file') && error.message.includes(join(base, dir, '.nvmrc')),
+        (error: unknown) => isProtoError(error, 'system.not_a_regular_file') && error.message.includes(join(base, dir, '.nvmrc')),
       );
     }
   });
@@ -146,7 +146,7 @@ describe('detectVersion (plugin-api §7.1, §5.3)', () => {
     for (const dir of ['dev', 'fifo']) {
       await assert.rejects(
         loadConfig({ cwd: join(base, dir), protoHome: join(base, '.proto'), homeDir: base, env: {} }),
-        (error: unknown) => isProtoError(error, 'config.not_a_file') && error.message.includes(join(base, dir, '.prototools')),
+        (error: unknown) => isProtoError(error, 'system.not_a_regular_file') && error.message.includes(join(base, dir, '.prototools')),
       );
     }
   });
