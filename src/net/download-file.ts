@@ -9,11 +9,10 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { ProtoError } from '../errors.js';
 import { formatBytes } from '../format-bytes.js';
 import { withPath } from '../system-errors.js';
 import { getWithRetries } from './get-with-retries.js';
-import { TruncatedBodyFailure } from './net-errors.js';
+import { tooLargeError, TruncatedBodyFailure } from './net-errors.js';
 import type { NetSettings, TransferProgress } from './net-settings.js';
 
 /** node:crypto names; `blake2b512` is what prehashed minisign signatures sign. */
@@ -50,10 +49,7 @@ export async function downloadFile(url: string, destination: string, options: Do
   return getWithRetries(url, getOptions, async (response) => {
     const declared = Number(response.headers['content-length']);
     const total = Number.isFinite(declared) ? declared : undefined;
-    const tooLarge = (size: string) =>
-      new ProtoError('net.too_large', `${response.url} is ${size}, more than the limit of ${formatBytes(maxBytes)}.`, {
-        hint: `If the file is expected to be this large, raise ${options.limitSetting ?? 'the download size limit'} in .prototools.`,
-      });
+    const tooLarge = (size: string) => tooLargeError(response.url, size, maxBytes, options.limitSetting);
     if (total !== undefined && total > maxBytes) {
       await response.body.dump();
       throw tooLarge(`${formatBytes(total)} (its declared length)`);

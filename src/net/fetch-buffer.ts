@@ -3,20 +3,19 @@
  * look-ups use. Every HTTP status is returned as data (after retrying 408/429/5xx); transport
  * failures throw `net.*` errors. Bodies above `maxBytes` are refused instead of filling memory.
  */
-import { ProtoError } from '../errors.js';
 import { formatBytes } from '../format-bytes.js';
 import { getWithRetries } from './get-with-retries.js';
-import { TruncatedBodyFailure } from './net-errors.js';
+import { tooLargeError, TruncatedBodyFailure } from './net-errors.js';
 import type { NetSettings } from './net-settings.js';
 
 export interface FetchBufferOptions {
   headers?: Readonly<Record<string, string>>;
   settings?: NetSettings;
   signal?: AbortSignal;
-  /** Default 256 MiB. */
+  /** Default 256 MiB; a larger declared Content-Length is refused before the body is read. */
   maxBytes?: number;
-  /** Says which setting raises `maxBytes`, for the error's hint. */
-  limitHint?: string;
+  /** How the user raises `maxBytes` (for the error's hint), as in downloadFile. */
+  limitSetting?: string;
 }
 
 export interface FetchBufferResult {
@@ -31,16 +30,18 @@ export async function fetchBuffer(url: string, options: FetchBufferOptions = {})
   const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
   const getOptions = { headers: options.headers, settings: options.settings ?? {}, signal: options.signal, anyStatus: true };
   return getWithRetries(url, getOptions, async (response) => {
+    const declared = Number(response.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      await response.body.dump();
+      throw tooLargeError(response.url, `${formatBytes(declared)} (its declared length)`, maxBytes, options.limitSetting);
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     await response.body.consume((chunk) => {
       size += chunk.length;
-      if (size > maxBytes) {
-        throw new ProtoError('net.body_too_large', `${response.url} returned more than ${formatBytes(maxBytes)}.`, options.limitHint ? { hint: options.limitHint } : {});
-      }
+      if (size > maxBytes) throw tooLargeError(response.url, 'larger than that', maxBytes, options.limitSetting);
       chunks.push(chunk);
     });
-    const declared = Number(response.headers['content-length']);
     if (Number.isFinite(declared) && declared !== size) throw new TruncatedBodyFailure(size, declared);
     const body = Buffer.concat(chunks, size);
     return {

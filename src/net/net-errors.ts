@@ -5,6 +5,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { ProtoError } from '../errors.js';
+import { formatBytes } from '../format-bytes.js';
 import { limitSetting } from '../limits.js';
 import { describeRewrite } from './url-policy.js';
 
@@ -37,6 +38,18 @@ export class TooSlowFailure extends Error {
   ) {
     super(`the body arrived at ${Math.floor(bytesPerSecond)} bytes/s over ${formatSeconds(windowMs)}, below the minimum of ${minimum} bytes/s`);
   }
+}
+
+/**
+ * `net.too_large`: a body larger than the caller accepts (`size` says by how much, e.g. its
+ * declared length). `limitSetting` names what raises the limit, when a setting does.
+ */
+export function tooLargeError(url: string, size: string, maxBytes: number, limitSetting: string | undefined): ProtoError {
+  return new ProtoError('net.too_large', `${url} is ${size}, more than the limit of ${formatBytes(maxBytes)}.`, {
+    hint: limitSetting
+      ? `If the file is expected to be this large, raise ${limitSetting} in .prototools.`
+      : 'No setting raises this limit: check that the URL names what it should.',
+  });
 }
 
 const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNREFUSED', 'ENETDOWN']);

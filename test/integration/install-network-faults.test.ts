@@ -203,6 +203,15 @@ describe('net primitives', () => {
     assert.match(Buffer.from(ok.body).toString('utf8'), /demo-1\.0\.0\.tar\.gz/);
   });
 
+  it('fetchBuffer refuses a body above maxBytes as downloadFile does (net.too_large, naming the setting)', async () => {
+    await assert.rejects(fetchBuffer(dist.url('SHASUMS256.txt'), { maxBytes: 10, limitSetting: '[settings.limits] checksum-file (MiB)' }), (error: Error & { code?: string; hint?: string }) => {
+      assert.equal(error.code, 'net.too_large');
+      assert.match(error.message, /SHASUMS256\.txt is \d+ B \(its declared length\), more than the limit of 10 B/);
+      assert.match(error.hint ?? '', /raise \[settings\.limits\] checksum-file \(MiB\)/);
+      return true;
+    });
+  });
+
   it('downloadFile reports progress with the total size', async () => {
     const events: Array<{ bytes: number; total: number | undefined }> = [];
     const target = join(temp.dir, 'download.bin');
