@@ -18,7 +18,6 @@ import { promises as fs } from 'node:fs';
 import { join, relative as relativePath } from 'node:path';
 import { promisify } from 'node:util';
 import { ProtoError } from '../errors.js';
-import { limitSetting } from '../limits.js';
 import type { DownloadPrebuiltOutput } from '../protocol/index.js';
 import type { Inventory, Store, ToolManifest } from '../store/index.js';
 import { commitInstall, restorePrevious } from './commit-install.js';
@@ -88,7 +87,6 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
   // A holder killed with SIGKILL leaves a lock naming a dead pid, which the next process breaks.
   const lock = await store.lockVersion(id, version, {
     timeoutMs: settings.lockTimeoutMs,
-    timeoutHint: `Another proto process is installing ${id} ${version}: wait for it, or stop it. To wait longer, raise ${limitSetting('lockWait')} in .prototools (0 = wait as long as it takes).`,
     signal,
     onWait: (owner) => options.onProgress?.({ phase: 'wait-lock', ownerPid: owner?.pid }),
   });

@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { lazyCrypto } from '../lazy-builtins.js';
 import { ProtoError } from '../errors.js';
+import { limitSetting } from '../limits.js';
 import { encodeComponent, encodeVersionForTemp } from './encode-component.js';
 import { acquireLock, readLiveLockOwner, type AcquireLockOptions, type LockHandle } from './lock.js';
 import { Inventory, type InventoryOptions } from './inventory.js';
@@ -139,9 +140,16 @@ export class Store {
     return `${this.versionTempDir(id, version)}.lock`;
   }
 
-  /** Takes the per-version install lock (see `acquireLock` for the cross-process contract). */
-  lockVersion(id: string, version: string, options?: AcquireLockOptions): Promise<LockHandle> {
-    return acquireLock(this.versionLockPath(id, version), options);
+  /**
+   * Takes the per-version install lock (see `acquireLock` for the cross-process contract). Its
+   * timeout is `[settings.limits] lock-wait`, which the timeout's hint names, for installs and
+   * uninstalls alike.
+   */
+  lockVersion(id: string, version: string, options: AcquireLockOptions = {}): Promise<LockHandle> {
+    return acquireLock(this.versionLockPath(id, version), {
+      timeoutHint: `Another proto process is installing or uninstalling ${id} ${version}: wait for it, or stop it. To wait longer, raise ${limitSetting('lockWait')} in .prototools (0 = wait as long as it takes).`,
+      ...options,
+    });
   }
 
   /** True while a live process holds the install lock of this version. */

@@ -83,6 +83,26 @@ describe('finding 4: deadlines', { concurrency: true }, () => {
     }
   });
 
+  it('an uninstall waiting for a live install of the same version gives up after lock-wait, naming the setting', async () => {
+    // A path of its own, so the trickle of the first test does not interfere.
+    for (const file of [ARCHIVE, '/index.json', '/v1.0.0/SHASUMS256.txt']) fixture.dist.server.setFile(`/uninstall${file}`, readDist(file));
+    const sandbox = fixture.sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: `${url}/uninstall` } }, '[settings.limits]\nlock-wait = 1\n'));
+    const installed = await startCli(sandbox, ['install', 'disttool', '1.0.0'], 60_000).exited;
+    assert.equal(installed.code, 0, installed.stderr);
+    const store = new Store({ root: sandbox.protoHome, env: {} });
+    const lock = await acquireLock(store.versionLockPath('disttool', '1.0.0'));
+    try {
+      const run = await startCli(sandbox, ['uninstall', 'disttool', '1.0.0', '--yes'], 60_000).exited;
+      assert.equal(run.signal, null, `still waiting after 60 s:\n${run.stderr}`);
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, /error\[store\.lock_timeout\]/);
+      const hint = /hint: (.*)/.exec(run.stderr)?.[1] ?? '';
+      assertHintNamesLimit({ hint }, 'lock-wait');
+    } finally {
+      await lock.release();
+    }
+  });
+
   it('Ctrl-C during a download stops it, removes the partial download and the lock, and exits 130', async () => {
     const sandbox = fixture.sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: `${url}/slow` } }));
     // A path of its own, so the trickle of the first test does not interfere.
