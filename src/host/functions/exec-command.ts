@@ -14,6 +14,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { ProtoError } from '../../errors.js';
 import { formatBytes } from '../../format-bytes.js';
 import { findOnPath } from '../../install/system-tools.js';
+import { quoteShellWord } from '../../link/shell-words.js';
 import { MIB, raiseLimitHint } from '../../limits.js';
 import type { ExecCommandInput, ExecCommandOutput } from '../../protocol/index.js';
 import { realPathInsideMounts, toReal, wirePathToReal } from '../virtual-paths.js';
@@ -40,10 +41,6 @@ export function applyEnvRules(base: NodeJS.ProcessEnv, changes: Record<string, s
 }
 
 /** Quotes one word for a POSIX shell. */
-function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 function resolveCommand(ctx: HostFunctionContext, input: ExecCommandInput, pathValue: string | undefined): string {
   const command = input.command;
   if (!command) throw new Error('the input has no "command"');
@@ -87,7 +84,7 @@ export async function execCommand(ctx: HostFunctionContext, input: ExecCommandIn
 
   const shell = input.shell ?? ctx.env.PROTO_SHELL;
   const [file, argv] = shell
-    ? [shell, ['-c', [exe, ...args].map(shellQuote).join(' ')]]
+    ? [shell, ['-c', [exe, ...args].map(quoteShellWord).join(' ')]]
     : [exe, args];
   const stream = input.stream === true || ['all', 'stream'].includes(ctx.env.WARPGATE_DEBUG_COMMAND ?? '');
 
