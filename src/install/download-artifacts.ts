@@ -15,7 +15,7 @@ import type { DownloadPrebuiltOutput } from '../protocol/index.js';
 import { parseChecksum, type ChecksumAlgorithm } from './checksum.js';
 import { detectChecksumAlgorithm } from './checksum-file.js';
 import { lastUrlSegment, plainFileName } from './file-names.js';
-import type { InstallProgress, InstallSettings } from './install-settings.js';
+import { downloadLimit, type InstallProgress, type InstallSettings } from './install-settings.js';
 import { parseMinisignSignature } from './minisign.js';
 import type { InstallPluginPort } from './plugin-port.js';
 
@@ -72,8 +72,7 @@ export async function downloadArtifacts(input: DownloadArtifactsInput): Promise<
   const result = await downloadFile(prebuilt.download_url, downloadPath, {
     headers,
     settings,
-    maxBytes: settings.downloadMaxBytes ?? LIMITS.downloadSize.default * MIB,
-    limitSetting: limitSetting('downloadSize'),
+    ...downloadLimit(settings),
     hashes: digestsFor(checksum, plugin.has('verify_checksum')),
     signal: input.signal,
     onProgress: (p) => {

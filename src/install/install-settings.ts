@@ -2,7 +2,7 @@
  * Settings of the install pipeline: the network settings plus bounds for unpacking. All values
  * come from the user's configuration and are trusted.
  */
-import { LIMITS, MIB } from '../limits.js';
+import { LIMITS, limitSetting, MIB } from '../limits.js';
 import type { NetSettings } from '../net/index.js';
 
 export type XzDecoderChoice = 'auto' | 'system' | 'wasm';
@@ -48,6 +48,14 @@ export function unpackByteBudget(archiveBytes: number, limits: UnpackLimits = {}
   const maxRatio = limits.maxRatio ?? DEFAULT_UNPACK_LIMITS.maxRatio;
   const floor = limits.ratioFloorBytes ?? DEFAULT_UNPACK_LIMITS.ratioFloorBytes;
   return Math.min(maxBytes, Math.max(floor, archiveBytes * maxRatio));
+}
+
+/**
+ * The ceiling `[settings.limits] download-size` puts on one download, in the options downloadFile
+ * and fetchBuffer take: tool archives and plugins alike.
+ */
+export function downloadLimit(settings: InstallSettings): { maxBytes: number; limitSetting: string } {
+  return { maxBytes: settings.downloadMaxBytes ?? LIMITS.downloadSize.default * MIB, limitSetting: limitSetting('downloadSize') };
 }
 
 /** Progress of an install, for a CLI progress bar (stderr). */

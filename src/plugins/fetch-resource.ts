@@ -9,6 +9,7 @@ import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { ProtoError } from '../errors.js';
+import type { InstallSettings } from '../install/install-settings.js';
 import type { NetSettings } from '../net/net-settings.js';
 import { applyUrlRewrites } from '../net/url-rewrites.js';
 
@@ -47,8 +48,8 @@ export async function fetchText(url: string, settings: NetSettings, options: { o
   return new TextDecoder().decode(response.body);
 }
 
-/** Copies or downloads `url` to `destination`, hashing it on the way. */
-export async function downloadResource(url: string, destination: string, settings: NetSettings): Promise<{ sha256: string; bytes: number }> {
+/** Copies or downloads `url` to `destination`, hashing it on the way; a download is held to `download-size`. */
+export async function downloadResource(url: string, destination: string, settings: InstallSettings): Promise<{ sha256: string; bytes: number }> {
   const target = rewrittenUrl(url, settings);
   if (target.startsWith('file:')) {
     const hash = createHash('sha256');
@@ -70,8 +71,8 @@ export async function downloadResource(url: string, destination: string, setting
     }
     return { sha256: hash.digest('hex'), bytes };
   }
-  const { downloadFile } = await import('../net/index.js');
-  const result = await downloadFile(target, destination, { settings: { ...settings, urlRewrites: [] }, hashes: ['sha256'] });
+  const [{ downloadFile }, { downloadLimit }] = await Promise.all([import('../net/index.js'), import('../install/install-settings.js')]);
+  const result = await downloadFile(target, destination, { settings: { ...settings, urlRewrites: [] }, hashes: ['sha256'], ...downloadLimit(settings) });
   return { sha256: result.hashes.sha256!, bytes: result.bytes };
 }
 

@@ -13,14 +13,19 @@
  *
  * Every request goes through the network layer (url-rewrites, proxies, offline, the URL policy:
  * plain http only to loopback registries). Layers are checked against their sha256 digest.
+ * Registries are not trusted: the layer is bounded by `[settings.limits] download-size`, and what a
+ * compressed layer unpacks to by `unpack-size` and `unpack-ratio`, as a tool's archive is.
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
 import { ProtoError } from '../errors.js';
 import type { PluginLocator, RegistryConfig } from '../config/index.js';
+import { formatBytes } from '../format-bytes.js';
 import { openDecompressed } from '../install/decompress.js';
-import { fetchBuffer, isLoopbackHost, type FetchBufferResult, type NetSettings } from '../net/index.js';
+import { DEFAULT_UNPACK_LIMITS, downloadLimit, unpackByteBudget, type InstallSettings } from '../install/install-settings.js';
+import { MIB, raiseLimitHint } from '../limits.js';
+import { fetchBuffer, isLoopbackHost, type FetchBufferOptions, type FetchBufferResult, type NetSettings } from '../net/index.js';
 import { dockerCredentials, type BasicCredentials } from './docker-credentials.js';
 
 type RegistryLocator = Extract<PluginLocator, { kind: 'registry' }>;
@@ -41,7 +46,8 @@ const TAR_LAYERS: Record<string, 'none' | 'gzip' | 'zstd'> = {
 };
 
 export interface OciPullOptions {
-  settings: NetSettings;
+  /** The network settings, and the download and unpack limits. */
+  settings: InstallSettings;
   /** For the Docker config file (`DOCKER_CONFIG`, `HOME`). */
   env: Readonly<Record<string, string | undefined>>;
   home: string;
@@ -141,7 +147,8 @@ async function pullImage(
       hint: `A plugin image needs a layer of type ${WASM_LAYER}, or a tar (+gzip, +zstd) layer holding the .wasm.`,
     });
   }
-  const blob = await client.get(`${base}/blobs/${layer.digest}`, {});
+  // Held in memory, as the plugin will be when it is loaded; download-size bounds it.
+  const blob = await client.get(`${base}/blobs/${layer.digest}`, {}, downloadLimit(options.settings));
   client.check(blob, `the layer ${layer.digest} of ${name}`);
   const actual = `sha256:${createHash('sha256').update(blob.body).digest('hex')}`;
   if (actual !== layer.digest || (typeof layer.size === 'number' && layer.size !== blob.body.length)) {
@@ -149,7 +156,7 @@ async function pullImage(
       hint: 'The registry (or something in between) served other bytes than the manifest names; nothing was cached.',
     });
   }
-  const wasm = layer.mediaType === WASM_LAYER ? blob.body : await wasmFromTar(blob.body, TAR_LAYERS[layer.mediaType!]!, name);
+  const wasm = layer.mediaType === WASM_LAYER ? blob.body : await wasmFromTar(blob.body, TAR_LAYERS[layer.mediaType!]!, name, options.settings);
   return { wasm, reference: name };
 }
 
@@ -163,8 +170,8 @@ class RegistryClient {
     private readonly settings: NetSettings,
   ) {}
 
-  async get(url: string, headers: Record<string, string>): Promise<FetchBufferResult> {
-    const send = () => fetchBuffer(url, { settings: this.settings, headers: this.authorization ? { ...headers, authorization: this.authorization } : headers });
+  async get(url: string, headers: Record<string, string>, limit: Pick<FetchBufferOptions, 'maxBytes' | 'limitSetting'> = {}): Promise<FetchBufferResult> {
+    const send = () => fetchBuffer(url, { ...limit, settings: this.settings, headers: this.authorization ? { ...headers, authorization: this.authorization } : headers });
     const first = await send();
     if (first.status !== 401 || this.authorization !== undefined) return first;
     this.authorization = await this.answerChallenge(header(first, 'www-authenticate'));
@@ -233,12 +240,19 @@ function registryMessage(body: Uint8Array): string | undefined {
   }
 }
 
-/** The `.wasm` in a tar layer: one under a `release` folder first (warpgate's choice), else the first. */
-async function wasmFromTar(bytes: Uint8Array, compression: 'none' | 'gzip' | 'zstd', name: string): Promise<Uint8Array> {
+/**
+ * The `.wasm` in a tar layer: one under a `release` folder first (warpgate's choice), else the
+ * first. The decompressed stream is counted as it arrives and stopped past the unpack budget (the
+ * .wasm files found are held in memory, so a small layer must not unpack to gigabytes).
+ */
+async function wasmFromTar(bytes: Uint8Array, compression: 'none' | 'gzip' | 'zstd', name: string, settings: InstallSettings): Promise<Uint8Array> {
   // Decoded from memory: the layer is already there, and a stream needs no scratch file.
   const source = await openDecompressed(Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), compression, { name: `the layer of ${name}` });
+  const budget = unpackByteBudget(bytes.byteLength, settings.unpack);
   const found: Array<{ path: string; data: Buffer }> = [];
   const parser = new Parser({ strict: true });
+  let refuse: (error: ProtoError) => void = () => undefined;
+  const refused = new Promise<never>((_, reject) => (refuse = reject));
   const parsed = new Promise<void>((resolve, reject) => {
     parser.on('error', reject);
     parser.on('end', resolve);
@@ -249,13 +263,37 @@ async function wasmFromTar(bytes: Uint8Array, compression: 'none' | 'gzip' | 'zs
     entry.on('data', (chunk: Buffer) => chunks.push(chunk));
     entry.on('end', () => found.push({ path: entry.path, data: Buffer.concat(chunks) }));
   });
+  let unpacked = 0;
+  // Registered before pipe(): a chunk past the budget is counted before the parser sees it.
+  source.stream.on('data', (chunk: Buffer) => {
+    unpacked += chunk.length;
+    if (unpacked <= budget) return;
+    source.stream.unpipe(parser);
+    source.cancel();
+    refuse(layerTooLarge(name, bytes.byteLength, budget, settings));
+  });
   source.stream.pipe(parser);
   try {
-    await Promise.all([parsed, source.finished]);
+    await Promise.race([Promise.all([parsed, source.finished]), refused]);
   } catch (error) {
+    if (error instanceof ProtoError && error.code === 'plugin.registry_layer_too_large') throw error;
     throw new ProtoError('plugin.registry_bad_layer', `The layer of ${name} is not a valid tar archive: ${(error as Error).message}`, { cause: error });
   }
   const chosen = found.find((file) => file.path.split('/').includes('release')) ?? found[0];
   if (!chosen) throw new ProtoError('plugin.registry_bad_layer', `The tar layer of ${name} holds no .wasm file.`);
   return new Uint8Array(chosen.data.buffer, chosen.data.byteOffset, chosen.data.byteLength);
+}
+
+/** The refusal of a layer that unpacks past its budget, naming the setting that set the budget. */
+function layerTooLarge(name: string, layerBytes: number, budget: number, settings: InstallSettings): ProtoError {
+  const maxBytes = settings.unpack?.maxBytes ?? DEFAULT_UNPACK_LIMITS.maxBytes;
+  const why = 'It may be a decompression bomb; if it is legitimate';
+  const hint = budget >= maxBytes
+    ? raiseLimitHint('unpackSize', maxBytes / MIB, why)
+    : raiseLimitHint('unpackRatio', settings.unpack?.maxRatio ?? DEFAULT_UNPACK_LIMITS.maxRatio, why);
+  return new ProtoError(
+    'plugin.registry_layer_too_large',
+    `The layer of ${name} (${formatBytes(layerBytes)}) unpacks to more than ${formatBytes(budget)}; nothing was cached.`,
+    { hint },
+  );
 }

@@ -14,6 +14,7 @@ import { extname, join } from 'node:path';
 import { ProtoError } from '../errors.js';
 import { lazyCrypto } from '../lazy-builtins.js';
 import { log } from '../log.js';
+import type { InstallSettings } from '../install/install-settings.js';
 import type { NetSettings } from '../net/index.js';
 import { encodeComponent, type Store } from '../store/index.js';
 import type { PluginLocator, RegistryConfig } from '../config/index.js';
@@ -23,7 +24,8 @@ export const DEFAULT_PLUGIN_CACHE_SECONDS = 30 * 24 * 60 * 60;
 
 export interface PluginFileOptions {
   store: Store;
-  settings?: NetSettings;
+  /** The network settings, and the download and unpack limits a plugin is held to. */
+  settings?: InstallSettings;
   /** `[settings] registries`, for registry:// locators. */
   registries?: readonly RegistryConfig[];
   /** Where the Docker config file with registry credentials is found (`DOCKER_CONFIG`, `HOME`). */
@@ -87,8 +89,8 @@ export async function pluginFile(id: string, locator: PluginLocator, options: Pl
       await fs.writeFile(temp, pulled.wasm);
     } else {
       const url = locator.kind === 'url' ? locator.url : await githubAssetUrl(locator, options.settings ?? {});
-      const { downloadFile } = await import('../net/index.js');
-      await downloadFile(url, temp, { settings: options.settings });
+      const [{ downloadFile }, { downloadLimit }] = await Promise.all([import('../net/index.js'), import('../install/install-settings.js')]);
+      await downloadFile(url, temp, { settings: options.settings, ...downloadLimit(options.settings ?? {}) });
     }
     await fs.rename(temp, path);
   } catch (error) {

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parsePluginLocator, type RegistryConfig } from '../../../src/config/index.js';
 import { isProtoError } from '../../../src/errors.js';
+import type { InstallSettings } from '../../../src/install/install-settings.js';
+import { MIB } from '../../../src/limits.js';
 import { pluginFile } from '../../../src/registry/index.js';
 import { fixturePlugin } from '../../support/fixtures.js';
 import { startTestRegistry, type TestRegistry } from '../../support/oci-registry.js';
@@ -30,8 +32,9 @@ function writeDockerConfig(home: string, host: string, user: { username: string;
 describe('registry:// plugins from a real OCI registry', skipWithout('docker-registry'), () => {
   let temp: TempStore;
   let home: string;
-  const pull = (id: string, locator: string, registries: RegistryConfig[] = [], extra: { home?: string } = {}) =>
-    pluginFile(id, parsePluginLocator(locator, temp.dir, 'test'), { store: temp.store, registries, env: {}, home: extra.home ?? home, settings: {} });
+  const pull = (id: string, locator: string, registries: RegistryConfig[] = [], extra: { home?: string; settings?: InstallSettings } = {}) =>
+    pluginFile(id, parsePluginLocator(locator, temp.dir, 'test'), { store: temp.store, registries, env: {}, home: extra.home ?? home, settings: extra.settings ?? {} });
+  const cachedAs = (id: string) => readdirSync(temp.store.pluginsDir).filter((name) => name.startsWith(`${id}-`));
   const bytes = (path: string) => new Uint8Array(readFileSync(path));
 
   before(() => {
@@ -80,6 +83,51 @@ describe('registry:// plugins from a real OCI registry', skipWithout('docker-reg
         assert.match(path, /tarred-latest-[0-9a-f]{64}\.wasm$/, 'no tag means latest');
       });
     }
+
+    describe('limits', () => {
+      let bombLayer: Buffer;
+      before(async () => {
+        // 4 MiB of zeros next to the plugin: a few KiB once gzipped.
+        const tree = join(temp.dir, 'tree-bomb');
+        mkdirSync(join(tree, 'release'), { recursive: true });
+        writeFileSync(join(tree, 'padding.bin'), Buffer.alloc(4 * MIB));
+        writeFileSync(join(tree, 'release/plugin.wasm'), wasm);
+        const archive = join(temp.dir, 'layer-bomb.tar');
+        run('tar', ['-cf', archive, '-C', tree, 'padding.bin', 'release']);
+        run('gzip', ['-k', archive]);
+        bombLayer = readFileSync(`${archive}.gz`);
+        await registry.push({ repository: 'team/bomb', tag: '1', layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', data: bombLayer }] });
+      });
+
+      it('refuses a compressed layer that unpacks past unpack-size, naming it, and caches nothing', async () => {
+        const settings: InstallSettings = { unpack: { maxBytes: 1 * MIB } };
+        await assert.rejects(pull('bomb', `registry://${registry.host}/team/bomb:1`, [], { settings }), (error: unknown) =>
+          isProtoError(error, 'plugin.registry_layer_too_large') && /\[settings\.limits\] unpack-size \(MiB\) in \.prototools \(now 1\)/.test(error.hint ?? ''),
+        );
+        assert.deepEqual(cachedAs('bomb'), []);
+        // Within the limit, the same layer is fine.
+        assert.deepEqual(bytes(await pull('bomb', `registry://${registry.host}/team/bomb:1`, [], { settings: { unpack: { maxBytes: 8 * MIB } } })), wasm);
+      });
+
+      it('refuses a layer that unpacks to more than unpack-ratio times its size, naming it', async () => {
+        assert.ok(bombLayer.length * 100 < 4 * MIB, 'the layer compresses more than 100:1');
+        const settings: InstallSettings = { unpack: { maxRatio: 100, ratioFloorBytes: 0 } };
+        await assert.rejects(pull('ratio-bomb', `registry://${registry.host}/team/bomb:1`, [], { settings }), (error: unknown) =>
+          isProtoError(error, 'plugin.registry_layer_too_large') && /\[settings\.limits\] unpack-ratio \(ratio\) in \.prototools \(now 100\)/.test(error.hint ?? ''),
+        );
+        assert.deepEqual(cachedAs('ratio-bomb'), []);
+      });
+
+      it('refuses a layer above download-size, naming it, and caches nothing', async () => {
+        const big = new Uint8Array(2 * MIB);
+        big.set(wasm);
+        await registry.push({ repository: 'team/big', tag: '1', layers: [{ mediaType: WASM_LAYER, data: big }] });
+        await assert.rejects(pull('big', `registry://${registry.host}/team/big:1`, [], { settings: { downloadMaxBytes: 1 * MIB } }), (error: unknown) =>
+          isProtoError(error, 'net.too_large') && /\[settings\.limits\] download-size/.test(error.hint ?? ''),
+        );
+        assert.deepEqual(cachedAs('big'), []);
+      });
+    });
 
     it('looks an image without a host up in the configured registries, in order', async () => {
       const registries: RegistryConfig[] = [

@@ -3,10 +3,11 @@
  * is a dist server on 127.0.0.1 reached through url-rewrites, as a mirror would be.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, utimesSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, utimesSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { isProtoError } from '../../../src/errors.js';
 import { parsePluginLocator } from '../../../src/config/index.js';
+import { MIB } from '../../../src/limits.js';
 import { builtinPluginUrl, pluginFile } from '../../../src/registry/index.js';
 
 const parseLocator = (value: string, baseDir: string) => parsePluginLocator(value, baseDir, 'test');
@@ -25,6 +26,7 @@ describe('plugin cache', () => {
         '/releases/download/node_tool-v0.17.11/node_tool.wasm': wasm,
         '/repos/org/tool/releases/tags/v1.2.0': JSON.stringify({ tag_name: 'v1.2.0', assets: [{ name: 'tool.wasm', browser_download_url: 'https://github.com/org/tool/releases/download/v1.2.0/tool.wasm' }] }),
         '/org/tool/releases/download/v1.2.0/tool.wasm': wasm,
+        '/big/plugin.wasm': new Uint8Array(2 * MIB),
       },
     });
     temp = createTempStore('proto-plugins-');
@@ -73,6 +75,17 @@ describe('plugin cache', () => {
     const path = await pluginFile('tool', parseLocator('github://org/tool@v1.2.0', temp.dir), { store: temp.store, settings });
     assert.ok(existsSync(path));
     assert.match(path, /tool-[0-9a-f]{64}\.wasm$/);
+  });
+
+  it('refuses a plugin above [settings.limits] download-size, naming it, and writes nothing', async () => {
+    const locator = parseLocator(`${server.url}/big/plugin.wasm`, temp.dir);
+    await assert.rejects(
+      pluginFile('big', locator, { store: temp.store, settings: { ...settings, downloadMaxBytes: 1 * MIB } }),
+      (error) => isProtoError(error, 'net.too_large') && /\[settings\.limits\] download-size \(MiB\)/.test(error.hint ?? ''),
+    );
+    assert.deepEqual(readdirSync(temp.store.pluginsDir).filter((name) => name.startsWith('big-')), []);
+    // Within the limit it downloads.
+    assert.equal(readFileSync(await pluginFile('big', locator, { store: temp.store, settings: { ...settings, downloadMaxBytes: 4 * MIB } })).length, 2 * MIB);
   });
 
   it('names a missing file:// plugin and where it was looked for', async () => {
