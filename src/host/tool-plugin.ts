@@ -20,8 +20,8 @@ import {
   type RegisterToolOutput,
   type VirtualPathWire,
 } from '../protocol/index.js';
+import { compareVersionStrings, parseVersion } from '../version/index.js';
 import type { MountDirs } from './mounts.js';
-import { compareVersions } from './version-compare.js';
 import { toReal, toWirePath, type PathMapping } from './virtual-paths.js';
 
 /** A failed plugin call: its code and message as every caller sees them, and the parts apart. */
@@ -101,7 +101,9 @@ export abstract class ToolPlugin {
     if (this.registered) return this.registered;
     const output = await this.call('register_tool', { id: this.id });
     const minimum = output.minimum_proto_version;
-    if (minimum && compareVersions(minimum, this.protoVersion) > 0) {
+    // A minimum that is not a version cannot be checked and is ignored: the one comparator would
+    // rank it above every version and refuse the plugin as if it needed a newer proto.
+    if (minimum && parseVersion(minimum) && compareVersionStrings(minimum, this.protoVersion) > 0) {
       throw new ProtoError(
         'plugin.incompatible',
         `Plugin "${this.id}" requires proto ${minimum} or newer, but this host implements proto ${this.protoVersion}`,

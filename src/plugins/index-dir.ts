@@ -11,7 +11,8 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { indexPluginFrom, type IndexPlugin } from './index-listing.js';
-import { checkManifest, comparePluginVersions, isPluginName, type PluginManifest } from './manifest.js';
+import { checkManifest, isPluginName, type PluginManifest } from './manifest.js';
+import { compareVersionStrings } from '../version/index.js';
 
 export interface IndexProblem {
   /** The file or directory, relative to the index root. */
@@ -97,7 +98,7 @@ async function scanPlugin(root: string, name: string, options: ScanOptions): Pro
     for (const manifest of older) {
       if (seen.has(manifest.version)) problem(`${dir}/${name}@${manifest.version}.json`, `version ${manifest.version} is also in ${name}.json`);
       seen.add(manifest.version);
-      if (comparePluginVersions(manifest.version, latest.version) > 0) {
+      if (compareVersionStrings(manifest.version, latest.version) > 0) {
         problem(`${dir}/${name}@${manifest.version}.json`, `it is newer than ${name}.json (${latest.version}): the latest version belongs in ${name}.json`);
       }
     }

@@ -5,7 +5,8 @@
  */
 import { ProtoError } from '../errors.js';
 import type { IndexSource } from './index-source.js';
-import { comparePluginVersions, type PluginKind, type PluginManifest } from './manifest.js';
+import { type PluginKind, type PluginManifest } from './manifest.js';
+import { compareVersionStrings } from '../version/index.js';
 import { schemaProblems } from './schema-validator.js';
 
 export interface IndexVersion {
@@ -47,7 +48,7 @@ export interface IndexDocument {
 /** One plugin's entry from all its manifests (latest first or not: they are sorted here). */
 export function indexPluginFrom(latest: PluginManifest, others: readonly PluginManifest[]): IndexPlugin {
   const versions = [latest, ...others]
-    .sort((a, b) => comparePluginVersions(b.version, a.version))
+    .sort((a, b) => compareVersionStrings(b.version, a.version))
     .map((manifest) => ({ version: manifest.version, protoCompatibility: manifest.protoCompatibility }));
   return {
     name: latest.name,
@@ -79,7 +80,7 @@ export async function parseIndexDocument(text: string, where: string): Promise<I
   }
   return (value as IndexDocument).plugins.map((plugin) => ({
     ...plugin,
-    versions: [...plugin.versions].sort((a, b) => comparePluginVersions(b.version, a.version)),
+    versions: [...plugin.versions].sort((a, b) => compareVersionStrings(b.version, a.version)),
   }));
 }
 

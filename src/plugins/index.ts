@@ -5,7 +5,7 @@
  */
 export { checkCompatibility, parseCompatibility, COMPATIBILITY_PATTERN, type CompatibilityVerdict } from './compatibility.js';
 export { configuredIndexSources, parseIndexSource, describeSource, PROTO_REGISTRY, PROTO_REGISTRY_DATA_URL, type IndexSource } from './index-source.js';
-export { parseManifest, checkPluginName, describePluginKind, isPluginName, comparePluginVersions, type PluginManifest, type PluginPackage, type PluginKind } from './manifest.js';
+export { parseManifest, checkPluginName, describePluginKind, isPluginName, type PluginManifest, type PluginPackage, type PluginKind } from './manifest.js';
 export { selectPackage, type Platform } from './platform.js';
 export { scanIndexDir, type IndexProblem, type ScannedIndex } from './index-dir.js';
 export { parseIndexDocument, type IndexDocument, type IndexListing, type IndexPlugin, type IndexVersion } from './index-listing.js';

@@ -9,7 +9,6 @@
  * `callTimeoutMs` follow Lumiverse's manifest (issue 10): see `src/host/permissions.ts`.
  */
 import { ProtoError } from '../errors.js';
-import { compareVersions, parseVersion } from '../version/index.js';
 import { schemaProblems, schemaProperty } from './schema-validator.js';
 
 export type PackageOs = 'linux' | 'macos' | 'windows' | 'any';
@@ -114,10 +113,3 @@ export function describePluginKind(kind: string, tools: readonly string[]): stri
   return kind === 'tool' ? `tool plugin providing ${tools.join(', ')}` : `${kind} plugin`;
 }
 
-/** Orders plugin versions (the manifests' `version` fields are semantic versions). */
-export function comparePluginVersions(a: string, b: string): number {
-  const left = parseVersion(a);
-  const right = parseVersion(b);
-  if (!left || !right) return a.localeCompare(b);
-  return compareVersions(left, right);
-}

@@ -5,7 +5,7 @@
  * silently replaced (it may hold the only record of installed versions).
  */
 import { readFileSync } from 'node:fs';
-import { compareVersions as compareParsed, parseVersion } from '../version/index.js';
+import { compareVersionStrings } from '../version/index.js';
 import { ProtoError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -91,9 +91,10 @@ function normalizeManifest(value: unknown, path: string): ToolManifest {
 
 /** Pretty JSON with versions in ascending order (proto keeps them in a BTreeSet/BTreeMap). */
 export function serializeManifest(manifest: ToolManifest): string {
-  const installed = [...new Set(manifest.installed_versions)].sort(compareVersions);
+  // Aliases such as `canary` after the versions.
+  const installed = [...new Set(manifest.installed_versions)].sort(compareVersionStrings);
   const versions: Record<string, ManifestVersionEntry> = {};
-  for (const key of Object.keys(manifest.versions).sort(compareVersions)) {
+  for (const key of Object.keys(manifest.versions).sort(compareVersionStrings)) {
     versions[key] = manifest.versions[key]!;
   }
   return `${JSON.stringify({ ...manifest, installed_versions: installed, versions }, null, 2)}\n`;
@@ -103,12 +104,3 @@ export async function writeManifestFile(path: string, manifest: ToolManifest): P
   await writeFileAtomic(path, serializeManifest(manifest));
 }
 
-/** Version order (semver and calver), then plain string order for aliases like `canary`. */
-function compareVersions(a: string, b: string): number {
-  const va = parseVersion(a);
-  const vb = parseVersion(b);
-  if (va && vb) return compareParsed(va, vb);
-  if (va) return -1;
-  if (vb) return 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}

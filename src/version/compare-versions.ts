@@ -29,6 +29,20 @@ export function sortVersions<T extends Version>(versions: readonly T[], order: '
 }
 
 /**
+ * Compares two strings that should be versions (a manifest's keys, a lock record's version, a
+ * plugin's `minimum_proto_version`): two versions in version order; a string that is not a version
+ * (an alias such as `canary`, or junk) ranks above every version; two such strings in code-unit
+ * order, so that a sort is total and stable across runs. The one comparator of version strings.
+ */
+export function compareVersionStrings(a: string, b: string): number {
+  const left = parseVersion(a);
+  const right = parseVersion(b);
+  if (left && right) return compareVersions(left, right);
+  if (left || right) return left ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
  * Sorts version strings (a copy). Strings that are not versions keep their relative order and
  * go last, so untrusted lists from plugins can be sorted without failing.
  */

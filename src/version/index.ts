@@ -5,6 +5,6 @@ export type { RangeClause, Requirement, RequirementOp, SpecKind, UnresolvedSpec,
 export { parseVersion } from './parse-version.js';
 export { classifySpec, isAliasName, parseRange, parseRequirement, parseSpec, tryParseSpec } from './parse-spec.js';
 export { canonicalSpec, formatClause, formatRequirement, formatSpec, formatVersion } from './format-spec.js';
-export { compareBuild, comparePrerelease, compareVersions, sameVersion, sortVersions, sortVersionStrings } from './compare-versions.js';
+export { compareBuild, comparePrerelease, compareVersions, compareVersionStrings, sameVersion, sortVersions, sortVersionStrings } from './compare-versions.js';
 export { clauseMatches, requirementMatches, specMatches } from './match-spec.js';
 export { resolveVersion, type RemoteVersions, type ResolveVersionInput } from './resolve-version.js';

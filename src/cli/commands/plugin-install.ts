@@ -10,7 +10,6 @@ import {
   checkNotReserved,
   checkPluginName,
   chooseVersion,
-  comparePluginVersions,
   describePluginKind,
   findIndexPlugin,
   installResolvedPlugin,
@@ -25,6 +24,7 @@ import {
 import { formatErrorReport } from '../output/format-error.js';
 import { writeNote, writeResult } from '../output/write.js';
 import { packageVersion } from '../package-version.js';
+import { compareVersionStrings } from '../../version/index.js';
 import type { Session } from '../session.js';
 import { indexContext, installContext, loadConfiguredIndexes, reservedCommandNames, stdinPrompts } from './common/plugin-manager.js';
 
@@ -54,7 +54,7 @@ export async function install(session: Session, command: Command, name: string, 
   }
   if (installed) {
     throw new ProtoError('plugin.already_installed', `${name} ${installed.version} is already installed.`, {
-      hint: `Change its version with \`proto plugin upgrade ${name} --version ${resolved.manifest.version}\`${comparePluginVersions(resolved.manifest.version, installed.version) < 0 ? ' --downgrade' : ''}.`,
+      hint: `Change its version with \`proto plugin upgrade ${name} --version ${resolved.manifest.version}\`${compareVersionStrings(resolved.manifest.version, installed.version) < 0 ? ' --downgrade' : ''}.`,
     });
   }
   const prompts = stdinPrompts();
@@ -104,7 +104,7 @@ async function upgradeOne(session: Session, command: Command, installed: Install
   const { name } = installed;
   const resolved = await resolveManifest(session, name, flags, false);
   const target = resolved.manifest.version;
-  const order = comparePluginVersions(target, installed.version);
+  const order = compareVersionStrings(target, installed.version);
   const explicit = flags.version !== undefined || flags.file !== undefined || flags.url !== undefined;
   if (order === 0 || (order < 0 && !explicit)) {
     writeNote(`${name} ${installed.version} is up to date${order < 0 ? ` (the newest compatible version in its index is ${target})` : ''}.`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareVersions, parseVersion, sortVersions, sortVersionStrings } from '../../../src/version/index.js';
+import { compareVersions, compareVersionStrings, parseVersion, sortVersions, sortVersionStrings } from '../../../src/version/index.js';
 
 const v = (text: string) => {
   const version = parseVersion(text);
@@ -31,5 +31,14 @@ describe('ordering versions', () => {
 
   it('puts calendar versions before semantic ones, as proto does', () => {
     assert.ok(compareVersions(v('2024-01-01'), v('1.0.0')) < 0);
+  });
+
+  it('compareVersionStrings: versions in version order, then what is not a version, in text order', () => {
+    const ordered = ['2024-01-01', '1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-rc.1', '1.0.0', '1.0.0+2', '1.0.0+10', '1.10.0', '10.0.0', '-x', '1.2', 'Canary', 'canary', 'latest'];
+    assert.deepEqual([...ordered].reverse().sort(compareVersionStrings), ordered);
+    assert.deepEqual(['canary', '2.0.0', '1.0.0'].sort(compareVersionStrings), ['1.0.0', '2.0.0', 'canary']);
+    assert.equal(compareVersionStrings('v1.2.3', '1.2.3'), 0, 'the v prefix is not part of the version');
+    assert.equal(compareVersionStrings('nightly', 'nightly'), 0);
+    assert.ok(compareVersionStrings('1.0.0', 'junk') < 0 && compareVersionStrings('junk', '1.0.0') > 0, 'antisymmetric across kinds');
   });
 });
