@@ -3,6 +3,7 @@
  * `--log`, and `-c, --config-mode` / `PROTO_CONFIG_MODE`. main.ts sets them once the command
  * line is parsed; commands, the session and the error renderer read them here.
  */
+import { envSwitch } from '../env-switch.js';
 import { ProtoError } from '../errors.js';
 import { CONFIG_MODES, type ConfigMode } from '../config/config-types.js';
 
@@ -17,7 +18,7 @@ export interface GlobalFlags {
 
 /** An environment switch that is on (`1`, `true`, `yes`, `on`, any case). */
 export function isTruthy(value: string | undefined): boolean {
-  return value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase());
+  return envSwitch(value) === true;
 }
 
 // main.ts fills these in from the environment and the command line before any command runs.

@@ -16,6 +16,7 @@ import {
   type SettingsLayer,
 } from './config-types.js';
 import { isTable, type TomlTable } from './read-toml.js';
+import { ENV_SWITCH_WORDS, envSwitch } from '../env-switch.js';
 
 export interface SettingsContext {
   file: string;
@@ -292,10 +293,9 @@ export function settingsFromEnv(env: Readonly<Record<string, string | undefined>
 }
 
 function parseEnvBoolean(name: string, value: string): boolean {
-  const lower = value.toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(lower)) return true;
-  if (['0', 'false', 'no', 'off'].includes(lower)) return false;
-  throw invalidEnvSetting(name, value, 'true or false');
+  const on = envSwitch(value);
+  if (on === undefined) throw invalidEnvSetting(name, value, ENV_SWITCH_WORDS);
+  return on;
 }
 
 function invalidEnvSetting(name: string, value: string, expected: string): ProtoError {

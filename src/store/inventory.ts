@@ -15,6 +15,7 @@ import { acquireLock } from './lock.js';
 import { encodeComponent } from './encode-component.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { readManifestFile, writeManifestFile, type ToolManifest } from './tool-manifest.js';
+import { envSwitch } from '../env-switch.js';
 
 /** proto reuses `remote-versions.json` for 12 hours (`Inventory::load_remote_versions`). */
 export const REMOTE_VERSIONS_TTL_MS = 12 * 60 * 60 * 1000;
@@ -162,5 +163,5 @@ export class Inventory {
 
 /** `PROTO_CACHE=0|false|no|off`: proto's switch for its caches (remote versions, plugin metadata). */
 export function isCacheDisabled(value: string | undefined): boolean {
-  return value !== undefined && ['0', 'false', 'no', 'off'].includes(value.trim().toLowerCase());
+  return envSwitch(value) === false;
 }
