@@ -57,6 +57,26 @@ function quoteFish(value: string): string {
   return `'${value.replace(/[\\']/g, (char) => `\\${char}`)}'`;
 }
 
+/**
+ * nu: '...' holds anything but a quote (no escapes); otherwise a raw string r#'...'#, with one
+ * more # than any run of #s that follows a quote inside, so nothing inside can close it.
+ */
+function quoteNu(value: string): string {
+  if (!/['\r\n]/.test(value)) return `'${value}'`;
+  const longest = Math.max(0, ...[...value.matchAll(/'(#*)/g)].map((match) => match[1]!.length));
+  const hashes = '#'.repeat(longest + 1);
+  return `r${hashes}'${value}'${hashes}`;
+}
+
+/**
+ * murex: '...' is literal but cannot hold a quote; "..." can, where a backslash escapes the next
+ * character and `$` (variables) and `~` (home) expand unless escaped. Only those four characters
+ * are escaped: a backslash before `s`, `t`, `r` or `n` would turn into whitespace.
+ */
+function quoteMurex(value: string): string {
+  return value.includes("'") ? `"${value.replace(/[\\"$~]/g, (char) => `\\${char}`)}"` : `'${value}'`;
+}
+
 function safeEnv(env: ActivationStatements['env']) {
   return env.filter(([name]) => VARIABLE_NAME.test(name));
 }
@@ -215,10 +235,13 @@ const elvish: Shell = {
     ].join('\n'),
 };
 
-/** nu cannot evaluate text: `--export` prints JSON ({ set, unset }) that the hook loads. */
+/**
+ * nu cannot evaluate text: `--export` prints JSON ({ set, unset }) that the hook loads. The hook is
+ * a closure kept in a variable, so that it can also run at once (unless --no-init).
+ */
 const nu: Shell = {
   name: 'nu',
-  quote: quoteShellWord,
+  quote: quoteNu,
   exports(statements) {
     const set: Record<string, string | string[]> = {};
     const unset: string[] = [];
@@ -230,41 +253,41 @@ const nu: Shell = {
     set._PROTO_ACTIVATED_PWD = statements.freshness.pwd;
     return JSON.stringify({ set, unset });
   },
-  hook: (command) =>
+  hook: (command, init) =>
     [
-      '$env.config = ($env.config | upsert hooks.pre_prompt (($env.config.hooks.pre_prompt? | default []) | append {||',
+      'let _proto_activate_hook = {||',
       "  if ($env._PROTO_ACTIVATED_PWD? | default '') != $env.PWD {",
-      `    let activation = (^${command} | from json)`,
+      // run-external takes the program as a string: a quoted or raw-string path is fine there.
+      `    let activation = (run-external ${command} | from json)`,
       '    $activation.unset | each {|name| hide-env -i $name }',
       '    load-env $activation.set',
       '  }',
-      '}))',
+      '}',
+      '$env.config = ($env.config | upsert hooks.pre_prompt (($env.config.hooks.pre_prompt? | default []) | append $_proto_activate_hook))',
+      ...(init ? ['do --env $_proto_activate_hook'] : []),
       '',
     ].join('\n'),
 };
 
 const murex: Shell = {
   name: 'murex',
-  quote: quoteShellWord,
+  quote: quoteMurex,
   exports(statements) {
-    // murex's single quotes have no escape: a value holding one cannot be written literally.
-    const literal = (value: string) => !value.includes("'");
+    const q = quoteMurex;
     const lines: string[] = [];
-    for (const [name, value] of safeEnv(statements.env)) {
-      if (value === null) lines.push(`unset ${name}`);
-      else if (literal(value)) lines.push(`$ENV.${name}='${value}'`);
-    }
-    if (statements.path && statements.path.every(literal)) lines.push(`$ENV.PATH='${statements.path.join(':')}'`);
-    if (literal(statements.freshness.pwd)) lines.push(`$ENV._PROTO_ACTIVATED_PWD='${statements.freshness.pwd}'`);
+    for (const [name, value] of safeEnv(statements.env)) lines.push(value === null ? `unset ${name}` : `$ENV.${name}=${q(value)}`);
+    if (statements.path) lines.push(`$ENV.PATH=${q(statements.path.join(':'))}`);
+    lines.push(`$ENV._PROTO_ACTIVATED_PWD=${q(statements.freshness.pwd)}`);
     return lines.join('\n');
   },
-  hook: (command) =>
+  hook: (command, init) =>
     [
       'event: onPrompt proto_activate=before {',
       '  if { $ENV._PROTO_ACTIVATED_PWD != $PWD } then {',
       `    ${command} -> source`,
       '  }',
       '}',
+      ...(init ? [`${command} -> source`] : []),
       '',
     ].join('\n'),
 };

@@ -22,6 +22,50 @@ function statements(): ActivationStatements {
   };
 }
 
+/** Reads nu words separated by spaces: '...' (no escapes) or r#'...'# raw strings (nushell book, "Working with strings"). */
+function readNuWords(text: string): string[] {
+  const words: string[] = [];
+  let rest = text;
+  while (rest.length > 0) {
+    const raw = /^r(#+)'([\s\S]*?)'\1(?: |$)/.exec(rest);
+    const single = /^'([^']*)'(?: |$)/.exec(rest);
+    const match = raw ?? single;
+    assert.ok(match, `not a nu string: ${rest}`);
+    words.push(raw ? raw[2]! : single![1]!);
+    rest = rest.slice(match[0].length);
+  }
+  return words;
+}
+
+/**
+ * Reads murex words separated by spaces: '...' is literal; in "...", a backslash takes the next
+ * character (s t r n would be whitespace), and an unescaped $ or ~ would expand (murex's
+ * parse_quotes.go): the test refuses both.
+ */
+function readMurexWords(text: string): string[] {
+  const words: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const quote = text[i];
+    assert.ok(quote === "'" || quote === '"', `not a murex string at ${i}: ${text}`);
+    let word = '';
+    for (i++; text[i] !== quote; i++) {
+      assert.ok(i < text.length, `unterminated: ${text}`);
+      if (quote === '"' && text[i] === '\\') {
+        assert.ok(!'strn'.includes(text[i + 1]!), 'an escaped letter would become whitespace');
+        word += text[++i];
+      } else {
+        assert.ok(quote === "'" || !'$~'.includes(text[i]!), `would expand: ${text}`);
+        word += text[i];
+      }
+    }
+    words.push(word);
+    i++;
+    if (i < text.length) assert.equal(text[i++], ' ');
+  }
+  return words;
+}
+
 describe('activation statements', () => {
   it('bash and zsh: POSIX quoting, unset, PATH, aliases and a builtin-only freshness function', () => {
     for (const name of ['bash', 'zsh'] as const) {
@@ -43,7 +87,7 @@ describe('activation statements', () => {
     assert.match(text, /^set -gx PATH '\/p\/tools\/node\/20\/bin' '\/p\/shims';$/m);
   });
 
-  it('pwsh and elvish: quotes doubled; nu: JSON; murex: values it cannot quote are left out', () => {
+  it('pwsh and elvish: quotes doubled; nu: JSON; murex: single quotes, or double quotes with escapes', () => {
     assert.match(shellFor('pwsh').exports(statements()), /^\$env:PROJECT = 'it''s "q" \$HOME \\ end'$/m);
     assert.match(shellFor('pwsh').exports(statements()), /^Remove-Item -Path Env:GONE -ErrorAction SilentlyContinue$/m);
     assert.match(shellFor('elvish').exports(statements()), /^set-env PROJECT 'it''s "q" \$HOME \\ end'$/m);
@@ -51,7 +95,9 @@ describe('activation statements', () => {
     const nu = JSON.parse(shellFor('nu').exports(statements())) as { set: Record<string, unknown>; unset: string[] };
     assert.deepEqual(nu, { set: { PROJECT: TRICKY, PATH: ['/p/tools/node/20/bin', '/p/shims'], _PROTO_ACTIVATED_PWD: '/work/app' }, unset: ['GONE'] });
     const murex = shellFor('murex').exports(statements());
-    assert.doesNotMatch(murex, /PROJECT/);
+    assert.match(murex, /^\$ENV\.PROJECT="it's \\"q\\" \\\$HOME \\\\ end"$/m);
+    assert.deepEqual(readMurexWords(murex.match(/^\$ENV\.PROJECT=(.*)$/m)![1]!), [TRICKY]);
+    assert.match(murex, /^unset GONE$/m);
     assert.match(murex, /^\$ENV\.PATH='\/p\/tools\/node\/20\/bin:\/p\/shims'$/m);
   });
 
@@ -61,6 +107,39 @@ describe('activation statements', () => {
     assert.equal(shellFor('fish').quote(word), `'/o\\'dd \\\\ dir'`);
     assert.equal(shellFor('pwsh').quote(word), `'/o''dd \\ dir'`);
     assert.equal(shellFor('elvish').quote(word), `'/o''dd \\ dir'`);
+    assert.equal(shellFor('nu').quote(word), `r#'/o'dd \\ dir'#`);
+    assert.equal(shellFor('nu').quote('/plain dir'), `'/plain dir'`);
+    assert.equal(shellFor('murex').quote(word), `"/o'dd \\\\ dir"`);
+    assert.equal(shellFor('murex').quote('/plain dir'), `'/plain dir'`);
+  });
+
+  it('nu and murex: every word comes back byte for byte by the shell\'s own quoting rules', () => {
+    const words = ["/o'dd \\ dir", "a'#b'##c", 'it\'s $HOME ~ "q" \\n end', 'plain', '~/x', 'multi\nline\'s'];
+    for (const word of words) {
+      assert.deepEqual(readNuWords(shellFor('nu').quote(word)), [word], `nu: ${word}`);
+      assert.deepEqual(readMurexWords(shellFor('murex').quote(word)), [word], `murex: ${word}`);
+    }
+  });
+
+  it("nu and murex hooks: the command's words quoted by the shell object, run at once unless --no-init", () => {
+    const words = ["/opt/it's here/node", "/opt/it's here/bin/proto.js", 'activate', 'SHELL', '--export'];
+    for (const [name, read] of [['nu', readNuWords], ['murex', readMurexWords]] as const) {
+      const shell = shellFor(name);
+      const command = words.map((word) => shell.quote(word.replace('SHELL', name))).join(' ');
+      const expected = words.map((word) => word.replace('SHELL', name));
+      const withInit = shell.hook(command, true);
+      const noInit = shell.hook(command, false);
+      const calls = (text: string) =>
+        name === 'nu'
+          ? [...text.matchAll(/run-external (.*) \| from json\)$/gm)].map((match) => read(match[1]!))
+          : [...text.matchAll(/^\s*(.*) -> source$/gm)].map((match) => read(match[1]!));
+      assert.deepEqual(calls(noInit), [expected], `${name}: the hook runs exactly these words`);
+      // murex runs the command itself at once; nu runs its hook closure.
+      assert.deepEqual(calls(withInit), name === 'murex' ? [expected, expected] : [expected]);
+      const initLine = name === 'nu' ? /^do --env \$_proto_activate_hook$/m : new RegExp(`^${command.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} -> source$`, 'm');
+      assert.match(withInit, initLine, `${name}: activates at once`);
+      assert.doesNotMatch(noInit, initLine, `${name}: --no-init waits for the first prompt`);
+    }
   });
 
   it('every shell has a hook that runs the given command', () => {
