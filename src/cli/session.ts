@@ -237,6 +237,7 @@ export class Session {
         id,
         origin: `[plugins.hooks] ${id} = "${locator.written}"`,
         removal: `remove ${id} from [plugins.hooks] in .prototools`,
+        from: { locator },
         load: async () => this.loadHookPlugin(id, await pluginFile(id, locator, this.pluginFileOptions())),
       }),
     );
@@ -248,6 +249,7 @@ export class Session {
           id: plugin.name,
           origin: `${plugin.name} ${plugin.version}, installed from ${plugin.origin}`,
           removal: `proto plugin uninstall ${plugin.name}`,
+          from: { installed: plugin },
           load: () => this.loadHookPlugin(plugin.name, plugin.pluginPath, plugin),
         }),
       );

@@ -125,3 +125,8 @@ function invalid(where: string, written: string, reason: string, hint?: string):
     hint: hint ?? 'See https://moonrepo.dev/docs/proto/config#plugins for the accepted forms.',
   });
 }
+
+/** A locator as `plugin list`, `plugin info` and `plugin search` show it: a file as its absolute `file://` URL, anything else as written. */
+export function describeLocator(locator: PluginLocator): string {
+  return locator.kind === 'file' ? `file://${locator.path}` : locator.written;
+}

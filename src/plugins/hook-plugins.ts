@@ -17,12 +17,14 @@
  *   (`src/tool/plugin-metadata.ts`), as a tool plugin's does: a hook plugin that exports nothing
  *   a command asks for is not started at all (a `proto run` starts only hooks with `pre_run`).
  */
+import type { PluginLocator } from '../config/config-types.js';
 import { isProtoError, ProtoError } from '../errors.js';
 // Modules, not the host barrel: the session builds this on every tool load; the plugin host
 // (and the WASM runtime) load only when a hook plugin is.
 import { PluginCallError, type ToolPlugin } from '../host/tool-plugin.js';
 import { VETOING_HOOKS, type HookPluginFunction } from '../protocol/index.js';
 import type { ToolHooks } from '../tool/tool-hooks.js';
+import type { InstalledPlugin } from './installed-plugins.js';
 
 /** A loaded hook plugin: its exports known, started on its first call (see plugin-metadata.ts). */
 export type HookPlugin = ToolPlugin & {
@@ -35,6 +37,8 @@ export interface HookPluginSource {
   origin: string;
   /** How to get rid of it, for hints. */
   removal: string;
+  /** What it is: a `[plugins.hooks]` locator, or an installed plugin (for `plugin list`). */
+  from: { locator: PluginLocator } | { installed: InstalledPlugin };
   load(): Promise<HookPlugin>;
 }
 
@@ -77,6 +81,11 @@ export class HookPlugins implements ToolHooks {
   /** The hook plugin ids, in the order they are called. */
   get ids(): string[] {
     return this.sources.map((source) => source.id);
+  }
+
+  /** The hook plugins, in the order they are called (what `plugin list` shows). */
+  get inCallOrder(): readonly HookPluginSource[] {
+    return this.sources;
   }
 
   async exports(fn: HookPluginFunction): Promise<boolean> {

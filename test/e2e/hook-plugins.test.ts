@@ -284,4 +284,17 @@ describe('an installed hook plugin (kind = "hook")', () => {
       'policy post_install disttool 2.1.0 done',
     ]);
   });
+
+  it('plugin list shows hook plugins in the order they are called: installed and configured by id', async () => {
+    // "policy" (installed) is called before "zeta" ([plugins.hooks]): ids in order, whatever their source.
+    const box = fixture.sandboxWith(withPolicy({ zeta: '["fs:cwd"]' }, `plugin-index = "${indexDir}"\n\n${policySettings('policy')}`));
+    assert.equal((await box.run(['plugin', 'install', 'policy', '-y'])).code, 0);
+    const listed = JSON.parse((await box.run(['plugin', 'list', '--json'])).stdout) as { plugins: Array<{ id: string; kind: string; source: string; locator: string }> };
+    const hooks = listed.plugins.filter((plugin) => plugin.kind === 'hook');
+    assert.deepEqual(hooks.map((plugin) => plugin.id), ['policy', 'zeta']);
+    assert.equal(hooks[1]!.source, join(box.cwd, '.prototools'));
+    assert.match(hooks[0]!.locator, /^file:\/\/.*policy/);
+    assert.equal((await box.run(['install', 'disttool', '2.1.0'])).code, 0);
+    assert.deepEqual(auditLines(box).filter((line) => line.includes('pre_install')).map((line) => line.split(' ')[0]), ['policy', 'zeta']);
+  });
 });

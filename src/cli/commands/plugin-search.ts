@@ -26,7 +26,7 @@ import { writeJson, writeNote, writeResult } from '../output/write.js';
 import { packageVersion } from '../package-version.js';
 import type { Session } from '../session.js';
 import { indexContext, loadConfiguredIndexes } from './common/plugin-manager.js';
-import { describeLocator } from './plugin.js';
+import { describeLocator } from '../../config/plugin-locator.js';
 
 interface SearchRow {
   name: string;

@@ -10,7 +10,8 @@
  * one of them runs: the plugin manager (index readers, git, the prompt) costs other commands nothing.
  */
 import type { Command } from 'commander';
-import type { ConfigFileEntry, PluginLocator } from '../../config/config-types.js';
+import type { ConfigFileEntry } from '../../config/config-types.js';
+import { describeLocator } from '../../config/plugin-locator.js';
 import { pluginLocatorFor } from '../../config/plugin-lookup.js';
 import { listInstalledPlugins } from '../../plugins/installed-plugins.js';
 import { builtinPluginUrl, BUILTIN_TOOL_IDS } from '../../registry/builtin-tools.js';
@@ -234,14 +235,12 @@ function pluginEntries(session: Session): PluginEntry[] {
   )
     .sort()
     .map((id): PluginEntry => ({ id, kind: 'builtin', locator: builtinPluginUrl(id)!, source: null }));
-  // Hook plugins: [plugins.hooks], then installed ones of kind "hook" (a configured id wins, as for calls).
-  const configuredHooks = Object.keys(config.hookPlugins).sort();
-  const hooks = [
-    ...configuredHooks.map((id): PluginEntry => ({ id, kind: 'hook', locator: describeLocator(config.hookPlugins[id]!), source: hookConfiguringFile(session.loaded.files, id) })),
-    ...installedPlugins
-      .filter((plugin) => plugin.kind === 'hook' && !configuredHooks.includes(plugin.name))
-      .map((plugin): PluginEntry => ({ id: plugin.name, kind: 'hook', locator: `file://${plugin.pluginPath}`, source: plugin.origin })),
-  ];
+  // Hook plugins, as the session calls them (which ones, and in which order).
+  const hooks = session.hooks.inCallOrder.map(({ id, from }): PluginEntry =>
+    'locator' in from
+      ? { id, kind: 'hook', locator: describeLocator(from.locator), source: hookConfiguringFile(session.loaded.files, id) }
+      : { id, kind: 'hook', locator: `file://${from.installed.pluginPath}`, source: from.installed.origin },
+  );
   return [...configured, ...installed, ...builtins, ...hooks];
 }
 
@@ -264,11 +263,6 @@ function listInstalled(session: Session, options: ListOptions): void {
     return;
   }
   writeResult(formatColumns(plugins.map((plugin) => [plugin.name, plugin.version, plugin.kind, plugin.tools.join(','), plugin.origin])).join('\n'));
-}
-
-/** A plugin locator as `plugin list` and `plugin info` show it: a file as its absolute `file://` URL, anything else as written. */
-export function describeLocator(locator: PluginLocator): string {
-  return locator.kind === 'file' ? `file://${locator.path}` : locator.written;
 }
 
 /** The highest-precedence file that names a plugin for `id` (files are in detection order, cwd first). */
