@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { nodeForShims } from '../node-runtime.js';
 import type { LocateExecutablesOutput } from '../protocol/index.js';
 import type { Store } from '../store/index.js';
-import { quoteShellWord } from './shell-words.js';
+import { quoteShellWord, splitShellWords } from './shell-words.js';
 import { shimEntryFor, shimmedExes, updateShimRegistry, type ShimEntry } from './shim-registry.js';
 import { shimCacheRoot } from './shim-cache.js';
 
@@ -60,6 +60,24 @@ fi
 export PROTO_SHIM_NAME=${q(name)} PROTO_SHIM_PATH="$0" PROTO_SHIM_PWD="$PWD"
 exec ${q(launcher.node)} ${q(launcher.cli)} run ${q(context)}${exeFlag} -- ${args}
 `;
+}
+
+/**
+ * The launcher a shim script starts on its slow path (its last line, as renderShim writes it), or
+ * undefined when the script is not one of ours. For `proto diagnose`: a shim whose node or CLI no
+ * longer exists fails on every cache miss.
+ */
+export function shimLauncher(script: string): ShimLauncher | undefined {
+  const line = script.trimEnd().split('\n').at(-1) ?? '';
+  if (!line.startsWith('exec ')) return undefined;
+  let words: string[];
+  try {
+    words = splitShellWords(line);
+  } catch {
+    return undefined; // unbalanced quotes: not a line we wrote
+  }
+  const [exec, node, cli, verb] = words;
+  return exec === 'exec' && node && cli && verb === 'run' ? { node, cli } : undefined;
 }
 
 export interface CreateShimsResult {

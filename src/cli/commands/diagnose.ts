@@ -95,7 +95,7 @@ async function checkPath(session: Session): Promise<Issue[]> {
 async function checkLinks(session: Session): Promise<Issue[]> {
   const { existsSync, promises: fs } = await import('node:fs');
   const { join } = await import('node:path');
-  const { readShimRegistry } = await import('../../link/index.js');
+  const { readShimRegistry, shimLauncher } = await import('../../link/index.js');
   const { toolInventory } = await import('./common/installed-versions.js');
   type ShimRegistry = Awaited<ReturnType<typeof readShimRegistry>>;
   const { store } = session;
@@ -118,10 +118,9 @@ async function checkLinks(session: Session): Promise<Issue[]> {
       issues.push({ level: 'warning', message: `The shim ${shim} belongs to ${owner}, which has no installed version (stale).`, hint: regen });
     }
     const script = await fs.readFile(shim, 'utf8').catch(() => '');
-    const launcher = /\nexec '?([^' ]+)'? '?([^' ]+)'? run /.exec(script);
-    if (launcher && (!existsSync(launcher[1]!) || !existsSync(launcher[2]!))) {
-      issues.push({ level: 'error', message: `The shim ${shim} starts ${!existsSync(launcher[1]!) ? launcher[1] : launcher[2]}, which no longer exists.`, hint: regen });
-    }
+    const launcher = shimLauncher(script);
+    const missing = launcher && [launcher.node, launcher.cli].find((path) => !existsSync(path));
+    if (missing) issues.push({ level: 'error', message: `The shim ${shim} starts ${missing}, which no longer exists.`, hint: regen });
   }
   for (const name of Object.keys(registry).sort()) {
     if (!existsSync(join(store.shimsDir, name))) issues.push({ level: 'warning', message: `The shim registry lists ${name}, but ${store.shimsDir}/${name} is missing.`, hint: regen });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { quoteShellWord, shimEntryFor, splitShellWords, versionBuckets } from '../../../src/link/index.js';
+import { quoteShellWord, renderShim, shimEntryFor, shimLauncher, splitShellWords, versionBuckets } from '../../../src/link/index.js';
+import { Store } from '../../../src/store/index.js';
 
 describe('shell words', () => {
   it('splits like a POSIX shell without expanding', () => {
@@ -45,5 +46,24 @@ describe('bin buckets', () => {
       '-18.1': '18.1.0',
       '-canary': 'canary',
     });
+  });
+});
+
+describe('shimLauncher', () => {
+  it('reads back the node and CLI a rendered shim starts, whatever characters their paths hold', () => {
+    const store = new Store({ root: '/p/.proto', env: {} });
+    for (const launcher of [
+      { node: '/usr/bin/node', cli: '/opt/proto/bin/proto.js' },
+      { node: "/home/o'neil/my node/bin/node", cli: '/opt/my proto/bin/proto.js' },
+    ]) {
+      const script = renderShim(store, 'disttool', 'disttool', { before_args: ['--x y'] }, launcher);
+      assert.deepEqual(shimLauncher(script), launcher);
+    }
+  });
+
+  it('says nothing about a script proto did not write', () => {
+    assert.equal(shimLauncher('#!/bin/sh\n'), undefined);
+    assert.equal(shimLauncher('#!/bin/sh\nexec /usr/bin/env node "$@"\n'), undefined);
+    assert.equal(shimLauncher("#!/bin/sh\nexec 'unbalanced run\n"), undefined);
   });
 });
