@@ -73,8 +73,9 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
     options.onWarning?.(message);
   };
 
-  if (!options.force && (await isInstalled(inventory, version)) && !(await store.isVersionLocked(id, version))) {
-    return alreadyInstalled(inventory, version, warnings);
+  const before = options.force ? undefined : await installedManifest(inventory, version);
+  if (before && !(await store.isVersionLocked(id, version))) {
+    return alreadyInstalled(inventory, before, version, warnings);
   }
 
   // Concurrency contract: every install or uninstall of <id>@<version>, in any process, runs
@@ -96,9 +97,8 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
   let committed = false;
   let hadPrevious = false;
   try {
-    if (!options.force && (await isInstalled(inventory, version))) {
-      return await alreadyInstalled(inventory, version, warnings);
-    }
+    const installed = options.force ? undefined : await installedManifest(inventory, version);
+    if (installed) return alreadyInstalled(inventory, installed, version, warnings);
     // Leftovers of a process that died while holding this lock.
     await removeAll([tempDir, stagingDir, trashDir]);
     if (settings.offline) {
@@ -207,18 +207,19 @@ function forgetVersion(manifest: ToolManifest, version: string): void {
   delete manifest.versions[version];
 }
 
-async function isInstalled(inventory: Inventory, version: string): Promise<boolean> {
-  if (version === 'latest') return false;
+/** The manifest that records `version` as installed (its dir present), or undefined: read once for both questions. */
+async function installedManifest(inventory: Inventory, version: string): Promise<ToolManifest | undefined> {
+  if (version === 'latest') return undefined;
   const manifest = await inventory.readManifest();
-  if (!manifest.installed_versions.includes(version)) return false;
-  return fs.stat(inventory.productDir(version)).then(
+  if (!manifest.installed_versions.includes(version)) return undefined;
+  const present = await fs.stat(inventory.productDir(version)).then(
     (stat) => stat.isDirectory(),
     () => false,
   );
+  return present ? manifest : undefined;
 }
 
-async function alreadyInstalled(inventory: Inventory, version: string, warnings: string[]): Promise<InstallToolResult> {
-  const manifest = await inventory.readManifest();
+function alreadyInstalled(inventory: Inventory, manifest: ToolManifest, version: string, warnings: string[]): InstallToolResult {
   const lock = manifest.versions[version]?.lock;
   return { installed: false, dir: inventory.productDir(version), checksum: lock?.checksum, source: lock?.source, warnings };
 }
