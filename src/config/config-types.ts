@@ -113,6 +113,7 @@ export interface ProtoSettings {
   detectStrategy: DetectStrategy;
   lockfile: boolean;
   pinLatest?: PinLocation;
+  /** proto's `telemetry`: parsed for compatibility and shown by `debug config`; proto-ts sends nothing. */
   telemetry: boolean;
   /**
    * `[settings.plugin-timeouts]`: seconds one plugin call may run before it is stopped, by tool id,

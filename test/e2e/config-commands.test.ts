@@ -126,6 +126,20 @@ describe('proto plugin list', () => {
   });
 });
 
+describe('the telemetry setting', () => {
+  it("is read for proto's configs (no warning) and shown by debug config; nothing reads it to send anything", async () => {
+    const sandbox = sandboxWith('[settings]\ntelemetry = false\n');
+    const [configured, fromEnv] = await Promise.all([
+      sandbox.run(['debug', 'config', '--json']),
+      sandbox.run(['debug', 'config', '--json'], { env: { PROTO_TELEMETRY: 'on' } }),
+    ]);
+    assert.equal(configured.code, 0, configured.stderr);
+    assert.doesNotMatch(configured.stderr, /telemetry/);
+    assert.equal((JSON.parse(configured.stdout) as { config: { settings: { telemetry: boolean } } }).config.settings.telemetry, false);
+    assert.equal((JSON.parse(fromEnv.stdout) as { config: { settings: { telemetry: boolean } } }).config.settings.telemetry, true);
+  });
+});
+
 describe('a broken .prototools', () => {
   it('is reported with its path, line and column by every command that reads it', async () => {
     const sandbox = sandboxWith('disttool = "1"\n[plugins.tools\n');
