@@ -166,6 +166,21 @@ describe('proto diagnose', { concurrency: true }, () => {
     assert.equal(missing.code, 0, 'warnings alone exit 0');
     assert.match(missing.stdout, /^warning: Neither .*shims nor .*bin is on PATH, and proto is not activated in this shell\.$/m);
   });
+  it("reports a shim whose node no longer exists, whatever characters the node's path holds", async () => {
+    const sandbox = fixture.sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: url } }));
+    await installed(sandbox, ['2.1.0']);
+    const shims = join(sandbox.protoHome, 'shims');
+    const shim = join(shims, 'disttool');
+    // As if the shim had been written by a proto running on a node that has since been removed.
+    const lines = readFileSync(shim, 'utf8').trimEnd().split('\n');
+    const gone = join(sandbox.root, "gone dir/it's/node");
+    lines[lines.length - 1] = lines.at(-1)!.replace(/^exec \S+/, `exec '${gone.replace(/'/g, `'\\''`)}'`);
+    writeFileSync(shim, `${lines.join('\n')}\n`);
+    const result = await sandbox.run(['diagnose', '--json'], { env: { PATH: `${shims}:${join(sandbox.protoHome, 'bin')}:/usr/bin:/bin` } });
+    assert.equal(result.code, 1, result.stderr);
+    const report = JSON.parse(result.stdout) as { errors: Array<{ message: string }> };
+    assert.deepEqual(report.errors.map((error) => error.message), [`The shim ${shim} starts ${gone}, which no longer exists.`]);
+  });
 });
 
 describe('proto completions', { concurrency: true }, () => {
