@@ -35,13 +35,23 @@ export interface MountChoice {
 
 /** Creates each host dir first: WASI preopens of missing dirs fail (`UVWASI_ENOENT`). */
 export function prepareMounts(dirs: MountDirs, choice: MountChoice = {}): Mounts {
+  const mounts = mountMapping(dirs, choice);
+  for (const [hostDir] of mounts.mapping) mkdirSync(hostDir, { recursive: true });
+  return mounts;
+}
+
+/**
+ * The mounts `prepareMounts` makes, without creating anything: what a plugin would see, for
+ * those that only need to know (the metadata cache keys its answers by it; a cached answer must
+ * not cost a mkdir of every mount).
+ */
+export function mountMapping(dirs: MountDirs, choice: MountChoice = {}): Mounts {
   const entries: Array<[string, string]> = [
     [resolve(dirs.temp), VIRTUAL_PREFIXES.temp],
     [resolve(dirs.protoHome), VIRTUAL_PREFIXES.proto],
   ];
   if (choice.home !== false) entries.push([resolve(dirs.home), VIRTUAL_PREFIXES.userhome]);
   if (choice.cwd !== false) entries.push([resolve(dirs.cwd), VIRTUAL_PREFIXES.cwd]);
-  for (const [hostDir] of entries) mkdirSync(hostDir, { recursive: true });
   const mapping = sortMapping(entries);
   return { mapping, allowedPaths: Object.fromEntries(mapping.map(([hostDir, guest]) => [guest, hostDir])) };
 }

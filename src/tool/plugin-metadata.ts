@@ -24,7 +24,7 @@
  * same entry write equal answers, and the last rename wins.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { prepareMounts, type MountDirs } from '../host/mounts.js';
+import { mountMapping, type MountDirs } from '../host/mounts.js';
 import { PluginPermissions } from '../host/permissions.js';
 import type { PluginLimits } from '../host/plugin-container.js';
 import { pluginEnvironment } from '../host/plugin-config.js';
@@ -105,7 +105,8 @@ export async function openCachedPlugin<P extends ToolPlugin>(request: CachedPlug
   if (!source) return request.open();
   // As the plugin container does: a permission list that does not parse fails even on a cache hit.
   const permissions = PluginPermissions.parse(request.permissions, `The permissions of plugin "${request.id}"`);
-  const { mapping } = prepareMounts(request.dirs, { home: permissions.mountsHome, cwd: permissions.mountsCwd });
+  // The mapping only: the dirs are made when the plugin starts (its container prepares them).
+  const { mapping } = mountMapping(request.dirs, { home: permissions.mountsHome, cwd: permissions.mountsCwd });
   const key = entryKey(request, mapping, source.name);
   const path = request.store.pluginMetadataPath(request.id, shortDigest(key));
   const found = readEntry(path, request.id, key);

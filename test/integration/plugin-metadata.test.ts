@@ -6,7 +6,7 @@
  * config, the host it is told about, its permissions and limits) makes a new entry.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isProtoError } from '../../src/errors.js';
@@ -78,6 +78,26 @@ describe('plugin metadata cache', () => {
     assert.equal(started(next), false);
     assert.equal(next.metadata.name, first.metadata.name);
     await next.close();
+  });
+
+  it('makes the plugin\'s mount dirs only when the plugin starts, not on a cached answer', async () => {
+    // A working dir that does not exist yet (not part of the key) and a removed store temp dir.
+    const cwd = join(sandbox.root, 'later-cwd');
+    rmSync(store.tempDir, { recursive: true, force: true });
+    const tool = await load({ cwd });
+    try {
+      assert.ok(tool.plugin instanceof CachedPlugin);
+      assert.equal(await tool.primaryExecutable('2.1.0'), join(tool.productDir('2.1.0'), 'bin/disttool'));
+      assert.equal(started(tool), false);
+      assert.equal(existsSync(cwd), false, 'a cached answer made the /cwd mount');
+      assert.equal(existsSync(store.tempDir), false, 'a cached answer made the /temp mount');
+      await tool.loadVersions('latest', { refresh: true });
+      assert.equal(started(tool), true);
+      assert.equal(existsSync(cwd), true, 'the started plugin has no /cwd mount');
+      assert.equal(existsSync(store.tempDir), true, 'the started plugin has no /temp mount');
+    } finally {
+      await tool.close();
+    }
   });
 
   it('keeps one entry per plugin, tool config and host, and reads it again across loads', async () => {
