@@ -3,9 +3,10 @@
 // src/node-runtime.ts: the usual case costs two realpath calls, otherwise proto starts itself
 // again on a suitable Node), answers `--version` and help without building the program (see
 // src/cli/fast-path.ts), hides the one warning Node 20 prints for WASI, then starts the compiled CLI.
-// It loads the bundles the build writes (dist/bundle/*.cjs, see scripts/bundle-cli.mjs): two
-// files instead of ~120 modules. Bundles older than the compiled program (a bare `tsc` since)
-// are passed over for the modules in dist/.
+// It loads the bundles the build writes (dist/bundle/*.cjs, see scripts/bundle-cli.mjs) instead
+// of ~120 modules: the launcher, then the cached answers (src/cli/cached-answers.ts) for the
+// commands whose answer is on disk, else the program. Bundles older than the compiled program
+// (a bare `tsc` since) are passed over for the modules in dist/.
 //
 // CommonJS (bin/package.json says so): an ES module entry costs every run the start of Node's
 // ES module loader, and its view of node:fs loads the stream modules.
@@ -38,7 +39,7 @@ async function load(path) {
 function bundlesFresh() {
   try {
     const bundle = statSync(join(DIST, 'bundle/cli.cjs')).mtimeMs;
-    return bundle >= statSync(join(DIST, 'cli/main.js')).mtimeMs && statSync(join(DIST, 'bundle/launcher.cjs')).isFile();
+    return bundle >= statSync(join(DIST, 'cli/main.js')).mtimeMs && statSync(join(DIST, 'bundle/launcher.cjs')).isFile() && statSync(join(DIST, 'bundle/cached.cjs')).isFile();
   } catch {
     return false;
   }
@@ -88,7 +89,19 @@ async function start() {
     process.exitCode = await main(process.argv);
     return;
   }
-  const program = loadBundle('cli.cjs', runtime.resolveStoreRoot());
+  const storeRoot = runtime.resolveStoreRoot();
+  if (runtime.mayAnswerFromCaches(process.argv.slice(2))) {
+    // Answers on disk (list-remote with a cached version list, bin, list, status) come from a
+    // bundle a third of the program's size; it hands over, having written nothing, when it cannot.
+    const cached = loadBundle('cached.cjs', storeRoot);
+    const answered = await cached.exports.answerFromCaches(process.argv);
+    cached.saveCodeCache();
+    if (answered !== undefined) {
+      process.exitCode = answered;
+      return;
+    }
+  }
+  const program = loadBundle('cli.cjs', storeRoot);
   // Results go to a pipe or file with write(2) until something creates process.stdout (stdout.ts).
   program.exports.writeStdoutDirectly();
   process.exitCode = await program.exports.main(process.argv);

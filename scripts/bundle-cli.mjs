@@ -4,7 +4,11 @@
 //  - dist/bundle/launcher.cjs: the Node check (node-runtime) and the --version/help answers
 //    (cli/fast-path), loaded before anything else on every run;
 //  - dist/bundle/cli.cjs: the program (cli/main) and every module it reaches, commander and
-//    smol-toml included.
+//    smol-toml included;
+//  - dist/bundle/cached.cjs: the answers from disk (cli/cached-answers: list-remote with a cached
+//    version list, bin, list, status) without commander and the other commands. Every module the
+//    program loads on demand (each `import()`: the plugin host, the network, installs) is, in
+//    this bundle, a call of `handOver`: reaching it means the program must answer.
 // Why: on Node 20 each ES module costs resolution, a module record and linking, about 0.7 ms of
 // CPU; the program's ~120 modules were most of a cold command's time. One CommonJS file keeps
 // what is lazy lazy: a module reached only through `await import()` (the plugin host, the install
@@ -63,6 +67,19 @@ const lazyChildProcessInCommander = {
 const banner =
   "const __protoModuleUrl = (file) => { const path = require('node:path').join(__dirname, '..', file); return /^\\/[\\w/.@+-]*$/.test(path) ? `file://${path}` : require('node:url').pathToFileURL(path).href; };";
 
+/** In the cached bundle, every `import()` becomes a module that hands over to the program. */
+const handOverOnDemand = {
+  name: 'hand-over-on-demand',
+  setup(builder) {
+    builder.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'hand-over' } : undefined));
+    builder.onLoad({ filter: /.*/, namespace: 'hand-over' }, (args) => ({
+      contents: `import { handOver } from './cli/cached-answers.js';\nhandOver(${JSON.stringify(`it loads ${args.path}`)});\n`,
+      resolveDir: dist,
+      loader: 'js',
+    }));
+  },
+};
+
 await rm(outDir, { recursive: true, force: true });
 const common = { absWorkingDir: root, bundle: true, format: 'cjs', platform: 'node', external, banner: { js: banner }, plugins: [moduleUrls, lazyChildProcessInCommander], logLevel: 'warning' };
 await build({
@@ -71,7 +88,7 @@ await build({
   target: 'node16',
   stdin: {
     contents:
-      "export * from './dist/node-runtime.js';\nexport { writeFastAnswer } from './dist/cli/fast-path.js';\nexport { resolveStoreRoot } from './dist/store/store-root.js';\n",
+      "export * from './dist/node-runtime.js';\nexport { writeFastAnswer } from './dist/cli/fast-path.js';\nexport { resolveStoreRoot } from './dist/store/store-root.js';\nexport { mayAnswerFromCaches } from './dist/cli/command-line.js';\n",
     resolveDir: root,
     sourcefile: 'launcher.js',
   },
@@ -81,4 +98,6 @@ await build({
 // use V8's code cache on Node 20), where import() would need a loader of its own.
 // Whitespace and syntax minified: less to parse on every run (Node 20 has no compile cache);
 // names are kept, so a stack trace still says where it was.
-await build({ ...common, target: 'node20', supported: { 'dynamic-import': false }, minifyWhitespace: true, minifySyntax: true, entryPoints: [join(dist, 'cli/main.js')], outfile: join(outDir, 'cli.cjs') });
+const program = { ...common, target: 'node20', supported: { 'dynamic-import': false }, minifyWhitespace: true, minifySyntax: true };
+await build({ ...program, entryPoints: [join(dist, 'cli/main.js')], outfile: join(outDir, 'cli.cjs') });
+await build({ ...program, plugins: [...common.plugins, handOverOnDemand], entryPoints: [join(dist, 'cli/cached-answers.js')], outfile: join(outDir, 'cached.cjs') });

@@ -11,6 +11,7 @@ import { registerListRemoteCommand } from './commands/list-remote.js';
 import { registerListCommand } from './commands/list.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerStatusCommand } from './commands/status.js';
+import { commandWord } from './command-line.js';
 import { argvWantsJson, fromEnv, globalFlags, parseConfigMode, setGlobalFlags } from './global-flags.js';
 import { helpWidth } from './fast-path.js';
 import { formatErrorReport } from './output/format-error.js';
@@ -48,27 +49,14 @@ const STANDALONE_COMMANDS: Readonly<Record<string, (program: Command) => void>> 
   r: registerRunCommand,
 };
 
-/** Global options that take a value in the next argument (see createProgram). */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--log', '-c', '--config-mode']);
-const GLOBAL_FLAGS = new Set(['--json', '-y', '--yes']);
-
 /**
  * The standalone command `args` (the arguments after the program's, before any `--`) invoke, or
  * undefined when in any doubt: no command, another command, an option this does not know, help.
  */
 export function standaloneCommand(args: readonly string[]): string | undefined {
   if (args.some((arg) => arg === '-h' || arg === '--help')) return undefined;
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index]!;
-    if (GLOBAL_FLAGS.has(arg)) continue;
-    if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) {
-      index++;
-      continue;
-    }
-    if (/^--(log|config-mode)=/.test(arg)) continue;
-    return Object.hasOwn(STANDALONE_COMMANDS, arg) ? arg : undefined;
-  }
-  return undefined;
+  const word = commandWord(args);
+  return word !== undefined && Object.hasOwn(STANDALONE_COMMANDS, word) ? word : undefined;
 }
 
 /** The program; with `only` (a name from `standaloneCommand`), that command is its only one. */

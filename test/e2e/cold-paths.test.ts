@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, openSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import module from 'node:module';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -94,6 +94,53 @@ describe('cold paths', () => {
     assert.ok(!startedPlugin(again.stderr), again.stderr);
   });
 
+  it('answers from the cached-answers bundle as the program answers, and hands over what it cannot answer', async () => {
+    const sandbox = fixture.sandboxWith((url) => `disttool = "2.1.0"\n[plugins.tools]\ndisttool = "file://${fixturePlugin('disttool')}"\n[tools.disttool]\ndist-url = "${url}"\n`);
+    assert.equal((await sandbox.run(['install', 'disttool'])).code, 0);
+    assert.equal((await sandbox.run(['list-remote', 'disttool'])).code, 0);
+    const fromCaches = /\[TRACE cli\] [a-z-]+ answered from the caches/;
+    const handedOver = /\[TRACE cli\] handing over to the full program: (.*)/;
+    const commands = [['list-remote', 'disttool'], ['lsr', 'disttool', '--json', '--include-prerelease'], ['bin', 'disttool'], ['bin', 'disttool', '2.1'], ['--json', 'bin', '--shim', 'disttool'],
+      ['list'], ['ls', 'disttool', '--json'], ['status'], ['-c', 'local', 'status', '--json'], ['--log=trace', 'status', '-y']];
+    for (const args of commands) {
+      const cached = await sandbox.run(['--log', 'trace', ...args]);
+      assert.equal(cached.code, 0, cached.stderr);
+      assert.match(cached.stderr, fromCaches, `proto ${args.join(' ')} was not answered by the cached-answers bundle`);
+      assert.doesNotMatch(cached.stderr, handedOver);
+      // The program, with every cache off (the plugin runs): the same answer.
+      const program = await sandbox.run(['--log', 'trace', ...args], { env: { PROTO_CACHE: 'off' } });
+      assert.equal(program.code, 0, program.stderr);
+      assert.doesNotMatch(program.stderr, fromCaches);
+      assert.match(program.stderr, handedOver);
+      assert.equal(cached.stdout, program.stdout, `proto ${args.join(' ')}`);
+    }
+
+    // No cached version list: the program answers, and what the bundle held back is not shown.
+    rmSync(join(sandbox.protoHome, 'tools/disttool/remote-versions.json'));
+    const uncached = await sandbox.run(['--log', 'trace', 'list-remote', 'disttool']);
+    assert.equal(uncached.code, 0, uncached.stderr);
+    assert.match(uncached.stderr, /handing over to the full program: it loads \.\.\/host\/plugin-container\.js/);
+    assert.match(uncached.stdout, /^2\.1\.0 +latest/);
+    assert.equal(uncached.stderr.match(/plugin metadata of disttool: cache hit/g)?.length, 1, uncached.stderr);
+    assert.equal(uncached.stderr.match(/\[TRACE config\] read /g)?.length, 1, uncached.stderr);
+
+    // Errors are the program's: one report, with its code, hint and exit status, also as JSON.
+    const unknown = await sandbox.run(['--json', 'bin', 'nosuch']);
+    assert.equal(unknown.code, 1);
+    assert.equal(unknown.stderr.match(/error\[tool\.unknown\]/g)?.length, 1, unknown.stderr);
+    assert.equal(JSON.parse(unknown.stdout).error.code, 'tool.unknown');
+    const missing = await sandbox.run(['bin', 'disttool', '9']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /error\[bin\.not_installed\]/);
+    // What this does not parse exactly as commander does is the program's too.
+    for (const [args, code] of [[['status', '--bogus'], 'cli.unknown_option'], [['status', 'extra'], 'cli.excess_arguments'], [['--log', 'loud', 'status'], 'cli.invalid_option']] as const) {
+      const result = await sandbox.run(args);
+      assert.equal(result.code, 1, result.stderr);
+      assert.equal(result.stderr.match(/^error\[/gm)?.length, 1, result.stderr);
+      assert.match(result.stderr, new RegExp(`error\\[${code.replace('.', '\\.')}\\]`));
+    }
+  });
+
   it('keeps the compiled program in the store where Node has no compile cache, and outlives a broken one', {
     skip: typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function' ? 'this Node caches compiled code itself (module.enableCompileCache)' : false,
   }, async () => {
@@ -102,7 +149,8 @@ describe('cold paths', () => {
     assert.equal(first.code, 0, first.stderr);
     const dir = join(sandbox.protoHome, 'cache/code');
     const [name, ...others] = readdirSync(dir);
-    assert.match(name ?? '', /^cli-[0-9a-f]{8}-/);
+    // `list` is answered from the caches (cached.cjs, see bin/proto.js).
+    assert.match(name ?? '', /^cached-[0-9a-f]{8}-/);
     assert.deepEqual(others, []);
     const path = join(dir, name!);
     assert.equal(statSync(path).mode & 0o777, 0o600);

@@ -14,7 +14,7 @@ import type { Session } from '../session.js';
 import { installedNewestFirst, resolveInstalled } from './common/installed-versions.js';
 import { openSession } from './common/open-session.js';
 
-interface BinOptions {
+export interface BinOptions {
   shim?: boolean;
 }
 
@@ -29,7 +29,7 @@ export function registerBinCommand(program: Command): void {
     .action((id: string, spec: string | undefined, options: BinOptions) => openSession({}, (session) => printBin(session, id, spec, options)));
 }
 
-async function printBin(session: Session, id: string, explicit: string | undefined, options: BinOptions): Promise<void> {
+export async function printBin(session: Session, id: string, explicit: string | undefined, options: BinOptions): Promise<void> {
   const given = explicit === undefined ? undefined : formatSpec(parseSpec(explicit));
   const tool = await session.tool(id);
   if (options.shim) {

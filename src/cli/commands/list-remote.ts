@@ -13,7 +13,7 @@ import type { Session } from '../session.js';
 import { explainOffline } from './common/offline.js';
 import { openSession } from './common/open-session.js';
 
-interface ListRemoteOptions {
+export interface ListRemoteOptions {
   includePrerelease?: boolean;
   refresh?: boolean;
   json?: boolean;
@@ -40,7 +40,7 @@ export function registerListRemoteCommand(program: Command): void {
     .action((id: string, options: ListRemoteOptions) => openSession({}, (session) => listRemote(session, id, options)));
 }
 
-async function listRemote(session: Session, id: string, options: ListRemoteOptions): Promise<void> {
+export async function listRemote(session: Session, id: string, options: ListRemoteOptions): Promise<void> {
   const tool = await session.tool(id);
   const output = await explainOffline(session, `list the versions of ${id}`, () => tool.loadVersions('latest', { refresh: options.refresh }));
   const report = buildReport(output, session.config.tools[id]?.aliases ?? {}, options.includePrerelease === true);

@@ -16,7 +16,7 @@ import type { Session } from '../session.js';
 import { installedNewestFirst, inventoriesInStore, resolveInstalled, toolInventory, type ToolInventory } from './common/installed-versions.js';
 import { openSession } from './common/open-session.js';
 
-interface ListOptions {
+export interface ListOptions {
   json?: boolean;
 }
 
@@ -38,7 +38,7 @@ export function registerListCommand(program: Command): void {
     .action((id: string | undefined, options: ListOptions) => openSession({}, (session) => list(session, id, options)));
 }
 
-async function list(session: Session, id: string | undefined, options: ListOptions): Promise<void> {
+export async function list(session: Session, id: string | undefined, options: ListOptions): Promise<void> {
   let entries: ToolInventory[];
   if (id === undefined) {
     entries = await inventoriesInStore(session);

@@ -73,7 +73,7 @@ export function registerStatusCommand(program: Command): void {
     .action((options: { json?: boolean }) => openSession({}, (session) => status(session, options)));
 }
 
-async function status(session: Session, options: { json?: boolean }): Promise<void> {
+export async function status(session: Session, options: { json?: boolean }): Promise<void> {
   const tools = await configuredTools(session);
   const rows = await Promise.all(tools.map(({ id, spec, source }) => statusRow(session, id, spec, source)));
   if (options.json) {

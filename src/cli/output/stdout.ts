@@ -12,6 +12,8 @@
 import { fstatSync, writeSync } from 'node:fs';
 
 let direct = false;
+/** Output held back (see `holdOutput`): each piece with the descriptor it is for. */
+let held: Array<[1 | 2, string]> | undefined;
 
 /**
  * Called by the launcher (bin/proto.js) before the program runs: write results directly while
@@ -36,6 +38,10 @@ export function writeStdoutDirectly(): void {
 
 /** Writes `text` to stdout, after everything written before. */
 export function writeStdout(text: string): void {
+  if (held) {
+    held.push([1, text]);
+    return;
+  }
   if (!direct) {
     process.stdout.write(text);
     return;
@@ -54,8 +60,37 @@ export function writeThroughFd(text: string): void {
   }
 }
 
+/** Writes `text` to stderr (notes, log lines), after everything written before. */
+export function writeStderr(text: string): void {
+  if (held) held.push([2, text]);
+  else process.stderr.write(text);
+}
+
+/**
+ * From now on, stdout and stderr output is held until `writeHeldOutput` writes it or
+ * `discardHeldOutput` drops it: the cached answers (cached-answers.ts) write nothing until they
+ * know they can answer. Nothing of `process` changes meanwhile.
+ */
+export function holdOutput(): void {
+  held ??= [];
+}
+
+/** Writes what was held, in order, and stops holding: results as `writeStdoutDirectly` allows. */
+export function writeHeldOutput(): void {
+  const pieces = held ?? [];
+  held = undefined;
+  if (pieces.some(([fd]) => fd === 1)) writeStdoutDirectly();
+  for (const [fd, text] of pieces) (fd === 1 ? writeStdout : writeStderr)(text);
+}
+
+/** Drops what was held and stops holding. */
+export function discardHeldOutput(): void {
+  held = undefined;
+}
+
 /** What colour decisions need to know about stdout: a pipe or a file is no terminal. */
 export function stdoutTerminal(): { isTTY?: boolean } {
+  if (held && stdoutIsPipeOrFile()) return { isTTY: false };
   return direct ? { isTTY: false } : process.stdout;
 }
 

@@ -5,7 +5,7 @@
  */
 
 import { escapeControls, escapeJsonControls } from '../../terminal-text.js';
-import { writeStdout } from './stdout.js';
+import { writeStderr, writeStdout } from './stdout.js';
 
 /** One result line (or several) on stdout; control characters escaped (versions and names come from plugins). */
 export function writeResult(text: string): void {
@@ -32,5 +32,5 @@ export function wasJsonWritten(): boolean {
 /** A note for the person at the terminal (nothing found, skipped, summary), on stderr. */
 export function writeNote(text: string): void {
   const safe = escapeControls(text, { multiline: true });
-  process.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+  writeStderr(safe.endsWith('\n') ? safe : `${safe}\n`);
 }

@@ -41,6 +41,32 @@ function startUpGraph(entries: string[]): Set<string> {
   return seen;
 }
 
+/** Loaded on first use by the program; in the cached answers' bundle, reaching one hands over. */
+const LAZY = [
+  'src/host/plugin-container.ts', // the WASM runtime: only when a plugin must answer
+  'src/host/index.ts',
+  'src/install/index.ts',
+  'src/net/index.ts',
+  'src/config/edit-config.ts',
+  'src/config/index.ts',
+  'src/plugins/index.ts',
+  'src/link/index.ts',
+  'src/schema/schema-plugin.ts',
+  '@extism/extism',
+  'undici',
+  'tar',
+  'yauzl',
+  'yaml',
+  'ajv',
+  'toml-eslint-parser',
+  // Builtins that load dozens of Node's own modules (see src/lazy-builtins.ts).
+  'node:crypto',
+  'node:child_process',
+  'node:worker_threads',
+  // Its readline modules; node:fs's `promises` is read only when used (in the bundle).
+  'node:fs/promises',
+];
+
 describe('start-up imports', () => {
   const graph = startUpGraph(['src/node-runtime.ts', 'src/cli/fast-path.ts', 'src/cli/main.ts']);
 
@@ -52,31 +78,16 @@ describe('start-up imports', () => {
   });
 
   it('leaves out what only some commands need', () => {
-    const lazy = [
-      'src/host/plugin-container.ts', // the WASM runtime: only when a plugin must answer
-      'src/host/index.ts',
-      'src/install/index.ts',
-      'src/net/index.ts',
-      'src/config/edit-config.ts',
-      'src/config/index.ts',
-      'src/plugins/index.ts',
-      'src/link/index.ts',
-      'src/schema/schema-plugin.ts',
-      '@extism/extism',
-      'undici',
-      'tar',
-      'yauzl',
-      'yaml',
-      'ajv',
-      'toml-eslint-parser',
-      // Builtins that load dozens of Node's own modules (see src/lazy-builtins.ts).
-      'node:crypto',
-      'node:child_process',
-      'node:worker_threads',
-      // Its readline modules; node:fs's `promises` is read only when used (in the bundle).
-      'node:fs/promises',
-    ];
-    const loaded = lazy.filter((module) => graph.has(module));
+    const loaded = LAZY.filter((module) => graph.has(module));
     assert.deepEqual(loaded, [], `loaded by every command: ${loaded.join(', ')}`);
+  });
+
+  it('keeps the cached answers to the commands they answer: no commander, no other command', () => {
+    const cached = startUpGraph(['src/cli/cached-answers.ts']);
+    for (const module of ['src/cli/commands/status.ts', 'src/cli/session.ts', 'src/tool/plugin-metadata.ts']) assert.ok(cached.has(module), `${module} is not in its graph`);
+    const commands = [...cached].filter((module) => /^src\/cli\/commands\/[^/]+\.ts$/.test(module)).sort();
+    assert.deepEqual(commands, ['src/cli/commands/bin.ts', 'src/cli/commands/list-remote.ts', 'src/cli/commands/list.ts', 'src/cli/commands/status.ts']);
+    const loaded = [...LAZY, 'commander', 'src/cli/main.ts'].filter((module) => cached.has(module));
+    assert.deepEqual(loaded, [], `loaded by the cached answers: ${loaded.join(', ')}`);
   });
 });

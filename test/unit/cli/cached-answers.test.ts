@@ -1,0 +1,74 @@
+/**
+ * The command line of the cached answers (src/cli/cached-answers.ts) against the program's: each
+ * cached command takes exactly the arguments and options its commander definition gives it, so
+ * that what the bundle answers, the program would have answered the same way; and what it does
+ * not parse exactly (help, unknown options, missing values, extra arguments) is left to the program.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CACHED_COMMANDS, parseCachedCommandLine } from '../../../src/cli/cached-answers.js';
+import { CACHED_COMMAND_NAMES, GLOBAL_FLAGS, GLOBAL_OPTIONS_WITH_VALUE, mayAnswerFromCaches } from '../../../src/cli/command-line.js';
+import { createProgram } from '../../../src/cli/main.js';
+
+describe('cached answers: command line', () => {
+  it('knows the commands, aliases, arguments and options the program gives them', () => {
+    assert.deepEqual(CACHED_COMMANDS.map((command) => command.name).sort(), Object.keys(CACHED_COMMAND_NAMES).sort());
+    const program = createProgram();
+    const programFlags = program.options.filter((option) => option.long !== '--version').flatMap((option) => [option.long, option.short].filter(Boolean));
+    assert.deepEqual(programFlags.sort(), [...GLOBAL_FLAGS, ...GLOBAL_OPTIONS_WITH_VALUE].sort());
+    for (const command of CACHED_COMMANDS) {
+      const defined = program.commands.find((candidate) => candidate.name() === command.name);
+      assert.ok(defined, `the program has no ${command.name} command`);
+      assert.deepEqual(defined.aliases(), [...command.aliases], command.name);
+      const args = defined.registeredArguments;
+      assert.ok(args.every((arg) => !arg.variadic), command.name);
+      assert.deepEqual(command.args, { min: args.filter((arg) => arg.required).length, max: args.length }, command.name);
+      // Its own options (not the copies of the program's): each answered here or left to the program.
+      const own = defined.options.filter((option) => !option.hidden);
+      assert.deepEqual(own.flatMap((option) => [option.long, option.short].filter(Boolean)).sort(), [...command.flags, ...command.programOnly].sort(), command.name);
+      for (const option of own) assert.ok(!option.required && !option.optional, `${command.name} ${option.flags} takes a value`);
+    }
+  });
+
+  it('parses what the program parses the same way', () => {
+    const parsed = (...args: string[]) => {
+      const result = parseCachedCommandLine(args);
+      return result && { command: result.command.name, args: result.line.args, flags: [...result.line.flags].sort(), log: result.log, configMode: result.configMode };
+    };
+    assert.deepEqual(parsed('lsr', 'node', '--json'), { command: 'list-remote', args: ['node'], flags: ['--json'], log: undefined, configMode: undefined });
+    assert.deepEqual(parsed('--log', 'trace', '-c', 'local', 'bin', 'node', '20', '--shim'), { command: 'bin', args: ['node', '20'], flags: ['--shim'], log: 'trace', configMode: 'local' });
+    assert.deepEqual(parsed('--json', 'status', '--config-mode=global', '--log=debug', '-y'), { command: 'status', args: [], flags: ['--json'], log: 'debug', configMode: 'global' });
+    assert.deepEqual(parsed('ls'), { command: 'list', args: [], flags: [], log: undefined, configMode: undefined });
+  });
+
+  it('leaves to the program what it does not parse exactly', () => {
+    for (const args of [
+      [],
+      ['install', 'node'],
+      ['--help'],
+      ['status', '-h'],
+      ['list-remote', 'node', '--refresh'],
+      ['list-remote'],
+      ['bin', 'node', '20', 'extra'],
+      ['status', 'extra'],
+      ['status', '--bogus'],
+      ['status', '--json=yes'],
+      ['--log'],
+      ['--log', '--json', 'status'],
+      ['-cglobal', 'status'],
+      ['-yc', 'global', 'status'],
+      ['status', '--', 'x'],
+      ['--shim', 'bin', 'node'],
+    ]) {
+      assert.equal(parseCachedCommandLine(args), undefined, args.join(' '));
+    }
+  });
+
+  it('lets the launcher skip the bundle for other commands', () => {
+    assert.equal(mayAnswerFromCaches(['--log', 'trace', 'ls']), true);
+    assert.equal(mayAnswerFromCaches(['--log=trace', '-y', 'status']), true);
+    assert.equal(mayAnswerFromCaches(['install', 'list']), false);
+    assert.equal(mayAnswerFromCaches(['-c', 'status', 'install']), false);
+    assert.equal(mayAnswerFromCaches([]), false);
+  });
+});
