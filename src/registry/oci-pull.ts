@@ -147,8 +147,9 @@ async function pullImage(
       hint: `A plugin image needs a layer of type ${WASM_LAYER}, or a tar (+gzip, +zstd) layer holding the .wasm.`,
     });
   }
-  // Held in memory, as the plugin will be when it is loaded; download-size bounds it.
-  const blob = await client.get(`${base}/blobs/${layer.digest}`, {}, downloadLimit(options.settings));
+  // Held in memory, as the plugin will be when it is loaded: download-size bounds it, and so does a
+  // fixed ceiling, so that a registry cannot make proto buffer gigabytes under the default download-size.
+  const blob = await client.get(`${base}/blobs/${layer.digest}`, {}, layerLimit(options.settings));
   client.check(blob, `the layer ${layer.digest} of ${name}`);
   const actual = `sha256:${createHash('sha256').update(blob.body).digest('hex')}`;
   if (actual !== layer.digest || (typeof layer.size === 'number' && layer.size !== blob.body.length)) {
@@ -158,6 +159,15 @@ async function pullImage(
   }
   const wasm = layer.mediaType === WASM_LAYER ? blob.body : await wasmFromTar(blob.body, TAR_LAYERS[layer.mediaType!]!, name, options.settings);
   return { wasm, reference: name };
+}
+
+/** A plugin layer is read into memory: no more than download-size, nor than LAYER_MEMORY_CEILING. */
+const LAYER_MEMORY_CEILING = 256 * MIB;
+
+function layerLimit(settings: InstallSettings | undefined): { maxBytes: number; limitSetting: string | undefined } {
+  const configured = downloadLimit(settings ?? {});
+  // Above the ceiling no setting helps, so the error's hint names none.
+  return configured.maxBytes <= LAYER_MEMORY_CEILING ? configured : { maxBytes: LAYER_MEMORY_CEILING, limitSetting: undefined };
 }
 
 /** Requests to one registry, with the credentials or token its challenge asks for. */

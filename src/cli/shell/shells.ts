@@ -259,7 +259,8 @@ const nu: Shell = {
       "  if ($env._PROTO_ACTIVATED_PWD? | default '') != $env.PWD {",
       // run-external takes the program as a string: a quoted or raw-string path is fine there.
       `    let activation = (run-external ${command} | from json)`,
-      '    $activation.unset | each {|name| hide-env -i $name }',
+      // `for`, not `each`: nu keeps the environment changes of a loop body, not of an each closure.
+      '    for name in $activation.unset { hide-env -i $name }',
       '    load-env $activation.set',
       '  }',
       '}',

@@ -142,6 +142,12 @@ describe('activation statements', () => {
     }
   });
 
+  it('nu hook: variables are removed in a for loop (nu drops the environment changes of an each closure)', () => {
+    const hook = shellFor('nu').hook("'/usr/bin/node' '/x/proto.js' activate nu --export", true);
+    assert.match(hook, /^\s*for name in \$activation\.unset \{ hide-env -i \$name \}$/m);
+    assert.doesNotMatch(hook, /\beach\b.*hide-env/);
+  });
+
   it('every shell has a hook that runs the given command', () => {
     for (const name of SHELL_NAMES) {
       const hook = shellFor(name).hook("'/usr/bin/node' '/x/proto.js' activate " + name + ' --export', true);
