@@ -37,6 +37,7 @@ import { defaultHttpGet } from './http-get.js';
 import type { DetectedHost } from './host-environment.js';
 import { describeImportProblems, findUnsatisfiedImports } from './import-check.js';
 import { capLinearMemory, WASM_PAGE_BYTES } from './memory-cap.js';
+import { compileModule } from './module-cache.js';
 import { watchMemory } from './memory-watch.js';
 import { prepareMounts, type MountDirs } from './mounts.js';
 import { PermissionDeniedError, PermissionGate, PluginPermissions } from './permissions.js';
@@ -140,8 +141,8 @@ export class PluginContainer extends ToolPlugin {
   }
 
   /**
-   * Compiles and checks the module and prepares its mounts; the instance itself is created on the
-   * first call. Throws `plugin.load_failed` (not WASM) or `plugin.incompatible` (imports we lack).
+   * Compiles (once per distinct module in this process: module-cache.ts) and checks the module
+   * and prepares its mounts; the instance itself is created on the first call. Throws `plugin.load_failed` (not WASM) or `plugin.incompatible` (imports we lack).
    */
   static async load(options: PluginLoadOptions): Promise<PluginContainer> {
     const where = typeof options.wasm === 'string' ? ` from ${options.wasm}` : '';
@@ -158,7 +159,7 @@ export class PluginContainer extends ToolPlugin {
     bytes = capLinearMemory(bytes, maxPages, () => `Plugin "${options.id}"${where}`).bytes;
     let module: WebAssembly.Module;
     try {
-      module = await WebAssembly.compile(bytes);
+      module = await compileModule(bytes);
     } catch (error) {
       throw new ProtoError('plugin.load_failed', `Plugin "${options.id}"${where} is not a valid WebAssembly module: ${(error as Error).message}`, {
         hint: 'The file may be truncated or not a plugin at all; download or build it again.',

@@ -1,0 +1,64 @@
+/**
+ * One compile per distinct module in a process (src/host/module-cache.ts): tools that share a
+ * `.wasm` share its compiled module, and still each run with their own config and instance.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { PluginContainer, type PluginLoadOptions } from '../../../src/host/index.js';
+import { moduleCompilations } from '../../../src/host/module-cache.js';
+import { MIB } from '../../../src/limits.js';
+import { createSandbox, type Sandbox } from '../../../test-utils/index.js';
+import { fixturePlugin } from '../../support/fixtures.js';
+
+describe('compiled plugin modules', () => {
+  let sandbox: Sandbox;
+  const open: PluginContainer[] = [];
+
+  const load = async (id: string, options: Partial<PluginLoadOptions> = {}) => {
+    const plugin = await PluginContainer.load({
+      id,
+      wasm: fixturePlugin('disttool'),
+      dirs: sandbox.dirs,
+      env: { ...sandbox.env },
+      host: { os: 'linux', arch: 'x64', libc: 'gnu' },
+      toolConfig: { 'dist-url': `http://127.0.0.1:9/${id}` },
+      ...options,
+    });
+    open.push(plugin);
+    return plugin;
+  };
+
+  const downloadUrl = async (plugin: PluginContainer) => {
+    const toolDir = join(sandbox.protoHome, 'tools', plugin.id, '1.0.0');
+    const output = await plugin.downloadPrebuilt({ context: plugin.context({ version: '1.0.0', toolDir }), install_dir: plugin.toWire(toolDir) });
+    return output.download_url;
+  };
+
+  before(() => {
+    sandbox = createSandbox();
+  });
+
+  after(async () => {
+    await Promise.all(open.map((plugin) => plugin.close()));
+    sandbox?.cleanup();
+  });
+
+  it('two tool ids loaded from one file compile it once, and each keeps its own config', async () => {
+    const before = moduleCompilations();
+    const [first, second] = await Promise.all([load('first'), load('second')]);
+    const third = await load('third');
+    assert.equal(moduleCompilations() - before, 1, 'one compile for three loads of the same module');
+    assert.equal(await downloadUrl(first), 'http://127.0.0.1:9/first/v1.0.0/disttool-v1.0.0-linux-x64.tar.gz');
+    assert.equal(await downloadUrl(second), 'http://127.0.0.1:9/second/v1.0.0/disttool-v1.0.0-linux-x64.tar.gz');
+    assert.equal(await downloadUrl(third), 'http://127.0.0.1:9/third/v1.0.0/disttool-v1.0.0-linux-x64.tar.gz');
+  });
+
+  it('another memory ceiling is another module (the cap is written into the module)', async () => {
+    await load('default-limit');
+    const before = moduleCompilations();
+    const capped = await load('capped', { limits: { memoryBytes: 48 * MIB } });
+    assert.equal(moduleCompilations() - before, 1);
+    assert.match(await downloadUrl(capped), /\/capped\/v1\.0\.0\//);
+  });
+});
