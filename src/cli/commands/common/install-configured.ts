@@ -29,40 +29,50 @@ export async function installConfiguredTools(session: Session, options: { force?
 
   const board = createProgressBoard();
   const lines = new Map(pins.map(([id]) => [id, board.line(id)]));
-  const finished = new Map<string, JobResult>();
-  try {
-    const { requires, cycles } = await requirementsOf(session, pins, lines);
-    for (const wave of installWaves(pins, requires, cycles)) {
-      const results = await mapWithLimit(wave, MAX_CONCURRENT_INSTALLS, async ([id, spec]): Promise<JobResult> => {
-        const line = lines.get(id)!;
-        try {
-          const failedFirst = [...(requires.get(id) ?? [])].find((required) => finished.has(required) && 'error' in finished.get(required)!);
-          if (failedFirst) {
-            throw new ProtoError('install.requirement_failed', `${id} requires ${failedFirst}, which failed to install.`, {
-              hint: `Fix the install of ${failedFirst} first.`,
-            });
-          }
-          const cycle = cycles.get(id);
-          if (cycle) {
-            throw new ProtoError('install.requirement_cycle', `${id} cannot be installed: its plugins require each other (${cycle.join(' → ')}).`, {
-              hint: 'Install one of them with `proto install <id> <spec>` first.',
-            });
-          }
-          const outcome = await runInstallJob(session, { id, spec, force: options.force, lockfile: options.lockfile }, line);
-          // Pins already written are what drove this install: nothing is pinned here.
-          if (outcome.installed) await (await session.tool(id)).postInstall(outcome.version, { forced: options.force });
-          return { id, spec, outcome };
-        } catch (error) {
-          line.finish(`failed: ${describeFailure(error).message}`);
-          return { id, spec, error };
+  const slot = limiter(MAX_CONCURRENT_INSTALLS);
+  // Each tool goes as far as it can on its own: its plugin loads at once, and its install starts
+  // as soon as the tools it requires are installed, not when a whole wave of others is.
+  const pinned = new Set(pins.map(([id]) => id));
+  const requirements = new Map(pins.map(([id]) => [id, slot(() => requirementsOf(session, id, pinned, lines.get(id)!))]));
+  const jobs = new Map<string, Promise<JobResult>>();
+  const job = async (id: string, spec: string): Promise<JobResult> => {
+    const line = lines.get(id)!;
+    try {
+      const cycle = await cycleThrough(id, requirements);
+      if (cycle) {
+        throw new ProtoError('install.requirement_cycle', `${id} cannot be installed: its plugins require each other (${cycle.join(' → ')}).`, {
+          hint: 'Install one of them with `proto install <id> <spec>` first.',
+        });
+      }
+      for (const required of await requirements.get(id)!) {
+        // A requirement caught in a cycle fails by itself; waiting for it would wait forever, so
+        // runInstallJob finds it missing instead.
+        if (await cycleThrough(required, requirements)) continue;
+        if ('error' in (await jobs.get(required)!)) {
+          throw new ProtoError('install.requirement_failed', `${id} requires ${required}, which failed to install.`, {
+            hint: `Fix the install of ${required} first.`,
+          });
         }
+      }
+      const outcome = await slot(async () => {
+        const installed = await runInstallJob(session, { id, spec, force: options.force, lockfile: options.lockfile }, line);
+        // Pins already written are what drove this install: nothing is pinned here.
+        if (installed.installed) await (await session.tool(id)).postInstall(installed.version, { forced: options.force });
+        return installed;
       });
-      for (const result of results) finished.set(result.id, result);
+      return { id, spec, outcome };
+    } catch (error) {
+      line.finish(`failed: ${describeFailure(error).message}`);
+      return { id, spec, error };
     }
+  };
+  for (const [id, spec] of pins) jobs.set(id, job(id, spec));
+  let results: JobResult[];
+  try {
+    results = await Promise.all(pins.map(([id]) => jobs.get(id)!));
   } finally {
     board.close();
   }
-  const results = pins.map(([id]) => finished.get(id)!);
 
   // Records of specs no longer configured go (proto prunes on every install); never when immutable.
   if (!options.lockfile?.immutable) await session.lockfiles.pruneOrphans(new Map(pins));
@@ -78,63 +88,33 @@ export async function installConfiguredTools(session: Session, options: { force?
 }
 
 /**
- * `requires` of each pinned tool (register_tool, spec §4.1), limited to the tools pinned here:
- * those get installed first; a requirement that is not pinned must already be installed, which
+ * `requires` of a pinned tool (register_tool, spec §4.1), limited to the tools pinned here: those
+ * get installed first; a requirement that is not pinned must already be installed, which
  * runInstallJob checks. A plugin that fails to load has no requirements here: its job fails
  * with the load error.
  */
 async function requirementsOf(
   session: Session,
-  pins: ReadonlyArray<[string, string]>,
-  lines: Map<string, { update(text: string): void }>,
-): Promise<{ requires: Map<string, ReadonlySet<string>>; cycles: Map<string, string[]> }> {
-  const pinned = new Set(pins.map(([id]) => id));
-  const requires = new Map<string, ReadonlySet<string>>();
-  await mapWithLimit(pins, MAX_CONCURRENT_INSTALLS, async ([id]) => {
-    lines.get(id)!.update('loading plugin');
-    try {
-      const tool = await session.tool(id);
-      requires.set(id, new Set((tool.metadata.requires ?? []).filter((required) => required !== id && pinned.has(required))));
-    } catch {
-      requires.set(id, new Set());
-    }
-  });
-  const cycles = new Map<string, string[]>();
-  for (const [id] of pins) {
-    const cycle = cycleThrough(id, requires);
-    if (cycle) cycles.set(id, cycle);
+  id: string,
+  pinned: ReadonlySet<string>,
+  line: { update(text: string): void },
+): Promise<ReadonlySet<string>> {
+  line.update('loading plugin');
+  try {
+    const tool = await session.tool(id);
+    return new Set((tool.metadata.requires ?? []).filter((required) => required !== id && pinned.has(required)));
+  } catch {
+    return new Set();
   }
-  return { requires, cycles };
 }
 
-/** The pinned tools in waves: each wave's requirements are all in earlier waves. Cycles go last. */
-function installWaves(
-  pins: ReadonlyArray<[string, string]>,
-  requires: Map<string, ReadonlySet<string>>,
-  cycles: Map<string, string[]>,
-): Array<Array<[string, string]>> {
-  const waves: Array<Array<[string, string]>> = [];
-  const placed = new Set<string>();
-  let rest = pins.filter(([id]) => !cycles.has(id));
-  while (rest.length > 0) {
-    // A tool that only requires tools of a cycle waits for nothing: those fail in the last wave.
-    const wave = rest.filter(([id]) => [...(requires.get(id) ?? [])].every((required) => placed.has(required) || cycles.has(required)));
-    for (const [id] of wave) placed.add(id);
-    waves.push(wave);
-    rest = rest.filter(([id]) => !placed.has(id));
-  }
-  const cyclic = pins.filter(([id]) => cycles.has(id));
-  if (cyclic.length > 0) waves.push(cyclic);
-  return waves;
-}
-
-/** The requirement path from `id` back to itself, if there is one. */
-function cycleThrough(id: string, requires: Map<string, ReadonlySet<string>>): string[] | undefined {
-  const walk = (current: string, path: string[]): string[] | undefined => {
-    for (const next of requires.get(current) ?? []) {
+/** The requirement path from `id` back to itself, if there is one (waits for the plugins on the way to load). */
+async function cycleThrough(id: string, requires: ReadonlyMap<string, Promise<ReadonlySet<string>>>): Promise<string[] | undefined> {
+  const walk = async (current: string, path: string[]): Promise<string[] | undefined> => {
+    for (const next of (await requires.get(current)) ?? []) {
       if (next === id) return [...path, id];
       if (path.includes(next)) continue;
-      const found = walk(next, [...path, next]);
+      const found = await walk(next, [...path, next]);
       if (found) return found;
     }
     return undefined;
@@ -168,16 +148,20 @@ function report(results: readonly JobResult[], json: boolean): void {
   writeNote(`${results.length} ${results.length === 1 ? 'tool' : 'tools'}: ${installed} installed, ${present} already installed, ${failed} failed`);
 }
 
-/** `Promise.all(items.map(work))` with at most `limit` running at once; results keep input order. */
-async function mapWithLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
+/** Runs the work it is given with at most `limit` at once, the others waiting in order. */
+function limiter(limit: number): <R>(work: () => Promise<R>) => Promise<R> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (work) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await work();
+    } finally {
+      // The slot passes straight to the next in line, or is freed.
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
     }
-  });
-  await Promise.all(runners);
-  return results;
+  };
 }
