@@ -322,7 +322,8 @@ export class PluginContainer extends ToolPlugin {
     // A worker whose preopened dirs vanished dies with an error nobody can catch (the SDK listens
     // for none): make sure they exist, as they did at load time.
     for (const hostDir of Object.values(this.runtimeConfig.allowedPaths)) mkdirSync(hostDir, { recursive: true });
-    return instantiate({
+    const started = performance.now();
+    const instance = await instantiate({
       module: this.module,
       config: this.runtimeConfig.config,
       allowedPaths: this.runtimeConfig.allowedPaths,
@@ -330,6 +331,9 @@ export class PluginContainer extends ToolPlugin {
       logger: this.pluginLogger(),
       fetch: this.kernelFetch,
     });
+    // Said once per instance: tests count them (a tool's plugin starts once per command).
+    log('trace', `plugin:${this.id}`, `worker started in ${(performance.now() - started).toFixed(1)} ms`);
+    return instance;
   }
 
   private pluginLogger() {

@@ -174,6 +174,21 @@ describe('proto install (every configured tool)', () => {
     assert.deepEqual(manifestVersions(sandbox, 'disttool'), ['1.0.0']);
   });
 
+  it('starts the plugin of each tool once, whatever the steps of its install', async () => {
+    const tools = ['disttool', 'othertool', 'thirdtool'];
+    const sandbox = sandboxWith((url) => fixtureToolsConfig(Object.fromEntries(tools.map((id) => [id, { distUrl: url, pin: '2.1.0' }]))));
+    const result = await sandbox.run(['--log', 'trace', 'install']);
+    assert.equal(result.code, 0, result.stderr);
+    for (const id of tools) {
+      const starts = result.stderr.split('\n').filter((line) => line.startsWith(`[TRACE plugin:${id}] worker started in `));
+      assert.equal(starts.length, 1, `${id}'s plugin started ${starts.length} times:\n${result.stderr}`);
+      // Every step it took ran in that one instance: metadata, resolution, install, hooks.
+      for (const fn of ['register_tool', 'load_versions', 'download_prebuilt', 'locate_executables', 'post_install']) {
+        assert.match(result.stderr, new RegExp(`\\[TRACE plugin:${id}\\] ${fn} took `), `${id} ${fn}`);
+      }
+    }
+  });
+
   it('leaves out the global file, and says so when nothing is pinned', async () => {
     const sandbox = sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: url } }));
     sandbox.writeFile('.proto/.prototools', 'disttool = "1.0.0"\n');
