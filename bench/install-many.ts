@@ -2,23 +2,35 @@
  * `proto install` of ten configured tools against the install of one, in the same rounds (issue
  * 15's target: ten ≤ 1.3× the slowest single install). Every tool is the disttool fixture plugin
  * under its own id, with its own release served from 127.0.0.1; each timed run starts from an
- * empty store (`PROTO_HOME`), so both sides pay for loading their plugins and for their locks.
+ * empty store (`PROTO_HOME`), so both sides pay for loading their plugins, with no plugin metadata
+ * cached, and for their locks. Only V8's code cache of the CLI bundle (`cache/code`, used on
+ * Node 20) is kept between runs: every user has it from their second proto command on.
  * The single installs are each of the ten tools alone; the slowest median of them is the baseline.
+ * Wall time is the target; the CPU time of the command (user + system, all its threads) is
+ * printed beside it, the steadier figure when other work loads the machine.
  *
- *   npm run fixtures && node --import ./scripts/register-ts.mjs bench/install-many.ts [rounds]
+ * `--compare <bin/proto.js>` runs another build (say, main's, built in a worktree) in the same
+ * rounds, alternating with this one.
+ *
+ *   npm run build && npm run fixtures && node --import ./scripts/register-ts.mjs bench/install-many.ts [rounds] [--compare <bin/proto.js>]
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { createSandbox } from '../test-utils/index.js';
 import { CLI, ensureCliBuilt } from '../test/support/cli.js';
 import { DEFAULT_RELEASES, startDisttoolDist } from '../test/support/disttool-dist.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
 
-const ROUNDS = Number(process.argv[2] ?? 5);
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { compare: { type: 'string' } } });
+const ROUNDS = Number(positionals[0] ?? 5);
 const TOOLS = Array.from({ length: 10 }, (_, i) => `tool${i}`);
 const releases = DEFAULT_RELEASES.filter((release) => !release.version.includes('-'));
+const clis = values.compare ? { before: values.compare, after: CLI } : { after: CLI };
+/** GNU time gives the command's CPU time; without it, only wall time is printed. */
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 await ensureCliBuilt();
 const sandbox = createSandbox('proto-install-many-');
@@ -39,33 +51,58 @@ try {
   const all = project('all', TOOLS.map((_, i) => i));
   const singles = TOOLS.map((id, i) => ({ id, dir: project(`single-${id}`, [i]) }));
 
-  /** One `proto install` in `cwd` with an empty store; wall ms. Async: the dist server lives in this process. */
-  const install = async (cwd: string): Promise<number> => {
-    rmSync(sandbox.protoHome, { recursive: true, force: true });
-    mkdirSync(join(sandbox.protoHome, 'temp'), { recursive: true });
-    const started = performance.now();
-    await promisify(execFile)(process.execPath, [CLI, 'install'], { cwd, env: sandbox.env });
-    return performance.now() - started;
+  /** Empties the store except the CLI's code cache (see the top). */
+  const emptyStore = (): void => {
+    const { protoHome } = sandbox;
+    mkdirSync(join(protoHome, 'cache'), { recursive: true });
+    for (const entry of readdirSync(protoHome)) if (entry !== 'cache') rmSync(join(protoHome, entry), { recursive: true, force: true });
+    for (const entry of readdirSync(join(protoHome, 'cache'))) if (entry !== 'code') rmSync(join(protoHome, 'cache', entry), { recursive: true, force: true });
+    mkdirSync(join(protoHome, 'temp'), { recursive: true });
   };
 
+  /** One `proto install` in `cwd` with an empty store: wall and CPU ms. Async: the dist server lives in this process. */
+  const install = async (cli: string, cwd: string): Promise<{ wall: number; cpu: number }> => {
+    emptyStore();
+    const command = [process.execPath, cli, 'install'];
+    const started = performance.now();
+    const { stderr } = GNU_TIME
+      ? await promisify(execFile)(GNU_TIME, ['-f', 'cpu %U %S', ...command], { cwd, env: sandbox.env })
+      : await promisify(execFile)(command[0]!, command.slice(1), { cwd, env: sandbox.env });
+    const wall = performance.now() - started;
+    const times = /^cpu ([\d.]+) ([\d.]+)$/m.exec(stderr);
+    return { wall, cpu: times ? (Number(times[1]) + Number(times[2])) * 1000 : NaN };
+  };
+
+  const results = Object.fromEntries(
+    Object.entries(clis).map(([name, cli]) => [name, { cli, all: [] as Array<{ wall: number; cpu: number }>, singles: new Map(TOOLS.map((id) => [id, [] as Array<{ wall: number; cpu: number }>])) }]),
+  );
   // One untimed run of each side: compile caches are what users have from the second run on.
-  await install(all);
-  await install(singles[0]!.dir);
-  const allTimes: number[] = [];
-  const singleTimes = new Map<string, number[]>(TOOLS.map((id) => [id, []]));
+  for (const side of Object.values(results)) {
+    await install(side.cli, all);
+    await install(side.cli, singles[0]!.dir);
+  }
+  const loads: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    allTimes.push(await install(all));
-    for (const single of singles) singleTimes.get(single.id)!.push(await install(single.dir));
+    loads.push(loadavg()[0]!);
+    for (const side of Object.values(results)) side.all.push(await install(side.cli, all));
+    for (const single of singles) {
+      for (const side of Object.values(results)) side.singles.get(single.id)!.push(await install(side.cli, single.dir));
+    }
     process.stderr.write('.');
   }
   process.stderr.write('\n');
-  const medians = [...singleTimes].map(([id, times]) => ({ id, ms: median(times) }));
-  const slowest = medians.reduce((a, b) => (b.ms > a.ms ? b : a));
-  const fastest = medians.reduce((a, b) => (b.ms < a.ms ? b : a));
-  const ten = median(allTimes);
-  console.log(`proto install, 10 configured tools: ${ten.toFixed(0)} ms (median of ${ROUNDS})`);
-  console.log(`one tool alone: ${fastest.ms.toFixed(0)}–${slowest.ms.toFixed(0)} ms (medians; slowest ${slowest.id})`);
-  console.log(`ratio 10 tools / slowest single: ${(ten / slowest.ms).toFixed(2)} (target ≤ 1.3)`);
+  console.log(`load average (1 min) during the rounds: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`);
+  for (const [name, side] of Object.entries(results)) {
+    const label = Object.keys(results).length > 1 ? `${name}: ` : '';
+    const medians = [...side.singles].map(([id, runs]) => ({ id, wall: median(runs.map((run) => run.wall)), cpu: median(runs.map((run) => run.cpu)) }));
+    const slowest = medians.reduce((a, b) => (b.wall > a.wall ? b : a));
+    const fastest = medians.reduce((a, b) => (b.wall < a.wall ? b : a));
+    const slowestCpu = Math.max(...medians.map((entry) => entry.cpu));
+    const ten = { wall: median(side.all.map((run) => run.wall)), cpu: median(side.all.map((run) => run.cpu)) };
+    console.log(`${label}proto install, 10 configured tools: ${ten.wall.toFixed(0)} ms, CPU ${ten.cpu.toFixed(0)} ms (medians of ${ROUNDS})`);
+    console.log(`${label}one tool alone: ${fastest.wall.toFixed(0)}–${slowest.wall.toFixed(0)} ms (medians; slowest ${slowest.id}), CPU up to ${slowestCpu.toFixed(0)} ms`);
+    console.log(`${label}ratio 10 tools / slowest single: ${(ten.wall / slowest.wall).toFixed(2)} (target ≤ 1.3); CPU ${(ten.cpu / slowestCpu).toFixed(2)}`);
+  }
 } finally {
   await dist.close();
   sandbox.cleanup();
