@@ -39,7 +39,7 @@ async function load(path) {
 function bundlesFresh() {
   try {
     const bundle = statSync(join(DIST, 'bundle/cli.cjs')).mtimeMs;
-    return bundle >= statSync(join(DIST, 'cli/main.js')).mtimeMs && statSync(join(DIST, 'bundle/launcher.cjs')).isFile() && statSync(join(DIST, 'bundle/cached.cjs')).isFile();
+    return bundle >= statSync(join(DIST, 'cli/main.js')).mtimeMs && ['launcher', 'cached', 'store-root'].every((name) => statSync(join(DIST, `bundle/${name}.cjs`)).isFile());
   } catch {
     return false;
   }
@@ -55,8 +55,11 @@ async function start() {
   const bundled = bundlesFresh();
 
   let runtime;
+  // The store holds V8's code caches of the bundles (Node 20, see loadBundle): found first.
+  const storeRoot = bundled ? require(join(DIST, 'bundle/store-root.cjs')).resolveStoreRoot() : undefined;
+  const launcher = bundled ? loadBundle('launcher.cjs', storeRoot) : undefined;
   try {
-    runtime = bundled ? require(join(DIST, 'bundle/launcher.cjs')) : await load('node-runtime.js');
+    runtime = bundled ? launcher.exports : await load('node-runtime.js');
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     // A Node too old to even read our code (the engines check below never ran).
@@ -81,7 +84,10 @@ async function start() {
   if (decision.kind === 'relaunch') await relaunch(runtime, decision.node);
 
   const { writeFastAnswer } = bundled ? runtime : await load('cli/fast-path.js');
-  if (writeFastAnswer(process.argv.slice(2))) return;
+  if (writeFastAnswer(process.argv.slice(2))) {
+    launcher?.saveCodeCache();
+    return;
+  }
   hideWasiWarning();
   if (!bundled) {
     const { main, writeStdoutDirectly } = await load('cli/main.js');
@@ -89,12 +95,12 @@ async function start() {
     process.exitCode = await main(process.argv);
     return;
   }
-  const storeRoot = runtime.resolveStoreRoot();
   if (runtime.mayAnswerFromCaches(process.argv.slice(2))) {
     // Answers on disk (list-remote with a cached version list, bin, list, status) come from a
     // bundle a third of the program's size; it hands over, having written nothing, when it cannot.
     const cached = loadBundle('cached.cjs', storeRoot);
     const answered = await cached.exports.answerFromCaches(process.argv);
+    launcher.saveCodeCache();
     cached.saveCodeCache();
     if (answered !== undefined) {
       process.exitCode = answered;
@@ -105,6 +111,7 @@ async function start() {
   // Results go to a pipe or file with write(2) until something creates process.stdout (stdout.ts).
   program.exports.writeStdoutDirectly();
   process.exitCode = await program.exports.main(process.argv);
+  launcher.saveCodeCache();
   program.saveCodeCache();
 }
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Part of `npm run build`, after tsc: bundles the compiled CLI into two CommonJS files that the
 // launcher (bin/proto.js) loads instead of the ~120 ES modules behind them:
+//  - dist/bundle/store-root.cjs: where the store is, read first: V8's code caches of the other
+//    bundles are kept there (Node 20, see bin/proto.js loadBundle), the launcher's included;
 //  - dist/bundle/launcher.cjs: the Node check (node-runtime) and the --version/help answers
 //    (cli/fast-path), loaded before anything else on every run;
 //  - dist/bundle/cli.cjs: the program (cli/main) and every module it reaches, commander and
@@ -84,11 +86,17 @@ await rm(outDir, { recursive: true, force: true });
 const common = { absWorkingDir: root, bundle: true, format: 'cjs', platform: 'node', external, banner: { js: banner }, plugins: [moduleUrls, lazyChildProcessInCommander], logLevel: 'warning' };
 await build({
   ...common,
+  target: 'node16',
+  stdin: { contents: "export { resolveStoreRoot } from './dist/store/store-root.js';\n", resolveDir: root, sourcefile: 'store-root.js' },
+  outfile: join(outDir, 'store-root.cjs'),
+});
+await build({
+  ...common,
   // The launcher reports a Node too old for proto: it must itself load on one.
   target: 'node16',
   stdin: {
     contents:
-      "export * from './dist/node-runtime.js';\nexport { writeFastAnswer } from './dist/cli/fast-path.js';\nexport { resolveStoreRoot } from './dist/store/store-root.js';\nexport { mayAnswerFromCaches } from './dist/cli/command-line.js';\n",
+      "export * from './dist/node-runtime.js';\nexport { writeFastAnswer } from './dist/cli/fast-path.js';\nexport { mayAnswerFromCaches } from './dist/cli/command-line.js';\n",
     resolveDir: root,
     sourcefile: 'launcher.js',
   },

@@ -148,18 +148,24 @@ describe('cold paths', () => {
     const first = await sandbox.run(['list']);
     assert.equal(first.code, 0, first.stderr);
     const dir = join(sandbox.protoHome, 'cache/code');
-    const [name, ...others] = readdirSync(dir);
-    // `list` is answered from the caches (cached.cjs, see bin/proto.js).
-    assert.match(name ?? '', /^cached-[0-9a-f]{8}-/);
-    assert.deepEqual(others, []);
-    const path = join(dir, name!);
-    assert.equal(statSync(path).mode & 0o777, 0o600);
+    // The launcher's and, `list` being answered from the caches, cached.cjs's (see bin/proto.js).
+    const names = readdirSync(dir).sort();
+    assert.deepEqual(names.map((name) => name.replace(/-.*/, '')), ['cached', 'launcher']);
+    for (const name of names) assert.match(name, /^[a-z]+-[0-9a-f]{8}-/);
+    const paths = names.map((name) => join(dir, name));
+    for (const path of paths) assert.equal(statSync(path).mode & 0o777, 0o600);
+    const path = paths[0]!;
 
-    // The next run takes it as it is: a refused cache would be written again (a new file).
-    const kept = statSync(path);
+    // The next run takes them as they are: a refused cache would be written again (a new file).
+    const kept = paths.map((file) => statSync(file).ino);
     const second = await sandbox.run(['list']);
     assert.equal(second.stdout, first.stdout);
-    assert.equal(statSync(path).ino, kept.ino, 'the cache was refused and written again');
+    assert.deepEqual(paths.map((file) => statSync(file).ino), kept, 'a cache was refused and written again');
+
+    // A command the program answers adds the program's.
+    const program = await sandbox.run(['debug', 'config']);
+    assert.equal(program.code, 0, program.stderr);
+    assert.deepEqual(readdirSync(dir).map((name) => name.replace(/-.*/, '')).sort(), ['cached', 'cli', 'launcher']);
 
     // Garbage: V8 refuses it, the program compiles from source and replaces it.
     writeFileSync(path, 'not a code cache');
