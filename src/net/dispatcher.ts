@@ -11,7 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { rootCertificates } from 'node:tls';
-import type { Agent as AgentClass, Dispatcher, EnvHttpProxyAgent as EnvHttpProxyAgentClass } from 'undici';
+import { setFlagsFromString } from 'node:v8';
+import type { Agent as AgentClass, buildConnector as buildConnectorFunction, Dispatcher, EnvHttpProxyAgent as EnvHttpProxyAgentClass } from 'undici';
 import { ProtoError } from '../errors.js';
 import { DEFAULT_HTTP, type NetSettings } from './net-settings.js';
 import { isLoopbackHost } from './url-policy.js';
@@ -22,6 +23,7 @@ import { isLoopbackHost } from './url-policy.js';
 const load = createRequire(import.meta.url);
 const Agent = load('undici/lib/dispatcher/agent.js') as typeof AgentClass;
 const EnvHttpProxyAgent = load('undici/lib/dispatcher/env-http-proxy-agent.js') as typeof EnvHttpProxyAgentClass;
+const buildConnector = load('undici/lib/core/connect.js') as typeof buildConnectorFunction;
 
 const cache = new Map<string, Dispatcher>();
 
@@ -38,10 +40,40 @@ export function dispatcherFor(url: URL, settings: NetSettings): Dispatcher {
       ...(allowInvalid ? { rejectUnauthorized: false } : {}),
     };
     const connect = { timeout: connectTimeout, ...tls };
-    dispatcher = proxy ? new EnvHttpProxyAgent({ ...proxy, connect, requestTls: tls, proxyTls: tls }) : new Agent({ connect });
+    dispatcher = proxy
+      ? new EnvHttpProxyAgent({ ...proxy, connect, requestTls: tls, proxyTls: tls })
+      : new Agent({ connect: compilingParserWithoutTierUp(buildConnector(connect)) });
     cache.set(key, dispatcher);
   }
   return dispatcher;
+}
+
+let parserCompiled = false;
+
+/**
+ * undici parses HTTP with llhttp compiled to WebAssembly, once per process, synchronously in the
+ * callback of the first connection. V8 then recompiles its hot functions with TurboFan in the
+ * background a few MB into the first large body, which takes ~25 MB of memory for a moment: a
+ * quarter of a large install's peak RSS (bench/install.ts: 113 → 89 MB for a 100 MB download
+ * alone). The baseline compiler's code parses as fast here (the body passes through the parser
+ * untouched), so that first compile runs with V8's --liftoff-only, set for the duration of the
+ * callback only: other WebAssembly (plugins) is compiled as usual before and after. Through a
+ * proxy (undici builds that connector itself) the parser compiles as before, unless a direct
+ * connection came first.
+ */
+function compilingParserWithoutTierUp(connector: buildConnectorFunction.connector): buildConnectorFunction.connector {
+  return (options, callback) =>
+    connector(options, (...args: Parameters<typeof callback>) => {
+      // A failed connection compiles nothing: the next one is the first.
+      if (parserCompiled || args[0]) return callback(...args);
+      parserCompiled = true;
+      setFlagsFromString('--liftoff-only');
+      try {
+        return callback(...args);
+      } finally {
+        setFlagsFromString('--no-liftoff-only');
+      }
+    });
 }
 
 function readRootCert(path: string): string {
