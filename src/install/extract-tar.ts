@@ -14,6 +14,7 @@ import type { Compression } from './archive-kind.js';
 import { openDecompressed, type CompressedSource, type DecompressOptions } from './decompress.js';
 import { splitEntryName, stripArchivePrefix, type PrefixMatcher } from './entry-path.js';
 import type { TreeWriter } from './tree-writer.js';
+import { passedTransientBytes } from '../transient-buffers.js';
 
 export interface ExtractTarInput {
   /** The archive file, or a stream of its bytes (unpacked while it downloads). */
@@ -99,12 +100,15 @@ export async function extractTar(input: ExtractTarInput): Promise<{ decoder: str
   }
 
   let streamEnded = false;
+  const blocks = new WholeBlocks((block) => parser.write(block));
   try {
     for await (const chunk of source.stream) {
       if (failure !== undefined) break;
       input.signal?.throwIfAborted();
-      parser.write(chunk as Buffer);
+      blocks.write(chunk as Buffer);
+      passedTransientBytes((chunk as Buffer).length);
     }
+    blocks.flush();
     streamEnded = failure === undefined;
   } catch (error) {
     // Errors thrown by the decompressor while we iterate: the compressed data is bad.
@@ -125,4 +129,44 @@ export async function extractTar(input: ExtractTarInput): Promise<{ decoder: str
   await new Promise<void>((resolve) => parser.end(resolve));
   if (failure !== undefined) throw failure;
   return { decoder: source.decoder };
+}
+
+const BLOCK = 512;
+
+/**
+ * Hands the tar parser whole 512-byte blocks. Given a chunk that ends inside a block (nearly every
+ * chunk a decompressor or pipe yields), the parser keeps the tail and copies the whole next
+ * chunk behind it: a second copy of every byte of the archive, garbage waiting for the collector
+ * (~30 MB more peak memory unpacking a 115 MB tar). Here only the tail (< 512 bytes) is copied.
+ */
+class WholeBlocks {
+  private tail: Buffer | undefined;
+  private tailLength = 0;
+
+  constructor(private readonly write_: (block: Buffer) => void) {}
+
+  write(chunk: Buffer): void {
+    let offset = 0;
+    if (this.tail) {
+      offset = Math.min(BLOCK - this.tailLength, chunk.length);
+      chunk.copy(this.tail, this.tailLength, 0, offset);
+      this.tailLength += offset;
+      if (this.tailLength < BLOCK) return;
+      this.write_(this.tail);
+      this.tail = undefined;
+    }
+    const end = offset + Math.floor((chunk.length - offset) / BLOCK) * BLOCK;
+    if (end > offset) this.write_(offset === 0 && end === chunk.length ? chunk : chunk.subarray(offset, end));
+    if (end < chunk.length) {
+      // A fresh small buffer each time (from Node's pool): the parser may keep what it was given.
+      this.tail = Buffer.allocUnsafe(BLOCK);
+      this.tailLength = chunk.copy(this.tail, 0, end);
+    }
+  }
+
+  /** What is left at the end (a truncated archive): the parser reports it. */
+  flush(): void {
+    if (this.tail) this.write_(this.tail.subarray(0, this.tailLength));
+    this.tail = undefined;
+  }
 }

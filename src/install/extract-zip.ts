@@ -16,6 +16,7 @@ import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { ProtoError } from '../errors.js';
 import { splitEntryName, stripArchivePrefix, type PrefixMatcher } from './entry-path.js';
 import type { TreeWriter } from './tree-writer.js';
+import { passedTransientBytes } from '../transient-buffers.js';
 
 export interface ExtractZipInput {
   file: string;
@@ -130,7 +131,10 @@ async function readEntry(zip: ZipFile, entry: Entry, archiveName: string, write:
     });
   });
   try {
-    for await (const chunk of stream) write(chunk as Buffer);
+    for await (const chunk of stream) {
+      write(chunk as Buffer);
+      passedTransientBytes((chunk as Buffer).length);
+    }
   } catch (error) {
     stream.destroy();
     if (error instanceof ProtoError) throw error;

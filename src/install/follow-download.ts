@@ -15,6 +15,7 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { passedTransientBytes } from '../transient-buffers.js';
 
 const READ_CHUNK = 256 * 1024;
 
@@ -126,6 +127,7 @@ export class DownloadFollower {
     // A restart during the read may have changed what was read.
     if (this.failure !== undefined) throw this.failure;
     this.position += bytesRead;
+    passedTransientBytes(bytesRead);
     return buffer.subarray(0, bytesRead);
   }
 }

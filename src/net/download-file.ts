@@ -11,6 +11,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { formatBytes } from '../format-bytes.js';
 import { withPath } from '../system-errors.js';
+import { passedTransientBytes } from '../transient-buffers.js';
 import { getWithRetries } from './get-with-retries.js';
 import { tooLargeError, TruncatedBodyFailure } from './net-errors.js';
 import type { NetSettings, TransferProgress } from './net-settings.js';
@@ -67,6 +68,7 @@ export async function downloadFile(url: string, destination: string, options: Do
           for (let offset = 0; offset < chunk.length; ) offset += writeSync(fd, chunk, offset, chunk.length - offset);
         });
         options.onProgress?.({ url: response.url, bytes, total });
+        passedTransientBytes(chunk.length);
       });
     } finally {
       closeSync(fd);
