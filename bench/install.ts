@@ -5,7 +5,16 @@
  *   curl -s URL | tee >(sha256sum >/dev/null) | gzip -dc | tar -x   (xz -dc for .tar.xz)
  *   curl -s URL -o FILE && sha256sum FILE && unzip -q FILE          (.zip: its directory is at the end)
  *
- *   node --import tsx bench/install.ts [--runs N] [--fresh] [--only gz|xz|zip] [--no-wasm]
+ *   node --import tsx bench/install.ts [--runs N] [--fresh] [--only gz|xz|zip] [--no-wasm] [--compare DIR]
+ *
+ * --compare DIR also installs with another checkout's build (e.g. a worktree of main with
+ * `npm ci && npm run build`), through its own bench/install-child.mjs, in the same rounds: a
+ * before/after on the same machine at the same moment. Each round runs the contenders in an
+ * order rotated from the round before, so that none always goes first into a cold page cache or
+ * last into a busy moment. Besides wall time the table gives CPU time (user + system of the whole
+ * process tree: curl, xz, tar… for the baseline; Node with its xz helper for ours, Node's own
+ * start included), steadier than wall time when others load the machine, and the load average
+ * before and after.
  *
  * Archives are generated once by tar, gzip, xz and zip (deterministic content: incompressible
  * bytes, low-entropy bytes and word soup, ~1,500 files) and cached in $BENCH_DIR (default
@@ -16,6 +25,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createCipheriv } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findExecutable } from '../src/install/system-tools.js';
@@ -24,11 +34,12 @@ import { ensureCliBuilt } from '../test/support/cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH_DIR = resolve(process.env.BENCH_DIR ?? join(ROOT, '.bench/install'));
-const RUNS = Number(argValue('--runs') ?? 3);
+const RUNS = Number(argValue('--runs') ?? 5);
 const FRESH = process.argv.includes('--fresh');
 const FORMAT_VERSION = '2';
 const NO_WASM = process.argv.includes('--no-wasm');
 const ONLY = argValue('--only');
+const COMPARE = argValue('--compare');
 
 interface Archive {
   name: string;
@@ -51,6 +62,7 @@ for (const tool of ['curl', 'tar', 'tee', 'sha256sum', 'bash', 'xz', 'gzip', 'zi
   if (!findExecutable(tool)) throw new Error(`The benchmark needs "${tool}" on PATH.`);
 }
 
+if (COMPARE && !existsSync(join(resolve(COMPARE), 'dist/install/index.js'))) throw new Error(`--compare ${COMPARE}: no dist/ there (run npm ci && npm run build in it).`);
 mkdirSync(BENCH_DIR, { recursive: true });
 // The child runs the compiled code, as the CLI does.
 await ensureCliBuilt();
@@ -58,37 +70,47 @@ const distDir = join(BENCH_DIR, 'dist');
 prepareArchives();
 const server = await startDistServer({ root: distDir });
 
+/** One measured run: wall and CPU milliseconds, and for our installs the peak RSS. */
+interface Sample {
+  ms: number;
+  cpuMs: number;
+  peakRssMb?: number;
+  baseRssMb?: number;
+}
+
 interface Row {
   archive: string;
   sizeMb: number;
   decoder: string;
-  baselineS: number;
-  oursS: number;
-  peakRssMb: number;
-  baseRssMb: number;
+  baseline: Sample[];
+  /** Per contender: this checkout, then the --compare one. */
+  ours: Array<{ label: string; samples: Sample[] }>;
 }
+
+const contenders = [{ label: 'ours', root: ROOT }, ...(COMPARE ? [{ label: 'before', root: resolve(COMPARE) }] : [])];
+const loadBefore = loadavg();
 const rows: Row[] = [];
 try {
   for (const archive of ARCHIVES.filter((a) => !ONLY || a.label.includes(ONLY))) {
     const decoders = archive.label === 'tar.xz' ? (NO_WASM ? ['system'] : ['system', 'wasm']) : ['auto'];
     for (const decoder of decoders) {
-      const baseline: number[] = [];
-      const ours: Array<{ ms: number; peakRssMb: number; baseRssMb: number }> = [];
-      const runs = decoder === 'wasm' ? Math.min(RUNS, 2) : RUNS;
-      for (let run = 0; run < runs; run++) {
-        baseline.push(await timeBaseline(archive));
-        ours.push(await timeOurs(archive, decoder));
-        process.stderr.write('.');
-      }
-      rows.push({
+      const row: Row = {
         archive: archive.label,
         sizeMb: statSync(join(distDir, archive.name)).size / 1024 / 1024,
         decoder: archive.label === 'tar.xz' ? (decoder === 'system' ? 'system xz' : 'xz-decompress (wasm)') : 'zlib',
-        baselineS: median(baseline) / 1000,
-        oursS: median(ours.map((o) => o.ms)) / 1000,
-        peakRssMb: Math.max(...ours.map((o) => o.peakRssMb)),
-        baseRssMb: median(ours.map((o) => o.baseRssMb)),
-      });
+        baseline: [],
+        ours: contenders.map(({ label }) => ({ label, samples: [] })),
+      };
+      const jobs: Array<() => Promise<void>> = [
+        async () => void row.baseline.push(await timeBaseline(archive)),
+        ...contenders.map((contender, index) => async () => void row.ours[index]!.samples.push(await timeOurs(contender.root, archive, decoder))),
+      ];
+      const runs = decoder === 'wasm' ? Math.min(RUNS, 2) : RUNS;
+      for (let run = 0; run < runs; run++) {
+        for (let j = 0; j < jobs.length; j++) await jobs[(run + j) % jobs.length]!();
+        process.stderr.write('.');
+      }
+      rows.push(row);
     }
   }
 } finally {
@@ -96,9 +118,9 @@ try {
   rmSync(join(BENCH_DIR, 'work'), { recursive: true, force: true });
 }
 process.stderr.write('\n');
-printTable(rows);
+printTable(rows, loadBefore, loadavg());
 
-async function timeBaseline(archive: Archive): Promise<number> {
+async function timeBaseline(archive: Archive): Promise<Sample> {
   const out = freshDir('baseline');
   const url = server.urlFor(`/${archive.name}`);
   const script =
@@ -106,11 +128,12 @@ async function timeBaseline(archive: Archive): Promise<number> {
       ? 'set -euo pipefail; curl -sf "$1" -o "$2.zip"; sha256sum "$2.zip" >/dev/null; unzip -q "$2.zip" -d "$2"; rm "$2.zip"'
       : `set -euo pipefail; curl -sf "$1" | tee >(sha256sum >/dev/null) | ${archive.decompress} | tar -x -C "$2"`;
   const start = performance.now();
-  await exec('bash', ['-c', script, 'bash', url, out]);
-  return performance.now() - start;
+  const { cpuMs } = await execTimed(`${script}; wait`, [url, out]);
+  return { ms: performance.now() - start, cpuMs };
 }
 
-async function timeOurs(archive: Archive, decoder: string): Promise<{ ms: number; peakRssMb: number; baseRssMb: number }> {
+/** An install by the build in `root` (its bench/install-child.mjs), timed by the child itself. */
+async function timeOurs(root: string, archive: Archive, decoder: string): Promise<Sample> {
   const storeRoot = freshDir('ours');
   const config = {
     storeRoot,
@@ -119,8 +142,23 @@ async function timeOurs(archive: Archive, decoder: string): Promise<{ ms: number
     archivePrefix: 'bench-1.0.0',
     xzDecoder: decoder,
   };
-  const stdout = await exec(process.execPath, [join(ROOT, 'bench/install-child.mjs'), JSON.stringify(config)]);
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as { ms: number; peakRssMb: number; baseRssMb: number };
+  const { stdout, cpuMs } = await execTimed('"$1" "$2" "$3"', [process.execPath, join(root, 'bench/install-child.mjs'), JSON.stringify(config)]);
+  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { ms: number; peakRssMb: number; baseRssMb: number };
+  return { ...result, cpuMs };
+}
+
+/**
+ * Runs `script` in bash and then bash's `times`: the user and system time of every process it
+ * waited for, including theirs (xz under our Node, sha256sum under tee).
+ */
+async function execTimed(script: string, args: string[]): Promise<{ stdout: string; cpuMs: number }> {
+  const stdout = await exec('bash', ['-c', `${script}\ntimes`, 'bash', ...args]);
+  const lines = stdout.trimEnd().split('\n');
+  const children = lines.pop()!;
+  lines.pop(); // bash's own times
+  const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map(([, m, s]) => Number(m) * 60 + Number(s));
+  if (seconds.length !== 2) throw new Error(`unexpected output of times: ${children}`);
+  return { stdout: lines.join('\n'), cpuMs: (seconds[0]! + seconds[1]!) * 1000 };
 }
 
 function freshDir(name: string): string {
@@ -220,25 +258,38 @@ function generateTree(dir: string, [randomMb, lowEntropyMb, textMb]: [number, nu
   writeFileSync(join(dir, 'bin/bench'), '#!/bin/sh\necho bench\n', { mode: 0o755 });
 }
 
-function printTable(table: Row[]): void {
-  const header = ['archive', 'size MB', 'decoder', 'baseline s', 'ours s', 'ratio', 'peak RSS MB', 'idle RSS MB'];
-  const lines = table.map((row) => [
-    row.archive,
-    row.sizeMb.toFixed(1),
-    row.decoder,
-    row.baselineS.toFixed(2),
-    row.oursS.toFixed(2),
-    (row.oursS / row.baselineS).toFixed(2),
-    row.peakRssMb.toFixed(0),
-    row.baseRssMb.toFixed(0),
-  ]);
+function printTable(table: Row[], loadBefore: number[], loadAfter: number[]): void {
+  const header = ['archive', 'size MB', 'decoder', 'who', 'wall s', 'ratio', 'CPU s', 'CPU ratio', 'peak RSS MB', 'idle RSS MB'];
+  const lines: string[][] = [];
+  for (const row of table) {
+    const baseMs = median(row.baseline.map((s) => s.ms));
+    const baseCpu = median(row.baseline.map((s) => s.cpuMs));
+    lines.push([row.archive, row.sizeMb.toFixed(1), row.decoder, 'baseline', (baseMs / 1000).toFixed(2), '', (baseCpu / 1000).toFixed(2), '', '', '']);
+    for (const { label, samples } of row.ours) {
+      const ms = median(samples.map((s) => s.ms));
+      const cpu = median(samples.map((s) => s.cpuMs));
+      const peaks = samples.map((s) => s.peakRssMb!);
+      lines.push([
+        '', '', '', label,
+        (ms / 1000).toFixed(2),
+        (ms / baseMs).toFixed(2),
+        (cpu / 1000).toFixed(2),
+        (cpu / baseCpu).toFixed(2),
+        `${median(peaks).toFixed(0)} (max ${Math.max(...peaks).toFixed(0)})`,
+        median(samples.map((s) => s.baseRssMb!)).toFixed(0),
+      ]);
+    }
+  }
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const format = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   console.log(format(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const line of lines) console.log(format(line));
-  console.log(`\nmedian of ${RUNS} runs (wasm: ${Math.min(RUNS, 2)}); baseline = curl | tee >(sha256sum) | gzip/xz -dc | tar -x, or curl + sha256sum + unzip;`);
-  console.log('ours = download + sha256 verify + unpack in a fresh Node process (compiled dist/).');
+  const load = (values: number[]) => values.map((v) => v.toFixed(2)).join(' ');
+  console.log(`\nmedians of ${RUNS} rounds (wasm: ${Math.min(RUNS, 2)}), contenders in rotating order; load average ${load(loadBefore)} before, ${load(loadAfter)} after.`);
+  console.log('baseline = curl | tee >(sha256sum) | gzip/xz -dc | tar -x, or curl + sha256sum + unzip;');
+  console.log(`ours = download + sha256 verify + unpack in a fresh Node process (compiled dist/)${COMPARE ? `; before = the same with ${COMPARE}` : ''}.`);
+  console.log('wall: the baseline from spawn to exit, ours inside the process (without Node\'s start); CPU: user + system of the whole process tree.');
   console.log('idle RSS = the install process before installing (Node + our modules), included in its peak.');
 }
 
