@@ -36,37 +36,65 @@ const MAX_SYMLINK_TARGET = 4096;
 
 const crc32 = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
+/**
+ * Entries whose data is read at the same time: each inflates in the thread pool while the main
+ * thread writes another's (one at a time, the main thread waited for every chunk).
+ */
+const CONCURRENT_ENTRIES = 4;
+
 export async function extractZip(input: ExtractZipInput): Promise<void> {
   const { archiveName } = input;
   const zip = await openZip(input.file, archiveName);
+  const reading = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
   try {
     // The end record's count, checked before the first entry is read.
     if (zip.entryCount > input.writer.maxEntries) input.writer.refuseEntries(zip.entryCount);
     for (;;) {
       input.signal?.throwIfAborted();
       const entry = await nextEntry(zip, archiveName);
-      if (!entry) return;
-      await extractEntry(zip, entry, input);
+      if (!entry) break;
+      const started = startEntry(zip, entry, input);
+      if (!started) continue;
+      if (started.inOrder) {
+        await started.data;
+        continue;
+      }
+      const settled: Promise<void> = started.data
+        .catch((error: unknown) => void (failure ??= { error }))
+        .finally(() => reading.delete(settled));
+      reading.add(settled);
+      if (reading.size >= CONCURRENT_ENTRIES) await Promise.race(reading);
+      if (failure) throw failure.error;
     }
+    await Promise.all(reading);
+    if (failure) throw failure.error;
   } finally {
+    // Every entry stops writing before the caller closes what a failure left open.
+    await Promise.all(reading);
     zip.close();
   }
 }
 
-async function extractEntry(zip: ZipFile, entry: Entry, input: ExtractZipInput): Promise<void> {
+/**
+ * Judges an entry and, for a file, opens it at once, in archive order (so that a later entry of
+ * the same name wins, as in tars); its data follows in `data`. Symlinks are read `inOrder`: the
+ * caller waits for each before the next entry, keeping their order too.
+ */
+function startEntry(zip: ZipFile, entry: Entry, input: ExtractZipInput): { data: Promise<void>; inOrder: boolean } | undefined {
   const { writer, prefix, archiveName, warn } = input;
   const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileName as unknown as Buffer, entry.extraFields, false);
   const split = splitEntryName(name, { backslashIsSeparator: true });
   if (split === undefined) {
     warn(`Skipped ${name} in ${archiveName}: the path is absolute or contains "..".`);
-    return;
+    return undefined;
   }
   const path = stripArchivePrefix(split, prefix);
   const unixMode = (entry.externalFileAttributes >>> 16) & 0xffff;
   const type = unixMode & S_IFMT;
   if (name.endsWith('/') || type === S_IFDIR) {
     writer.addDirectory(path, unixMode & 0o777 || 0o755);
-    return;
+    return undefined;
   }
   if (entry.isEncrypted()) {
     throw new ProtoError('install.unsupported_archive', `${archiveName} contains an encrypted entry (${name}).`);
@@ -78,19 +106,22 @@ async function extractEntry(zip: ZipFile, entry: Entry, input: ExtractZipInput):
   if (type === S_IFLNK) {
     if (size > MAX_SYMLINK_TARGET) throw corrupt(archiveName, `the symlink ${name} has a ${size}-byte target`);
     const chunks: Buffer[] = [];
-    await readEntry(zip, entry, archiveName, (chunk) => chunks.push(chunk));
-    writer.addSymlink(path, Buffer.concat(chunks).toString('utf8'));
-    return;
+    const data = readEntry(zip, entry, archiveName, (chunk) => chunks.push(chunk)).then(() =>
+      writer.addSymlink(path, Buffer.concat(chunks).toString('utf8')),
+    );
+    return { data, inOrder: true };
   }
   const sink = writer.openFile(path, unixMode & 0o777 || 0o644, size);
-  if (!sink) return;
+  if (!sink) return undefined;
   let crc = 0;
-  await readEntry(zip, entry, archiveName, (chunk) => {
+  const data = readEntry(zip, entry, archiveName, (chunk) => {
     if (crc32) crc = crc32(chunk, crc);
     sink.write(chunk);
+  }).then(() => {
+    sink.close(entry.getLastModDate());
+    if (crc32 && crc !== entry.crc32 >>> 0) throw corrupt(archiveName, `CRC mismatch in ${name}`);
   });
-  sink.close(entry.getLastModDate());
-  if (crc32 && crc !== entry.crc32 >>> 0) throw corrupt(archiveName, `CRC mismatch in ${name}`);
+  return { data, inOrder: false };
 }
 
 function openZip(file: string, archiveName: string): Promise<ZipFile> {

@@ -120,15 +120,22 @@ export interface ZipHeaderPatch {
 /**
  * A zip with `pkg/ok.txt` and `pkg/tool` (20 KiB of one byte, deflated), where the headers of
  * `pkg/tool` (local and central, kept consistent) say what `patch` says: an archive no honest
- * tool writes, made by rewriting header fields of one adm-zip wrote.
+ * tool writes, made by rewriting header fields of one adm-zip wrote. `entries` and `entryName`
+ * give other contents and the entry to patch.
  */
-export function zipWithLyingHeader(work: string, name: string, patch: ZipHeaderPatch): string {
-  const out = makeRawZip(join(work, name), [
+export function zipWithLyingHeader(
+  work: string,
+  name: string,
+  patch: ZipHeaderPatch,
+  entries: Parameters<typeof makeRawZip>[1] = [
     { name: 'pkg/ok.txt', content: 'ok\n' },
     { name: 'pkg/tool', content: Buffer.alloc(20 * 1024, 0x61) },
-  ]);
+  ],
+  entryName = 'pkg/tool',
+): string {
+  const out = makeRawZip(join(work, name), entries);
   const bytes = readFileSync(out);
-  const target = Buffer.from('pkg/tool');
+  const target = Buffer.from(entryName);
   let patched = 0;
   for (let at = 0; at < bytes.length - 4; at++) {
     const signature = bytes.readUInt32LE(at);
@@ -141,7 +148,7 @@ export function zipWithLyingHeader(work: string, name: string, patch: ZipHeaderP
     if (patch.size !== undefined) bytes.writeUInt32LE(patch.size, at + 22 + shift);
     patched++;
   }
-  if (patched !== 2) throw new Error(`expected a local and a central header for pkg/tool, patched ${patched}`);
+  if (patched !== 2) throw new Error(`expected a local and a central header for ${entryName}, patched ${patched}`);
   writeFileSync(out, bytes);
   return out;
 }
