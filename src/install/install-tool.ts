@@ -131,9 +131,9 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
       }
     }
 
-    await fs.mkdir(tempDir, { recursive: true });
+    await makeDirectory(tempDir);
     const prebuilt = await plugin.downloadPrebuilt(version, productDir);
-    await fs.mkdir(stagingDir, { recursive: true });
+    await makeDirectory(stagingDir);
     const unpackInput = { plugin, version, archivePrefix: prebuilt.archive_prefix, outputDir: stagingDir, settings, warn, signal };
     // A tar archive is unpacked into the staging dir while it downloads; nothing of it counts
     // until the download is verified, and a download or verification failure wins over any
@@ -277,6 +277,23 @@ async function runPostScript(prebuilt: DownloadPrebuiltOutput, productDir: strin
 
 async function removeAll(paths: string[]): Promise<void> {
   await Promise.all(paths.map((path) => fs.rm(path, { recursive: true, force: true, maxRetries: 3 })));
+}
+
+/**
+ * `mkdir -p` that survives another process's removeIfEmpty: a process that just finished an
+ * install of the same tool (after releasing its lock) may remove the tool's temp or inventory dir,
+ * empty for an instant, between the creation of that dir and of ours inside it (ENOENT; seen in
+ * test/integration/install-concurrency.test.ts on a loaded machine).
+ */
+async function makeDirectory(dir: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fs.mkdir(dir, { recursive: true });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
+    }
+  }
 }
 
 /** Best effort: only an empty directory is removed (rmdir fails on anything else). */
