@@ -20,6 +20,7 @@ import { promisify } from 'node:util';
 import { ProtoError } from '../errors.js';
 import type { DownloadPrebuiltOutput } from '../protocol/index.js';
 import type { Inventory, Store, ToolManifest } from '../store/index.js';
+import { makeDirectory } from '../store/make-directory.js';
 import { commitInstall, restorePrevious } from './commit-install.js';
 import { checkLockedChecksum, type LockedChecksum } from '../lockfile/verify-locked.js';
 import { downloadArtifacts, type DownloadedArtifacts } from './download-artifacts.js';
@@ -277,23 +278,6 @@ async function runPostScript(prebuilt: DownloadPrebuiltOutput, productDir: strin
 
 async function removeAll(paths: string[]): Promise<void> {
   await Promise.all(paths.map((path) => fs.rm(path, { recursive: true, force: true, maxRetries: 3 })));
-}
-
-/**
- * `mkdir -p` that survives another process's removeIfEmpty: a process that just finished an
- * install of the same tool (after releasing its lock) may remove the tool's temp or inventory dir,
- * empty for an instant, between the creation of that dir and of ours inside it (ENOENT; seen in
- * test/integration/install-concurrency.test.ts on a loaded machine).
- */
-async function makeDirectory(dir: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await fs.mkdir(dir, { recursive: true });
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
-    }
-  }
 }
 
 /** Best effort: only an empty directory is removed (rmdir fails on anything else). */

@@ -22,6 +22,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProtoError } from '../errors.js';
 import { lazyCrypto } from '../lazy-builtins.js';
+import { makeDirectory } from './make-directory.js';
 
 export interface LockOwner {
   pid: number;
@@ -108,7 +109,7 @@ async function tryCreate(path: string, record: string): Promise<boolean> {
     } catch (error) {
       // The lock's directory may not exist yet, or may have been removed by a cleanup that saw it empty.
       if (errorCode(error) !== 'ENOENT' || attempt >= 5) throw error;
-      await fs.mkdir(dirname(path), { recursive: true });
+      await makeDirectory(dirname(path));
     }
   }
   try {
