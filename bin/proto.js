@@ -11,9 +11,9 @@
 // CommonJS (bin/package.json says so): an ES module entry costs every run the start of Node's
 // ES module loader, and its view of node:fs loads the stream modules.
 'use strict';
-const { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const module_ = require('node:module');
-const { dirname, join } = require('node:path');
+const { dirname, isAbsolute, join } = require('node:path');
 
 // Node ≥ 22.1 can cache compiled bytecode between runs; Node 20 simply lacks the API. First, so
 // that everything below is cached too.
@@ -135,7 +135,8 @@ function loadBundle(name, storeRoot) {
     const vm = require('node:vm');
     const bundle = statSync(file);
     const prefix = `${name.replace(/\.cjs$/, '')}-${pathDigest(file)}-`;
-    cachePath = join(storeRoot, 'cache', 'code', `${prefix}${process.versions.v8}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}-${bundle.ino}.bin`);
+    const cacheDir = codeCacheDir(storeRoot);
+    cachePath = join(cacheDir.path, `${prefix}${process.versions.v8}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}-${bundle.ino}.bin`);
     cachedData = readOwnFile(cachePath);
     script = new vm.Script(module_.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
     const loaded = new module_(file, module);
@@ -144,10 +145,29 @@ function loadBundle(name, storeRoot) {
     script.runInThisContext().call(loaded.exports, loaded.exports, module_.createRequire(file), loaded, file, dirname(file));
     loaded.loaded = true;
     const stale = cachedData === undefined || script.cachedDataRejected === true;
-    return { exports: loaded.exports, saveCodeCache: () => stale && saveCodeCache(script, storeRoot, cachePath, prefix) };
+    return { exports: loaded.exports, saveCodeCache: () => stale && saveCodeCache(script, cacheDir.within, cachePath, prefix) };
   } catch {
     return plain();
   }
+}
+
+/**
+ * Where code caches are kept: the store's `cache/code`, or PROTO_CODE_CACHE_DIR when it names an
+ * existing directory that is this user's and that no one else may write (anything else is ignored).
+ * A test suite points its many throwaway stores at one, so that each command does not compile the
+ * program again. `within` is what must exist before a cache is written there.
+ */
+function codeCacheDir(storeRoot) {
+  const chosen = process.env.PROTO_CODE_CACHE_DIR;
+  if (chosen && isAbsolute(chosen)) {
+    try {
+      const dir = lstatSync(chosen);
+      if (dir.isDirectory() && dir.uid === process.getuid() && (dir.mode & 0o022) === 0) return { path: chosen, within: chosen };
+    } catch {
+      // not there: the store's
+    }
+  }
+  return { path: join(storeRoot, 'cache', 'code'), within: storeRoot };
 }
 
 /**
@@ -174,10 +194,13 @@ function readOwnFile(path) {
   }
 }
 
-/** Writes the code cache (only into a store that exists: the session made it private), replacing older ones. */
-function saveCodeCache(script, storeRoot, cachePath, prefix) {
+/**
+ * Writes the code cache (only into a store that exists, which the session made private, or into
+ * the chosen directory), replacing older ones.
+ */
+function saveCodeCache(script, within, cachePath, prefix) {
   try {
-    statSync(storeRoot);
+    statSync(within);
     const dir = dirname(cachePath);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     for (const old of readdirSync(dir)) if (old.startsWith(prefix)) rmSync(join(dir, old), { force: true });

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import module from 'node:module';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -17,6 +17,8 @@ import { fixturePlugin, repoRoot } from '../support/fixtures.js';
 import { useCliFixture } from './support/cli-sandbox.js';
 
 const fixture = useCliFixture();
+/** The store's own code cache, not the one the test run shares (see test/support/cli.ts). */
+const storeCodeCache = { PROTO_CODE_CACHE_DIR: undefined };
 
 /** The plugin was started in this run: it logs each call it answers with its duration. */
 const startedPlugin = (stderr: string) => /starting the plugin|\] [a-z_]+ took [\d.]+ ms/.test(stderr);
@@ -145,7 +147,8 @@ describe('cold paths', () => {
     skip: typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function' ? 'this Node caches compiled code itself (module.enableCompileCache)' : false,
   }, async () => {
     const sandbox = fixture.sandboxWith('');
-    const first = await sandbox.run(['list']);
+    const run = () => sandbox.run(['list'], { env: storeCodeCache });
+    const first = await run();
     assert.equal(first.code, 0, first.stderr);
     const dir = join(sandbox.protoHome, 'cache/code');
     // The launcher's and, `list` being answered from the caches, cached.cjs's (see bin/proto.js).
@@ -158,20 +161,47 @@ describe('cold paths', () => {
 
     // The next run takes them as they are: a refused cache would be written again (a new file).
     const kept = paths.map((file) => statSync(file).ino);
-    const second = await sandbox.run(['list']);
+    const second = await run();
     assert.equal(second.stdout, first.stdout);
     assert.deepEqual(paths.map((file) => statSync(file).ino), kept, 'a cache was refused and written again');
 
     // A command the program answers adds the program's.
-    const program = await sandbox.run(['debug', 'config']);
+    const program = await sandbox.run(['debug', 'config'], { env: storeCodeCache });
     assert.equal(program.code, 0, program.stderr);
     assert.deepEqual(readdirSync(dir).map((name) => name.replace(/-.*/, '')).sort(), ['cached', 'cli', 'launcher']);
 
     // Garbage: V8 refuses it, the program compiles from source and replaces it.
     writeFileSync(path, 'not a code cache');
-    const third = await sandbox.run(['list']);
+    const third = await run();
     assert.equal(third.code, 0, third.stderr);
     assert.equal(third.stdout, first.stdout);
     assert.notEqual(readFileSync(path, 'utf8'), 'not a code cache');
+  });
+
+  it('keeps it in PROTO_CODE_CACHE_DIR instead when that directory is yours and no one else may write it', {
+    skip: typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function' ? 'this Node caches compiled code itself (module.enableCompileCache)' : false,
+  }, async () => {
+    const sandbox = fixture.sandboxWith('');
+    const storeDir = join(sandbox.protoHome, 'cache/code');
+    const chosen = join(sandbox.root, 'code-cache');
+    mkdirSync(chosen, { mode: 0o700 });
+    chmodSync(chosen, 0o700);
+    const first = await sandbox.run(['list'], { env: { PROTO_CODE_CACHE_DIR: chosen } });
+    assert.equal(first.code, 0, first.stderr);
+    const kinds = (dir: string) => readdirSync(dir).map((name) => name.replace(/-.*/, '')).sort();
+    assert.deepEqual(kinds(chosen), ['cached', 'launcher']);
+    assert.equal(existsSync(storeDir), false, 'the store got a code cache too');
+
+    // Writable by others (or relative, or missing): ignored, the store's is used.
+    const open = join(sandbox.root, 'open-cache');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    for (const dir of [open, 'code-cache', join(sandbox.root, 'missing')]) {
+      const result = await sandbox.run(['list'], { env: { PROTO_CODE_CACHE_DIR: dir } });
+      assert.equal(result.stdout, first.stdout);
+    }
+    assert.deepEqual(readdirSync(open), []);
+    assert.equal(existsSync(join(sandbox.root, 'missing')), false);
+    assert.deepEqual(kinds(storeDir), ['cached', 'launcher']);
   });
 });
