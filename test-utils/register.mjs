@@ -7,13 +7,7 @@
 // Workers need no TypeScript, so registering only in the main thread avoids the problem.
 // Also silences Node 20's "WASI is an experimental feature" warning, in every thread.
 import { isMainThread } from 'node:worker_threads';
-
-const originalEmit = process.emitWarning;
-process.emitWarning = function filterWasiWarning(warning, ...rest) {
-  const text = typeof warning === 'string' ? warning : warning?.message;
-  if (/WASI is an experimental feature/.test(text ?? '')) return;
-  return originalEmit.call(process, warning, ...rest);
-};
+import './wasi-warning.mjs';
 
 if (isMainThread) {
   const { register } = await import('tsx/esm/api');
