@@ -17,8 +17,9 @@ function runScenario(name: string): Promise<{ code: number | null; stdout: strin
     });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    // Far above what a healthy run takes (~1 s); only a process that never exits reaches it.
-    const guard = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    // Far above what a healthy run takes (~1 s of CPU; 5-25 s of wall at load 27-45 on 2 cores, when
+    // 25 s was the guard and it killed a healthy child); only a process that never exits reaches it.
+    const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(guard);
