@@ -152,7 +152,7 @@ async function timeOurs(root: string, archive: Archive, decoder: string): Promis
  * waited for, including theirs (xz under our Node, sha256sum under tee).
  */
 async function execTimed(script: string, args: string[]): Promise<{ stdout: string; cpuMs: number }> {
-  const stdout = await exec('bash', ['-c', `${script}\ntimes`, 'bash', ...args]);
+  const stdout = await exec('bash', ['-c', `set -e\n${script}\ntimes`, 'bash', ...args]);
   const lines = stdout.trimEnd().split('\n');
   const children = lines.pop()!;
   lines.pop(); // bash's own times

@@ -81,7 +81,10 @@ async function openXz(source: CompressedSource, name: string, options: Decompres
       hint: 'Install xz-utils, or set the xz decoder to "auto" to use the bundled decoder.',
     });
   }
-  const { XzReadableStream } = await import('xz-decompress');
+  // A webpack bundle: Node's ES module loader sees only its default export (the module object);
+  // TypeScript loaders and our esbuild bundle see the named one.
+  const xzModule = (await import('xz-decompress')) as typeof import('xz-decompress') & { default?: typeof import('xz-decompress') };
+  const XzReadableStream = xzModule.XzReadableStream ?? xzModule.default!.XzReadableStream;
   const bytes = typeof source === 'string' ? createReadStream(source, { highWaterMark: READ_CHUNK }) : source;
   const input = Readable.toWeb(bytes) as unknown as ReadableStream<Uint8Array>;
   const web = new XzReadableStream(input) as unknown as WebReadableStream<Uint8Array>;

@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { openDecompressed, type CompressedSource } from '../../../src/install/decompress.js';
+import { ensureCliBuilt } from '../../support/cli.js';
+import { repoRoot } from '../../support/fixtures.js';
 import { skipWithout, skipWithoutZstdDecoder } from '../../support/system-commands.js';
 import { readToolMade, toolMade } from '../../support/tool-made.js';
 
@@ -69,6 +74,19 @@ describe('openDecompressed', () => {
     const result = await readAll(compressed.xz, 'xz', { path: '' });
     assert.deepEqual(result.data, tar);
     assert.match(result.decoder, /wasm/);
+  });
+
+  it('falls back to the WebAssembly decoder in the compiled code too (plain Node, no TypeScript loader)', async () => {
+    // Node's own ES module loader sees xz-decompress (a webpack bundle) differently from tsx.
+    await ensureCliBuilt();
+    const module = pathToFileURL(join(repoRoot, 'dist/install/decompress.js')).href;
+    const script = `const { openDecompressed } = await import(${JSON.stringify(module)});
+      const source = await openDecompressed(${JSON.stringify(compressed.xz)}, 'xz', { path: '' });
+      let bytes = 0;
+      for await (const chunk of source.stream) bytes += chunk.length;
+      console.log(source.decoder, bytes);`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+    assert.equal(stdout.trim(), `xz-decompress (wasm) ${tar.length}`);
   });
 
   it('says what to install when a decoder is missing', async () => {
