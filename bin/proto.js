@@ -95,10 +95,12 @@ async function start() {
     process.exitCode = await main(process.argv);
     return;
   }
-  if (runtime.mayAnswerFromCaches(process.argv.slice(2))) {
+  const cachedCommand = runtime.cachedCommand(process.argv.slice(2));
+  if (cachedCommand !== undefined) {
     // Answers on disk (list-remote with a cached version list, bin, list, status) come from a
     // bundle a third of the program's size; it hands over, having written nothing, when it cannot.
-    const cached = loadBundle('cached.cjs', storeRoot);
+    // A code cache per command: each holds the functions its command compiled.
+    const cached = loadBundle('cached.cjs', storeRoot, cachedCommand);
     const answered = await cached.exports.answerFromCaches(process.argv);
     launcher.saveCodeCache();
     cached.saveCodeCache();
@@ -122,9 +124,10 @@ async function start() {
  * runs), used only when the file belongs to this user, and named by the bundle's size, time and
  * inode and V8's version, so a rebuilt bundle or another Node never reads an old one (V8 itself
  * refuses data made with other flags). Written after the command, so that the functions it
- * compiled on the way are in it. Anything wrong: the bundle is compiled from source as usual.
+ * compiled on the way are in it (`variant` keeps one per kind of run apart, so that each has its
+ * own). Anything wrong: the bundle is compiled from source as usual.
  */
-function loadBundle(name, storeRoot) {
+function loadBundle(name, storeRoot, variant) {
   const file = join(DIST, 'bundle', name);
   const plain = () => ({ exports: require(file), saveCodeCache: () => undefined });
   if (typeof module_.enableCompileCache === 'function' || typeof process.getuid !== 'function') return plain();
@@ -134,7 +137,7 @@ function loadBundle(name, storeRoot) {
   try {
     const vm = require('node:vm');
     const bundle = statSync(file);
-    const prefix = `${name.replace(/\.cjs$/, '')}-${pathDigest(file)}-`;
+    const prefix = `${name.replace(/\.cjs$/, '')}-${variant === undefined ? '' : `${variant}-`}${pathDigest(file)}-`;
     const cacheDir = codeCacheDir(storeRoot);
     cachePath = join(cacheDir.path, `${prefix}${process.versions.v8}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}-${bundle.ino}.bin`);
     cachedData = readOwnFile(cachePath);

@@ -96,7 +96,7 @@ await build({
   target: 'node16',
   stdin: {
     contents:
-      "export * from './dist/node-runtime.js';\nexport { writeFastAnswer } from './dist/cli/fast-path.js';\nexport { mayAnswerFromCaches } from './dist/cli/command-line.js';\n",
+      "export * from './dist/node-runtime.js';\nexport { writeFastAnswer } from './dist/cli/fast-path.js';\nexport { cachedCommand } from './dist/cli/command-line.js';\n",
     resolveDir: root,
     sourcefile: 'launcher.js',
   },

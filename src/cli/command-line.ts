@@ -37,8 +37,12 @@ export function commandWord(args: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** Whether `args` invoke a command the cached answers may answer (they decide for sure). */
-export function mayAnswerFromCaches(args: readonly string[]): boolean {
+/**
+ * The name of the command `args` invoke when the cached answers may answer it (they decide for
+ * sure), undefined for any other command.
+ */
+export function cachedCommand(args: readonly string[]): string | undefined {
   const word = commandWord(args);
-  return word !== undefined && Object.entries(CACHED_COMMAND_NAMES).some(([name, aliases]) => name === word || aliases.includes(word));
+  if (word === undefined) return undefined;
+  return Object.entries(CACHED_COMMAND_NAMES).find(([name, aliases]) => name === word || aliases.includes(word))?.[0];
 }
