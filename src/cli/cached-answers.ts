@@ -165,13 +165,14 @@ export async function answerFromCaches(argv: readonly string[]): Promise<number 
     await openSession({}, (session) => parsed.command.run(session, parsed.line));
     if (handOverReason !== undefined) return handOverNow(handOverReason);
     log('trace', 'cli', `${parsed.command.name} answered from the caches (no plugin, no network)`);
-    writeHeldOutput();
-    return 0;
   } catch (error) {
     return handOverNow(handOverReason ?? `the program reports: ${(error as Error).message}`);
   } finally {
     setLogSink(previousSink);
   }
+  // Past this point nothing hands over: what is written is the answer.
+  writeHeldOutput();
+  return 0;
 }
 
 /** Drops what was held, says why at `--log trace`, and hands over. */
