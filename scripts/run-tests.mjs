@@ -5,8 +5,8 @@
 // pass/fail counts, then our summary says why tests were skipped or cancelled and which files were
 // slowest; its exit code is ours.
 //
-// Where the time goes (2 cores, ~810 tests, ~225 s of CPU with a warm cache): the test files' own
-// processes ~75 s (each loads its modules; tsx cost ~0.3 s more per process than our hooks), the
+// Where the time goes (2 cores, ~850 tests, 200-225 s of CPU with warm caches): the test files' own
+// processes ~70 s (each loads its modules; tsx cost ~0.3 s more per process than our hooks), the
 // ~550 CLI commands the e2e tests start ~115 s (~0.2 s each: Node's start, the bundle, a plugin
 // worker), the rest tar, git, servers and child test suites. So the run is CPU-bound: it takes
 // about CPU / 2 on a quiet machine, and as long as the other load allows on a busy one. The CLI
