@@ -20,6 +20,8 @@ const { dirname, isAbsolute, join } = require('node:path');
 module_.enableCompileCache?.();
 
 const DIST = join(__dirname, '..', 'dist');
+/** The store root, once resolveStoreRoot() has found it (declared here: start() runs before the end of this file). */
+let storeRootFound;
 
 /**
  * Loads one of our modules. With require() where Node loads ES modules that way (20.19+,
@@ -55,10 +57,9 @@ async function start() {
   const bundled = bundlesFresh();
 
   let runtime;
-  // The store holds V8's code caches of the bundles (Node 20, see loadBundle): found first.
-  const storeRoot = bundled ? require(join(DIST, 'bundle/store-root.cjs')).resolveStoreRoot() : undefined;
-  const launcher = bundled ? loadBundle('launcher.cjs', storeRoot) : undefined;
+  let launcher;
   try {
+    launcher = bundled ? loadBundle('launcher.cjs') : undefined;
     runtime = bundled ? launcher.exports : await load('node-runtime.js');
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
@@ -100,7 +101,7 @@ async function start() {
     // Answers on disk (list-remote with a cached version list, bin, list, status) come from a
     // bundle a third of the program's size; it hands over, having written nothing, when it cannot.
     // A code cache per command: each holds the functions its command compiled.
-    const cached = loadBundle('cached.cjs', storeRoot, cachedCommand);
+    const cached = loadBundle('cached.cjs', cachedCommand);
     const answered = await cached.exports.answerFromCaches(process.argv);
     launcher.saveCodeCache();
     cached.saveCodeCache();
@@ -109,7 +110,7 @@ async function start() {
       return;
     }
   }
-  const program = loadBundle('cli.cjs', storeRoot);
+  const program = loadBundle('cli.cjs');
   // Results go to a pipe or file with write(2) until something creates process.stdout (stdout.ts).
   program.exports.writeStdoutDirectly();
   process.exitCode = await program.exports.main(process.argv);
@@ -127,7 +128,7 @@ async function start() {
  * compiled on the way are in it (`variant` keeps one per kind of run apart, so that each has its
  * own). Anything wrong: the bundle is compiled from source as usual.
  */
-function loadBundle(name, storeRoot, variant) {
+function loadBundle(name, variant) {
   const file = join(DIST, 'bundle', name);
   const plain = () => ({ exports: require(file), saveCodeCache: () => undefined });
   if (typeof module_.enableCompileCache === 'function' || typeof process.getuid !== 'function') return plain();
@@ -138,7 +139,7 @@ function loadBundle(name, storeRoot, variant) {
     const vm = require('node:vm');
     const bundle = statSync(file);
     const prefix = `${name.replace(/\.cjs$/, '')}-${variant === undefined ? '' : `${variant}-`}${pathDigest(file)}-`;
-    const cacheDir = codeCacheDir(storeRoot);
+    const cacheDir = codeCacheDir();
     cachePath = join(cacheDir.path, `${prefix}${process.versions.v8}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}-${bundle.ino}.bin`);
     cachedData = readOwnFile(cachePath);
     script = new vm.Script(module_.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
@@ -147,8 +148,13 @@ function loadBundle(name, storeRoot, variant) {
     loaded.paths = module_._nodeModulePaths(dirname(file));
     script.runInThisContext().call(loaded.exports, loaded.exports, module_.createRequire(file), loaded, file, dirname(file));
     loaded.loaded = true;
-    const stale = cachedData === undefined || script.cachedDataRejected === true;
-    return { exports: loaded.exports, saveCodeCache: () => stale && saveCodeCache(script, cacheDir.within, cachePath, prefix) };
+    let stale = cachedData === undefined || script.cachedDataRejected === true;
+    const save = () => {
+      // Once per run: a hand-over from the cached answers saves the launcher's cache early.
+      if (stale) saveCodeCache(script, cacheDir.within, cachePath, prefix);
+      stale = false;
+    };
+    return { exports: loaded.exports, saveCodeCache: save };
   } catch {
     return plain();
   }
@@ -160,7 +166,7 @@ function loadBundle(name, storeRoot, variant) {
  * A test suite points its many throwaway stores at one, so that each command does not compile the
  * program again. `within` is what must exist before a cache is written there.
  */
-function codeCacheDir(storeRoot) {
+function codeCacheDir() {
   const chosen = process.env.PROTO_CODE_CACHE_DIR;
   if (chosen && isAbsolute(chosen)) {
     try {
@@ -170,7 +176,14 @@ function codeCacheDir(storeRoot) {
       // not there: the store's
     }
   }
+  const storeRoot = resolveStoreRoot();
   return { path: join(storeRoot, 'cache', 'code'), within: storeRoot };
+}
+
+/** The store (where code caches are kept on Node 20), from a 2 KB bundle of its own; found once, when needed. */
+function resolveStoreRoot() {
+  storeRootFound ??= require(join(DIST, 'bundle/store-root.cjs')).resolveStoreRoot();
+  return storeRootFound;
 }
 
 /**

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Part of `npm run build`, after tsc: bundles the compiled CLI into two CommonJS files that the
+// Part of `npm run build`, after tsc: bundles the compiled CLI into four CommonJS files that the
 // launcher (bin/proto.js) loads instead of the ~120 ES modules behind them:
-//  - dist/bundle/store-root.cjs: where the store is, read first: V8's code caches of the other
+//  - dist/bundle/store-root.cjs: where the store is, read when needed: V8's code caches of the other
 //    bundles are kept there (Node 20, see bin/proto.js loadBundle), the launcher's included;
 //  - dist/bundle/launcher.cjs: the Node check (node-runtime) and the --version/help answers
 //    (cli/fast-path), loaded before anything else on every run;

@@ -31,7 +31,7 @@ export function commandWord(args: readonly string[]): string | undefined {
       index++;
       continue;
     }
-    if (/^--(log|config-mode)=/.test(arg)) continue;
+    if (arg.startsWith('--') && arg.includes('=') && GLOBAL_OPTIONS_WITH_VALUE.has(arg.slice(0, arg.indexOf('=')))) continue; // --log=debug
     return arg;
   }
   return undefined;

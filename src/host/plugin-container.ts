@@ -39,7 +39,7 @@ import { describeImportProblems, findUnsatisfiedImports } from './import-check.j
 import { capLinearMemory, WASM_PAGE_BYTES } from './memory-cap.js';
 import { compileModule } from './module-cache.js';
 import { watchMemory } from './memory-watch.js';
-import { prepareMounts, type MountDirs } from './mounts.js';
+import { mountMapping, type MountDirs } from './mounts.js';
 import { PermissionDeniedError, PermissionGate, PluginPermissions } from './permissions.js';
 import { pluginEnvironment } from './plugin-config.js';
 import { DEFAULT_CALL_TIMEOUT_MS } from './call-timeout.js';
@@ -141,8 +141,9 @@ export class PluginContainer extends ToolPlugin {
   }
 
   /**
-   * Compiles (once per distinct module in this process: module-cache.ts) and checks the module
-   * and prepares its mounts; the instance itself is created on the first call. Throws `plugin.load_failed` (not WASM) or `plugin.incompatible` (imports we lack).
+   * Compiles (once per distinct module in this process: module-cache.ts) and checks the module;
+   * the instance, and the mount dirs it needs, are made on the first call. Throws
+   * `plugin.load_failed` (not WASM) or `plugin.incompatible` (imports we lack).
    */
   static async load(options: PluginLoadOptions): Promise<PluginContainer> {
     const where = typeof options.wasm === 'string' ? ` from ${options.wasm}` : '';
@@ -171,7 +172,7 @@ export class PluginContainer extends ToolPlugin {
 
     const permissions = PluginPermissions.parse(options.permissions, `The permissions of plugin "${options.id}"`);
     const gate = new PermissionGate(options.id, permissions);
-    const mounts = prepareMounts(options.dirs, { home: permissions.mountsHome, cwd: permissions.mountsCwd });
+    const mounts = mountMapping(options.dirs, { home: permissions.mountsHome, cwd: permissions.mountsCwd });
     const { hostEnvironment, config } = pluginEnvironment({
       pluginId: options.id,
       mapping: mounts.mapping,
@@ -319,8 +320,8 @@ export class PluginContainer extends ToolPlugin {
   }
 
   private async createInstance(): Promise<RuntimeInstance> {
-    // A worker whose preopened dirs vanished dies with an error nobody can catch (the SDK listens
-    // for none): make sure they exist, as they did at load time.
+    // WASI preopens of missing dirs fail, and a worker whose preopened dirs are missing dies with
+    // an error nobody can catch (the SDK listens for none): the mounts are made here, at the start.
     for (const hostDir of Object.values(this.runtimeConfig.allowedPaths)) mkdirSync(hostDir, { recursive: true });
     const started = performance.now();
     const instance = await instantiate({

@@ -12,7 +12,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ProtoError } from '../errors.js';
-import { detectHost, PermissionDeniedError, PermissionGate, PluginPermissions, prepareMounts, ToolPlugin, type DetectedHost, type HttpGet, type MountDirs } from '../host/index.js';
+import { mountMapping } from '../host/mounts.js';
+import { detectHost, PermissionDeniedError, PermissionGate, PluginPermissions, ToolPlugin, type DetectedHost, type HttpGet, type MountDirs } from '../host/index.js';
 import {
   OUTPUT_READERS,
   type ExecutableConfig,
@@ -66,7 +67,7 @@ export class SchemaPlugin extends ToolPlugin {
     private readonly options: SchemaPluginLoadOptions,
     readonly schema: ToolSchema,
     readonly hostEnvironment: Pick<HostEnvironment, 'os' | 'arch' | 'libc' | 'ci'>,
-    mapping: ReturnType<typeof prepareMounts>['mapping'],
+    mapping: ReturnType<typeof mountMapping>['mapping'],
     private readonly gate: PermissionGate,
   ) {
     super(options.id, mapping, options.dirs, options.protoVersion);
@@ -85,7 +86,8 @@ export class SchemaPlugin extends ToolPlugin {
     const schema = parseToolSchema(await parseSchemaText(text, options.path), options.path);
     const host = { ...detectHost(), ...options.host };
     const permissions = PluginPermissions.parse(options.permissions, `The permissions of plugin "${options.id}"`);
-    const { mapping } = prepareMounts(options.dirs, { home: permissions.mountsHome, cwd: permissions.mountsCwd });
+    // A schema plugin runs no WASM: it only needs to know its mounts, not to have them made.
+    const { mapping } = mountMapping(options.dirs, { home: permissions.mountsHome, cwd: permissions.mountsCwd });
     return new SchemaPlugin(options, schema, host, mapping, new PermissionGate(options.id, permissions));
   }
 
