@@ -5,7 +5,7 @@
  *   curl -s URL | tee >(sha256sum >/dev/null) | gzip -dc | tar -x   (xz -dc for .tar.xz)
  *   curl -s URL -o FILE && sha256sum FILE && unzip -q FILE          (.zip: its directory is at the end)
  *
- *   node --import tsx bench/install.ts [--runs N] [--fresh] [--only gz|xz|zip] [--no-wasm] [--compare DIR]
+ *   node --import ./scripts/register-ts.mjs bench/install.ts [--runs N] [--fresh] [--only gz|xz|zip] [--no-wasm] [--compare DIR]
  *
  * --compare DIR also installs with another checkout's build (e.g. a worktree of main with
  * `npm ci && npm run build`), through its own bench/install-child.mjs, in the same rounds: a

@@ -7,7 +7,7 @@ export { configCandidates, loadConfig, type ConfigCandidate, type LoadConfigOpti
 export { parseConfigText, parseConfigDocument, type ParsedConfigFile } from './parse-config-layer.js';
 export { mergeConfigLayers, mergeSettings, DEFAULT_SETTINGS } from './merge-config.js';
 export { settingsFromEnv } from './parse-settings.js';
-export { describeLocator, parsePluginLocator } from './plugin-locator.js';
+export { parsePluginLocator } from './plugin-locator.js';
 export { isToolContext } from './tool-context.js';
 export { parseTomlDocument } from './read-toml.js';
 export { setTomlString, removeTomlKey } from './toml-edit.js';

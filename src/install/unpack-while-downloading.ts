@@ -11,6 +11,7 @@
  * are unpacked after the download, as before.
  */
 import { promises as fs } from 'node:fs';
+import { makeDirectory } from '../store/make-directory.js';
 import { detectArchiveKind } from './archive-kind.js';
 import { DownloadFollower } from './follow-download.js';
 import type { InstallPluginPort } from './plugin-port.js';
@@ -76,7 +77,7 @@ export class UnpackWhileDownloading {
       if (!this.follower!.restarted) throw error;
       const dir = this.input.outputDir;
       await fs.rm(dir, { recursive: true, force: true });
-      await fs.mkdir(dir, { recursive: true });
+      await makeDirectory(dir);
       return undefined;
     }
   }

@@ -78,11 +78,6 @@ export class HookPlugins implements ToolHooks {
     this.sources = [...sources].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  /** The hook plugin ids, in the order they are called. */
-  get ids(): string[] {
-    return this.sources.map((source) => source.id);
-  }
-
   /** The hook plugins, in the order they are called (what `plugin list` shows). */
   get inCallOrder(): readonly HookPluginSource[] {
     return this.sources;

@@ -164,8 +164,8 @@ async function pullImage(
 /** A plugin layer is read into memory: no more than download-size, nor than LAYER_MEMORY_CEILING. */
 const LAYER_MEMORY_CEILING = 256 * MIB;
 
-function layerLimit(settings: InstallSettings | undefined): { maxBytes: number; limitSetting: string | undefined } {
-  const configured = downloadLimit(settings ?? {});
+function layerLimit(settings: InstallSettings): { maxBytes: number; limitSetting: string | undefined } {
+  const configured = downloadLimit(settings);
   // Above the ceiling no setting helps, so the error's hint names none.
   return configured.maxBytes <= LAYER_MEMORY_CEILING ? configured : { maxBytes: LAYER_MEMORY_CEILING, limitSetting: undefined };
 }

@@ -5,13 +5,14 @@
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { lazyCrypto } from '../lazy-builtins.js';
+import { makeDirectory } from './make-directory.js';
 
 /** `mode` is the new file's permissions (still narrowed by the umask); default 0666, a plain file's. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
   const temp = `${path}.${process.pid}.${lazyCrypto().randomBytes(6).toString('hex')}.tmp`;
   try {
     for (let attempt = 0; ; attempt++) {
-      await fs.mkdir(dirname(path), { recursive: true });
+      await makeDirectory(dirname(path));
       try {
         await fs.writeFile(temp, data, { flag: 'wx', mode: options.mode ?? 0o666 });
         break;

@@ -197,11 +197,18 @@ describe('cold paths', () => {
     const open = join(sandbox.root, 'open-cache');
     mkdirSync(open);
     chmodSync(open, 0o777);
-    for (const dir of [open, 'code-cache', join(sandbox.root, 'missing')]) {
+    for (const dir of [open, join(sandbox.root, 'missing')]) {
       const result = await sandbox.run(['list'], { env: { PROTO_CODE_CACHE_DIR: dir } });
       assert.equal(result.stdout, first.stdout);
     }
     assert.deepEqual(readdirSync(open), []);
+    // A relative path that names a good directory from where proto runs: ignored all the same.
+    const relative = join(sandbox.cwd, 'relative-cache');
+    mkdirSync(relative, { mode: 0o700 });
+    chmodSync(relative, 0o700);
+    const fromRelative = await sandbox.run(['list'], { env: { PROTO_CODE_CACHE_DIR: 'relative-cache' } });
+    assert.equal(fromRelative.code, 0, fromRelative.stderr);
+    assert.deepEqual(readdirSync(relative), []);
     assert.equal(existsSync(join(sandbox.root, 'missing')), false);
     assert.deepEqual(kinds(storeDir), ['cached', 'launcher']);
   });

@@ -127,7 +127,7 @@ describe('proto plugin list', () => {
 });
 
 describe('the telemetry setting', () => {
-  it("is read for proto's configs (no warning) and shown by debug config; nothing reads it to send anything", async () => {
+  it("is read for proto's configs (no warning) and shown by debug config", async () => {
     const sandbox = sandboxWith('[settings]\ntelemetry = false\n');
     const [configured, fromEnv] = await Promise.all([
       sandbox.run(['debug', 'config', '--json']),

@@ -22,6 +22,20 @@ const host = detectHost();
 const ARCHIVE = `/v1.0.0/disttool-v1.0.0-${host.os}-${host.arch}.tar.gz`;
 
 /** Runs the CLI with a guard: a run that would go on forever is killed after `guardMs`. */
+/** Runs `args` while this process holds disttool 1.0.0's version lock: the command must give up with store.lock_timeout, naming lock-wait. */
+async function assertGivesUpOnLock(sandbox: CliSandbox, store: Store, args: string[]): Promise<void> {
+  const lock = await acquireLock(store.versionLockPath('disttool', '1.0.0'));
+  try {
+    const run = await startCli(sandbox, args, 60_000).exited;
+    assert.equal(run.signal, null, `still waiting after 60 s:\n${run.stderr}`);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /error\[store\.lock_timeout\]/);
+    assertHintNamesLimit({ hint: /hint: (.*)/.exec(run.stderr)?.[1] ?? '' }, 'lock-wait');
+  } finally {
+    await lock.release();
+  }
+}
+
 function startCli(sandbox: CliSandbox, args: string[], guardMs: number) {
   const child = spawn(process.execPath, [CLI, ...args], { cwd: sandbox.cwd, env: sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
@@ -70,17 +84,7 @@ describe('finding 4: deadlines', { concurrency: true }, () => {
     const sandbox = fixture.sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: url } }, '[settings.limits]\nlock-wait = 1\n'));
     const store = new Store({ root: sandbox.protoHome, env: {} });
     // This test process is the "other install": alive, holding the lock.
-    const lock = await acquireLock(store.versionLockPath('disttool', '1.0.0'));
-    try {
-      const run = await startCli(sandbox, ['install', 'disttool', '1.0.0', '--json'], 60_000).exited;
-      assert.equal(run.signal, null, `still waiting after 60 s:\n${run.stderr}`);
-      assert.equal(run.code, 1, run.stderr);
-      assert.match(run.stderr, /error\[store\.lock_timeout\]/);
-      const hint = /hint: (.*)/.exec(run.stderr)?.[1] ?? '';
-      assertHintNamesLimit({ hint }, 'lock-wait');
-    } finally {
-      await lock.release();
-    }
+    await assertGivesUpOnLock(sandbox, store, ['install', 'disttool', '1.0.0', '--json']);
   });
 
   it('an uninstall waiting for a live install of the same version gives up after lock-wait, naming the setting', async () => {
@@ -90,17 +94,7 @@ describe('finding 4: deadlines', { concurrency: true }, () => {
     const installed = await startCli(sandbox, ['install', 'disttool', '1.0.0'], 60_000).exited;
     assert.equal(installed.code, 0, installed.stderr);
     const store = new Store({ root: sandbox.protoHome, env: {} });
-    const lock = await acquireLock(store.versionLockPath('disttool', '1.0.0'));
-    try {
-      const run = await startCli(sandbox, ['uninstall', 'disttool', '1.0.0', '--yes'], 60_000).exited;
-      assert.equal(run.signal, null, `still waiting after 60 s:\n${run.stderr}`);
-      assert.equal(run.code, 1, run.stderr);
-      assert.match(run.stderr, /error\[store\.lock_timeout\]/);
-      const hint = /hint: (.*)/.exec(run.stderr)?.[1] ?? '';
-      assertHintNamesLimit({ hint }, 'lock-wait');
-    } finally {
-      await lock.release();
-    }
+    await assertGivesUpOnLock(sandbox, store, ['uninstall', 'disttool', '1.0.0', '--yes']);
   });
 
   it('Ctrl-C during a download stops it, removes the partial download and the lock, and exits 130', async () => {

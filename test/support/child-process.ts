@@ -17,7 +17,7 @@ export interface InstallChild {
 }
 
 export function spawnInstallChild(config: ChildConfig): InstallChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(config)], {
+  const child = spawn(process.execPath, ['--import', './scripts/register-ts.mjs', CHILD, JSON.stringify(config)], {
     cwd: ROOT,
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

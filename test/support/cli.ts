@@ -138,7 +138,7 @@ let sharedCodeCacheMade = false;
  * store is new, so on Node 20 each command would compile the CLI's bundle from source and write a
  * code cache that no later command reads: 20-30 ms of CPU per command, ~550 commands a run.
  */
-export function withSharedCodeCache(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function withSharedCodeCache(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   if ('PROTO_CODE_CACHE_DIR' in env) return env;
   if (!sharedCodeCacheMade) {
     mkdirSync(SHARED_CODE_CACHE, { recursive: true, mode: 0o700 });

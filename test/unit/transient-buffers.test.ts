@@ -27,7 +27,7 @@ worker.once('message', (type) => { console.log('gc in a worker: ' + type); worke
 let lines: string[];
 
 before(() => {
-  const result = spawnSync(process.execPath, ['--trace-gc', '--import', 'tsx', '--input-type=module', '-e', SCRIPT], {
+  const result = spawnSync(process.execPath, ['--trace-gc', '--import', './scripts/register-ts.mjs', '--input-type=module', '-e', SCRIPT], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, NODE_NO_WARNINGS: '1' },

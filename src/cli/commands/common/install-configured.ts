@@ -45,8 +45,8 @@ export async function installConfiguredTools(session: Session, options: { force?
         });
       }
       for (const required of await requirements.get(id)!) {
-        // A requirement caught in a cycle fails by itself; waiting for it would wait forever, so
-        // runInstallJob finds it missing instead.
+        // A requirement caught in a cycle fails with its cycle error, which names the others; this
+        // tool is not waited on it: runInstallJob reports the requirement as missing.
         if (await cycleThrough(required, requirements)) continue;
         if ('error' in (await jobs.get(required)!)) {
           throw new ProtoError('install.requirement_failed', `${id} requires ${required}, which failed to install.`, {
