@@ -1,7 +1,7 @@
 /**
- * On/off environment switches (`PROTO_OFFLINE`, `PROTO_CACHE`, `PROTO_JSON`, `CI`, boolean
- * settings such as `PROTO_AUTO_INSTALL`): the one list of words that mean on and off. Case and
- * surrounding spaces do not matter.
+ * On/off environment switches (`PROTO_OFFLINE`, `PROTO_CACHE`, `PROTO_JSON`, boolean settings such
+ * as `PROTO_AUTO_INSTALL`; `CI` takes its off words, see detectCi): the one list of words that mean on
+ * and off. Case and surrounding spaces do not matter.
  */
 
 const ON = ['1', 'true', 'yes', 'on'];

@@ -3,6 +3,7 @@
  * Detected once per process; tests and `createPlugin({ host })` can override any field.
  */
 import { readdirSync } from 'node:fs';
+import { envSwitch } from '../env-switch.js';
 import { lazyChildProcess } from '../lazy-builtins.js';
 import { hostArchFromNode, hostOsFromNode, type HostArch, type HostLibc, type HostOS } from '../protocol/index.js';
 
@@ -53,10 +54,17 @@ export function detectLibc(os: HostOS): HostLibc {
   }
 }
 
-/** CI providers set `CI`; a few only set their own variable. */
+/**
+ * Whether we run in CI: the one rule for the plugins' `ci` flag and for `proto install`'s
+ * immutable lockfile. Services say it in their own words (`CI=true`, `CI=1`, woodpecker's
+ * `CI=woodpecker`, drone's `CI=drone`), so any value counts except an off word of env-switch
+ * (`0`, `false`, `no`, `off`): a user who writes `CI=off` means "not CI", and that wins over a
+ * service's own variable (as ci-info does), so one can run a CI job's command as on a laptop.
+ * With `CI` unset or empty, the few services that only set their own variable are asked.
+ */
 export function detectCi(env: NodeJS.ProcessEnv = process.env): boolean {
-  const ci = env.CI?.toLowerCase();
-  if (ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0') return true;
+  const ci = env.CI?.trim();
+  if (ci) return envSwitch(ci) !== false;
   return Boolean(env.GITHUB_ACTIONS || env.GITLAB_CI || env.BUILDKITE || env.TF_BUILD || env.JENKINS_URL || env.CIRCLECI);
 }
 

@@ -131,6 +131,8 @@ describe('.protolock', { concurrency: true }, () => {
       [['install', '--immutable-lockfile'], {}],
       [['install', 'disttool'], { PROTO_IMMUTABLE_LOCKFILE: '1' }],
       [['install'], { CI: 'true' }],
+      // The same rule as the plugins' ci flag (detectCi): woodpecker says CI=woodpecker.
+      [['install'], { CI: 'woodpecker' }],
     ] as const) {
       const result = await sandbox.run(args, { env });
       assert.equal(result.code, 1, `${args.join(' ')} ${JSON.stringify(env)}`);
@@ -166,6 +168,12 @@ describe('.protolock', { concurrency: true }, () => {
     const plain = await unlocked.run(['install'], { env: { CI: 'true' } });
     assert.equal(plain.code, 0, plain.stderr);
     assert.ok(!lockExists(unlocked));
+
+    // CI=off is not CI: the missing record is written as on a developer machine.
+    sandbox.writeConfig(config('1.0.0'));
+    const off = await sandbox.run(['install'], { env: { CI: 'off' } });
+    assert.equal(off.code, 0, off.stderr);
+    assert.match(lockText(sandbox), /1\.0\.0/);
   });
 
   it('is scoped to the config that enabled it: .prototools.<env> owns .protolock.<env>', async () => {

@@ -9,6 +9,7 @@
 import type { Command } from 'commander';
 import type { PinLocation } from '../../config/config-types.js';
 import { ProtoError } from '../../errors.js';
+import { detectCi } from '../../host/host-environment.js';
 import { out } from '../output/colors.js';
 import { createProgressBoard } from '../output/progress-board.js';
 import { writeJson, writeNote, writeResult } from '../output/write.js';
@@ -39,7 +40,7 @@ export function registerInstallCommand(program: Command): void {
     .option('-f, --force', 'reinstall even when the version is already installed')
     .option('--json', 'print the result as JSON on stdout')
     .option('--update-lockfile', 'resolve versions afresh instead of taking them from .protolock, and record the result')
-    .option('--immutable-lockfile', 'fail when .protolock lacks a record instead of writing it (also PROTO_IMMUTABLE_LOCKFILE=1, and CI=true)')
+    .option('--immutable-lockfile', 'fail when .protolock lacks a record instead of writing it (also PROTO_IMMUTABLE_LOCKFILE=1, and in CI)')
     .addHelpText(
       'after',
       `
@@ -51,8 +52,8 @@ installing "latest" pins the resolved version to that location.
 
 Lockfile: with [settings] lockfile = true, install records each tool's spec, resolved version and
 checksum in .protolock next to that .prototools (.protolock.<env> for .prototools.<env>). A locked
-spec installs the locked version, and a download whose checksum differs is refused. In CI (CI=true)
-and with --immutable-lockfile the lockfile is never written: a spec without a record fails.
+spec installs the locked version, and a download whose checksum differs is refused. In CI (CI set
+to anything but 0/false/no/off) and with --immutable-lockfile the lockfile is never written: a spec without a record fails.
 
 Examples:
   proto install node 20 --pin     install the newest 20.x and pin "~20" in ./.prototools
@@ -84,8 +85,9 @@ Examples:
 
 /**
  * proto's rules: `--update-lockfile` and `--immutable-lockfile` exclude each other, and an immutable
- * install cannot pin (pinning changes which records the lockfile keeps). `CI=true` makes installs
- * immutable where a lockfile is enabled, unless `--update-lockfile` says otherwise.
+ * install cannot pin (pinning changes which records the lockfile keeps). CI (detectCi: `CI=true`,
+ * `CI=1`, `CI=woodpecker`, ..., not `CI=off`) makes installs immutable where a lockfile is enabled,
+ * unless `--update-lockfile` says otherwise.
  */
 function lockfileMode(options: InstallOptions, pinning: boolean): LockfileMode {
   const explicit = options.immutableLockfile === true || isTruthy(process.env.PROTO_IMMUTABLE_LOCKFILE);
@@ -101,7 +103,7 @@ function lockfileMode(options: InstallOptions, pinning: boolean): LockfileMode {
   }
   if (options.updateLockfile) return { update: true };
   if (explicit) return { immutable: 'explicit' };
-  return isTruthy(process.env.CI) && !pinning ? { immutable: 'ci' } : {};
+  return detectCi(process.env) && !pinning ? { immutable: 'ci' } : {};
 }
 
 async function installOne(

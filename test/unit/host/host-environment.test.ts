@@ -21,6 +21,14 @@ describe('host environment', () => {
     assert.equal(detectCi({}), false);
   });
 
+  it('counts any CI value but an off word: services use their own names, a user who writes CI=off means it', () => {
+    for (const value of ['true', 'TRUE', '1', 'yes', 'on', 'woodpecker', 'drone']) assert.equal(detectCi({ CI: value }), true, value);
+    for (const value of ['0', 'false', 'False', 'no', 'off', ' OFF ', '']) assert.equal(detectCi({ CI: value }), false, JSON.stringify(value));
+    // An explicit off wins over a service's own variable; an empty CI does not.
+    assert.equal(detectCi({ CI: 'off', GITHUB_ACTIONS: 'true' }), false);
+    assert.equal(detectCi({ CI: '', GITLAB_CI: 'true' }), true);
+  });
+
   it('detects this machine', () => {
     const host = detectHost();
     assert.ok(['gnu', 'musl', 'unknown'].includes(host.libc));
