@@ -91,7 +91,7 @@ function normalizeManifest(value: unknown, path: string): ToolManifest {
 
 /** Pretty JSON with versions in ascending order (proto keeps them in a BTreeSet/BTreeMap). */
 export function serializeManifest(manifest: ToolManifest): string {
-  // Aliases such as `canary` after the versions.
+  // Aliases such as `canary` before the versions, as proto's BTreeSet of VersionSpec.
   const installed = [...new Set(manifest.installed_versions)].sort(compareVersionStrings);
   const versions: Record<string, ManifestVersionEntry> = {};
   for (const key of Object.keys(manifest.versions).sort(compareVersionStrings)) {

@@ -30,29 +30,40 @@ export function sortVersions<T extends Version>(versions: readonly T[], order: '
 
 /**
  * Compares two strings that should be versions (a manifest's keys, a lock record's version, a
- * plugin's `minimum_proto_version`): two versions in version order; a string that is not a version
- * (an alias such as `canary`, or junk) ranks above every version; two such strings in code-unit
- * order, so that a sort is total and stable across runs. The one comparator of version strings.
+ * plugin's version, a listing's entries): the one order of version strings. Two versions in
+ * version order. A string that is not a version ranks below every version, as proto's
+ * `VersionSpec` orders its kinds (canary, then aliases, then calendar, then semantic): so a
+ * listing newest-first ends with `canary`, `nightly` or junk, and an ascending manifest starts
+ * with them, as proto's BTreeSet keeps them. Among non-versions `canary` ranks lowest, the rest
+ * in code-unit order, so that a sort is total and the same on every run.
  */
 export function compareVersionStrings(a: string, b: string): number {
-  const left = parseVersion(a);
-  const right = parseVersion(b);
-  if (left && right) return compareVersions(left, right);
-  if (left || right) return left ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareParsed({ text: a, version: parseVersion(a) }, { text: b, version: parseVersion(b) });
 }
 
 /**
- * Sorts version strings (a copy). Strings that are not versions keep their relative order and
- * go last, so untrusted lists from plugins can be sorted without failing.
+ * Sorts version strings (a copy) by compareVersionStrings, `descending` putting the newest first.
+ * Each string is parsed once (remote lists hold thousands); untrusted lists from plugins sort
+ * without failing.
  */
 export function sortVersionStrings(versions: readonly string[], order: 'ascending' | 'descending' = 'ascending'): string[] {
-  const parsed = versions.map((text) => ({ text, version: parseVersion(text) }));
-  const valid = parsed.filter((entry): entry is { text: string; version: Version } => entry.version !== undefined);
-  const invalid = parsed.filter((entry) => entry.version === undefined);
   const sign = order === 'ascending' ? 1 : -1;
-  valid.sort((a, b) => sign * compareVersions(a.version, b.version));
-  return [...valid, ...invalid].map((entry) => entry.text);
+  return versions
+    .map((text) => ({ text, version: parseVersion(text) }))
+    .sort((a, b) => sign * compareParsed(a, b))
+    .map((entry) => entry.text);
+}
+
+interface ParsedString {
+  text: string;
+  version: Version | undefined;
+}
+
+function compareParsed(a: ParsedString, b: ParsedString): number {
+  if (a.version && b.version) return compareVersions(a.version, b.version);
+  if (a.version || b.version) return a.version ? 1 : -1;
+  if ((a.text === 'canary') !== (b.text === 'canary')) return a.text === 'canary' ? -1 : 1;
+  return a.text < b.text ? -1 : a.text > b.text ? 1 : 0;
 }
 
 /** Negative when `a` ranks below `b`. A version without a pre-release ranks above one with. */

@@ -33,12 +33,19 @@ describe('ordering versions', () => {
     assert.ok(compareVersions(v('2024-01-01'), v('1.0.0')) < 0);
   });
 
-  it('compareVersionStrings: versions in version order, then what is not a version, in text order', () => {
-    const ordered = ['2024-01-01', '1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-rc.1', '1.0.0', '1.0.0+2', '1.0.0+10', '1.10.0', '10.0.0', '-x', '1.2', 'Canary', 'canary', 'latest'];
+  it('compareVersionStrings: what is not a version first (canary, then text order), then versions in version order, as proto', () => {
+    const ordered = ['canary', '-x', '1.2', 'Canary', 'latest', '2024-01-01', '1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-rc.1', '1.0.0', '1.0.0+2', '1.0.0+10', '1.10.0', '10.0.0'];
     assert.deepEqual([...ordered].reverse().sort(compareVersionStrings), ordered);
-    assert.deepEqual(['canary', '2.0.0', '1.0.0'].sort(compareVersionStrings), ['1.0.0', '2.0.0', 'canary']);
+    assert.deepEqual(['2.0.0', 'canary', '1.0.0'].sort(compareVersionStrings), ['canary', '1.0.0', '2.0.0']);
     assert.equal(compareVersionStrings('v1.2.3', '1.2.3'), 0, 'the v prefix is not part of the version');
     assert.equal(compareVersionStrings('nightly', 'nightly'), 0);
-    assert.ok(compareVersionStrings('1.0.0', 'junk') < 0 && compareVersionStrings('junk', '1.0.0') > 0, 'antisymmetric across kinds');
+    assert.ok(compareVersionStrings('1.0.0', 'junk') > 0 && compareVersionStrings('junk', '1.0.0') < 0, 'antisymmetric across kinds');
+  });
+
+  it('sortVersionStrings sorts by compareVersionStrings: a listing newest first ends with the non-versions', () => {
+    const mixed = ['nightly', '1.0.0', 'canary', '2.0.0-rc.1', '2.0.0', 'junk', '1.10.0'];
+    assert.deepEqual(sortVersionStrings(mixed), [...mixed].sort(compareVersionStrings));
+    assert.deepEqual(sortVersionStrings(mixed, 'descending'), ['2.0.0', '2.0.0-rc.1', '1.10.0', '1.0.0', 'nightly', 'junk', 'canary']);
+    assert.deepEqual(sortVersionStrings(mixed, 'descending'), [...mixed].sort((a, b) => compareVersionStrings(b, a)));
   });
 });
