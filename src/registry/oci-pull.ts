@@ -9,7 +9,7 @@
  *   first, else a tar, tar+gzip or tar+zstd layer holding the `.wasm` (as GHCR serves them);
  * - auth: anonymous, Basic, or the token flow (`WWW-Authenticate: Bearer realm=…` → a token from
  *   the realm, asked with the Basic credentials when there are some), credentials from the
- *   Docker config file when the registry has `auth = true`.
+ *   Docker config file (its credential helpers, or `auths`) when the registry has `auth = true`.
  *
  * Every request goes through the network layer (url-rewrites, proxies, offline, the URL policy:
  * plain http only to loopback registries). Layers are checked against their sha256 digest.
@@ -48,7 +48,7 @@ const TAR_LAYERS: Record<string, 'none' | 'gzip' | 'zstd'> = {
 export interface OciPullOptions {
   /** The network settings, and the download and unpack limits. */
   settings: InstallSettings;
-  /** For the Docker config file (`DOCKER_CONFIG`, `HOME`). */
+  /** For the Docker config file (`DOCKER_CONFIG`, `HOME`) and its credential helpers (`PATH`). */
   env: Readonly<Record<string, string | undefined>>;
   home: string;
 }
@@ -65,7 +65,8 @@ export async function pullRegistryPlugin(id: string, locator: RegistryLocator, r
   const attempt = async (config: RegistryConfig, fallthrough: boolean) => {
     const reference = referenceFor(config, locator);
     tried.push(`${reference.registry}/${reference.repository}:${reference.tag}`);
-    return pullImage(id, reference, config.auth ? dockerCredentials(config.registry, options.env, options.home) : undefined, fallthrough, options);
+    const credentials = config.auth ? await dockerCredentials(config.registry, options.env, options.home) : undefined;
+    return pullImage(id, reference, credentials, fallthrough, options);
   };
   if (locator.registry) {
     const configured = registries.find(
@@ -195,8 +196,8 @@ class RegistryClient {
     if (response.status === 401 || response.status === 403) {
       throw new ProtoError('plugin.registry_denied', `${this.reference.registry} refused ${what} (HTTP ${response.status}${message ? `: ${message}` : ''}).`, {
         hint: this.credentials
-          ? 'Check the credentials for this registry in your Docker config file (~/.docker/config.json "auths").'
-          : 'This registry needs credentials: set auth = true for it in [settings] registries and log in (~/.docker/config.json "auths").',
+          ? 'Check the credentials for this registry in your Docker config file (~/.docker/config.json: its credential helper or "auths"), e.g. with `docker login`.'
+          : 'This registry needs credentials: set auth = true for it in [settings] registries and log in (`docker login`, ~/.docker/config.json).',
       });
     }
     throw new ProtoError('plugin.registry_failed', `${this.reference.registry} answered HTTP ${response.status} for ${what}${message ? `: ${message}` : ''}.`);

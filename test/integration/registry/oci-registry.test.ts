@@ -5,7 +5,7 @@
  * layers and tar / tar+gzip / tar+zstd layers holding the `.wasm`.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parsePluginLocator, type RegistryConfig } from '../../../src/config/index.js';
@@ -167,6 +167,43 @@ describe('registry:// plugins from a real OCI registry', skipWithout('docker-reg
       writeDockerConfig(userHome, registry.host, USER);
       const registries: RegistryConfig[] = [{ registry: registry.host, namespace: 'private', auth: true, default: false }];
       assert.deepEqual(bytes(await pull('basic', 'registry://disttool:1.0', registries, { home: userHome })), wasm);
+    });
+
+    it('gets the credentials from the Docker credential helper the config names, run with the host on stdin', async () => {
+      // A stand-in for a keychain: docker-credential-teststore on PATH, knowing this registry only.
+      const bin = join(temp.dir, 'helper-bin');
+      mkdirSync(bin, { recursive: true });
+      const script = [
+        '#!/bin/sh',
+        'host=$(cat)',
+        `if [ "$1" = get ] && [ "$host" = "${registry.host}" ]; then`,
+        `  printf '{"ServerURL":"%s","Username":"${USER.username}","Secret":"${USER.password}"}' "$host"; exit 0`,
+        'fi',
+        'echo "credentials not found in native keychain"; exit 1',
+      ].join('\n');
+      writeFileSync(join(bin, 'docker-credential-teststore'), `${script}\n`);
+      writeFileSync(join(bin, 'docker-credential-locked'), '#!/bin/sh\necho "the keychain is locked" >&2\nexit 1\n');
+      chmodSync(join(bin, 'docker-credential-teststore'), 0o755);
+      chmodSync(join(bin, 'docker-credential-locked'), 0o755);
+      const env = { PATH: `${bin}:${process.env.PATH}` };
+      const userHome = join(temp.dir, 'helper-home');
+      mkdirSync(join(userHome, '.docker'), { recursive: true });
+      // As `docker login` leaves it with a store: an empty auths entry, the secret in the store.
+      writeFileSync(join(userHome, '.docker/config.json'), JSON.stringify({ auths: { [registry.host]: {} }, credsStore: 'teststore' }));
+      const registries: RegistryConfig[] = [{ registry: registry.host, namespace: 'private', auth: true, default: false }];
+      const pullWith = (id: string) =>
+        pluginFile(id, parsePluginLocator('registry://disttool:1.0', temp.dir, 'test'), { store: temp.store, registries, env, home: userHome, settings: {} });
+      assert.deepEqual(bytes(await pullWith('helper')), wasm);
+
+      // credHelpers names a helper for this host: it wins over credsStore, and its failure says so.
+      writeFileSync(join(userHome, '.docker/config.json'), JSON.stringify({ credsStore: 'teststore', credHelpers: { [registry.host]: 'locked' } }));
+      await assert.rejects(pullWith('helper-locked'), (error: unknown) =>
+        isProtoError(error, 'plugin.credential_helper_failed') &&
+        error.message.includes(`Cannot get the credentials of ${registry.host} from docker-credential-locked`) &&
+        /the keychain is locked/.test(error.message) &&
+        (error.hint ?? '').includes(`echo ${registry.host} | docker-credential-locked get`),
+      );
+      assert.deepEqual(cachedAs('helper-locked'), [], 'nothing cached');
     });
 
     it('is refused without credentials, or with wrong ones, with a hint', async () => {
