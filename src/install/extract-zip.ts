@@ -1,22 +1,27 @@
 /**
- * Extracts a zip archive into a TreeWriter, streaming: yauzl reads the central directory and
- * hands us one entry at a time as an inflating stream, so memory stays flat whatever the size of
- * the archive. Writing is ours: the TreeWriter keeps every entry inside the output directory,
- * restores exec bits and symlinks, and bounds bytes and entries.
+ * Extracts a zip archive into a TreeWriter. The central directory is walked in order and each
+ * entry judged and opened in that order (so a later entry of a name wins, as in tars); the data
+ * of several entries is read and inflated at once (zip-data.ts): moderate entries whole, larger
+ * ones streamed, so memory stays bounded whatever the size of the archive. Writing is the
+ * TreeWriter's: it keeps every entry inside the output directory, restores exec bits and
+ * symlinks, and bounds bytes and entries.
  *
  * Names are taken raw and checked by our own rules (an absolute or `..` name is skipped with a
  * warning, like in tars) rather than by yauzl's, which would reject the whole archive. Unix
  * metadata lives in the high 16 bits of the external attributes: the file type (symlink,
  * directory) and permission bits; archives made on Windows have none and their files get 0644.
- * Each entry must inflate to exactly its declared size, and its CRC-32 must match.
+ * Each entry must inflate to exactly its declared size, and its CRC-32 must match (where this
+ * Node has zlib.crc32: 20.15 and later).
  */
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import * as zlib from 'node:zlib';
-import type { Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { ProtoError } from '../errors.js';
-import { splitEntryName, stripArchivePrefix, type PrefixMatcher } from './entry-path.js';
-import type { TreeWriter } from './tree-writer.js';
+import { withPath } from '../system-errors.js';
 import { passedTransientBytes } from '../transient-buffers.js';
+import { splitEntryName, stripArchivePrefix, type EntryPath, type PrefixMatcher } from './entry-path.js';
+import type { FileSink, TreeWriter } from './tree-writer.js';
+import { corruptZip, openZip, readWholeEntry, streamEntry, type OpenZip } from './zip-data.js';
 
 export interface ExtractZipInput {
   file: string;
@@ -38,50 +43,78 @@ const crc32 = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) =
 
 /**
  * Entries whose data is read at the same time: each inflates in the thread pool while the main
- * thread writes another's (one at a time, the main thread waited for every chunk).
+ * thread writes another's (one at a time, the main thread waited for every inflate).
  */
 const CONCURRENT_ENTRIES = 4;
+/** Entries up to this size (compressed and inflated) are read and inflated whole. */
+export const WHOLE_ENTRY_MAX = 4 * 1024 * 1024;
+/** What a streamed entry holds at once: a read chunk and inflate buffers (zip-data.ts). */
+const STREAMED_ENTRY_BYTES = 1024 * 1024;
+/** The most bytes held by the entries in flight (a whole entry: its compressed and inflated bytes). */
+const IN_FLIGHT_BYTES = 16 * 1024 * 1024;
 
 export async function extractZip(input: ExtractZipInput): Promise<void> {
   const { archiveName } = input;
-  const zip = await openZip(input.file, archiveName);
+  const fd = withPath(input.file, () => openSync(input.file, 'r'));
   const reading = new Set<Promise<void>>();
+  let held = 0;
   let failure: { error: unknown } | undefined;
+  let zip: ZipFile | undefined;
   try {
+    const source: OpenZip = { fd, size: fstatSync(fd).size };
+    zip = await openZip(source, archiveName);
     // The end record's count, checked before the first entry is read.
     if (zip.entryCount > input.writer.maxEntries) input.writer.refuseEntries(zip.entryCount);
     for (;;) {
       input.signal?.throwIfAborted();
       const entry = await nextEntry(zip, archiveName);
       if (!entry) break;
-      const started = startEntry(zip, entry, input);
-      if (!started) continue;
-      if (started.inOrder) {
-        await started.data;
+      const plan = planEntry(entry, input);
+      if (!plan) continue;
+      // Room for this entry's bytes (one entry always fits, whatever its size).
+      while (reading.size > 0 && (reading.size >= CONCURRENT_ENTRIES || held + plan.bytes > IN_FLIGHT_BYTES)) {
+        await Promise.race(reading);
+        if (failure) throw failure.error;
+      }
+      const data = startEntry(source, entry, plan, input);
+      if (!data) continue;
+      if (plan.symlink) {
+        // Symlinks are recorded in archive order too: each is read before the next entry.
+        await data;
         continue;
       }
-      const settled: Promise<void> = started.data
+      held += plan.bytes;
+      const settled: Promise<void> = data
         .catch((error: unknown) => void (failure ??= { error }))
-        .finally(() => reading.delete(settled));
+        .finally(() => {
+          held -= plan.bytes;
+          reading.delete(settled);
+        });
       reading.add(settled);
-      if (reading.size >= CONCURRENT_ENTRIES) await Promise.race(reading);
-      if (failure) throw failure.error;
     }
     await Promise.all(reading);
     if (failure) throw failure.error;
   } finally {
-    // Every entry stops writing before the caller closes what a failure left open.
+    // Every entry stops reading and writing before the caller closes what a failure left open.
     await Promise.all(reading);
-    zip.close();
+    zip?.close();
+    closeSync(fd);
   }
 }
 
-/**
- * Judges an entry and, for a file, opens it at once, in archive order (so that a later entry of
- * the same name wins, as in tars); its data follows in `data`. Symlinks are read `inOrder`: the
- * caller waits for each before the next entry, keeping their order too.
- */
-function startEntry(zip: ZipFile, entry: Entry, input: ExtractZipInput): { data: Promise<void>; inOrder: boolean } | undefined {
+interface EntryPlan {
+  name: string;
+  path: EntryPath;
+  /** Permission bits (0 when the archive has none). */
+  mode: number;
+  symlink: boolean;
+  whole: boolean;
+  /** Bytes it holds while in flight (see IN_FLIGHT_BYTES). */
+  bytes: number;
+}
+
+/** Judges an entry: undefined when there is no data to read (a directory, a skipped name). */
+function planEntry(entry: Entry, input: ExtractZipInput): EntryPlan | undefined {
   const { writer, prefix, archiveName, warn } = input;
   const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileName as unknown as Buffer, entry.extraFields, false);
   const split = splitEntryName(name, { backslashIsSeparator: true });
@@ -102,36 +135,48 @@ function startEntry(zip: ZipFile, entry: Entry, input: ExtractZipInput): { data:
   if (entry.compressionMethod !== METHOD_STORED && entry.compressionMethod !== METHOD_DEFLATED) {
     throw new ProtoError('install.unsupported_archive', `${archiveName} uses zip compression method ${entry.compressionMethod} (only stored and deflate are supported).`);
   }
-  const size = entry.uncompressedSize;
-  if (type === S_IFLNK) {
-    if (size > MAX_SYMLINK_TARGET) throw corrupt(archiveName, `the symlink ${name} has a ${size}-byte target`);
-    const chunks: Buffer[] = [];
-    const data = readEntry(zip, entry, archiveName, (chunk) => chunks.push(chunk)).then(() =>
-      writer.addSymlink(path, Buffer.concat(chunks).toString('utf8')),
-    );
-    return { data, inOrder: true };
-  }
-  const sink = writer.openFile(path, unixMode & 0o777 || 0o644, size);
-  if (!sink) return undefined;
-  let crc = 0;
-  const data = readEntry(zip, entry, archiveName, (chunk) => {
-    if (crc32) crc = crc32(chunk, crc);
-    sink.write(chunk);
-  }).then(() => {
-    sink.close(entry.getLastModDate());
-    if (crc32 && crc !== entry.crc32 >>> 0) throw corrupt(archiveName, `CRC mismatch in ${name}`);
-  });
-  return { data, inOrder: false };
+  const symlink = type === S_IFLNK;
+  if (symlink && entry.uncompressedSize > MAX_SYMLINK_TARGET) throw corruptZip(archiveName, `the symlink ${name} has a ${entry.uncompressedSize}-byte target`);
+  const whole = entry.uncompressedSize <= WHOLE_ENTRY_MAX && entry.compressedSize <= WHOLE_ENTRY_MAX;
+  const bytes = whole ? entry.compressedSize + entry.uncompressedSize : STREAMED_ENTRY_BYTES;
+  return { name, path, mode: unixMode & 0o777, symlink, whole, bytes };
 }
 
-function openZip(file: string, archiveName: string): Promise<ZipFile> {
-  return new Promise((resolve, reject) => {
-    // Raw names (decodeStrings: false): we decode and judge them ourselves, entry by entry.
-    yauzl.open(file, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (error, zip) => {
-      if (error || !zip) reject(corrupt(archiveName, `not a valid zip archive: ${error?.message ?? 'unreadable'}`, error));
-      else resolve(zip);
-    });
+/**
+ * Opens a file entry at once, in archive order, and returns its data's reading (undefined when
+ * the writer skips it). A symlink's target is read and recorded.
+ */
+function startEntry(source: OpenZip, entry: Entry, plan: EntryPlan, input: ExtractZipInput): Promise<void> | undefined {
+  const { writer, archiveName } = input;
+  const { name, path } = plan;
+  if (plan.symlink) return readWholeEntry(source, entry, name, archiveName).then((target) => writer.addSymlink(path, target.toString('utf8')));
+  const sink = writer.openFile(path, plan.mode || 0o644, entry.uncompressedSize);
+  if (!sink) return undefined;
+  return plan.whole ? writeWhole(source, entry, plan, sink, archiveName) : writeStreamed(source, entry, plan, sink, archiveName);
+}
+
+async function writeWhole(source: OpenZip, entry: Entry, plan: EntryPlan, sink: FileSink, archiveName: string): Promise<void> {
+  const content = await readWholeEntry(source, entry, plan.name, archiveName);
+  checkCrc(crc32?.(content), entry, plan.name, archiveName);
+  sink.write(content);
+  sink.close(entry.getLastModDate());
+  passedTransientBytes(entry.compressedSize + content.length);
+}
+
+async function writeStreamed(source: OpenZip, entry: Entry, plan: EntryPlan, sink: FileSink, archiveName: string): Promise<void> {
+  let crc = 0;
+  await streamEntry(source, entry, plan.name, archiveName, (chunk) => {
+    if (crc32) crc = crc32(chunk, crc);
+    sink.write(chunk);
+    passedTransientBytes(chunk.length);
   });
+  checkCrc(crc32 && crc, entry, plan.name, archiveName);
+  sink.close(entry.getLastModDate());
+}
+
+/** `crc` undefined: this Node cannot compute one (before 20.15). */
+function checkCrc(crc: number | undefined, entry: Entry, name: string, archiveName: string): void {
+  if (crc !== undefined && crc !== entry.crc32 >>> 0) throw corruptZip(archiveName, `CRC mismatch in ${name}`);
 }
 
 /** The next entry of the central directory, or undefined at its end. */
@@ -139,7 +184,7 @@ function nextEntry(zip: ZipFile, archiveName: string): Promise<Entry | undefined
   return new Promise((resolve, reject) => {
     const done = (result: Entry | undefined, error?: Error) => {
       zip.off('entry', onEntry).off('end', onEnd).off('error', onError);
-      if (error) reject(corrupt(archiveName, error.message, error));
+      if (error) reject(corruptZip(archiveName, error.message, error));
       else resolve(result);
     };
     const onEntry = (entry: Entry) => done(entry);
@@ -148,31 +193,4 @@ function nextEntry(zip: ZipFile, archiveName: string): Promise<Entry | undefined
     zip.on('entry', onEntry).on('end', onEnd).on('error', onError);
     zip.readEntry();
   });
-}
-
-/**
- * Streams one entry's data to `write`. yauzl fails the stream when the data inflates to more or
- * fewer bytes than the header declares, so a lying header stops at the first extra byte.
- */
-async function readEntry(zip: ZipFile, entry: Entry, archiveName: string, write: (chunk: Buffer) => void): Promise<void> {
-  const stream = await new Promise<Readable>((resolve, reject) => {
-    zip.openReadStream(entry, (error, readStream) => {
-      if (error || !readStream) reject(corrupt(archiveName, error?.message ?? 'unreadable entry', error));
-      else resolve(readStream);
-    });
-  });
-  try {
-    for await (const chunk of stream) {
-      write(chunk as Buffer);
-      passedTransientBytes((chunk as Buffer).length);
-    }
-  } catch (error) {
-    stream.destroy();
-    if (error instanceof ProtoError) throw error;
-    throw corrupt(archiveName, (error as Error).message, error);
-  }
-}
-
-function corrupt(archiveName: string, detail: string, cause?: unknown): ProtoError {
-  return new ProtoError('install.corrupt_archive', `${archiveName} is corrupt: ${detail}.`, { cause });
 }
