@@ -16,8 +16,8 @@
  * Both check that the data inflates to exactly the declared size, and stop at the first byte
  * beyond it: a header that lies about the size is caught before the lie costs memory or disk.
  */
-import { read, createReadStream } from 'node:fs';
-import { pipeline, type Readable } from 'node:stream';
+import { read } from 'node:fs';
+import { Readable, pipeline } from 'node:stream';
 import * as zlib from 'node:zlib';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { ProtoError } from '../errors.js';
@@ -162,8 +162,9 @@ export async function streamEntry(source: OpenZip, entry: Entry, name: string, a
   const start = entry.relativeOffsetOfLocalHeader + dataOffset(header, name, archiveName);
   if (start + entry.compressedSize > source.size) throw corruptZip(archiveName, `the data of ${name} runs past the end of the file`);
   const size = entry.uncompressedSize;
-  // Not closed by the stream: the fd is the archive's, closed by the caller after every entry.
-  const file = createReadStream('', { fd: source.fd, start, end: start + entry.compressedSize - 1, autoClose: false, highWaterMark: STREAM_CHUNK });
+  // Our own reads, not fs.createReadStream: destroying one of those closes the fd, which is the
+  // archive's (closed by the caller once every entry has settled).
+  const file = Readable.from(readRange(source.fd, start, entry.compressedSize), { objectMode: false });
   const content: Readable =
     entry.compressionMethod === METHOD_DEFLATED ? pipeline(file, zlib.createInflateRaw({ chunkSize: STREAM_CHUNK }), () => undefined) : file;
   let total = 0;
@@ -177,13 +178,23 @@ export async function streamEntry(source: OpenZip, entry: Entry, name: string, a
     if (error instanceof ProtoError) throw error;
     throw corruptZip(archiveName, `${name} does not inflate: ${(error as Error).message}`, error);
   } finally {
-    // A read still in flight must end before the caller closes the archive's fd.
+    // Destroying the stream waits for a read still in flight, which must end before the fd closes.
     if (!file.closed) {
       file.destroy();
       await new Promise<void>((resolve) => file.once('close', () => resolve()));
     }
   }
   if (total !== size) throw corruptZip(archiveName, `${name} holds ${total} bytes, not the ${size} its header declares`);
+}
+
+/** `length` bytes from `start`, in chunks of STREAM_CHUNK. */
+async function* readRange(fd: number, start: number, length: number): AsyncGenerator<Buffer> {
+  for (let offset = 0; offset < length; ) {
+    const chunk = await readAt(fd, start + offset, Math.min(STREAM_CHUNK, length - offset));
+    if (chunk.length === 0) throw new Error('unexpected end of file');
+    offset += chunk.length;
+    yield chunk;
+  }
 }
 
 function tooLongDetail(name: string, size: number): string {

@@ -8,6 +8,7 @@ import AdmZip from 'adm-zip';
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { crc32 } from 'node:zlib';
 import { requireCommand, run } from './system-commands.js';
 
 export type TreeEntry = string | Buffer | { content: string | Buffer; mode?: number } | { symlink: string } | { dir: true };
@@ -93,4 +94,43 @@ export function compressFile(file: string, out: string, tool: 'gzip' | 'xz' | 'b
 
 export function readBytes(path: string): Buffer {
   return readFileSync(path);
+}
+
+/**
+ * A zip of one stored file whose local header carries an extra field of `extraBytes` bytes that
+ * its central directory entry does not (allowed by the format: the two extra fields may differ).
+ * Written byte by byte, as no tool at hand makes one.
+ */
+export function zipWithLongLocalExtra(out: string, name: string, content: Buffer, extraBytes: number): string {
+  const nameBytes = Buffer.from(name);
+  const crc = crc32(content);
+  const extra = Buffer.alloc(extraBytes);
+  extra.writeUInt16LE(0xcafe, 0); // a private extra-field id, with its data length
+  extra.writeUInt16LE(extraBytes - 4, 2);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4); // version needed
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(content.length, 18);
+  local.writeUInt32LE(content.length, 22);
+  local.writeUInt16LE(nameBytes.length, 26);
+  local.writeUInt16LE(extraBytes, 28);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE((3 << 8) | 20, 4); // made on Unix
+  central.writeUInt16LE(20, 6);
+  central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(content.length, 20);
+  central.writeUInt32LE(content.length, 24);
+  central.writeUInt16LE(nameBytes.length, 28);
+  central.writeUInt32LE((0o100644 << 16) >>> 0, 38);
+  const centralAt = local.length + nameBytes.length + extra.length + content.length;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + nameBytes.length, 12);
+  end.writeUInt32LE(centralAt, 16);
+  writeFileSync(out, Buffer.concat([local, nameBytes, extra, content, central, nameBytes, end]));
+  return out;
 }
