@@ -20,7 +20,9 @@
  * bytes, low-entropy bytes and word soup, ~1,500 files) and cached in $BENCH_DIR (default
  * .bench/install, git-ignored); --fresh regenerates them. Each measurement runs in its own process
  * on the compiled dist/ (built first when src/ changed), as `proto install` does; the table shows
- * medians, the ratio ours/baseline, and our peak RSS (VmHWM of the installing process).
+ * medians of 7 rounds (--runs), the ratio ours/baseline as the median of each round's ratio (a
+ * round's samples are seconds apart: a change of the machine's load hits both sides of a ratio)
+ * with its range, and our peak RSS (VmHWM of the installing process).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createCipheriv } from 'node:crypto';
@@ -34,7 +36,7 @@ import { ensureCliBuilt } from '../test/support/cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH_DIR = resolve(process.env.BENCH_DIR ?? join(ROOT, '.bench/install'));
-const RUNS = Number(argValue('--runs') ?? 5);
+const RUNS = Number(argValue('--runs') ?? 7);
 const FRESH = process.argv.includes('--fresh');
 const FORMAT_VERSION = '2';
 const NO_WASM = process.argv.includes('--no-wasm');
@@ -259,22 +261,20 @@ function generateTree(dir: string, [randomMb, lowEntropyMb, textMb]: [number, nu
 }
 
 function printTable(table: Row[], loadBefore: number[], loadAfter: number[]): void {
-  const header = ['archive', 'size MB', 'decoder', 'who', 'wall s', 'ratio', 'CPU s', 'CPU ratio', 'peak RSS MB', 'idle RSS MB'];
+  const header = ['archive', 'size MB', 'decoder', 'who', 'wall s', 'ratio (range)', 'CPU s', 'CPU ratio (range)', 'peak RSS MB', 'idle RSS MB'];
   const lines: string[][] = [];
   for (const row of table) {
     const baseMs = median(row.baseline.map((s) => s.ms));
     const baseCpu = median(row.baseline.map((s) => s.cpuMs));
     lines.push([row.archive, row.sizeMb.toFixed(1), row.decoder, 'baseline', (baseMs / 1000).toFixed(2), '', (baseCpu / 1000).toFixed(2), '', '', '']);
     for (const { label, samples } of row.ours) {
-      const ms = median(samples.map((s) => s.ms));
-      const cpu = median(samples.map((s) => s.cpuMs));
       const peaks = samples.map((s) => s.peakRssMb!);
       lines.push([
         '', '', '', label,
-        (ms / 1000).toFixed(2),
-        (ms / baseMs).toFixed(2),
-        (cpu / 1000).toFixed(2),
-        (cpu / baseCpu).toFixed(2),
+        (median(samples.map((s) => s.ms)) / 1000).toFixed(2),
+        pairedRatio(samples.map((s) => s.ms), row.baseline.map((s) => s.ms)),
+        (median(samples.map((s) => s.cpuMs)) / 1000).toFixed(2),
+        pairedRatio(samples.map((s) => s.cpuMs), row.baseline.map((s) => s.cpuMs)),
         `${median(peaks).toFixed(0)} (max ${Math.max(...peaks).toFixed(0)})`,
         median(samples.map((s) => s.baseRssMb!)).toFixed(0),
       ]);
@@ -290,7 +290,14 @@ function printTable(table: Row[], loadBefore: number[], loadAfter: number[]): vo
   console.log('baseline = curl | tee >(sha256sum) | gzip/xz -dc | tar -x, or curl + sha256sum + unzip;');
   console.log(`ours = download + sha256 verify + unpack in a fresh Node process (compiled dist/)${COMPARE ? `; before = the same with ${COMPARE}` : ''}.`);
   console.log('wall: the baseline from spawn to exit, ours inside the process (without Node\'s start); CPU: user + system of the whole process tree.');
+  console.log('ratio: the median of each round\'s ratio to the baseline of the same round (seconds apart, so a change of load hits both), with its range.');
   console.log('idle RSS = the install process before installing (Node + our modules), included in its peak.');
+}
+
+/** Median and range of ours[i] / baseline[i]: samples of the same round paired. */
+function pairedRatio(ours: number[], baseline: number[]): string {
+  const ratios = ours.map((value, round) => value / baseline[round]!);
+  return `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
 }
 
 function median(values: number[]): number {
