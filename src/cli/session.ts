@@ -61,6 +61,7 @@ export interface PluginPolicy {
 export class Session {
   readonly tools = new Map<string, Promise<Tool>>();
   private hookPlugins: HookPlugins | undefined;
+  private installedPluginList: readonly InstalledPlugin[] | undefined;
   /** Plugins whose clamped bound was already warned about (one warning per plugin and run). */
   private readonly clampWarned = new Set<string>();
 
@@ -231,6 +232,16 @@ export class Session {
     return this.hookPlugins;
   }
 
+  /**
+   * The plugins installed from an index, read once per session (each is a file read): the hook
+   * plugins and `proto plugin list` share it. An install later in this session is not in it;
+   * the commands that install read the store themselves.
+   */
+  get installedPlugins(): readonly InstalledPlugin[] {
+    this.installedPluginList ??= listInstalledPlugins(this.store);
+    return this.installedPluginList;
+  }
+
   private hookSources(): HookPluginSource[] {
     const configured = Object.entries(this.config.hookPlugins).map(
       ([id, locator]): HookPluginSource => ({
@@ -242,7 +253,7 @@ export class Session {
       }),
     );
     const configuredIds = new Set(configured.map((source) => source.id));
-    const installed = listInstalledPlugins(this.store)
+    const installed = this.installedPlugins
       .filter((plugin) => plugin.kind === 'hook' && !configuredIds.has(plugin.name))
       .map(
         (plugin): HookPluginSource => ({

@@ -13,7 +13,6 @@ import {
   describeSource,
   findIndexPlugin,
   isCompatible,
-  listInstalledPlugins,
   permissionsBlock,
   readIndexManifest,
   readInstalledPlugin,
@@ -44,7 +43,7 @@ export async function search(session: Session, term: string | undefined, options
   const { listings, failures } = await loadConfiguredIndexes(session);
   if (listings.length === 0 && failures.length > 0) throw failures[0]!.error;
   const needle = term?.toLowerCase();
-  const installed = new Map(listInstalledPlugins(session.store).map((plugin) => [plugin.name, plugin.version]));
+  const installed = new Map(session.installedPlugins.map((plugin) => [plugin.name, plugin.version]));
   const seen = new Set<string>();
   const rows: SearchRow[] = [];
   for (const listing of listings) {

@@ -13,7 +13,6 @@ import type { Command } from 'commander';
 import type { ConfigFileEntry } from '../../config/config-types.js';
 import { describeLocator } from '../../config/plugin-locator.js';
 import { pluginLocatorFor } from '../../config/plugin-lookup.js';
-import { listInstalledPlugins } from '../../plugins/installed-plugins.js';
 import { builtinPluginUrl, BUILTIN_TOOL_IDS } from '../../registry/builtin-tools.js';
 import { formatColumns } from '../output/columns.js';
 import { writeJson, writeNote, writeResult } from '../output/write.js';
@@ -221,9 +220,8 @@ function pluginEntries(session: Session): PluginEntry[] {
     const locator = pluginLocatorFor(config, id);
     return locator ? [{ id, kind: 'configured', locator: describeLocator(locator), source: configuringFile(session.loaded.files, id) }] : [];
   });
-  // Read once: each installed plugin's manifest is a file read.
-  const installedPlugins = listInstalledPlugins(session.store);
-  const installed = installedPlugins
+  // The session's one read, which the hook plugins below come from too.
+  const installed = session.installedPlugins
     .filter((plugin) => plugin.kind === 'tool')
     .flatMap((plugin) => plugin.tools.map((id): PluginEntry => ({ id, kind: 'installed', locator: `file://${plugin.pluginPath}`, source: plugin.origin })))
     .filter((entry) => !configuredIds.has(entry.id))
@@ -245,7 +243,7 @@ function pluginEntries(session: Session): PluginEntry[] {
 }
 
 function listInstalled(session: Session, options: ListOptions): void {
-  const plugins = listInstalledPlugins(session.store).map(({ name, version, kind, tools, license, origin, installedAt }) => ({
+  const plugins = session.installedPlugins.map(({ name, version, kind, tools, license, origin, installedAt }) => ({
     name,
     version,
     kind,
