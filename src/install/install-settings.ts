@@ -42,12 +42,20 @@ export const DEFAULT_UNPACK_LIMITS = {
   maxEntries: LIMITS.archiveEntries.default,
 } as const;
 
-/** The byte budget for unpacking an archive of `archiveBytes` bytes. */
-export function unpackByteBudget(archiveBytes: number, limits: UnpackLimits = {}): number {
+/**
+ * The byte budget for unpacking an archive of `archiveBytes` bytes, and the setting that bounds it
+ * (`current` in that setting's unit), so that a refusal can say which one to raise.
+ */
+export function unpackBudget(archiveBytes: number, limits: UnpackLimits = {}): { bytes: number; bound: 'unpackSize' | 'unpackRatio'; current: number } {
   const maxBytes = limits.maxBytes ?? DEFAULT_UNPACK_LIMITS.maxBytes;
   const maxRatio = limits.maxRatio ?? DEFAULT_UNPACK_LIMITS.maxRatio;
-  const floor = limits.ratioFloorBytes ?? DEFAULT_UNPACK_LIMITS.ratioFloorBytes;
-  return Math.min(maxBytes, Math.max(floor, archiveBytes * maxRatio));
+  const byRatio = Math.max(limits.ratioFloorBytes ?? DEFAULT_UNPACK_LIMITS.ratioFloorBytes, archiveBytes * maxRatio);
+  return byRatio < maxBytes ? { bytes: byRatio, bound: 'unpackRatio', current: maxRatio } : { bytes: maxBytes, bound: 'unpackSize', current: maxBytes / MIB };
+}
+
+/** The byte budget alone (see unpackBudget). */
+export function unpackByteBudget(archiveBytes: number, limits: UnpackLimits = {}): number {
+  return unpackBudget(archiveBytes, limits).bytes;
 }
 
 /**

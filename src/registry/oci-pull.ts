@@ -23,7 +23,7 @@ import { ProtoError } from '../errors.js';
 import type { PluginLocator, RegistryConfig } from '../config/index.js';
 import { formatBytes } from '../format-bytes.js';
 import { openDecompressed } from '../install/decompress.js';
-import { DEFAULT_UNPACK_LIMITS, downloadLimit, unpackByteBudget, type InstallSettings } from '../install/install-settings.js';
+import { downloadLimit, unpackBudget, type InstallSettings } from '../install/install-settings.js';
 import { MIB, raiseLimitHint } from '../limits.js';
 import { fetchBuffer, isLoopbackHost, type FetchBufferOptions, type FetchBufferResult, type NetSettings } from '../net/index.js';
 import { dockerCredentials, type BasicCredentials } from './docker-credentials.js';
@@ -259,7 +259,7 @@ function registryMessage(body: Uint8Array): string | undefined {
 async function wasmFromTar(bytes: Uint8Array, compression: 'none' | 'gzip' | 'zstd', name: string, settings: InstallSettings): Promise<Uint8Array> {
   // Decoded from memory: the layer is already there, and a stream needs no scratch file.
   const source = await openDecompressed(Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), compression, { name: `the layer of ${name}` });
-  const budget = unpackByteBudget(bytes.byteLength, settings.unpack);
+  const budget = unpackBudget(bytes.byteLength, settings.unpack);
   const found: Array<{ path: string; data: Buffer }> = [];
   const parser = new Parser({ strict: true });
   let refuse: (error: ProtoError) => void = () => undefined;
@@ -278,10 +278,10 @@ async function wasmFromTar(bytes: Uint8Array, compression: 'none' | 'gzip' | 'zs
   // Registered before pipe(): a chunk past the budget is counted before the parser sees it.
   source.stream.on('data', (chunk: Buffer) => {
     unpacked += chunk.length;
-    if (unpacked <= budget) return;
+    if (unpacked <= budget.bytes) return;
     source.stream.unpipe(parser);
     source.cancel();
-    refuse(layerTooLarge(name, bytes.byteLength, budget, settings));
+    refuse(layerTooLarge(name, bytes.byteLength, budget));
   });
   source.stream.pipe(parser);
   try {
@@ -296,15 +296,10 @@ async function wasmFromTar(bytes: Uint8Array, compression: 'none' | 'gzip' | 'zs
 }
 
 /** The refusal of a layer that unpacks past its budget, naming the setting that set the budget. */
-function layerTooLarge(name: string, layerBytes: number, budget: number, settings: InstallSettings): ProtoError {
-  const maxBytes = settings.unpack?.maxBytes ?? DEFAULT_UNPACK_LIMITS.maxBytes;
-  const why = 'It may be a decompression bomb; if it is legitimate';
-  const hint = budget >= maxBytes
-    ? raiseLimitHint('unpackSize', maxBytes / MIB, why)
-    : raiseLimitHint('unpackRatio', settings.unpack?.maxRatio ?? DEFAULT_UNPACK_LIMITS.maxRatio, why);
+function layerTooLarge(name: string, layerBytes: number, budget: ReturnType<typeof unpackBudget>): ProtoError {
   return new ProtoError(
     'plugin.registry_layer_too_large',
-    `The layer of ${name} (${formatBytes(layerBytes)}) unpacks to more than ${formatBytes(budget)}; nothing was cached.`,
-    { hint },
+    `The layer of ${name} (${formatBytes(layerBytes)}) unpacks to more than ${formatBytes(budget.bytes)}; nothing was cached.`,
+    { hint: raiseLimitHint(budget.bound, budget.current, 'It may be a decompression bomb; if it is legitimate') },
   );
 }
