@@ -1,6 +1,7 @@
 /**
  * Writes a file so that readers see either the old content or the new one, never a mix: the data
  * goes to a sibling temp file that is then renamed over the target (atomic on one file system).
+ * Locks (lock.ts) write their record the same way and hard-link it into place instead.
  */
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
@@ -9,21 +10,33 @@ import { makeDirectory } from './make-directory.js';
 
 /** `mode` is the new file's permissions (still narrowed by the umask); default 0666, a plain file's. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
-  const temp = `${path}.${process.pid}.${lazyCrypto().randomBytes(6).toString('hex')}.tmp`;
+  const temp = await writeSiblingTemp(path, data, options);
   try {
-    for (let attempt = 0; ; attempt++) {
-      await makeDirectory(dirname(path));
-      try {
-        await fs.writeFile(temp, data, { flag: 'wx', mode: options.mode ?? 0o666 });
-        break;
-      } catch (error) {
-        // Another process may remove an empty directory between our mkdir and write: try again.
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw error;
-      }
-    }
     await fs.rename(temp, path);
   } catch (error) {
     await fs.rm(temp, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Writes `data` to a new temp file next to `path` (a name of its own: created, never
+ * overwritten) and returns its path, for the caller to rename or link into place and remove.
+ * The directory is made when it is missing, also when another process removes it (an empty
+ * store dir) between the mkdir and the write: the write starts over a few times.
+ */
+export async function writeSiblingTemp(path: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<string> {
+  const temp = `${path}.${process.pid}.${lazyCrypto().randomBytes(6).toString('hex')}.tmp`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fs.writeFile(temp, data, { flag: 'wx', mode: options.mode ?? 0o666 });
+      return temp;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Partly written (a full disk): nothing of ours may stay behind (EEXIST: it is not ours).
+      if (code !== 'EEXIST') await fs.rm(temp, { force: true });
+      if (code !== 'ENOENT' || attempt >= 5) throw error;
+      await makeDirectory(dirname(path));
+    }
   }
 }

@@ -18,11 +18,10 @@
  */
 import { promises as fs, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProtoError } from '../errors.js';
 import { lazyCrypto } from '../lazy-builtins.js';
-import { makeDirectory } from './make-directory.js';
+import { writeSiblingTemp } from './atomic-write.js';
 
 export interface LockOwner {
   pid: number;
@@ -101,17 +100,8 @@ export async function readLiveLockOwner(path: string): Promise<LockOwner | undef
 }
 
 async function tryCreate(path: string, record: string): Promise<boolean> {
-  const temp = `${path}.${process.pid}.${lazyCrypto().randomBytes(6).toString('hex')}.tmp`;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await fs.writeFile(temp, record, { flag: 'wx' });
-      break;
-    } catch (error) {
-      // The lock's directory may not exist yet, or may have been removed by a cleanup that saw it empty.
-      if (errorCode(error) !== 'ENOENT' || attempt >= 5) throw error;
-      await makeDirectory(dirname(path));
-    }
-  }
+  // The lock's directory may not exist yet, or may have been removed by a cleanup that saw it empty.
+  const temp = await writeSiblingTemp(path, record);
   try {
     await fs.link(temp, path);
     return true;
