@@ -1,13 +1,15 @@
 /**
- * The one seam to the Extism JS SDK: the only module that imports `@extism/extism`, so the SDK
- * version (1.0.3 today, 2.x later) can move in one place.
+ * The one seam to the Extism JS SDK: with `./plugin-worker.ts` (which creates the plugins), the
+ * only code that imports `@extism/extism`, so the SDK version (1.0.3 today, 2.x later) can move in
+ * one place.
  *
- * Plugins always run in a worker (`runInWorker`): it is what lets async host functions
- * (`exec_command`, `send_request`) and the kernel's `http_request` work, and what lets us stop a
- * looping guest by terminating the worker — in the foreground a loop would block our event loop.
+ * Plugins always run off the main thread, several to a worker (`./worker-pool.ts`): host
+ * functions are async (`exec_command`, `send_request`, the kernel's `http_request`) and are
+ * answered on the main thread while the guest waits, and a looping guest is stopped by
+ * terminating its worker (in the foreground a loop would block our event loop).
  */
-import createPlugin, { type Plugin } from '@extism/extism';
 import type { ImportFunctions } from './functions/index.js';
+import { hostPlugin, WorkerOperationError } from './worker-pool.js';
 
 export interface RuntimeOptions {
   module: WebAssembly.Module;
@@ -16,8 +18,13 @@ export interface RuntimeOptions {
   allowedPaths: Record<string, string>;
   functions: ImportFunctions;
   logger: Pick<Console, 'debug' | 'info' | 'warn' | 'error' | 'trace' | 'log'>;
-  /** What the kernel's `http_request` (plugins built before proto 0.40) fetches with. */
-  fetch: typeof fetch;
+  /** Named in logs. */
+  id: string;
+  /**
+   * Called when the creation is sent to its worker (it may wait behind a neighbour's call
+   * first): a time bound counts from then.
+   */
+  onStart?: () => void;
 }
 
 /** Why a call failed, as far as the SDK lets us know. */
@@ -37,52 +44,41 @@ const GUEST_ERROR_PREFIX = 'Plugin-originated error: ';
 const TRAP_MESSAGES = /unreachable|out of bounds|divide by zero|integer overflow|call stack|indirect call|null function|invalid conversion|unaligned/i;
 
 function classify(error: unknown): CallFailure {
-  const message = error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? error);
+  const message = error instanceof Error ? error.message : String(error);
   if (message.startsWith(GUEST_ERROR_PREFIX)) return { kind: 'guest', message: message.slice(GUEST_ERROR_PREFIX.length) };
-  const name = (error as { name?: string })?.name;
+  // A trap is a WebAssembly.RuntimeError in the worker, and keeps that name on its way here.
+  const name = error instanceof WorkerOperationError ? error.name : undefined;
   if (name === 'RuntimeError' || TRAP_MESSAGES.test(message)) return { kind: 'trap', message };
   return { kind: 'runtime', message };
 }
 
 export interface RuntimeInstance {
-  /** Calls an export with UTF-8 input; resolves to the output bytes (empty when none). */
-  call(fn: string, input: string): Promise<Uint8Array>;
-  /** Frees every memory block of past calls: the SDK keeps them until told. */
-  reset(): Promise<void>;
-  /** Stops the worker at once, even mid-call. */
+  /**
+   * Calls an export with UTF-8 input; resolves to the output bytes (empty when none). `onStart`
+   * runs when the call is sent to its worker (it may queue behind a neighbour's call first).
+   * Every memory block of the call is freed once it returns.
+   */
+  call(fn: string, input: string, onStart?: () => void): Promise<Uint8Array>;
+  /** Stops the instance at once, even mid-call (then its worker is terminated). */
   close(): Promise<void>;
 }
 
 export async function instantiate(options: RuntimeOptions): Promise<RuntimeInstance> {
-  const plugin: Plugin = await createPlugin(
-    { wasm: [{ module: options.module }] },
-    {
-      // SDK 1.0.3 reads config from the options only; a manifest `config` is silently ignored.
-      config: options.config,
-      useWasi: true,
-      runInWorker: true,
-      allowedPaths: options.allowedPaths,
-      allowedHosts: ['*'],
-      functions: options.functions,
-      logger: options.logger as Console,
-      fetch: options.fetch,
-      enableWasiOutput: false,
-    },
-  );
+  const plugin = hostPlugin(options.id, options);
+  try {
+    await plugin.start(options.onStart);
+  } catch (error) {
+    await plugin.close();
+    throw error;
+  }
   return {
-    async call(fn, input) {
+    async call(fn, input, onStart) {
       try {
-        const output = await plugin.call(fn, input);
-        return output ? output.bytes() : new Uint8Array();
+        return await plugin.call(fn, input, onStart);
       } catch (error) {
         throw new RuntimeCallError(classify(error));
       }
     },
-    async reset() {
-      await plugin.reset();
-    },
-    async close() {
-      await plugin.close();
-    },
+    close: () => plugin.close(),
   };
 }

@@ -4,9 +4,11 @@
  *
  * Contracts:
  * - Calls on one container are serialized (a guest instance is not re-entrant; proto holds a lock
- *   the same way). Different containers run in parallel, each in its own worker.
+ *   the same way). Different containers share a few workers (worker-pool.ts): calls in one worker
+ *   run one after another, calls in different workers in parallel.
  * - Every failure is a ProtoError whose message names the plugin id and the function.
- * - A call that runs past `timeoutMs` is stopped (its worker terminated) and reported; the next
+ * - A call that runs past `timeoutMs` (counted from when its worker takes it) is stopped (its
+ *   worker terminated: the plugins it also hosts move to a fresh one) and reported; the next
  *   call gets a fresh instance. So does a call that trapped or whose host function failed, since
  *   the guest's memory may be half-written.
  * - Ceilings (`limits`, from `[settings.limits]`): the guest's linear memory is capped in the
@@ -39,6 +41,7 @@ import { describeImportProblems, findUnsatisfiedImports } from './import-check.j
 import { capLinearMemory, WASM_PAGE_BYTES } from './memory-cap.js';
 import { compileModule } from './module-cache.js';
 import { watchMemory } from './memory-watch.js';
+import { warmUpPluginWorker } from './worker-pool.js';
 import { mountMapping, type MountDirs } from './mounts.js';
 import { PermissionDeniedError, PermissionGate, PluginPermissions } from './permissions.js';
 import { pluginEnvironment } from './plugin-config.js';
@@ -113,8 +116,6 @@ export class PluginContainer extends ToolPlugin {
   private stop = new AbortController();
   /** Bumped each time the instance is thrown away, so a creation that finishes late knows. */
   private generation = 0;
-  /** The kernel's `http_request`, through the same network layer as `send_request`. */
-  private kernelFetch: typeof fetch = () => Promise.reject(new Error('not ready'));
   /** A worker being started, which close() must wait for (and which then closes itself). */
   private creating: Promise<RuntimeInstance> | undefined;
   private closed = false;
@@ -155,6 +156,8 @@ export class PluginContainer extends ToolPlugin {
         hint: 'Check the plugin locator in .prototools.',
       });
     }
+    // Its worker starts on another core meanwhile: the first call needs it.
+    warmUpPluginWorker();
     const limits = resolveLimits(options.limits);
     const maxPages = Math.max(1, Math.floor(limits.memoryBytes / WASM_PAGE_BYTES));
     bytes = capLinearMemory(bytes, maxPages, () => `Plugin "${options.id}"${where}`).bytes;
@@ -209,9 +212,6 @@ export class PluginContainer extends ToolPlugin {
       );
     }
     container = new PluginContainer(options, module, functions, { config, allowedPaths: mounts.allowedPaths }, mounts.mapping, hostEnvironment, gate);
-    container.kernelFetch = kernelFetchThrough(ctx, (error) => {
-      container!.lastHostError = { name: 'http_request', error };
-    });
     return container;
   }
 
@@ -267,10 +267,10 @@ export class PluginContainer extends ToolPlugin {
     const started = performance.now();
     let bytes: Uint8Array;
     try {
-      bytes = await this.withTimeout(fn, async () => {
+      bytes = await this.withTimeout(fn, async (startBound) => {
         if (!this.instance) {
           const generation = this.generation;
-          this.creating = this.createInstance();
+          this.creating = this.createInstance(startBound);
           const created = await this.creating.finally(() => (this.creating = undefined));
           if (generation !== this.generation || this.closed) {
             // The bound expired (or close() ran) while the worker started: nobody will use it.
@@ -279,14 +279,12 @@ export class PluginContainer extends ToolPlugin {
           }
           this.instance = created;
         }
-        return this.instance.call(fn, input);
+        return this.instance.call(fn, input, startBound);
       });
     } catch (error) {
       throw await this.explainFailure(fn, error);
     }
     log('trace', `plugin:${this.id}`, `${fn} took ${(performance.now() - started).toFixed(1)} ms (input ${Buffer.byteLength(input)} B, output ${bytes.length} B)`);
-    // Past calls' memory blocks stay allocated in the SDK until reset.
-    await this.instance?.reset().catch(() => this.discardInstance());
     if (bytes.length > this.limits.outputBytes) {
       throw this.fail(
         fn,
@@ -319,22 +317,18 @@ export class PluginContainer extends ToolPlugin {
     }
   }
 
-  private async createInstance(): Promise<RuntimeInstance> {
-    // WASI preopens of missing dirs fail, and a worker whose preopened dirs are missing dies with
-    // an error nobody can catch (the SDK listens for none): the mounts are made here, at the start.
+  private createInstance(onStart: () => void): Promise<RuntimeInstance> {
+    // WASI preopens of missing dirs fail: the mounts are made here, when the plugin starts.
     for (const hostDir of Object.values(this.runtimeConfig.allowedPaths)) mkdirSync(hostDir, { recursive: true });
-    const started = performance.now();
-    const instance = await instantiate({
+    return instantiate({
+      id: this.id,
       module: this.module,
       config: this.runtimeConfig.config,
       allowedPaths: this.runtimeConfig.allowedPaths,
       functions: this.functions,
       logger: this.pluginLogger(),
-      fetch: this.kernelFetch,
+      onStart,
     });
-    // Said once per instance: tests count them (a tool's plugin starts once per command).
-    log('trace', `plugin:${this.id}`, `worker started in ${(performance.now() - started).toFixed(1)} ms`);
-    return instance;
   }
 
   private pluginLogger() {
@@ -349,8 +343,12 @@ export class PluginContainer extends ToolPlugin {
     };
   }
 
-  /** Runs one call within its bounds: its time, and how much the process may grow meanwhile. */
-  private async withTimeout<T>(fn: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one call within its bounds: its time, and how much the process may grow meanwhile.
+   * The time bound starts when `work` calls its argument: when the pool sends the creation, then
+   * again when it sends the call, to its worker (either may first queue behind a neighbour).
+   */
+  private async withTimeout<T>(fn: string, work: (startBound: () => void) => Promise<T>): Promise<T> {
     let halt!: (error: ProtoError) => void;
     const stopped = new Promise<never>((_, reject) => {
       halt = (error) => {
@@ -359,11 +357,15 @@ export class PluginContainer extends ToolPlugin {
         reject(error);
       };
     });
-    const timer = setTimeout(() => {
-      halt(
-        this.fail(fn, 'plugin.timeout', `it ran longer than its bound of ${formatMs(this.timeoutMs)} and was stopped`, `If the plugin is just slow, raise its bound in .prototools: [settings.plugin-timeouts] ${this.id} = <seconds>. Otherwise report the hang to its author.`),
-      );
-    }, this.timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    const startBound = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        halt(
+          this.fail(fn, 'plugin.timeout', `it ran longer than its bound of ${formatMs(this.timeoutMs)} and was stopped`, `If the plugin is just slow, raise its bound in .prototools: [settings.plugin-timeouts] ${this.id} = <seconds>. Otherwise report the hang to its author.`),
+        );
+      }, this.timeoutMs);
+    };
     const unwatch = watchMemory(this.limits.memoryBytes, (grown) => {
       halt(
         this.fail(
@@ -375,7 +377,7 @@ export class PluginContainer extends ToolPlugin {
       );
     });
     try {
-      return await Promise.race([work(), stopped]);
+      return await Promise.race([work(startBound), stopped]);
     } finally {
       clearTimeout(timer);
       unwatch();
@@ -431,29 +433,6 @@ export class PluginContainer extends ToolPlugin {
     await this.creating?.catch(() => undefined);
     await this.discardInstance();
   }
-}
-
-/**
- * The `fetch` the SDK's kernel `http_request` uses (plugins built before proto 0.40 fetch with
- * it): our `httpGet`, so url-rewrites, the URL policy, proxies and offline mode apply to them too.
- * Those PDKs only ever GET.
- */
-function kernelFetchThrough(ctx: HostFunctionContext, onError: (error: Error) => void): typeof fetch {
-  return async (input, init) => {
-    const method = (init?.method ?? 'GET').toUpperCase();
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    try {
-      ctx.gate.checkUrl('http_request', url);
-    } catch (error) {
-      // The SDK turns a failed fetch into a failed call; remember why, as for host functions.
-      onError(error as Error);
-      throw error;
-    }
-    if (method !== 'GET') throw new Error(`http_request: only GET is supported, not ${method} ${url}`);
-    const headers = Object.fromEntries(new Headers(init?.headers).entries());
-    const { status, body } = await ctx.httpGet(url, headers, ctx.signal);
-    return new Response(status === 204 || status === 304 ? null : body, { status });
-  };
 }
 
 function formatMs(ms: number): string {

@@ -180,7 +180,7 @@ describe('proto install (every configured tool)', () => {
     const result = await sandbox.run(['--log', 'trace', 'install']);
     assert.equal(result.code, 0, result.stderr);
     for (const id of tools) {
-      const starts = result.stderr.split('\n').filter((line) => line.startsWith(`[TRACE plugin:${id}] worker started in `));
+      const starts = result.stderr.split('\n').filter((line) => line.startsWith(`[TRACE plugin:${id}] started in `));
       assert.equal(starts.length, 1, `${id}'s plugin started ${starts.length} times:\n${result.stderr}`);
       // Every step it took ran in that one instance: metadata, resolution, install, hooks.
       for (const fn of ['register_tool', 'load_versions', 'download_prebuilt', 'locate_executables', 'post_install']) {

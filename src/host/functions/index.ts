@@ -1,7 +1,8 @@
 /**
  * The import object our plugins link against: proto's host functions in `extism:host/user`, plus
- * the kernel functions SDK 1.0.3 lacks but plugins built with extism-pdk 1.4 import
- * (`get_log_level`, `log_trace`, `http_headers`) in `extism:host/env`.
+ * in `extism:host/env` the kernel functions SDK 1.0.3 lacks but plugins built with extism-pdk 1.4
+ * import (`get_log_level`, `log_trace`, `http_headers`) and the kernel's HTTP functions, which the
+ * SDK's foreground mode leaves out (`./http-request.ts`).
  *
  * Every function is wrapped so that a failure is remembered with its name: the SDK turns a
  * throwing host function into a failed call (and a dead worker), and the container then reports
@@ -13,6 +14,7 @@ import type { HostFunctionContext } from './context.js';
 import { execCommand } from './exec-command.js';
 import { getEnvVar, setEnvVar } from './env-vars.js';
 import { hostLog } from './host-log.js';
+import { kernelHttpRequest, type KernelHttpRequest } from './http-request.js';
 import { readJson as readJsonBlock, readText as readTextBlock, storeBytes, type CallContext } from './memory.js';
 import { sendRequest } from './send-request.js';
 import { fromVirtualPath, toVirtualPath } from './virtual-path-functions.js';
@@ -67,6 +69,8 @@ export function createHostFunctions(ctx: HostFunctionContext, onError: HostError
     to_virtual_path: (call, path) => storeBytes(call, toVirtualPath(ctx, readText(call, path!))),
   };
 
+  /** The status of this plugin's last kernel http_request, for http_status_code. */
+  let lastHttpStatus = 0;
   const kernel: Record<string, HostFunction> = {
     get_log_level: () => {
       const level = getLogLevel();
@@ -76,7 +80,13 @@ export function createHostFunctions(ctx: HostFunctionContext, onError: HostError
     log_trace: (call, message) => {
       log('trace', `plugin:${ctx.pluginId}`, readText(call, message!));
     },
-    // The SDK keeps no response headers of the kernel's http_request; 0 reads as "none".
+    http_request: async (call, request) => {
+      const { status, body } = await kernelHttpRequest(ctx, readJson(call, request!, 'http_request') as KernelHttpRequest);
+      lastHttpStatus = status;
+      return storeBytes(call, body);
+    },
+    http_status_code: () => lastHttpStatus,
+    // No response headers of the kernel's http_request are kept (as in the SDK); 0 reads as "none".
     http_headers: () => 0n,
   };
 

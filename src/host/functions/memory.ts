@@ -1,13 +1,23 @@
 /**
- * Reading arguments from and writing results to Extism memory blocks, through the SDK's CallContext.
- * Only this file and `../extism-runtime.ts` know the SDK's CallContext API.
+ * Reading arguments from and writing results to Extism memory blocks. Host functions touch
+ * memory only through these helpers, over the four methods of `CallContext`: on the main thread
+ * it is `../host-call-context.ts`, which serves the blocks the plugin's worker sent with the call
+ * and records what is stored, for the worker to store for real.
  */
-import type { CallContext } from '@extism/extism';
 import { ProtoError } from '../../errors.js';
 import { formatBytes } from '../../format-bytes.js';
 import { MIB, raiseLimitHint } from '../../limits.js';
 
-export type { CallContext };
+/** The part of the SDK's CallContext that host functions use (the SDK's own satisfies it). */
+export interface CallContext {
+  /** The block at `offset`, or null when there is none. */
+  read(offset: bigint): { text(): string; bytes(): Uint8Array } | null;
+  length(offset: bigint): bigint;
+  /** A new block holding `bytes` (not empty: see storeBytes); returns its offset. */
+  store(bytes: string | Uint8Array): bigint;
+  /** A new zero-filled block of `size` bytes; returns its offset. */
+  alloc(size: number): bigint;
+}
 
 /**
  * The block as text. Offset 0 is "no block" for every PDK (extism-pdk's `Memory::null()`): it

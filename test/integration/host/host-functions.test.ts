@@ -188,13 +188,11 @@ describe('host functions', () => {
     });
   });
 
-  // @extism/extism 1.0.3 in worker mode sends a guest block to the host on each host call and
-  // never sends it back: a write into an older block after a host call is lost (the probe writes
-  // "ok" and reads back "o\0"). Guests built with extism-pdk fill a block right after allocating
-  // it, so they are not hit. This pins the known defect: the day the SDK is fixed (or replaced),
-  // this test fails with 'ok' and should then assert 'ok'.
-  it('loses a guest block written after a host call (known SDK 1.0.3 worker-mode defect)', async () => {
-    assert.equal(await plugin.callRaw('probe_block_across_host_call', ''), 'o\0');
+  // @extism/extism 1.0.3 in its worker mode sent a guest block to the host on each host call and
+  // never sent it back: a write into an older block after a host call was lost (the probe wrote
+  // "ok" and read back "o\0"). Our worker pool copies blocks to the main thread, never back.
+  it('keeps a guest block written after a host call', async () => {
+    assert.equal(await plugin.callRaw('probe_block_across_host_call', ''), 'ok');
   });
 
   describe('send_request', () => {

@@ -1,0 +1,130 @@
+/**
+ * The worker thread of `./worker-pool.ts`: it hosts several plugins, each an Extism plugin in the
+ * SDK's foreground mode, made from the compiled module the main thread posts (one compile per
+ * process, one worker start for many plugins: a worker costs ~35 ms of CPU to start).
+ *
+ * The main thread sends one operation at a time (create, call, drop) and waits for its `done`,
+ * so nothing here runs two operations at once. Host functions stay on the main thread (they are
+ * async, and they use the session's state): each import is a synchronous stub that posts the call
+ * with the memory blocks its i64 arguments name, sleeps on `Atomics.wait` until the main thread
+ * flags an answer, takes the answer from its own port (`receiveMessageOnPort`, no size limit), and
+ * stores the blocks the host function stored, at the indexes the main thread promised for them.
+ */
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import createPlugin, { type CallContext, type Plugin } from '@extism/extism';
+import {
+  ANSWERED,
+  WAITING,
+  blockIndex,
+  type HostAnswer,
+  type HostCallMessage,
+  type WorkerOperation,
+  type WorkerReport,
+  type WorkerSetup,
+} from './worker-protocol.js';
+
+const port = parentPort!;
+const setup = workerData as WorkerSetup;
+const flag = new Int32Array(setup.flag);
+const answers: MessagePort = setup.answers;
+const plugins = new Map<number, Plugin>();
+
+function report(message: WorkerReport, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+/** The import stub of one host function of one plugin: a blocking round trip to the main thread. */
+function hostStub(plugin: number, namespace: string, name: string) {
+  return (ctx: CallContext, ...args: (bigint | number)[]): bigint | number | undefined => {
+    // The blocks the host function stores will take the next indexes of this context: find the
+    // next one (a zero-length block costs nothing and is freed with the call's other blocks).
+    const next = blockIndex(ctx.alloc(0)) + 1;
+    const blocks: [number, Uint8Array][] = [];
+    for (const arg of args) {
+      // Any i64 may be an offset; one that names a live block is sent (a false guess costs a copy).
+      if (typeof arg !== 'bigint' || arg === 0n) continue;
+      const block = ctx.read(arg);
+      if (block) blocks.push([blockIndex(arg), block.bytes()]);
+    }
+    Atomics.store(flag, 0, WAITING);
+    const call: HostCallMessage = { type: 'host', plugin, namespace, name, args, blocks, next };
+    report(call);
+    while (Atomics.load(flag, 0) === WAITING) Atomics.wait(flag, 0, WAITING);
+    const answer = receiveMessageOnPort(answers)?.message as HostAnswer | undefined;
+    if (!answer) throw new Error(`host function "${name}": no answer arrived`);
+    if (answer.error !== undefined) throw new Error(answer.error);
+    answer.stored.forEach((bytes, i) => {
+      const offset = bytes.length === 0 ? ctx.alloc(0) : ctx.store(bytes);
+      if (blockIndex(offset) !== next + i) throw new Error(`host function "${name}": block stored at ${blockIndex(offset)}, not ${next + i}`);
+    });
+    return answer.result;
+  };
+}
+
+function pluginLogger(plugin: number) {
+  const send = (level: string) => (message: string) => report({ type: 'log', plugin, level, message: String(message) });
+  return { trace: send('trace'), debug: send('debug'), info: send('info'), log: send('info'), warn: send('warn'), error: send('error') };
+}
+
+const refuseFetch = (() => Promise.reject(new Error('the SDK does not fetch here'))) as unknown as typeof fetch;
+
+async function perform(op: WorkerOperation): Promise<void> {
+  try {
+    switch (op.op) {
+      case 'create': {
+        const functions = Object.fromEntries(
+          Object.entries(op.imports).map(([namespace, names]) => [
+            namespace,
+            Object.fromEntries(names.map((name) => [name, hostStub(op.plugin, namespace, name)])),
+          ]),
+        );
+        const plugin = await createPlugin(
+          { wasm: [{ module: op.module }] },
+          {
+            // SDK 1.0.3 reads config from the options only; a manifest `config` is silently ignored.
+            config: op.config,
+            useWasi: true,
+            runInWorker: false,
+            allowedPaths: op.allowedPaths,
+            functions,
+            logger: pluginLogger(op.plugin) as unknown as Console,
+            enableWasiOutput: false,
+            // Never used (the kernel's http_request is a host function here), but without it the
+            // SDK reads the global `fetch`, whose first use loads Node's undici into the worker.
+            fetch: refuseFetch,
+          },
+        );
+        plugins.set(op.plugin, plugin);
+        report({ type: 'done', id: op.id });
+        return;
+      }
+      case 'call': {
+        const plugin = plugins.get(op.plugin);
+        if (!plugin) throw new Error('the plugin is not running in this worker');
+        try {
+          const output = await plugin.call(op.fn, op.input);
+          // A copy: the block goes away with the reset below.
+          const bytes = output ? new Uint8Array(output.bytes()) : new Uint8Array();
+          report({ type: 'done', id: op.id, output: bytes }, [bytes.buffer as ArrayBuffer]);
+        } finally {
+          // Every block of the call is freed now: the SDK keeps them until told.
+          await plugin.reset();
+        }
+        return;
+      }
+      case 'drop': {
+        const plugin = plugins.get(op.plugin);
+        plugins.delete(op.plugin);
+        await plugin?.close();
+        report({ type: 'done', id: op.id });
+        return;
+      }
+    }
+  } catch (error) {
+    const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+    report({ type: 'done', id: op.id, error: { name, message } });
+  }
+}
+
+port.on('message', (op: WorkerOperation) => void perform(op));
+report({ type: 'ready' });

@@ -1,0 +1,403 @@
+/**
+ * Plugins share a few worker threads (`./plugin-worker.ts`) instead of starting one each: a worker
+ * costs ~35 ms of CPU to start, the plugin in it a few ms. `proto install` of ten tools starts
+ * one or two workers, not ten.
+ *
+ * Contracts:
+ * - A pool has up to `maxWorkers` slots, started lazily; a plugin stays in its slot. A new slot
+ *   is opened when every slot already hosts `PLUGINS_PER_WORKER` plugins.
+ * - A slot runs one operation (create, call, drop) at a time, in the order asked: the calls of
+ *   different plugins in one worker run one after another (one JS thread per worker). A call
+ *   blocked in a host function (the network, a command) holds its worker, never the main thread:
+ *   host functions are answered here while their worker waits, and nothing here waits for a call
+ *   to finish before answering one, so a host call cannot deadlock with another plugin's call.
+ * - `onStart` of an operation runs when it is sent to a running worker: a plugin's time bound
+ *   counts from then, not from when it queued behind a neighbour or waited for a worker to start
+ *   (a start has its own bound, `WORKER_START_TIMEOUT_MS`).
+ * - Stopping a plugin mid-call (its bound, its memory ceiling, close) terminates ITS worker: the
+ *   only way to stop a guest that never yields. The other plugins of that worker are created
+ *   again in a fresh worker when they next run, and their queued operations are sent there.
+ *   Their guest state (wasm globals, Extism vars) starts afresh, as after any failed call.
+ * - A worker is unref'd while it has nothing to do, so an idle worker never keeps the process
+ *   alive, and it is terminated one second after its last plugin closed (unless another came).
+ */
+import { availableParallelism } from 'node:os';
+import { MessageChannel, SHARE_ENV, Worker, type MessagePort } from 'node:worker_threads';
+import { log } from '../log.js';
+import type { ImportFunctions } from './functions/index.js';
+import { HostCallContext } from './host-call-context.js';
+import { ANSWERED, type HostAnswer, type HostCallMessage, type WorkerOperation, type WorkerReport, type WorkerSetup } from './worker-protocol.js';
+
+/** How many plugins a worker takes before the pool opens another (when it may). */
+const PLUGINS_PER_WORKER = 4;
+/** How long a worker whose plugins all closed waits for another (it never keeps the process alive). */
+const IDLE_WORKER_MS = 1000;
+/** How long a worker may take to start (Node's isolate, the SDK): seconds even on a loaded machine. */
+const WORKER_START_TIMEOUT_MS = 60_000;
+
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(FROM_SOURCES ? './plugin-worker.ts' : './plugin-worker.js', import.meta.url);
+
+type Logger = Pick<Console, 'debug' | 'info' | 'warn' | 'error' | 'trace' | 'log'>;
+
+export interface PooledPluginOptions {
+  module: WebAssembly.Module;
+  config: Record<string, string>;
+  allowedPaths: Record<string, string>;
+  functions: ImportFunctions;
+  logger: Logger;
+}
+
+/** How an operation failed inside the worker: the error's name and message, as thrown there. */
+export class WorkerOperationError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+let workerStarts = 0;
+let workersRunning = 0;
+/** Workers started by this process so far, and running now (tests count them). */
+export function pluginWorkerCounts(): { started: number; running: number } {
+  return { started: workerStarts, running: workersRunning };
+}
+
+type OperationRequest = { onStart?: () => void } & ({ op: 'create' } | { op: 'call'; fn: string; input: string } | { op: 'drop' });
+type Operation = OperationRequest & {
+  plugin: PooledPlugin;
+  resolve: (output: Uint8Array | undefined) => void;
+  reject: (error: Error) => void;
+};
+
+let nextId = 1;
+
+/** One running worker thread. */
+class WorkerThread {
+  readonly number = ++workerStarts;
+  private readonly worker: Worker;
+  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly answers: MessagePort;
+  private readonly pending = new Map<number, { resolve: (output?: Uint8Array) => void; reject: (error: Error) => void }>();
+  /** The plugins created in this thread. */
+  readonly hosts = new Set<PooledPlugin>();
+  private dead = false;
+  readonly ready: Promise<void>;
+  private failStart: (error: Error) => void = () => undefined;
+
+  constructor(
+    private readonly pool: WorkerPool,
+    onExit: () => void,
+  ) {
+    const started = performance.now();
+    const { port1, port2 } = new MessageChannel();
+    this.answers = port1;
+    const setup: WorkerSetup = { flag: this.flag.buffer as SharedArrayBuffer, answers: port2, typeScript: FROM_SOURCES };
+    // SHARE_ENV: the guests see no environment (WASI gets none), so copying it would be wasted.
+    this.worker = new Worker(WORKER_URL, { workerData: setup, transferList: [port2], env: SHARE_ENV });
+    this.ready = new Promise((resolve, reject) => {
+      // A worker that dies before it is ready fails its start (a no-op once started).
+      this.failStart = reject;
+      this.worker.once('message', (message: WorkerReport) => {
+        if (message.type !== 'ready') return reject(new Error(`the plugin worker sent ${message.type} before it was ready`));
+        log('trace', 'plugin-worker', `worker ${this.number} started in ${(performance.now() - started).toFixed(1)} ms`);
+        this.worker.on('message', (report: WorkerReport) => this.receive(report));
+        // Ref'd while it starts (someone waits for it), then only while an operation runs.
+        if (this.pending.size === 0) this.worker.unref();
+        resolve();
+      });
+    });
+    this.worker.on('error', (error) => this.stop(error));
+    workersRunning++;
+    this.worker.on('exit', (code) => {
+      workersRunning--;
+      this.stop(new Error(`the plugin worker stopped (exit code ${code})`));
+      onExit();
+    });
+    // A start is bounded too (a plugin's own bound counts from when its worker takes its call).
+    const startTimer = setTimeout(() => this.stop(new Error(`the plugin worker did not start within ${WORKER_START_TIMEOUT_MS / 1000} s`)), WORKER_START_TIMEOUT_MS);
+    const startEnded = () => clearTimeout(startTimer);
+    this.ready.then(startEnded, startEnded);
+  }
+
+  /** Sends one operation; resolves with its output when the worker says it is done. */
+  send(operation: WorkerOperation): Promise<Uint8Array | undefined> {
+    if (this.dead) return Promise.reject(new Error('the plugin worker was stopped'));
+    return new Promise((resolve, reject) => {
+      this.pending.set(operation.id, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage(operation);
+    });
+  }
+
+  private receive(report: WorkerReport): void {
+    switch (report.type) {
+      case 'done': {
+        const waiting = this.pending.get(report.id);
+        this.pending.delete(report.id);
+        if (this.pending.size === 0) this.worker.unref();
+        if (report.error) waiting?.reject(new WorkerOperationError(report.error.name, report.error.message));
+        else waiting?.resolve(report.output);
+        return;
+      }
+      case 'host':
+        void this.answer(report);
+        return;
+      case 'log': {
+        const logger = this.pool.plugin(report.plugin)?.options.logger;
+        const write = logger?.[report.level as keyof Logger] as ((message: string) => void) | undefined;
+        write?.call(logger, report.message);
+        return;
+      }
+    }
+  }
+
+  /** Runs a host function for the worker, which waits until the flag says the answer is there. */
+  private async answer(call: HostCallMessage): Promise<void> {
+    const context = new HostCallContext(call.blocks, call.next);
+    let answer: HostAnswer;
+    try {
+      const fn = this.pool.plugin(call.plugin)?.options.functions[call.namespace]?.[call.name];
+      if (!fn) throw new Error(`host function "${call.namespace}" "${call.name}" does not exist`);
+      const result = await fn(context, ...(call.args as bigint[]));
+      answer = { result: result ?? undefined, stored: context.stored };
+    } catch (error) {
+      answer = { error: error instanceof Error ? error.message : String(error), stored: [] };
+    }
+    // A worker stopped meanwhile waits for nothing.
+    if (this.dead) return;
+    this.answers.postMessage(answer, answer.stored.map((bytes) => bytes.buffer as ArrayBuffer));
+    Atomics.store(this.flag, 0, ANSWERED);
+    Atomics.notify(this.flag, 0);
+  }
+
+  /** Ends the thread, even mid-call; every operation waiting on it fails. */
+  stop(reason = new Error('the plugin worker was stopped')): void {
+    if (this.dead) return;
+    this.dead = true;
+    void this.worker.terminate();
+    this.answers.close();
+    this.failStart(reason);
+    for (const waiting of this.pending.values()) waiting.reject(reason);
+    this.pending.clear();
+  }
+
+  get stopped(): boolean {
+    return this.dead;
+  }
+}
+
+/** One place in the pool: its plugins, its queue of operations, and the thread that runs them. */
+class WorkerSlot {
+  readonly plugins = new Set<PooledPlugin>();
+  private readonly queue: Operation[] = [];
+  private current: Operation | undefined;
+  private thread: WorkerThread | undefined;
+  private running = false;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly pool: WorkerPool) {}
+
+  /** Takes a plugin in. */
+  adopt(plugin: PooledPlugin): void {
+    this.plugins.add(plugin);
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  enqueue(operation: Operation): void {
+    this.queue.push(operation);
+    void this.run();
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (let operation = this.queue.shift(); operation; operation = this.queue.shift()) {
+        this.current = operation;
+        try {
+          operation.resolve(await this.perform(operation));
+        } catch (error) {
+          operation.reject(error as Error);
+        }
+        this.current = undefined;
+      }
+    } finally {
+      this.running = false;
+    }
+    this.retireWhenEmpty();
+  }
+
+  private async perform(operation: Operation): Promise<Uint8Array | undefined> {
+    const { plugin } = operation;
+    if (operation.op === 'drop') {
+      const thread = this.thread;
+      if (!thread?.hosts.has(plugin)) return undefined;
+      thread.hosts.delete(plugin);
+      return thread.send({ op: 'drop', id: nextId++, plugin: plugin.key });
+    }
+    const thread = await this.liveThread();
+    // The plugin's own time starts now: not while it queued, nor while a worker started.
+    operation.onStart?.();
+    if (!thread.hosts.has(plugin)) {
+      // First run, or its worker was replaced since (a neighbour was stopped): create it here.
+      const { module, config, allowedPaths, functions } = plugin.options;
+      const imports = Object.fromEntries(Object.entries(functions).map(([namespace, fns]) => [namespace, Object.keys(fns)]));
+      const started = performance.now();
+      await thread.send({ op: 'create', id: nextId++, plugin: plugin.key, module, config, allowedPaths, imports });
+      thread.hosts.add(plugin);
+      // Said once per instance: tests count them (a tool's plugin starts once per command).
+      log('trace', `plugin:${plugin.id}`, `started in ${(performance.now() - started).toFixed(1)} ms in plugin worker ${thread.number}`);
+    }
+    if (operation.op === 'create') return undefined;
+    return thread.send({ op: 'call', id: nextId++, plugin: plugin.key, fn: operation.fn, input: operation.input });
+  }
+
+  /** Starts the thread if it is not running (without waiting for it). */
+  warmUp(): void {
+    void this.liveThread().catch(() => undefined);
+  }
+
+  private async liveThread(): Promise<WorkerThread> {
+    if (!this.thread || this.thread.stopped) {
+      const thread = new WorkerThread(this.pool, () => {
+        if (this.thread === thread) this.thread = undefined;
+      });
+      this.thread = thread;
+    }
+    await this.thread.ready;
+    return this.thread;
+  }
+
+  /**
+   * Takes a plugin out: its queued operations fail, and its instance is dropped from the worker,
+   * or, when it is running right now, the worker is terminated (its neighbours move on).
+   */
+  async remove(plugin: PooledPlugin, reason: () => Error): Promise<void> {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const queued = this.queue[i]!;
+      if (queued.plugin === plugin) {
+        this.queue.splice(i, 1);
+        queued.reject(reason());
+      }
+    }
+    if (this.current?.plugin === plugin) {
+      this.thread?.stop();
+    } else if (this.thread?.hosts.has(plugin) && !this.thread.stopped) {
+      await new Promise<unknown>((resolve) => this.enqueue({ op: 'drop', plugin, resolve, reject: resolve }));
+    }
+    this.plugins.delete(plugin);
+    this.retireWhenEmpty();
+  }
+
+  /**
+   * A slot left without plugins keeps its (unref'd) worker for `IDLE_WORKER_MS`, for a plugin
+   * loaded right after (a session that closes one plugin and opens another, a test file), then
+   * ends it.
+   */
+  private retireWhenEmpty(): void {
+    if (!this.idle || this.idleTimer) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (!this.idle) return;
+      this.thread?.stop();
+      this.thread = undefined;
+      this.pool.retire(this);
+    }, IDLE_WORKER_MS).unref();
+  }
+
+  private get idle(): boolean {
+    return this.plugins.size === 0 && this.queue.length === 0 && !this.running;
+  }
+}
+
+/** A plugin hosted by the pool: what `instantiate` hands the container. */
+export class PooledPlugin {
+  private closed = false;
+
+  constructor(
+    readonly key: number,
+    readonly id: string,
+    readonly options: PooledPluginOptions,
+    private readonly slot: WorkerSlot,
+  ) {}
+
+  private run(operation: OperationRequest): Promise<Uint8Array | undefined> {
+    if (this.closed) return Promise.reject(new Error('the plugin was closed'));
+    return new Promise((resolve, reject) => this.slot.enqueue({ ...operation, plugin: this, resolve, reject }));
+  }
+
+  /** Creates the instance in its worker. */
+  start(onStart?: () => void): Promise<void> {
+    return this.run({ op: 'create', onStart }).then(() => undefined);
+  }
+
+  async call(fn: string, input: string, onStart?: () => void): Promise<Uint8Array> {
+    return (await this.run({ op: 'call', fn, input, onStart })) ?? new Uint8Array();
+  }
+
+  /** Ends the instance at once, even mid-call. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.slot.remove(this, () => new Error('the plugin was closed'));
+    pool.forget(this);
+  }
+}
+
+class WorkerPool {
+  private readonly slots: WorkerSlot[] = [];
+  private readonly plugins = new Map<number, PooledPlugin>();
+  private nextKey = 1;
+  private readonly maxWorkers = Math.max(1, availableParallelism());
+
+  plugin(key: number): PooledPlugin | undefined {
+    return this.plugins.get(key);
+  }
+
+  add(id: string, options: PooledPluginOptions): PooledPlugin {
+    const slot = this.slotForNewPlugin();
+    const plugin = new PooledPlugin(this.nextKey++, id, options, slot);
+    slot.adopt(plugin);
+    this.plugins.set(plugin.key, plugin);
+    return plugin;
+  }
+
+  /** Has the worker of the next plugin start now (see `warmUpPluginWorker`). */
+  warmUp(): void {
+    this.slotForNewPlugin().warmUp();
+  }
+
+  private slotForNewPlugin(): WorkerSlot {
+    const emptiest = this.slots.reduce<WorkerSlot | undefined>((best, slot) => (!best || slot.plugins.size < best.plugins.size ? slot : best), undefined);
+    if (emptiest && (emptiest.plugins.size < PLUGINS_PER_WORKER || this.slots.length >= this.maxWorkers)) return emptiest;
+    const slot = new WorkerSlot(this);
+    this.slots.push(slot);
+    return slot;
+  }
+
+  forget(plugin: PooledPlugin): void {
+    this.plugins.delete(plugin.key);
+  }
+
+  retire(slot: WorkerSlot): void {
+    const index = this.slots.indexOf(slot);
+    if (index >= 0) this.slots.splice(index, 1);
+  }
+}
+
+const pool = new WorkerPool();
+
+/**
+ * Starts the worker the next plugin will run in, if it is not running: called when a plugin is
+ * loaded, so the worker starts (on another core) while the module is read and compiled.
+ */
+export function warmUpPluginWorker(): void {
+  pool.warmUp();
+}
+
+/** Hosts a plugin in the process's pool (created in its worker by `start`). */
+export function hostPlugin(id: string, options: PooledPluginOptions): PooledPlugin {
+  return pool.add(id, options);
+}

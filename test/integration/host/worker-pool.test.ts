@@ -1,0 +1,103 @@
+/**
+ * Plugins share worker threads (src/host/worker-pool.ts): several plugins in one worker, host
+ * functions answered on the main thread, and a plugin stopped mid-call taking down only its
+ * worker, whose other plugins go on in a fresh one.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PluginContainer } from '../../../src/host/index.js';
+import { pluginWorkerCounts } from '../../../src/host/worker-pool.js';
+import { ProtoError } from '../../../src/errors.js';
+import { createSandbox, type Sandbox } from '../../../test-utils/index.js';
+import { fixturePlugin } from '../../support/fixtures.js';
+
+describe('plugins sharing workers', () => {
+  let sandbox: Sandbox;
+  let server: Server;
+  let baseUrl: string;
+  const loaded: PluginContainer[] = [];
+
+  before(async () => {
+    sandbox = createSandbox();
+    server = createServer((request, response) => {
+      // Answers after a while: a plugin waits in a host function meanwhile.
+      if (request.url === '/slow') setTimeout(() => response.writeHead(200).end('slow answer'), 300);
+      else response.writeHead(404).end('nope');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(async () => {
+    await Promise.all(loaded.map((plugin) => plugin.close()));
+    await new Promise((resolve) => server.close(resolve));
+    sandbox.cleanup();
+  });
+
+  async function load(id: string, wasm: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<PluginContainer> {
+    const plugin = await PluginContainer.load({ id, wasm: fixturePlugin(wasm), dirs: sandbox.dirs, ...options });
+    loaded.push(plugin);
+    return plugin;
+  }
+
+  it('runs two plugins in one worker, and ends the worker once both are closed', async () => {
+    const before = pluginWorkerCounts();
+    const first = await load('first', 'probe/host-probe', { env: { WHO: 'first' } });
+    const second = await load('second', 'probe/host-probe', { env: { WHO: 'second' } });
+    assert.equal(await first.callRaw('probe_get_env_var', 'WHO'), 'first');
+    assert.equal(await second.callRaw('probe_get_env_var', 'WHO'), 'second');
+    assert.equal(pluginWorkerCounts().started - before.started, 1, 'one worker for both plugins');
+    await Promise.all([first.close(), second.close()]);
+    // An idle worker waits a second for another plugin (unref'd: it keeps no process alive).
+    for (let i = 0; i < 250 && pluginWorkerCounts().running > before.running; i++) await sleep(20);
+    assert.equal(pluginWorkerCounts().running, before.running, 'no idle worker is left running');
+  });
+
+  it('passes blocks larger than 1 MiB both ways intact', async () => {
+    const env: NodeJS.ProcessEnv = {};
+    const plugin = await load('big', 'probe/host-probe', { env });
+    const value = randomBytes(1.2 * 1024 * 1024).toString('base64');
+    // guest -> host: set_env_var's value block; host -> guest: get_env_var's answer, then the output.
+    await plugin.callRaw('probe_set_env_var', `BIG=${value}`);
+    assert.equal(env.BIG, value);
+    assert.equal(await plugin.callRaw('probe_get_env_var', 'BIG'), value);
+    await plugin.close();
+  });
+
+  it("keeps a plugin working when its neighbour loops and is stopped, even its call queued behind the loop", async () => {
+    // The neighbour's call waits behind the loop for about 3 s, longer than its own bound of 2 s,
+    // which counts from when a worker takes the call: it is not stopped for waiting.
+    const looping = await load('looping', 'hostile/loop', { timeoutMs: 3000 });
+    const neighbour = await load('neighbour', 'probe/host-probe', { env: { WHO: 'neighbour' }, timeoutMs: 2000 });
+    assert.equal(await neighbour.callRaw('probe_get_env_var', 'WHO'), 'neighbour');
+    const before = pluginWorkerCounts();
+    const loop = looping.callRaw('register_tool', '{}').then(
+      () => assert.fail('the loop returned'),
+      (error: unknown) => error,
+    );
+    await sleep(100);
+    const queued = neighbour.callRaw('probe_get_env_var', 'WHO');
+    const stopped = await loop;
+    assert.ok(stopped instanceof ProtoError);
+    assert.equal(stopped.code, 'plugin.timeout');
+    assert.match(stopped.message, /Plugin "looping" failed in function "register_tool": it ran longer than its bound of 3 s/);
+    assert.equal(await queued, 'neighbour');
+    assert.equal(await neighbour.callRaw('probe_get_env_var', 'WHO'), 'neighbour');
+    assert.equal(pluginWorkerCounts().started - before.started, 1, 'one worker started in place of the stopped one');
+  });
+
+  it('answers a host call that waits for the network while another plugin of the worker waits its turn', async () => {
+    const waiting = await load('waiting', 'probe/host-probe');
+    const other = await load('other', 'probe/host-probe', { env: { WHO: 'other' } });
+    const [response, answer] = await Promise.all([
+      waiting.callRaw('probe_send_request', JSON.stringify({ url: `${baseUrl}/slow` })),
+      other.callRaw('probe_get_env_var', 'WHO'),
+    ]);
+    assert.equal(JSON.parse(response).status, 200);
+    assert.equal(answer, 'other');
+  });
+});
