@@ -89,6 +89,7 @@ export async function relinkBins(options: RelinkBinsOptions): Promise<string[]> 
   }
   for (const [name, source] of wanted) {
     const path = join(store.binDir, name);
+    // A symlink, so not writeFileAtomic (which writes file contents): made aside, renamed over.
     const temp = `${path}.tmp-${process.pid}-${randomUUID()}`;
     symlinkSync(source, temp);
     renameSync(temp, path);

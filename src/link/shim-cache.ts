@@ -23,7 +23,7 @@
  * entry owned by the user; the directories are created 0700 and the entries 0600, whatever the
  * umask, so no one else can write one.
  */
-import { mkdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import type { Store } from '../store/index.js';
 import { isShellVariableName } from './names.js';
@@ -110,10 +110,18 @@ export function writeShimCacheEntry(store: Store, entry: ShimCacheEntry): string
   const path = shimCacheEntryPath(store, entry.shimName, entry.pwd);
   if (path === undefined) return undefined;
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  // Not writeFileAtomic: the stamp must be on the temp file before the rename (a shim compares it
+  // with its files' mtimes and must never see the entry stamped wrong), and writeFileAtomic renames
+  // as soon as it has written. Synchronous, so one temp name per process is enough.
   const temp = `${path}.tmp-${process.pid}`;
-  writeFileSync(temp, renderShimCacheEntry(entry), { mode: 0o600 });
-  const stamp = newestMtimeSeconds(entry.presentFiles);
-  if (stamp !== undefined) utimesSync(temp, stamp, stamp);
-  renameSync(temp, path);
+  try {
+    writeFileSync(temp, renderShimCacheEntry(entry), { mode: 0o600 });
+    const stamp = newestMtimeSeconds(entry.presentFiles);
+    if (stamp !== undefined) utimesSync(temp, stamp, stamp);
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
   return path;
 }

@@ -8,14 +8,13 @@
  * that nothing deciding the version changed, then execs the tool directly. Any doubt falls back
  * to `proto run`, which resolves the version, runs the tool and rewrites the entry.
  */
-import { randomUUID } from 'node:crypto';
-import { chmod, rename, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeForShims } from '../node-runtime.js';
 import type { LocateExecutablesOutput } from '../protocol/index.js';
-import type { Store } from '../store/index.js';
+import { writeFileAtomic, type Store } from '../store/index.js';
 import { quoteShellWord, splitShellWords } from './shell-words.js';
 import { shimEntryFor, shimmedExes, updateShimRegistry, type ShimEntry } from './shim-registry.js';
 import { shimCacheRoot } from './shim-cache.js';
@@ -120,11 +119,8 @@ export async function createShims(
     }
   });
   for (const [name, entry] of planned) {
-    const path = shimPath(store, name);
-    const temp = `${path}.tmp-${process.pid}-${randomUUID()}`;
-    await writeFile(temp, renderShim(store, toolId, name, entry, launcher));
-    await chmod(temp, 0o755);
-    await rename(temp, path);
+    // Executable for the user (the umask narrows the rest; the shims dir is private anyway).
+    await writeFileAtomic(shimPath(store, name), renderShim(store, toolId, name, entry, launcher), { mode: 0o755 });
     result.created.push(name);
   }
   return result;

@@ -144,6 +144,11 @@ describe('proto diagnose', { concurrency: true }, () => {
     const clean = await sandbox.run(['diagnose'], { env: { PATH: `${shims}:${bin}:/usr/bin:/bin` } });
     assert.equal(clean.code, 0, clean.stderr);
     assert.equal(clean.stdout, 'No problems found.\n');
+    // The temp file of a shim being written (writeFileAtomic's name) is not a stale shim.
+    writeFileSync(join(shims, `disttool.${process.pid}.0123456789ab.tmp`), '#!/bin/sh\n');
+    const writing = await sandbox.run(['diagnose'], { env: { PATH: `${shims}:${bin}:/usr/bin:/bin` } });
+    assert.equal(writing.stdout, 'No problems found.\n', writing.stderr);
+    rmSync(join(shims, `disttool.${process.pid}.0123456789ab.tmp`));
 
     const other = join(sandbox.root, 'other-bin');
     mkdirSync(other);

@@ -106,7 +106,7 @@ async function checkLinks(session: Session): Promise<Issue[]> {
   });
   const regen = 'Run `proto regen` to rewrite the shims.';
   for (const name of (await fs.readdir(store.shimsDir).catch(() => [] as string[])).sort()) {
-    if (name.startsWith('.') || name === 'registry.json' || name.includes('.tmp-')) continue;
+    if (name.startsWith('.') || name === 'registry.json' || name.includes('.tmp-') || name.endsWith('.tmp')) continue; // temp files of a write in progress
     const shim = join(store.shimsDir, name);
     if (!Object.hasOwn(registry, name)) {
       issues.push({ level: 'warning', message: `The shim ${shim} is not in the shim registry (stale).`, hint: regen });
