@@ -190,14 +190,13 @@ describe('what the user is shown', { concurrency: true }, () => {
 describe('clamped call bounds', { concurrency: true }, () => {
   it('a manifest callTimeoutMs below 1 s is raised to 1 s, with a warning naming it', async () => {
     const box = indexSandbox();
-    const started = performance.now();
+    // slowpoke's register_tool never returns: only its (clamped) bound ends the call.
     const result = await box.run(['plugin', 'install', 'slowpoke', '-y']);
-    const seconds = (performance.now() - started) / 1000;
+    assert.equal(result.signal, null, 'proto exited on its own');
     assert.equal(result.code, 1);
     assert.match(result.stderr, /\[WARN +plugin\] The call bound of plugin "slowpoke" \(callTimeoutMs = 200 in its manifest\) is outside 1 s\.\.300 s; using 1 s\./);
     assert.match(result.stderr, /error\[plugin\.timeout\]: Plugin "slowpoke" failed in function "register_tool": it ran longer than its bound of 1 s and was stopped/);
     assert.deepEqual(installedEntries(box), []);
-    assert.ok(seconds < 60, `took ${seconds.toFixed(1)} s`);
   });
 
   it('a manifest bound wins over [settings.plugin-timeouts]', async () => {
