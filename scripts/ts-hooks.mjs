@@ -4,14 +4,17 @@
 //  - the "proto-ts-source" export condition, so `proto-ts/<module>` is the sources (package.json);
 //  - .ts files are transpiled by esbuild (types dropped, nothing bundled), the result kept in
 //    node_modules/.cache/proto-ts-js by the sha256 of the source and esbuild's version and options,
-//    so that the many processes of a test run each read JavaScript instead of compiling.
+//    so that the many processes of a test run each read JavaScript instead of compiling (entries
+//    unused for a week are pruned: scripts/transpile-cache.mjs).
 // tsx does all this and much more (tsconfig paths, CommonJS, every extension), for ~0.3 s more CPU
 // per process; a test run starts a few hundred processes.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readEntry, writeEntry } from './transpile-cache.mjs';
+
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cacheDir = join(root, 'node_modules/.cache/proto-ts-js');
@@ -38,20 +41,11 @@ export async function load(url, context, next) {
   const source = readFileSync(path, 'utf8');
   const key = createHash('sha256').update(optionsKey).update('\0').update(path).update('\0').update(source).digest('hex');
   const cached = join(cacheDir, `${key}.js`);
-  let code;
-  try {
-    code = readFileSync(cached, 'utf8');
-  } catch {
+  let code = readEntry(cached);
+  if (code === undefined) {
     esbuild ??= await import('esbuild');
     code = (await esbuild.transform(source, { ...OPTIONS, sourcefile: path })).code;
-    try {
-      mkdirSync(cacheDir, { recursive: true });
-      const temp = `${cached}.${process.pid}.tmp`;
-      writeFileSync(temp, code);
-      renameSync(temp, cached);
-    } catch {
-      // only a speed-up
-    }
+    writeEntry(cached, code);
   }
   return { format: 'module', source: withPackageInterop(code), shortCircuit: true };
 }
