@@ -3,16 +3,11 @@
 // process (a test run starts hundreds). Plugin authors' tests use `@proto-ts/test-utils/register`
 // (tsx), which `npm run check-packages` runs.
 //
-// The hooks are registered in the main thread, and in the plugin workers of src/host/worker-pool.ts
-// run from the sources (their code is TypeScript too). Node 20's WASI warning is hidden in every thread.
+// The hooks are registered in the main thread here, and by scripts/test-process.mjs (which hides Node
+// 20's WASI warning in every thread and turns source maps on) in the plugin workers of
+// src/host/worker-pool.ts run from the sources (their code is TypeScript too).
 import { register } from 'node:module';
-import { isMainThread, workerData } from 'node:worker_threads';
-import '../test-utils/wasi-warning.mjs';
+import { isMainThread } from 'node:worker_threads';
+import './test-process.mjs';
 
-if (isMainThread) {
-  // Stack traces of a failing test point into the .ts sources (the transpiled code maps to them).
-  process.setSourceMapsEnabled(true);
-  register('./ts-hooks.mjs', import.meta.url);
-} else if (workerData?.typeScript) {
-  register('./ts-hooks.mjs', import.meta.url);
-}
+if (isMainThread) register('./ts-hooks.mjs', import.meta.url);

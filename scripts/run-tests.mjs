@@ -22,6 +22,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleTests } from './bundle-tests.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const roots = ['test', 'test-utils', 'fixtures/plugins'];
@@ -64,9 +65,13 @@ if (files.length === 0) {
 
 // The e2e files need dist/; building it here once spares them from waiting on each other's lock.
 const needsCli = files.some((file) => file.startsWith('test/e2e/'));
-const [fixtures, cli] = await Promise.all([
+const [fixtures, cli, bundles] = await Promise.all([
   runNode([join(root, 'scripts/build-fixtures.mjs')]),
   needsCli ? runNode(['--import', './scripts/register-ts.mjs', join(root, 'test/support/cli.ts')]) : 0,
+  process.env.PROTO_TEST_BUNDLE === '0' ? undefined : bundleTests(root, files).catch((error) => {
+    console.error(`could not bundle the test files, running their sources instead: ${error.message}`);
+    return undefined;
+  }),
 ]);
 if (fixtures !== 0 || cli !== 0) {
   console.error(`${fixtures !== 0 ? 'fixture' : 'CLI'} build failed: no test was run`);
@@ -76,6 +81,9 @@ if (fixtures !== 0 || cli !== 0) {
 const previous = readDurations();
 // Unknown files first (a new file may be long), then the longest; names keep the order stable.
 const ordered = [...files].sort((a, b) => (previous[b] ?? Infinity) - (previous[a] ?? Infinity) || a.localeCompare(b));
+const bundleOf = new Map(bundles?.map((bundle, i) => [files[i], bundle]));
+// Bundles need no TypeScript hooks: only what every test process needs.
+const setup = bundles ? './scripts/test-process.mjs' : './scripts/register-ts.mjs';
 const concurrency = Math.max(1, Number(process.env.PROTO_TEST_CONCURRENCY) || availableParallelism() * 2 + 1);
 
 // The summary reporter writes to a file, printed after the spec reporter's closing counts.
@@ -85,10 +93,10 @@ const status = await new Promise((resolve) => {
   const child = spawn(
     process.execPath,
     [
-      '--import', './scripts/register-ts.mjs', '--test', `--test-concurrency=${concurrency}`,
+      '--import', setup, '--test', `--test-concurrency=${concurrency}`,
       '--test-reporter=spec', '--test-reporter-destination=stdout',
       '--test-reporter=./scripts/test-summary-reporter.mjs', `--test-reporter-destination=${summaryFile}`,
-      ...ordered,
+      ...ordered.map((file) => bundleOf.get(file) ?? file),
     ],
     { stdio: 'inherit', cwd: root, env: { ...process.env, NODE_NO_WARNINGS: '1' } },
   );

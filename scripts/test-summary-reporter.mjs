@@ -3,6 +3,10 @@
 // not as failures, how long each test file took) and writes it as one JSON object for
 // scripts/run-tests.mjs to print.
 import { relative, resolve } from 'node:path';
+import { testFileOfBundle } from './bundle-tests.mjs';
+
+/** A test file's path relative to the working directory (the repo root): its source, not its bundle. */
+const testFile = (file) => testFileOfBundle(process.cwd(), relative(process.cwd(), file));
 
 export default async function* summary(source) {
   const skipped = {};
@@ -15,7 +19,7 @@ export default async function* summary(source) {
     const { name, skip, file, details, nesting } = event.data ?? {};
     // The runner completes one pseudo-test per file, named by its path (absolute on Node 20).
     if (event.type === 'test:complete' && nesting === 0 && file && resolve(name) === file) {
-      fileDurations[relative(process.cwd(), file)] = Math.round(details?.duration_ms ?? 0);
+      fileDurations[testFile(file)] = Math.round(details?.duration_ms ?? 0);
     }
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
     if (event.type === 'test:pass' && skip) {
@@ -24,7 +28,7 @@ export default async function* summary(source) {
     }
     if (event.type === 'test:fail') {
       const kind = details?.error?.failureType;
-      if (kind === 'hookFailed') failedHooks.push(`${name} (${file ? relative(process.cwd(), file) : 'unknown file'})`);
+      if (kind === 'hookFailed') failedHooks.push(`${name} (${file ? testFile(file) : 'unknown file'})`);
       if (kind === 'cancelledByParent') cancelled++;
       else if (details?.type !== 'suite') failed++;
     }

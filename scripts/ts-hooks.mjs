@@ -56,7 +56,7 @@ export async function load(url, context, next) {
  * so `const { XzReadableStream } = await import('xz-decompress')` works in tests as in the CLI.
  * Only package names: our own modules are ES modules. esbuild prints these calls with double quotes.
  */
-function withPackageInterop(code) {
+export function withPackageInterop(code) {
   const replaced = code.replace(/\bimport\("([^"./][^"]*)"\)/g, (call) => `${call}.then(__protoTsInterop)`);
   if (replaced === code) return code;
   // Below the code and above the source map comment, which stays last; lines above keep their numbers.

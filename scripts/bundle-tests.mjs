@@ -1,0 +1,111 @@
+// `npm test` runs each test file as one ES module bundled by esbuild (our TypeScript inside, the
+// packages of node_modules left as imports) instead of loading its ~50-200 modules through
+// scripts/ts-hooks.mjs. On Node 20 module hooks run in a separate loader thread that every import
+// waits on: ~0.06 s of CPU to start it in each process and ~1 ms per module, 0.1-0.25 s per test
+// file, which the bundles do not pay (Node >= 22.15's in-thread module.registerHooks would not either).
+//
+// What a module sees stays the same: `import.meta.url` is its own source file's URL (snapshots, fixtures
+// and the repo root are found from it), `proto-ts/<module>` is the sources ("proto-ts-source"), class
+// fields are emitted as tsc does, `import("<package>")` gets the interop the hooks give it, and stack
+// traces point into the .ts sources through linked source maps (test-utils' callerFile reads them).
+//
+// A bundle is rebuilt only when a file it was made from changed since it was built, or the options
+// did: its inputs (esbuild's metafile) are kept in a manifest next to the bundles.
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { withPackageInterop } from './ts-hooks.mjs';
+
+const require = createRequire(import.meta.url);
+const esbuildVersion = require('esbuild/package.json').version;
+
+/** Where the bundles of `root`'s test files go: node_modules' packages are found from there. */
+export function bundleDir(root) {
+  return join(root, 'node_modules/.cache/proto-test-bundles');
+}
+
+/** The test file (relative to root) that a bundle path (absolute or relative) was made from, or the path itself. */
+export function testFileOfBundle(root, path) {
+  const prefix = `${relative(root, bundleDir(root))}/`;
+  const rel = relative(root, join(root, path));
+  return rel.startsWith(prefix) && rel.endsWith('.mjs') ? `${rel.slice(prefix.length, -'.mjs'.length)}.ts` : path;
+}
+
+/** Bundles (or reuses the bundles of) `files`, paths relative to root; returns their bundle paths, in order. */
+export async function bundleTests(root, files) {
+  const outdir = bundleDir(root);
+  const manifestPath = join(outdir, 'manifest.json');
+  const options = {
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    conditions: ['proto-ts-source'],
+    sourcemap: 'linked',
+    outbase: root,
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    tsconfigRaw: { compilerOptions: { useDefineForClassFields: true } },
+    absWorkingDir: root,
+    logLevel: 'warning',
+  };
+  const optionsKey = JSON.stringify([esbuildVersion, options, withPackageInterop.toString()]);
+  const bundleOf = (file) => join(outdir, file.replace(/\.ts$/, '.mjs'));
+
+  let manifest = { optionsKey, bundles: {} };
+  try {
+    const saved = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    if (saved.optionsKey === optionsKey) manifest = saved;
+  } catch {
+    // none yet
+  }
+  const stale = files.filter((file) => !isFresh(root, manifest.bundles[file], bundleOf(file)));
+  if (stale.length > 0) {
+    const started = Date.now();
+    const esbuild = await import('esbuild');
+    const result = await esbuild.build({
+      ...options,
+      entryPoints: stale.map((file) => join(root, file)),
+      plugins: [ownImportMetaUrl],
+      metafile: true,
+      write: false,
+    });
+    for (const output of result.outputFiles) {
+      mkdirSync(join(output.path, '..'), { recursive: true });
+      writeFileSync(output.path, output.path.endsWith('.mjs') ? withPackageInterop(output.text) : output.contents);
+    }
+    for (const { entryPoint, inputs } of Object.values(result.metafile.outputs)) {
+      if (entryPoint) manifest.bundles[entryPoint] = { builtAt: started, inputs: Object.keys(inputs) };
+    }
+    mkdirSync(outdir, { recursive: true });
+    writeFileSync(manifestPath, `${JSON.stringify(manifest)}\n`);
+  }
+  return files.map(bundleOf);
+}
+
+/** A bundle is fresh when it exists and none of its inputs changed (or vanished) since its build began. */
+function isFresh(root, entry, bundle) {
+  if (!entry) return false;
+  try {
+    statSync(bundle);
+    return entry.inputs.every((input) => statSync(join(root, input)).mtimeMs < entry.builtAt);
+  } catch {
+    return false;
+  }
+}
+
+/** Each module's `import.meta.url` is its own file's (in a bundle it would be the bundle's). */
+const ownImportMetaUrl = {
+  name: 'own-import-meta-url',
+  setup(build) {
+    // Packages stay imports (resolved from the bundle's place in node_modules/.cache); our own are bundled.
+    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path === 'proto-ts' || args.path.startsWith('proto-ts/') ? undefined : { external: true }));
+    build.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) => {
+      if (args.path.includes('/node_modules/')) return undefined;
+      const source = readFileSync(args.path, 'utf8');
+      const loader = args.path.endsWith('ts') ? 'ts' : 'js';
+      return { contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader };
+    });
+  },
+};
