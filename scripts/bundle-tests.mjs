@@ -10,10 +10,10 @@
 // traces point into the .ts sources through linked source maps (test-utils' callerFile reads them).
 //
 // A bundle is rebuilt only when a file it was made from changed since it was built, or the options
-// did: its inputs (esbuild's metafile) are kept in a manifest next to the bundles.
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+// did: its inputs (esbuild's metafile) are kept next to it (`<bundle>.inputs.json`).
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { withPackageInterop } from './ts-hooks.mjs';
 
@@ -32,10 +32,13 @@ export function testFileOfBundle(root, path) {
   return rel.startsWith(prefix) && rel.endsWith('.mjs') ? `${rel.slice(prefix.length, -'.mjs'.length)}.ts` : path;
 }
 
-/** Bundles (or reuses the bundles of) `files`, paths relative to root; returns their bundle paths, in order. */
+/**
+ * Bundles (or reuses the bundles of) `files`, test files or scripts that tests run in child processes,
+ * paths relative to root; returns their bundle paths, in order. Several processes may bundle the same
+ * file at once: each file is written whole (temp + rename), and the bundle's record of its inputs last.
+ */
 export async function bundleTests(root, files) {
   const outdir = bundleDir(root);
-  const manifestPath = join(outdir, 'manifest.json');
   const options = {
     bundle: true,
     platform: 'node',
@@ -52,15 +55,7 @@ export async function bundleTests(root, files) {
   };
   const optionsKey = JSON.stringify([esbuildVersion, options, withPackageInterop.toString()]);
   const bundleOf = (file) => join(outdir, file.replace(/\.ts$/, '.mjs'));
-
-  let manifest = { optionsKey, bundles: {} };
-  try {
-    const saved = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    if (saved.optionsKey === optionsKey) manifest = saved;
-  } catch {
-    // none yet
-  }
-  const stale = files.filter((file) => !isFresh(root, manifest.bundles[file], bundleOf(file)));
+  const stale = files.filter((file) => !isFresh(root, bundleOf(file), optionsKey));
   if (stale.length > 0) {
     const started = Date.now();
     const esbuild = await import('esbuild');
@@ -72,24 +67,27 @@ export async function bundleTests(root, files) {
       write: false,
     });
     for (const output of result.outputFiles) {
-      mkdirSync(join(output.path, '..'), { recursive: true });
-      writeFileSync(output.path, output.path.endsWith('.mjs') ? withPackageInterop(output.text) : output.contents);
+      writeWhole(output.path, output.path.endsWith('.mjs') ? withPackageInterop(output.text) : output.contents);
     }
-    for (const { entryPoint, inputs } of Object.values(result.metafile.outputs)) {
-      if (entryPoint) manifest.bundles[entryPoint] = { builtAt: started, inputs: Object.keys(inputs) };
+    for (const [output, { entryPoint, inputs }] of Object.entries(result.metafile.outputs)) {
+      if (entryPoint) writeWhole(`${join(root, output)}.inputs.json`, JSON.stringify({ optionsKey, builtAt: started, inputs: Object.keys(inputs) }));
     }
-    mkdirSync(outdir, { recursive: true });
-    writeFileSync(manifestPath, `${JSON.stringify(manifest)}\n`);
   }
   return files.map(bundleOf);
 }
 
-/** A bundle is fresh when it exists and none of its inputs changed (or vanished) since its build began. */
-function isFresh(root, entry, bundle) {
-  if (!entry) return false;
+function writeWhole(path, contents) {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, contents);
+  renameSync(temp, path);
+}
+
+/** A bundle is fresh when it was built with these options and none of its inputs changed (or vanished) since its build began. */
+function isFresh(root, bundle, optionsKey) {
   try {
-    statSync(bundle);
-    return entry.inputs.every((input) => statSync(join(root, input)).mtimeMs < entry.builtAt);
+    const record = JSON.parse(readFileSync(`${bundle}.inputs.json`, 'utf8'));
+    return record.optionsKey === optionsKey && record.inputs.every((input) => statSync(join(root, input)).mtimeMs < record.builtAt);
   } catch {
     return false;
   }
@@ -105,7 +103,8 @@ const ownImportMetaUrl = {
       if (args.path.includes('/node_modules/')) return undefined;
       const source = readFileSync(args.path, 'utf8');
       const loader = args.path.endsWith('ts') ? 'ts' : 'js';
-      return { contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader };
+      // A regex, not the words themselves: this file is bundled too (test/support/ts-child.ts imports it).
+      return { contents: source.replace(/\bimport\.meta\.url\b/g, JSON.stringify(pathToFileURL(args.path).href)), loader };
     });
   },
 };

@@ -64,7 +64,7 @@ describe('cross-process installs', () => {
     let release!: () => void;
     // Hold the archive's response until every other process is waiting for the lock.
     server.fault(`/${NAME}`, { hold: new Promise<void>((resolve) => (release = resolve)) });
-    const children = Array.from({ length: 8 }, () => spawnInstallChild(childConfig(storeRoot)));
+    const children = await Promise.all(Array.from({ length: 8 }, () => spawnInstallChild(childConfig(storeRoot))));
     try {
       // Seven must wait for the lock (the eighth holds it): watch their output, not the clock.
       const waiting = () => children.filter((c) => c.lines.includes('waiting-for-lock')).length;
@@ -96,7 +96,7 @@ describe('cross-process installs', () => {
     const store = new Store({ root: storeRoot, env: {} });
     // Send part of the body, then stall: the child is mid-download, holding the lock.
     server.fault(`/${NAME}`, { stallAfter: 256 * 1024 });
-    const child = spawnInstallChild(childConfig(storeRoot));
+    const child = await spawnInstallChild(childConfig(storeRoot));
     try {
       await Promise.race([child.waitForLine('downloading'), child.exited]);
       assert.ok(child.lines.includes('downloading'), `the child should be downloading: ${child.stderr}`);

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ChildConfig } from './install-child.js';
+import { tsChildArgs } from './ts-child.js';
 
 const CHILD = fileURLToPath(new URL('./install-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,8 +17,8 @@ export interface InstallChild {
   exited: Promise<number | string>;
 }
 
-export function spawnInstallChild(config: ChildConfig): InstallChild {
-  const child = spawn(process.execPath, ['--import', './scripts/register-ts.mjs', CHILD, JSON.stringify(config)], {
+export async function spawnInstallChild(config: ChildConfig): Promise<InstallChild> {
+  const child = spawn(process.execPath, [...(await tsChildArgs(CHILD)), JSON.stringify(config)], {
     cwd: ROOT,
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,11 +7,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { repoRoot } from '../../support/fixtures.js';
+import { tsChildArgs } from '../../support/ts-child.js';
 
-function runScenario(name: string): Promise<{ code: number | null; stdout: string; seconds: number }> {
+async function runScenario(name: string): Promise<{ code: number | null; stdout: string; seconds: number }> {
+  const args = await tsChildArgs('test/support/stopped-plugin-child.ts');
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', './scripts/register-ts.mjs', 'test/support/stopped-plugin-child.ts', name], {
+    const child = spawn(process.execPath, [...args, name], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -13,6 +13,7 @@ import type { LocateExecutablesOutput } from '../../../src/protocol/index.js';
 import { Store } from '../../../src/store/index.js';
 import { createSandbox, type Sandbox } from '../../../test-utils/index.js';
 import { repoRoot } from '../../support/fixtures.js';
+import { tsChildArgs } from '../../support/ts-child.js';
 
 const run = promisify(execFile);
 
@@ -128,8 +129,9 @@ describe('shims', () => {
 
   it('keeps every entry when many processes write the registry at once', async () => {
     const root = join(sandbox.root, 'concurrent', '.proto');
+    const writer = await tsChildArgs('test/support/registry-writer.ts');
     const writers = Array.from({ length: 6 }, (_, i) =>
-      run(process.execPath, ['--import', './scripts/register-ts.mjs', 'test/support/registry-writer.ts', root, ...Array.from({ length: 5 }, (_, j) => `tool${i}x${j}`)], { cwd: repoRoot }),
+      run(process.execPath, [...writer, root, ...Array.from({ length: 5 }, (_, j) => `tool${i}x${j}`)], { cwd: repoRoot }),
     );
     await Promise.all(writers);
     const registry = await readShimRegistry(new Store({ root, env: {} }));

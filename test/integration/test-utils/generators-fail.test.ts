@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { describe, before, it } from 'node:test';
 import { repoRoot } from '../../support/fixtures.js';
+import { tsChildArgs } from '../../support/ts-child.js';
 import { parseTap, type TapResult } from './tap-results.js';
 
 const SUITE = 'test/integration/test-utils/suites/disttool-generated.ts';
@@ -38,18 +39,20 @@ const EXPECTED: Record<string, Record<string, RegExp | 'passes'>> = {
   'native-install': { installs_tool: /cannot install natively/ },
 };
 
-function runSuite(plugin: string, suite = SUITE, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ results: TapResult[]; output: string }> {
+async function runSuite(plugin: string, suite = SUITE, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ results: TapResult[]; output: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, GENERATED_SUITE_PLUGIN: plugin, NODE_NO_WARNINGS: '1', ...extraEnv };
   // Set by our own test runner; a child that sees it reports in the runner's binary protocol, not TAP.
   delete env.NODE_TEST_CONTEXT;
   // A broken run must never write the suite's snapshots.
   if (plugin !== 'disttool') delete env.UPDATE_SNAPSHOTS;
+  const nodeArgs = await tsChildArgs(suite);
+  const script = nodeArgs.pop()!;
   return new Promise((resolve, reject) => {
     // The timeout catches a hung child, not a slow one: `npm test` runs several files at once,
     // and a loaded 2-core machine made a run take over 70 s.
     execFile(
       process.execPath,
-      ['--import', './scripts/register-ts.mjs', '--test', '--test-reporter=tap', suite],
+      [...nodeArgs, '--test', '--test-reporter=tap', script],
       { cwd: repoRoot, env, maxBuffer: 16 * 1024 * 1024, timeout: 600_000 },
       (error, stdout, stderr) => {
         // A failing suite exits 1; anything else (a crash, a timeout) is our problem.
