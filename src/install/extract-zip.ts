@@ -59,6 +59,11 @@ export async function extractZip(input: ExtractZipInput): Promise<void> {
   const reading = new Set<Promise<void>>();
   let held = 0;
   let failure: { error: unknown } | undefined;
+  // Read through a closure: entries in flight set `failure` during the awaits below, which
+  // TypeScript's narrowing of a local does not see.
+  const throwIfFailed = () => {
+    if (failure) throw failure.error;
+  };
   let zip: ZipFile | undefined;
   try {
     const source: OpenZip = { fd, size: fstatSync(fd).size };
@@ -67,6 +72,7 @@ export async function extractZip(input: ExtractZipInput): Promise<void> {
     if (zip.entryCount > input.writer.maxEntries) input.writer.refuseEntries(zip.entryCount);
     for (;;) {
       input.signal?.throwIfAborted();
+      throwIfFailed();
       const entry = await nextEntry(zip, archiveName);
       if (!entry) break;
       const plan = planEntry(entry, input);
@@ -74,7 +80,7 @@ export async function extractZip(input: ExtractZipInput): Promise<void> {
       // Room for this entry's bytes (one entry always fits, whatever its size).
       while (reading.size > 0 && (reading.size >= CONCURRENT_ENTRIES || held + plan.bytes > IN_FLIGHT_BYTES)) {
         await Promise.race(reading);
-        if (failure) throw failure.error;
+        throwIfFailed();
       }
       const data = startEntry(source, entry, plan, input);
       if (!data) continue;
@@ -93,7 +99,7 @@ export async function extractZip(input: ExtractZipInput): Promise<void> {
       reading.add(settled);
     }
     await Promise.all(reading);
-    if (failure) throw failure.error;
+    throwIfFailed();
   } finally {
     // Every entry stops reading and writing before the caller closes what a failure left open.
     await Promise.all(reading);
