@@ -142,8 +142,11 @@ function planEntry(entry: Entry, input: ExtractZipInput): EntryPlan | undefined 
     throw new ProtoError('install.unsupported_archive', `${archiveName} uses zip compression method ${entry.compressionMethod} (only stored and deflate are supported).`);
   }
   const symlink = type === S_IFLNK;
-  if (symlink && entry.uncompressedSize > MAX_SYMLINK_TARGET) throw corruptZip(archiveName, `the symlink ${name} has a ${entry.uncompressedSize}-byte target`);
   const whole = entry.uncompressedSize <= WHOLE_ENTRY_MAX && entry.compressedSize <= WHOLE_ENTRY_MAX;
+  // A symlink's target is read whole: its declared sizes must both be small.
+  if (symlink && (entry.uncompressedSize > MAX_SYMLINK_TARGET || !whole)) {
+    throw corruptZip(archiveName, `the symlink ${name} has a ${Math.max(entry.uncompressedSize, entry.compressedSize)}-byte target`);
+  }
   const bytes = whole ? entry.compressedSize + entry.uncompressedSize : STREAMED_ENTRY_BYTES;
   return { name, path, mode: unixMode & 0o777, symlink, whole, bytes };
 }
