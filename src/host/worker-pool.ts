@@ -4,8 +4,8 @@
  * one or two workers, not ten.
  *
  * Contracts:
- * - A pool has up to `maxWorkers` slots, started lazily; a plugin stays in its slot. A new slot
- *   is opened when every slot already hosts `PLUGINS_PER_WORKER` plugins.
+ * - A pool has up to `maxWorkers` slots (one per core), started lazily. A plugin goes to the
+ *   fullest slot with room; a new slot is opened when every slot hosts `PLUGINS_PER_WORKER`.
  * - A slot runs one operation (create, call, drop) at a time, in the order asked: the calls of
  *   different plugins in one worker run one after another (one JS thread per worker). A call
  *   blocked in a host function (the network, a command) holds its worker, never the main thread:
@@ -14,6 +14,10 @@
  * - `onStart` of an operation runs when it is sent to a running worker: a plugin's time bound
  *   counts from then, not from when it queued behind a neighbour or waited for a worker to start
  *   (a start has its own bound, `WORKER_START_TIMEOUT_MS`).
+ * - A call that holds its worker past `STALLED_MS` (a host function running a command, a slow
+ *   download of metadata) does not hold up its neighbours: the plugins queued behind it move to a
+ *   worker that is free (started for them if none is, beyond the one-per-core count: a waiting
+ *   worker uses no CPU), and are created again there.
  * - Stopping a plugin mid-call (its bound, its memory ceiling, close) terminates ITS worker: the
  *   only way to stop a guest that never yields. The other plugins of that worker are created
  *   again in a fresh worker when they next run, and their queued operations are sent there.
@@ -32,6 +36,11 @@ import { ANSWERED, type HostAnswer, type HostCallMessage, type WorkerOperation, 
 const PLUGINS_PER_WORKER = 4;
 /** How long a worker whose plugins all closed waits for another (it never keeps the process alive). */
 const IDLE_WORKER_MS = 1000;
+/**
+ * How long a call may hold its worker before the plugins queued behind it move to another worker
+ * (a host function waiting for a command or the network, a long computation).
+ */
+const STALLED_MS = 250;
 /** How long a worker may take to start (Node's isolate, the SDK): seconds even on a loaded machine. */
 const WORKER_START_TIMEOUT_MS = 60_000;
 
@@ -195,6 +204,9 @@ class WorkerSlot {
   private thread: WorkerThread | undefined;
   private running = false;
   private idleTimer: NodeJS.Timeout | undefined;
+  private stallTimer: NodeJS.Timeout | undefined;
+  /** The running call has held the worker past `STALLED_MS`. */
+  stalled = false;
 
   constructor(private readonly pool: WorkerPool) {}
 
@@ -207,6 +219,7 @@ class WorkerSlot {
 
   enqueue(operation: Operation): void {
     this.queue.push(operation);
+    if (this.stalled) this.relieve();
     void this.run();
   }
 
@@ -221,6 +234,8 @@ class WorkerSlot {
         } catch (error) {
           operation.reject(error as Error);
         }
+        clearTimeout(this.stallTimer);
+        this.stalled = false;
         this.current = undefined;
       }
     } finally {
@@ -240,6 +255,10 @@ class WorkerSlot {
     const thread = await this.liveThread();
     // The plugin's own time starts now: not while it queued, nor while a worker started.
     operation.onStart?.();
+    this.stallTimer = setTimeout(() => {
+      this.stalled = true;
+      this.relieve();
+    }, STALLED_MS).unref();
     if (!thread.hosts.has(plugin)) {
       // First run, or its worker was replaced since (a neighbour was stopped): create it here.
       const { module, config, allowedPaths, functions } = plugin.options;
@@ -252,6 +271,29 @@ class WorkerSlot {
     }
     if (operation.op === 'create') return undefined;
     return thread.send({ op: 'call', id: nextId++, plugin: plugin.key, fn: operation.fn, input: operation.input });
+  }
+
+  /** Moves the plugins waiting behind the running call to another worker. */
+  private relieve(): void {
+    const holder = this.current?.plugin;
+    const waiting = new Set(this.queue.filter((queued) => queued.op !== 'drop' && queued.plugin !== holder).map((queued) => queued.plugin));
+    if (waiting.size === 0) return;
+    const target = this.pool.slotForMovedPlugins(this, waiting.size);
+    for (const plugin of waiting) {
+      const operations = this.queue.filter((queued) => queued.plugin === plugin);
+      if (operations.some((queued) => queued.op === 'drop')) continue; // it is closing here
+      this.queue.splice(0, this.queue.length, ...this.queue.filter((queued) => queued.plugin !== plugin));
+      this.plugins.delete(plugin);
+      if (this.thread?.hosts.has(plugin)) {
+        // Its instance here ends once the running call returns (the worker takes it next).
+        this.thread.hosts.delete(plugin);
+        void this.thread.send({ op: 'drop', id: nextId++, plugin: plugin.key }).catch(() => undefined);
+      }
+      log('trace', `plugin:${plugin.id}`, 'moves to another plugin worker: a call of another plugin holds its worker');
+      plugin.slot = target;
+      target.adopt(plugin);
+      for (const operation of operations) target.enqueue(operation);
+    }
   }
 
   /** Starts the thread if it is not running (without waiting for it). */
@@ -320,7 +362,8 @@ export class PooledPlugin {
     readonly key: number,
     readonly id: string,
     readonly options: PooledPluginOptions,
-    private readonly slot: WorkerSlot,
+    /** Where it runs (it moves when a neighbour's call holds the worker: WorkerSlot.relieve). */
+    public slot: WorkerSlot,
   ) {}
 
   private run(operation: OperationRequest): Promise<Uint8Array | undefined> {
@@ -369,9 +412,20 @@ class WorkerPool {
     this.slotForNewPlugin().warmUp();
   }
 
+  /** The fullest slot with room (fewer workers, less CPU), else a new one, else the emptiest. */
   private slotForNewPlugin(): WorkerSlot {
-    const emptiest = this.slots.reduce<WorkerSlot | undefined>((best, slot) => (!best || slot.plugins.size < best.plugins.size ? slot : best), undefined);
-    if (emptiest && (emptiest.plugins.size < PLUGINS_PER_WORKER || this.slots.length >= this.maxWorkers)) return emptiest;
+    const withRoom = this.slots.filter((slot) => slot.plugins.size < PLUGINS_PER_WORKER);
+    if (withRoom.length > 0) return withRoom.reduce((best, slot) => (slot.plugins.size > best.plugins.size ? slot : best));
+    if (this.slots.length >= this.maxWorkers) return this.slots.reduce((best, slot) => (slot.plugins.size < best.plugins.size ? slot : best));
+    const slot = new WorkerSlot(this);
+    this.slots.push(slot);
+    return slot;
+  }
+
+  /** A slot with room for `count` plugins whose worker is not held by a call, or a new one. */
+  slotForMovedPlugins(from: WorkerSlot, count: number): WorkerSlot {
+    const free = this.slots.find((slot) => slot !== from && !slot.stalled && slot.plugins.size + count <= PLUGINS_PER_WORKER);
+    if (free) return free;
     const slot = new WorkerSlot(this);
     this.slots.push(slot);
     return slot;

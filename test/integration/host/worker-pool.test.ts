@@ -20,12 +20,16 @@ describe('plugins sharing workers', () => {
   let server: Server;
   let baseUrl: string;
   const loaded: PluginContainer[] = [];
+  /** Ends the requests to /hold, held until the test says so. */
+  let releaseHeld: () => void = () => undefined;
+  let held: Promise<void> = Promise.resolve();
 
   before(async () => {
     sandbox = createSandbox();
     server = createServer((request, response) => {
       // Answers after a while: a plugin waits in a host function meanwhile.
       if (request.url === '/slow') setTimeout(() => response.writeHead(200).end('slow answer'), 300);
+      else if (request.url === '/hold') void held.then(() => response.writeHead(200).end('released'));
       else response.writeHead(404).end('nope');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -37,6 +41,13 @@ describe('plugins sharing workers', () => {
     await new Promise((resolve) => server.close(resolve));
     sandbox.cleanup();
   });
+
+  /** Closes the plugins of the tests before and waits for their workers to end: the next plugins share one. */
+  async function startAfresh(): Promise<void> {
+    await Promise.all(loaded.splice(0).map((plugin) => plugin.close()));
+    for (let i = 0; i < 250 && pluginWorkerCounts().running > 0; i++) await sleep(20);
+    assert.equal(pluginWorkerCounts().running, 0);
+  }
 
   async function load(id: string, wasm: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<PluginContainer> {
     const plugin = await PluginContainer.load({ id, wasm: fixturePlugin(wasm), dirs: sandbox.dirs, ...options });
@@ -69,6 +80,7 @@ describe('plugins sharing workers', () => {
   });
 
   it("keeps a plugin working when its neighbour loops and is stopped, even its call queued behind the loop", async () => {
+    await startAfresh();
     // The neighbour's call waits behind the loop for about 3 s, longer than its own bound of 2 s,
     // which counts from when a worker takes the call: it is not stopped for waiting.
     const looping = await load('looping', 'hostile/loop', { timeoutMs: 3000 });
@@ -99,5 +111,26 @@ describe('plugins sharing workers', () => {
     ]);
     assert.equal(JSON.parse(response).status, 200);
     assert.equal(answer, 'other');
+  });
+
+  it('moves the plugins queued behind a call that holds its worker to another worker', async () => {
+    await startAfresh();
+    held = new Promise((resolve) => (releaseHeld = resolve));
+    const before = pluginWorkerCounts();
+    const holding = await load('holding', 'probe/host-probe');
+    const queued = await load('queued', 'probe/host-probe', { env: { WHO: 'queued' } });
+    assert.equal(await queued.callRaw('probe_get_env_var', 'WHO'), 'queued');
+    // The request is held until the other plugin has answered: it can only answer elsewhere.
+    const holdingCall = holding.callRaw('probe_send_request', JSON.stringify({ url: `${baseUrl}/hold` }));
+    try {
+      await sleep(50);
+      const answer = await Promise.race([queued.callRaw('probe_get_env_var', 'WHO'), sleep(30_000, 'still waiting behind the held call')]);
+      assert.equal(answer, 'queued');
+      assert.equal(pluginWorkerCounts().started - before.started, 2, 'one worker for both, then one for the plugin that moved');
+    } finally {
+      releaseHeld();
+    }
+    assert.equal(JSON.parse(await holdingCall).status, 200);
+    assert.equal(await queued.callRaw('probe_get_env_var', 'WHO'), 'queued');
   });
 });
