@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// The `proto` command. Kept tiny: it makes sure proto does not run on a Node it manages (see
+// The `proto` command. Kept tiny: it answers `--version` and help without building the program
+// (see src/cli/fast-path.ts), makes sure proto does not run on a Node it manages (see
 // src/node-runtime.ts: the usual case costs two realpath calls, otherwise proto starts itself
-// again on a suitable Node), answers `--version` and help without building the program (see
-// src/cli/fast-path.ts), hides the one warning Node 20 prints for WASI, then starts the compiled CLI.
-// It loads the bundles the build writes (dist/bundle/*.cjs, see scripts/bundle-cli.mjs) instead
-// of ~120 modules: the launcher, then the cached answers (src/cli/cached-answers.ts) for the
-// commands whose answer is on disk, else the program. Bundles older than the compiled program
-// (a bare `tsc` since) are passed over for the modules in dist/.
+// again on a suitable Node), hides the one warning Node 20 prints for WASI, then starts the
+// compiled CLI. It loads the bundles the build writes (dist/bundle/*.cjs, see
+// scripts/bundle-cli.mjs) instead of ~120 modules: the launcher, then the cached answers
+// (src/cli/cached-answers.ts) for the commands whose answer is on disk, else the program.
+// Bundles older than the compiled program (a bare `tsc` since) are passed over for the modules in dist/.
 //
 // CommonJS (bin/package.json says so): an ES module entry costs every run the start of Node's
 // ES module loader, and its view of node:fs loads the stream modules.
@@ -37,14 +37,25 @@ async function load(path) {
   return import(require('node:url').pathToFileURL(join(DIST, path)).href);
 }
 
-/** Whether dist/bundle holds bundles of the compiled program as it is now. */
+/**
+ * Whether dist/bundle holds bundles of the compiled program as it is now. The build writes
+ * cli.cjs last, so the others are there when it is.
+ */
 function bundlesFresh() {
   try {
-    const bundle = statSync(join(DIST, 'bundle/cli.cjs')).mtimeMs;
-    return bundle >= statSync(join(DIST, 'cli/main.js')).mtimeMs && ['launcher', 'cached', 'store-root'].every((name) => statSync(join(DIST, `bundle/${name}.cjs`)).isFile());
+    return statSync(join(DIST, 'bundle/cli.cjs')).mtimeMs >= statSync(join(DIST, 'cli/main.js')).mtimeMs;
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether `args` may ask for the version or help (src/cli/fast-path.ts decides): none, `help …`,
+ * `--version`, `-V`, or `--help`/`-h` last. A cheap look, so that other commands do not load it.
+ */
+function mayAskForFastAnswer(args) {
+  const last = args[args.length - 1];
+  return args.length === 0 || args[0] === 'help' || args[0] === '--version' || args[0] === '-V' || last === '--help' || last === '-h';
 }
 
 start().catch((error) => {
@@ -54,7 +65,19 @@ start().catch((error) => {
 });
 
 async function start() {
+  const args = process.argv.slice(2);
   const bundled = bundlesFresh();
+  // The version and the help texts are the same whichever Node runs proto: answered before one is chosen.
+  if (mayAskForFastAnswer(args)) {
+    let fastPath;
+    try {
+      fastPath = bundled ? require(join(DIST, 'bundle/fast-path.cjs')) : await load('cli/fast-path.js');
+    } catch (error) {
+      // A Node too old to read it: the launcher below says so.
+      if (!(error instanceof SyntaxError)) throw error;
+    }
+    if (fastPath?.writeFastAnswer(args)) return;
+  }
 
   let runtime;
   let launcher;
@@ -84,11 +107,6 @@ async function start() {
   }
   if (decision.kind === 'relaunch') await relaunch(runtime, decision.node);
 
-  const { writeFastAnswer } = bundled ? runtime : await load('cli/fast-path.js');
-  if (writeFastAnswer(process.argv.slice(2))) {
-    launcher?.saveCodeCache();
-    return;
-  }
   hideWasiWarning();
   if (!bundled) {
     const { main, writeStdoutDirectly } = await load('cli/main.js');
@@ -96,7 +114,7 @@ async function start() {
     process.exitCode = await main(process.argv);
     return;
   }
-  const cachedCommand = runtime.cachedCommand(process.argv.slice(2));
+  const cachedCommand = runtime.cachedCommand(args);
   if (cachedCommand !== undefined) {
     // Answers on disk (list-remote with a cached version list, bin, list, status) come from a
     // bundle a third of the program's size; it hands over, having written nothing, when it cannot.

@@ -3,8 +3,10 @@
 // launcher (bin/proto.js) loads instead of the ~120 ES modules behind them:
 //  - dist/bundle/store-root.cjs: where the store is, read when needed: V8's code caches of the other
 //    bundles are kept there (Node 20, see bin/proto.js loadBundle), the launcher's included;
-//  - dist/bundle/launcher.cjs: the Node check (node-runtime) and the --version/help answers
-//    (cli/fast-path), loaded before anything else on every run;
+//  - dist/bundle/fast-path.cjs: the --version and help answers (cli/fast-path), loaded first
+//    when the command line may ask for one of them: they need no decision about Node;
+//  - dist/bundle/launcher.cjs: the Node check (node-runtime) and which command is run
+//    (cli/command-line), loaded before anything else on every other run;
 //  - dist/bundle/cli.cjs: the program (cli/main) and every module it reaches, commander and
 //    smol-toml included;
 //  - dist/bundle/cached.cjs: the answers from disk (cli/cached-answers: list-remote with a cached
@@ -22,7 +24,7 @@
 // The launcher uses the bundles only when they are at least as new as dist/cli/main.js: a bare
 // `tsc` since makes it fall back to the modules in dist/.
 import { readFile, rm } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -34,16 +36,17 @@ const { dependencies } = JSON.parse(await readFile(join(root, 'package.json'), '
 const BUNDLED_PACKAGES = new Set(['commander', 'smol-toml']);
 const external = Object.keys(dependencies).filter((name) => !BUNDLED_PACKAGES.has(name));
 
-/** Each module's `import.meta.url` becomes its URL in dist/, computed from the bundle's place. */
+/** Each module's `import.meta.url` and `import.meta.dirname` become its URL and directory in dist/, computed from the bundle's place. */
 const moduleUrls = {
   name: 'module-urls',
   setup(builder) {
     builder.onLoad({ filter: /\.js$/ }, async (args) => {
       if (!args.path.startsWith(`${dist}/`)) return undefined;
       const text = await readFile(args.path, 'utf8');
-      if (!text.includes('import.meta.url')) return undefined;
+      if (!text.includes('import.meta.url') && !text.includes('import.meta.dirname')) return undefined;
       const url = `__protoModuleUrl(${JSON.stringify(relative(dist, args.path))})`;
-      return { contents: text.replaceAll('import.meta.url', url), loader: 'js' };
+      const dir = `__protoModuleDir(${JSON.stringify(relative(dist, dirname(args.path)))})`;
+      return { contents: text.replaceAll('import.meta.url', url).replaceAll('import.meta.dirname', dir), loader: 'js' };
     });
   },
 };
@@ -66,8 +69,11 @@ const lazyChildProcessInCommander = {
 };
 // A path of plain characters is its URL after `file://` (what pathToFileURL returns for it, whose
 // first call costs the launcher about half a millisecond); anything else goes through pathToFileURL.
+// A directory needs no URL at all (modules read their files by path where they can: URL costs the
+// launcher the compile of Node's URL code).
 const banner =
-  "const __protoModuleUrl = (file) => { const path = require('node:path').join(__dirname, '..', file); return /^\\/[\\w/.@+-]*$/.test(path) ? `file://${path}` : require('node:url').pathToFileURL(path).href; };";
+  "const __protoModuleUrl = (file) => { const path = require('node:path').join(__dirname, '..', file); return /^\\/[\\w/.@+-]*$/.test(path) ? `file://${path}` : require('node:url').pathToFileURL(path).href; };\n" +
+  "const __protoModuleDir = (dir) => require('node:path').join(__dirname, '..', dir);";
 
 /** In the cached bundle, every `import()` becomes a module that hands over to the program. */
 const handOverOnDemand = {
@@ -90,13 +96,19 @@ await build({
   stdin: { contents: "export { resolveStoreRoot } from './dist/store/store-root.js';\n", resolveDir: root, sourcefile: 'store-root.js' },
   outfile: join(outDir, 'store-root.cjs'),
 });
+// These two run on whatever Node started proto (the launcher reports a Node too old for proto):
+// they must themselves load on an old one.
 await build({
   ...common,
-  // The launcher reports a Node too old for proto: it must itself load on one.
+  target: 'node16',
+  stdin: { contents: "export { writeFastAnswer } from './dist/cli/fast-path.js';\n", resolveDir: root, sourcefile: 'fast-path.js' },
+  outfile: join(outDir, 'fast-path.cjs'),
+});
+await build({
+  ...common,
   target: 'node16',
   stdin: {
-    contents:
-      "export * from './dist/node-runtime.js';\nexport { writeFastAnswer } from './dist/cli/fast-path.js';\nexport { cachedCommand } from './dist/cli/command-line.js';\n",
+    contents: "export * from './dist/node-runtime.js';\nexport { cachedCommand } from './dist/cli/command-line.js';\n",
     resolveDir: root,
     sourcefile: 'launcher.js',
   },
@@ -107,5 +119,6 @@ await build({
 // Whitespace and syntax minified: less to parse on every run (Node 20 has no compile cache);
 // names are kept, so a stack trace still says where it was.
 const program = { ...common, target: 'node20', supported: { 'dynamic-import': false }, minifyWhitespace: true, minifySyntax: true };
-await build({ ...program, entryPoints: [join(dist, 'cli/main.js')], outfile: join(outDir, 'cli.cjs') });
 await build({ ...program, plugins: [...common.plugins, handOverOnDemand], entryPoints: [join(dist, 'cli/cached-answers.js')], outfile: join(outDir, 'cached.cjs') });
+// Last: the launcher takes the bundles as a set when this one is as new as the compiled program.
+await build({ ...program, entryPoints: [join(dist, 'cli/main.js')], outfile: join(outDir, 'cli.cjs') });

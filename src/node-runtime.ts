@@ -124,7 +124,7 @@ export function nodeForShims(env: Readonly<Record<string, string | undefined>> =
 /** `engines.node` of our package.json. */
 export function requiredNode(): string | undefined {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { engines?: { node?: string } };
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../package.json'), 'utf8')) as { engines?: { node?: string } };
     return pkg.engines?.node;
   } catch {
     return undefined;
@@ -134,7 +134,7 @@ export function requiredNode(): string | undefined {
 /** The Node recorded by the package's postinstall (bin/record-node.mjs), if any. */
 export function recordedInstallNode(): string | undefined {
   try {
-    return readFileSync(new URL('../.install-node', import.meta.url), 'utf8').trim() || undefined;
+    return readFileSync(join(import.meta.dirname, '../.install-node'), 'utf8').trim() || undefined;
   } catch {
     return undefined;
   }

@@ -9,6 +9,7 @@
  * older than the compiled program), returns undefined and the real program answers.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { stdoutIsPipeOrFile, writeThroughFd } from './output/stdout.js';
 import { packageVersion } from './package-version.js';
 
@@ -84,9 +85,9 @@ export function fastAnswer(
  * compiled by a bare `tsc` since would make it describe an older program.
  */
 function readBuiltHelp(): HelpTexts | undefined {
-  const file = new URL(HELP_FILE_NAME, import.meta.url);
+  const file = join(import.meta.dirname, HELP_FILE_NAME);
   try {
-    if (statSync(file).mtimeMs < statSync(new URL('main.js', import.meta.url)).mtimeMs) return undefined;
+    if (statSync(file).mtimeMs < statSync(join(import.meta.dirname, 'main.js')).mtimeMs) return undefined;
     return JSON.parse(readFileSync(file, 'utf8')) as HelpTexts;
   } catch {
     return undefined;

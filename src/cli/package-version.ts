@@ -3,10 +3,11 @@
  * rules of index plugins are checked against.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 let cached: string | undefined;
 
 export function packageVersion(): string {
-  cached ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  cached ??= (JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version;
   return cached;
 }

@@ -55,13 +55,13 @@ describe('the proto launcher', () => {
     const debug = await proto(sandbox, ['debug', 'env', '--json'], { PATH: path, PROTO_NODE: systemNode });
     assert.equal(JSON.parse(debug.stdout).system.nodePath, systemNode, debug.stderr);
 
-    const refused = await proto(sandbox, ['--version'], { PROTO_NODE: join(sandbox.protoHome, 'bin/node') });
+    const refused = await proto(sandbox, ['status'], { PROTO_NODE: join(sandbox.protoHome, 'bin/node') });
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /error\[cli\.node_unsuitable\]: PROTO_NODE .* is a Node that proto manages/);
     assert.ok(refused.stderr.includes(managed) || refused.stderr.includes('bin/node'));
   });
 
-  it('refuses a Node older than engines.node when there is no other, naming both', async () => {
+  it('refuses a Node older than engines.node when there is no other, naming both, yet tells its version', async () => {
     // A copy of proto that needs a Node newer than any on this machine.
     const sandbox = fixture.sandboxWith('');
     const copy = join(sandbox.root, 'proto-copy');
@@ -69,9 +69,16 @@ describe('the proto launcher', () => {
     cpSync(join(repoRoot, 'dist'), join(copy, 'dist'), { recursive: true });
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
     writeFileSync(join(copy, 'package.json'), JSON.stringify({ ...pkg, engines: { node: '>=99.0.0' } }));
-    const result = await runFile(join(copy, 'bin/proto.js'), ['--version'], { cwd: sandbox.cwd, env: { ...sandbox.env, PATH: `${dirname(systemNode)}:/usr/bin:/bin` } });
-    assert.equal(result.code, 1);
-    assert.match(result.stderr, new RegExp(`it runs on Node ${process.versions.node.replace(/\./g, '\\.')} .* but needs Node >=99\\.0\\.0`));
-    assert.match(result.stderr, /hint: .*PROTO_NODE/);
+    const env = { ...sandbox.env, PATH: `${dirname(systemNode)}:/usr/bin:/bin` };
+    for (const args of [['debug', 'env'], ['list']]) {
+      const result = await runFile(join(copy, 'bin/proto.js'), args, { cwd: sandbox.cwd, env });
+      assert.equal(result.code, 1, `proto ${args.join(' ')}`);
+      assert.match(result.stderr, new RegExp(`it runs on Node ${process.versions.node.replace(/\./g, '\\.')} .* but needs Node >=99\\.0\\.0`));
+      assert.match(result.stderr, /hint: .*PROTO_NODE/);
+    }
+    // The version and help are the same on any Node: answered all the same.
+    const version = await runFile(join(copy, 'bin/proto.js'), ['--version'], { cwd: sandbox.cwd, env });
+    assert.equal(version.code, 0, version.stderr);
+    assert.equal(version.stdout, `${pkg.version}\n`);
   });
 });
