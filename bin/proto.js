@@ -4,8 +4,8 @@
 // src/node-runtime.ts: the usual case costs two realpath calls, otherwise proto starts itself
 // again on a suitable Node), hides the one warning Node 20 prints for WASI, then starts the
 // compiled CLI. It loads the bundles the build writes (dist/bundle/*.cjs, see
-// scripts/bundle-cli.mjs) instead of ~120 modules: the launcher, then the cached answers
-// (src/cli/cached-answers.ts) for the commands whose answer is on disk, else the program.
+// scripts/bundle-cli.mjs) instead of ~120 modules: the cached answers (src/cli/cached-answers.ts)
+// for the commands whose answer is on disk, else the program; each carries the Node check.
 // Bundles older than the compiled program (a bare `tsc` since) are passed over for the modules in dist/.
 //
 // CommonJS (bin/package.json says so): an ES module entry costs every run the start of Node's
@@ -20,7 +20,10 @@ const { dirname, isAbsolute, join } = require('node:path');
 module_.enableCompileCache?.();
 
 const DIST = join(__dirname, '..', 'dist');
-/** The store root, once resolveStoreRoot() has found it (declared here: start() runs before the end of this file). */
+/** The Node the command bundles are built for (`target` in scripts/bundle-cli.mjs). */
+const BUNDLES_NODE_MAJOR = 20;
+/** dist/bundle/start.cjs once loaded, and the store root once found (declared here: start() runs before the end of this file). */
+let startExports;
 let storeRootFound;
 
 /**
@@ -73,24 +76,68 @@ async function start() {
     try {
       fastPath = bundled ? require(join(DIST, 'bundle/fast-path.cjs')) : await load('cli/fast-path.js');
     } catch (error) {
-      // A Node too old to read it: the launcher below says so.
+      // A Node too old to read it: the Node check below says so.
       if (!(error instanceof SyntaxError)) throw error;
     }
     if (fastPath?.writeFastAnswer(args)) return;
   }
 
-  let runtime;
-  let launcher;
+  if (!bundled) {
+    await chooseNode(await readableOrRefuse(() => load('node-runtime.js')));
+    hideWasiWarning();
+    const { main, writeStdoutDirectly } = await load('cli/main.js');
+    writeStdoutDirectly();
+    process.exitCode = await main(process.argv);
+    return;
+  }
+  // The bundle that runs the command carries the Node check (one file less to read on every run).
+  // A Node older than the bundles are built for may fail to read or start them: the launcher
+  // bundle, built for Node 16, checks it first (and starts proto again on a suitable Node).
+  if (Number(process.versions.node.split('.')[0]) < BUNDLES_NODE_MAJOR) await chooseNode(await readableOrRefuse(() => require(join(DIST, 'bundle/launcher.cjs'))));
+  const cachedCommand = startBundle().cachedCommand(args);
+  if (cachedCommand !== undefined) {
+    // Answers on disk (list-remote with a cached version list, bin, list, status) come from a
+    // bundle a third of the program's size; it hands over, having written nothing, when it cannot.
+    // A code cache per command: each holds the functions its command compiled.
+    const cached = await readableOrRefuse(() => loadBundle('cached.cjs', cachedCommand));
+    await chooseNode(cached.exports);
+    hideWasiWarning();
+    const answered = await cached.exports.answerFromCaches(process.argv);
+    cached.saveCodeCache();
+    if (answered !== undefined) {
+      process.exitCode = answered;
+      return;
+    }
+  }
+  const program = await readableOrRefuse(() => loadBundle('cli.cjs'));
+  if (cachedCommand === undefined) {
+    await chooseNode(program.exports);
+    hideWasiWarning();
+  }
+  // Results go to a pipe or file with write(2) until something creates process.stdout (stdout.ts).
+  program.exports.writeStdoutDirectly();
+  process.exitCode = await program.exports.main(process.argv);
+  program.saveCodeCache();
+}
+
+/** What `read()` returns, unless this Node is too old to even read our code: then proto stops, saying so. */
+async function readableOrRefuse(read) {
   try {
-    launcher = bundled ? loadBundle('launcher.cjs') : undefined;
-    runtime = bundled ? launcher.exports : await load('node-runtime.js');
+    return await read();
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
-    // A Node too old to even read our code (the engines check below never ran).
+    // The engines check never ran.
     process.stderr.write(`error[cli.node_unsuitable]: proto cannot run on Node ${process.version} (${process.execPath}).\n` +
       'hint: Set PROTO_NODE to a newer Node that proto does not manage, or put one first on PATH.\n');
     process.exit(1);
   }
+}
+
+/**
+ * Makes sure proto does not run on a Node it manages or one too old (src/node-runtime.ts, which
+ * `runtime` exports): returns when this Node will do, else starts proto again on another or stops.
+ */
+async function chooseNode(runtime) {
   const decision = runtime.decideNode({
     execPath: process.execPath,
     version: process.versions.node,
@@ -106,34 +153,6 @@ async function start() {
     process.exit(1);
   }
   if (decision.kind === 'relaunch') await relaunch(runtime, decision.node);
-
-  hideWasiWarning();
-  if (!bundled) {
-    const { main, writeStdoutDirectly } = await load('cli/main.js');
-    writeStdoutDirectly();
-    process.exitCode = await main(process.argv);
-    return;
-  }
-  const cachedCommand = runtime.cachedCommand(args);
-  if (cachedCommand !== undefined) {
-    // Answers on disk (list-remote with a cached version list, bin, list, status) come from a
-    // bundle a third of the program's size; it hands over, having written nothing, when it cannot.
-    // A code cache per command: each holds the functions its command compiled.
-    const cached = loadBundle('cached.cjs', cachedCommand);
-    const answered = await cached.exports.answerFromCaches(process.argv);
-    launcher.saveCodeCache();
-    cached.saveCodeCache();
-    if (answered !== undefined) {
-      process.exitCode = answered;
-      return;
-    }
-  }
-  const program = loadBundle('cli.cjs');
-  // Results go to a pipe or file with write(2) until something creates process.stdout (stdout.ts).
-  program.exports.writeStdoutDirectly();
-  process.exitCode = await program.exports.main(process.argv);
-  launcher.saveCodeCache();
-  program.saveCodeCache();
 }
 
 /**
@@ -168,7 +187,7 @@ function loadBundle(name, variant) {
     loaded.loaded = true;
     let stale = cachedData === undefined || script.cachedDataRejected === true;
     const save = () => {
-      // Once per run: a hand-over from the cached answers saves the launcher's cache early.
+      // Once per run.
       if (stale) saveCodeCache(script, cacheDir.within, cachePath, prefix);
       stale = false;
     };
@@ -198,9 +217,15 @@ function codeCacheDir() {
   return { path: join(storeRoot, 'cache', 'code'), within: storeRoot };
 }
 
-/** The store (where code caches are kept on Node 20), from a 2 KB bundle of its own; found once, when needed. */
+/** What the launcher needs before a command's bundle: which command runs, and where the store is. */
+function startBundle() {
+  startExports ??= require(join(DIST, 'bundle/start.cjs'));
+  return startExports;
+}
+
+/** The store (where code caches are kept on Node 20); found once, when needed. */
 function resolveStoreRoot() {
-  storeRootFound ??= require(join(DIST, 'bundle/store-root.cjs')).resolveStoreRoot();
+  storeRootFound ??= startBundle().resolveStoreRoot();
   return storeRootFound;
 }
 

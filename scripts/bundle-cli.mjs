@@ -1,16 +1,17 @@
 #!/usr/bin/env node
-// Part of `npm run build`, after tsc: bundles the compiled CLI into four CommonJS files that the
+// Part of `npm run build`, after tsc: bundles the compiled CLI into CommonJS files that the
 // launcher (bin/proto.js) loads instead of the ~120 ES modules behind them:
-//  - dist/bundle/store-root.cjs: where the store is, read when needed: V8's code caches of the other
-//    bundles are kept there (Node 20, see bin/proto.js loadBundle), the launcher's included;
 //  - dist/bundle/fast-path.cjs: the --version and help answers (cli/fast-path), loaded first
 //    when the command line may ask for one of them: they need no decision about Node;
-//  - dist/bundle/launcher.cjs: the Node check (node-runtime) and which command is run
-//    (cli/command-line), loaded before anything else on every other run;
+//  - dist/bundle/start.cjs: which command runs (cli/command-line) and where the store is (V8's
+//    code caches of the two bundles below are kept there on Node 20, see bin/proto.js loadBundle);
+//  - dist/bundle/launcher.cjs: the Node check (node-runtime) alone, for a Node older than the two
+//    bundles below are built for; on others, the bundle that runs the command checks the Node;
 //  - dist/bundle/cli.cjs: the program (cli/main) and every module it reaches, commander and
-//    smol-toml included;
+//    smol-toml included, and the Node check;
 //  - dist/bundle/cached.cjs: the answers from disk (cli/cached-answers: list-remote with a cached
-//    version list, bin, list, status) without commander and the other commands. Every module the
+//    version list, bin, list, status) without commander and the other commands, and the Node
+//    check. Every module the
 //    program loads on demand (each `import()`: the plugin host, the network, installs) is, in
 //    this bundle, a call of `handOver`: reaching it means the program must answer.
 // Why: on Node 20 each ES module costs resolution, a module record and linking, about 0.7 ms of
@@ -88,16 +89,23 @@ const handOverOnDemand = {
   },
 };
 
+/** What the launcher calls to check the Node (src/node-runtime.ts). */
+const NODE_CHECK = "export { decideNode, requiredNode, recordedInstallNode, RELAUNCH_MARKER } from './dist/node-runtime.js';\n";
+
 await rm(outDir, { recursive: true, force: true });
 const common = { absWorkingDir: root, bundle: true, format: 'cjs', platform: 'node', external, banner: { js: banner }, plugins: [moduleUrls, lazyChildProcessInCommander], logLevel: 'warning' };
+// These three run on whatever Node started proto (the launcher reports a Node too old for proto):
+// they must themselves load on an old one.
 await build({
   ...common,
   target: 'node16',
-  stdin: { contents: "export { resolveStoreRoot } from './dist/store/store-root.js';\n", resolveDir: root, sourcefile: 'store-root.js' },
-  outfile: join(outDir, 'store-root.cjs'),
+  stdin: {
+    contents: "export { resolveStoreRoot } from './dist/store/store-root.js';\nexport { cachedCommand } from './dist/cli/command-line.js';\n",
+    resolveDir: root,
+    sourcefile: 'start.js',
+  },
+  outfile: join(outDir, 'start.cjs'),
 });
-// These two run on whatever Node started proto (the launcher reports a Node too old for proto):
-// they must themselves load on an old one.
 await build({
   ...common,
   target: 'node16',
@@ -107,18 +115,17 @@ await build({
 await build({
   ...common,
   target: 'node16',
-  stdin: {
-    contents: "export * from './dist/node-runtime.js';\nexport { cachedCommand } from './dist/cli/command-line.js';\n",
-    resolveDir: root,
-    sourcefile: 'launcher.js',
-  },
+  stdin: { contents: NODE_CHECK, resolveDir: root, sourcefile: 'launcher.js' },
   outfile: join(outDir, 'launcher.cjs'),
 });
 // `import()` of a package becomes require(): the launcher may run the bundle as a vm.Script (to
 // use V8's code cache on Node 20), where import() would need a loader of its own.
 // Whitespace and syntax minified: less to parse on every run (Node 20 has no compile cache);
 // names are kept, so a stack trace still says where it was.
+// Built for Node 20: bin/proto.js (BUNDLES_NODE_MAJOR) has an older Node checked by launcher.cjs first.
 const program = { ...common, target: 'node20', supported: { 'dynamic-import': false }, minifyWhitespace: true, minifySyntax: true };
-await build({ ...program, plugins: [...common.plugins, handOverOnDemand], entryPoints: [join(dist, 'cli/cached-answers.js')], outfile: join(outDir, 'cached.cjs') });
+/** A command's bundle: its entry module, and the Node check the launcher runs before the command. */
+const commandBundle = (entry, name) => ({ stdin: { contents: `export * from './dist/${entry}';\n${NODE_CHECK}`, resolveDir: root, sourcefile: name } });
+await build({ ...program, ...commandBundle('cli/cached-answers.js', 'cached.js'), plugins: [...common.plugins, handOverOnDemand], outfile: join(outDir, 'cached.cjs') });
 // Last: the launcher takes the bundles as a set when this one is as new as the compiled program.
-await build({ ...program, entryPoints: [join(dist, 'cli/main.js')], outfile: join(outDir, 'cli.cjs') });
+await build({ ...program, ...commandBundle('cli/main.js', 'cli.js'), outfile: join(outDir, 'cli.cjs') });

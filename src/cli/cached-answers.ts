@@ -22,14 +22,15 @@
  * what the program does too, on every run: make the store private, drop stale `.protolock`s,
  * refresh a plugin's fingerprint in the metadata cache.
  */
-import { isLogEnabled, LOG_LEVELS, log, setLogLevel, setLogSink, type LogLevel } from '../log.js';
+import { isLogEnabled, log, setLogSink } from '../log.js';
 import { listRemote } from './commands/list-remote.js';
 import { printBin } from './commands/bin.js';
 import { list } from './commands/list.js';
 import { status } from './commands/status.js';
 import { openSession } from './commands/common/open-session.js';
 import { CACHED_COMMAND_NAMES, GLOBAL_FLAGS, GLOBAL_OPTIONS_WITH_VALUE } from './command-line.js';
-import { fromEnv, globalFlags, parseConfigMode, setGlobalFlags } from './global-flags.js';
+import { applyGlobalOptions, fromEnv, globalFlags, setGlobalFlags, type GlobalOptions } from './global-flags.js';
+import { holdInterrupts, releaseInterrupts, wasInterrupted } from './interrupt.js';
 import { discardHeldOutput, holdOutput, writeHeldOutput, writeStderr } from './output/stdout.js';
 import type { Session } from './session.js';
 
@@ -93,40 +94,39 @@ export const CACHED_COMMANDS: readonly CachedCommand[] = [
   },
 ];
 
-/** What the program must do instead, and why (for `--log trace`). */
-class HandOver extends Error {}
-
+/** Why the program must answer (for `--log trace`), once something asked for it. */
 let handOverReason: string | undefined;
 
 /**
  * Records that the program must answer, and throws. Every module the program would load on
- * demand is this call in the cached bundle (scripts/bundle-cli.mjs); the record holds even if
- * the command code catches the throw.
+ * demand is this call in the cached bundle (scripts/bundle-cli.mjs). The command code may catch
+ * the throw (a tool whose plugin cannot load is listed without it): the record, not the error,
+ * decides.
  */
 export function handOver(reason: string): never {
   handOverReason ??= reason;
-  throw new HandOver(`needs the full program: ${reason}`);
+  throw new Error(`needs the full program: ${reason}`);
 }
 
 /** The parsed command line, or undefined when the program must parse it. */
-export function parseCachedCommandLine(args: readonly string[]): { command: CachedCommand; line: CachedCommandLine; log?: string; configMode?: string } | undefined {
+export function parseCachedCommandLine(args: readonly string[]): { command: CachedCommand; line: CachedCommandLine; options: GlobalOptions } | undefined {
   let command: CachedCommand | undefined;
   const line: CachedCommandLine = { args: [], flags: new Set() };
-  let logLevel: string | undefined;
-  let configMode: string | undefined;
+  const options: GlobalOptions = {};
   for (let index = 0; index < args.length; index++) {
     const arg = args[index]!;
     const [name, inlineValue] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     if (GLOBAL_OPTIONS_WITH_VALUE.has(name)) {
       const value = inlineValue ?? args[++index];
       if (value === undefined || (inlineValue === undefined && value.startsWith('-'))) return undefined;
-      if (name === '--log') logLevel = value;
-      else configMode = value;
+      if (name === '--log') options.log = value;
+      else options.configMode = value;
       continue;
     }
     if (inlineValue !== undefined) return undefined;
     if (GLOBAL_FLAGS.has(arg)) {
       if (arg === '--json') line.flags.add(arg);
+      else options.yes = true;
       continue;
     }
     if (arg.startsWith('-')) {
@@ -142,33 +142,47 @@ export function parseCachedCommandLine(args: readonly string[]): { command: Cach
     line.args.push(arg);
   }
   if (!command || line.args.length < command.args.min || line.args.length > command.args.max) return undefined;
-  return { command, line, ...(logLevel !== undefined ? { log: logLevel } : {}), ...(configMode !== undefined ? { configMode } : {}) };
+  if (line.flags.has('--json')) options.json = true;
+  return { command, line, options };
 }
 
+/** Exit status of a command stopped by Ctrl-C or SIGTERM, as the program's (main.ts). */
+const INTERRUPTED = 130;
+
 /**
- * Answers `argv` (process.argv) from the caches: the exit status when it did (everything then
- * written), undefined when the program must answer (nothing written).
+ * Answers `argv` (process.argv) from the caches. Returns the exit status when this process is
+ * done: 0 when it answered (everything then written), 130 when Ctrl-C or SIGTERM came meanwhile
+ * (nothing written, as the program leaves an interrupted command); undefined when the program
+ * must answer (nothing written).
  */
 export async function answerFromCaches(argv: readonly string[]): Promise<number | undefined> {
   const parsed = parseCachedCommandLine(argv.slice(2));
   if (!parsed) return undefined;
   const previousSink = setLogSink((line) => writeStderr(`${line}\n`));
   holdOutput();
+  holdInterrupts();
   try {
     setGlobalFlags(fromEnv(process.env));
-    if (parsed.log !== undefined) {
-      if (!(LOG_LEVELS as readonly string[]).includes(parsed.log)) return handOverNow('--log has a value the program reports');
-      setLogLevel(parsed.log as LogLevel);
-    }
-    const json = parsed.line.flags.has('--json');
-    setGlobalFlags({ json: json || globalFlags().json, ...(parsed.configMode !== undefined ? { configMode: parseConfigMode(parsed.configMode, '--config-mode') } : {}) });
+    applyGlobalOptions(parsed.options);
     await openSession({}, (session) => parsed.command.run(session, parsed.line));
     if (handOverReason !== undefined) return handOverNow(handOverReason);
+    // A signal that came while the answer was worked out (synchronous reads, mostly) is handled
+    // on the next turn of the event loop: give it that turn before anything is written.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (wasInterrupted()) {
+      discardHeldOutput();
+      return INTERRUPTED;
+    }
     log('trace', 'cli', `${parsed.command.name} answered from the caches (no plugin, no network)`);
   } catch (error) {
+    if (wasInterrupted()) {
+      discardHeldOutput();
+      return INTERRUPTED;
+    }
     return handOverNow(handOverReason ?? `the program reports: ${(error as Error).message}`);
   } finally {
     setLogSink(previousSink);
+    releaseInterrupts();
   }
   // Past this point nothing hands over: what is written is the answer.
   writeHeldOutput();

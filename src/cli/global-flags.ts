@@ -1,11 +1,13 @@
 /**
  * Flags that apply to every command (proto's global args): `--json` / `PROTO_JSON`, `-y, --yes`,
- * `--log`, and `-c, --config-mode` / `PROTO_CONFIG_MODE`. main.ts sets them once the command
- * line is parsed; commands, the session and the error renderer read them here.
+ * `--log`, and `-c, --config-mode` / `PROTO_CONFIG_MODE`. The program (main.ts) and the cached
+ * answers (cached-answers.ts) apply them once the command line is parsed (`applyGlobalOptions`);
+ * commands, the session and the error renderer read them here.
  */
 import { envSwitch } from '../env-switch.js';
 import { ProtoError } from '../errors.js';
 import { CONFIG_MODES, type ConfigMode } from '../config/config-types.js';
+import { LOG_LEVELS, setLogLevel, type LogLevel } from '../log.js';
 
 export interface GlobalFlags {
   /** Print results (and errors) as JSON on stdout. */
@@ -40,6 +42,35 @@ export function globalFlags(): Readonly<GlobalFlags> {
 
 export function setGlobalFlags(next: Partial<GlobalFlags>): void {
   flags = { ...flags, ...next };
+}
+
+/** The program's global options as the command line gives them (commander's attribute names). */
+export interface GlobalOptions {
+  log?: string;
+  json?: boolean;
+  yes?: boolean;
+  configMode?: string;
+}
+
+/**
+ * Applies the global options of a parsed command line: the log level, then the flags (`--json`
+ * adds to PROTO_JSON, `-c` wins over PROTO_CONFIG_MODE). A value that is not one of the option's
+ * is a `cli.invalid_option` error.
+ */
+export function applyGlobalOptions(options: GlobalOptions): void {
+  if (options.log !== undefined) {
+    if (!(LOG_LEVELS as readonly string[]).includes(options.log)) {
+      throw new ProtoError('cli.invalid_option', `--log must be one of ${LOG_LEVELS.join(', ')}, got "${options.log}"`, {
+        hint: 'trace shows config files read, URLs fetched and plugin calls; verbose adds more.',
+      });
+    }
+    setLogLevel(options.log as LogLevel);
+  }
+  setGlobalFlags({
+    json: options.json === true || flags.json,
+    yes: options.yes === true,
+    ...(options.configMode !== undefined ? { configMode: parseConfigMode(options.configMode, '--config-mode') } : {}),
+  });
 }
 
 /** `global`, `local`, `upwards`, `upwards-global` (and proto's `all` for the last). */

@@ -3,8 +3,8 @@
  * every error reaches `renderError`, the one place that turns failures into what users read.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { isProtoError, ProtoError } from '../errors.js';
-import { LOG_LEVELS, setLogLevel, type LogLevel } from '../log.js';
+import { isProtoError } from '../errors.js';
+import { LOG_LEVELS } from '../log.js';
 import { registerBinCommand } from './commands/bin.js';
 import { registerCommands } from './commands/index.js';
 import { registerListRemoteCommand } from './commands/list-remote.js';
@@ -12,7 +12,7 @@ import { registerListCommand } from './commands/list.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerStatusCommand } from './commands/status.js';
 import { commandWord } from './command-line.js';
-import { argvWantsJson, fromEnv, globalFlags, parseConfigMode, setGlobalFlags } from './global-flags.js';
+import { applyGlobalOptions, argvWantsJson, fromEnv, globalFlags, setGlobalFlags, type GlobalOptions } from './global-flags.js';
 import { helpWidth } from './fast-path.js';
 import { formatErrorReport } from './output/format-error.js';
 import { packageVersion } from './package-version.js';
@@ -23,13 +23,6 @@ import { holdInterrupts, releaseInterrupts, wasInterrupted } from './interrupt.j
 import { splitPassthrough } from './passthrough.js';
 
 export { writeStdoutDirectly } from './output/stdout.js';
-
-interface ProgramOptions {
-  log?: string;
-  json?: boolean;
-  yes?: boolean;
-  configMode?: string;
-}
 
 /**
  * Commands that work with only themselves registered, by name and alias: the frequent ones whose
@@ -83,20 +76,7 @@ export function createProgram(only?: string): Command {
     })
     .exitOverride();
   program.hook('preAction', (_program, action) => {
-    const options = action.optsWithGlobals<ProgramOptions>();
-    if (options.log !== undefined) {
-      if (!(LOG_LEVELS as readonly string[]).includes(options.log)) {
-        throw new ProtoError('cli.invalid_option', `--log must be one of ${LOG_LEVELS.join(', ')}, got "${options.log}"`, {
-          hint: 'trace shows config files read, URLs fetched and plugin calls; verbose adds more.',
-        });
-      }
-      setLogLevel(options.log as LogLevel);
-    }
-    setGlobalFlags({
-      json: options.json === true || globalFlags().json,
-      yes: options.yes === true,
-      ...(options.configMode !== undefined ? { configMode: parseConfigMode(options.configMode, '--config-mode') } : {}),
-    });
+    applyGlobalOptions(action.optsWithGlobals<GlobalOptions>());
     // The program owns `--json` wherever it is written; commands that document their own `--json`
     // read it from their options, so hand it down.
     if (globalFlags().json && action.options.some((option) => option.attributeName() === 'json')) action.setOptionValue('json', true);

@@ -6,8 +6,9 @@
  * a compile cache, the launcher keeps V8's code cache of the bundled program in the store.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import module from 'node:module';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -143,6 +144,44 @@ describe('cold paths', () => {
     }
   });
 
+  it('ends a cached answer interrupted by Ctrl-C with exit 130, having written nothing', async () => {
+    const sandbox = fixture.sandboxWith((url) => `disttool = "2.1.0"\n[plugins.tools]\ndisttool = "file://${fixturePlugin('disttool')}"\n[tools.disttool]\ndist-url = "${url}"\n`);
+    assert.equal((await sandbox.run(['install', 'disttool'])).code, 0);
+    assert.equal((await sandbox.run(['list-remote', 'disttool'])).code, 0);
+    // The cached version list becomes a FIFO: the answer waits in its read until the test writes it.
+    const versions = join(sandbox.protoHome, 'tools/disttool/remote-versions.json');
+    const text = readFileSync(versions);
+    rmSync(versions);
+    const made = spawnSync('mkfifo', [versions]);
+    assert.equal(made.status, 0, String(made.stderr));
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/proto.js'), '--log', 'trace', 'list-remote', 'disttool'], { cwd: sandbox.cwd, env: sandbox.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = once(child, 'exit');
+    // A writer can open a FIFO only once a reader has: then the answer is being worked out.
+    let fd: number | undefined;
+    for (let waited = 0; fd === undefined; waited++) {
+      try {
+        fd = openSync(versions, constants.O_WRONLY | constants.O_NONBLOCK);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+        // A guard against a hang, not a timing: the reader comes within the command's first second.
+        assert.ok(waited < 6000 && child.exitCode === null, `proto never read the version list:\n${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    child.kill('SIGINT');
+    writeSync(fd, text);
+    closeSync(fd);
+    const [code, signal] = await exited;
+    assert.deepEqual({ code, signal }, { code: 130, signal: null }, stderr);
+    assert.equal(stdout, '');
+    assert.match(stderr, /interrupted/);
+    assert.doesNotMatch(stderr, /answered from the caches|handing over/);
+  });
+
   it('keeps the compiled program in the store where Node has no compile cache, and outlives a broken one', {
     skip: typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function' ? 'this Node caches compiled code itself (module.enableCompileCache)' : false,
   }, async () => {
@@ -151,9 +190,9 @@ describe('cold paths', () => {
     const first = await run();
     assert.equal(first.code, 0, first.stderr);
     const dir = join(sandbox.protoHome, 'cache/code');
-    // The launcher's and, `list` being answered from the caches, cached.cjs's for `list` (see bin/proto.js).
+    // `list` being answered from the caches: cached.cjs's for `list` (see bin/proto.js), which checks the Node too.
     const names = readdirSync(dir).sort();
-    assert.deepEqual(names.map((name) => name.replace(/-[0-9a-f]{8}-.*/, '')), ['cached-list', 'launcher']);
+    assert.deepEqual(names.map((name) => name.replace(/-[0-9a-f]{8}-.*/, '')), ['cached-list']);
     const paths = names.map((name) => join(dir, name));
     for (const path of paths) assert.equal(statSync(path).mode & 0o777, 0o600);
     const path = paths[0]!;
@@ -169,7 +208,7 @@ describe('cold paths', () => {
     assert.equal((await sandbox.run(['status'], { env: storeCodeCache })).code, 0);
     const program = await sandbox.run(['debug', 'config'], { env: storeCodeCache });
     assert.equal(program.code, 0, program.stderr);
-    assert.deepEqual(readdirSync(dir).map((name) => name.replace(/-[0-9a-f]{8}-.*/, '')).sort(), ['cached-list', 'cached-status', 'cli', 'launcher']);
+    assert.deepEqual(readdirSync(dir).map((name) => name.replace(/-[0-9a-f]{8}-.*/, '')).sort(), ['cached-list', 'cached-status', 'cli']);
 
     // Garbage: V8 refuses it, the program compiles from source and replaces it.
     writeFileSync(path, 'not a code cache');
@@ -190,7 +229,7 @@ describe('cold paths', () => {
     const first = await sandbox.run(['list'], { env: { PROTO_CODE_CACHE_DIR: chosen } });
     assert.equal(first.code, 0, first.stderr);
     const kinds = (dir: string) => readdirSync(dir).map((name) => name.replace(/-.*/, '')).sort();
-    assert.deepEqual(kinds(chosen), ['cached', 'launcher']);
+    assert.deepEqual(kinds(chosen), ['cached']);
     assert.equal(existsSync(storeDir), false, 'the store got a code cache too');
 
     // Writable by others (or relative, or missing): ignored, the store's is used.
@@ -210,6 +249,6 @@ describe('cold paths', () => {
     assert.equal(fromRelative.code, 0, fromRelative.stderr);
     assert.deepEqual(readdirSync(relative), []);
     assert.equal(existsSync(join(sandbox.root, 'missing')), false);
-    assert.deepEqual(kinds(storeDir), ['cached', 'launcher']);
+    assert.deepEqual(kinds(storeDir), ['cached']);
   });
 });

@@ -33,12 +33,12 @@ describe('cached answers: command line', () => {
   it('parses what the program parses the same way', () => {
     const parsed = (...args: string[]) => {
       const result = parseCachedCommandLine(args);
-      return result && { command: result.command.name, args: result.line.args, flags: [...result.line.flags].sort(), log: result.log, configMode: result.configMode };
+      return result && { command: result.command.name, args: result.line.args, flags: [...result.line.flags].sort(), options: result.options };
     };
-    assert.deepEqual(parsed('lsr', 'node', '--json'), { command: 'list-remote', args: ['node'], flags: ['--json'], log: undefined, configMode: undefined });
-    assert.deepEqual(parsed('--log', 'trace', '-c', 'local', 'bin', 'node', '20', '--shim'), { command: 'bin', args: ['node', '20'], flags: ['--shim'], log: 'trace', configMode: 'local' });
-    assert.deepEqual(parsed('--json', 'status', '--config-mode=global', '--log=debug', '-y'), { command: 'status', args: [], flags: ['--json'], log: 'debug', configMode: 'global' });
-    assert.deepEqual(parsed('ls'), { command: 'list', args: [], flags: [], log: undefined, configMode: undefined });
+    assert.deepEqual(parsed('lsr', 'node', '--json'), { command: 'list-remote', args: ['node'], flags: ['--json'], options: { json: true } });
+    assert.deepEqual(parsed('--log', 'trace', '-c', 'local', 'bin', 'node', '20', '--shim'), { command: 'bin', args: ['node', '20'], flags: ['--shim'], options: { log: 'trace', configMode: 'local' } });
+    assert.deepEqual(parsed('--json', 'status', '--config-mode=global', '--log=debug', '-y'), { command: 'status', args: [], flags: ['--json'], options: { json: true, log: 'debug', configMode: 'global', yes: true } });
+    assert.deepEqual(parsed('ls'), { command: 'list', args: [], flags: [], options: {} });
   });
 
   it('leaves to the program what it does not parse exactly', () => {
