@@ -9,18 +9,27 @@
  */
 import { ProtoError } from '../errors.js';
 
-const controller = new AbortController();
+// Made on first use: an AbortController costs a command that never needs one (most cached
+// answers) the compile of Node's event-target code.
+let controller: AbortController | undefined;
+
+function interruption(): AbortController {
+  controller ??= new AbortController();
+  return controller;
+}
 
 /** Aborted by the first Ctrl-C or SIGTERM while interrupts are held. */
-export const interruptSignal: AbortSignal = controller.signal;
+export function interruptSignal(): AbortSignal {
+  return interruption().signal;
+}
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 let held = false;
 
 function onSignal(signal: NodeJS.Signals): void {
-  if (controller.signal.aborted) process.exit(130);
+  if (wasInterrupted()) process.exit(130);
   process.stderr.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: cleaning up (press Ctrl-C again to quit now)\n`);
-  controller.abort(new ProtoError('cli.interrupted', `Interrupted by ${signal}.`));
+  interruption().abort(new ProtoError('cli.interrupted', `Interrupted by ${signal}.`));
 }
 
 /** From now on, SIGINT/SIGTERM abort `interruptSignal` instead of killing the process. */
@@ -39,5 +48,5 @@ export function releaseInterrupts(): void {
 
 /** True when the command ended because the user interrupted it. */
 export function wasInterrupted(): boolean {
-  return controller.signal.aborted;
+  return controller?.signal.aborted === true;
 }

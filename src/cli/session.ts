@@ -138,7 +138,7 @@ export class Session {
 
   /** Aborted when the user presses Ctrl-C (see interrupt.ts): installs stop and clean up. */
   get signal(): AbortSignal {
-    return interruptSignal;
+    return interruptSignal();
   }
 
   /** The plugin locator of a tool, or `tool.unknown`. */
@@ -191,7 +191,10 @@ export class Session {
       env: this.env,
       ...(policy.permissions ? { permissions: policy.permissions } : {}),
       timeoutMs: policy.timeoutMs,
-      signal: this.signal,
+      // Read when an install starts: a command that installs nothing makes no AbortController.
+      get signal() {
+        return interruptSignal();
+      },
       limits: this.pluginLimits(),
       hooks: this.hooks,
     });

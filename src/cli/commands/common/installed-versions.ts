@@ -7,7 +7,7 @@
  * `status`, `exec` and `activate` must not fail on an offline machine for no reason. Aliases still
  * work through the cached version list (any age), if there is one, and `[tools.<id>.aliases]`.
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { log } from '../../../log.js';
 import { listInstalledPlugins } from '../../../plugins/installed-plugins.js';
 import type { Inventory } from '../../../store/index.js';
@@ -46,10 +46,14 @@ export async function toolInventory(session: Session, id: string): Promise<ToolI
  * A dir named after a known tool that the tool does not use (an older plugin's) is left out.
  */
 export async function inventoriesInStore(session: Session): Promise<ToolInventory[]> {
-  const dirs = await fs.readdir(session.store.toolsDir, { withFileTypes: true }).then(
-    (entries) => entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name),
-    () => [] as string[],
-  );
+  // Synchronous: one small directory on the path of cold commands (`list`), where node:fs/promises
+  // and a trip through libuv's thread pool cost more than the read.
+  let dirs: string[];
+  try {
+    dirs = readdirSync(session.store.toolsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name);
+  } catch {
+    dirs = [];
+  }
   const ids = [...new Set([...knownToolIds(session), ...dirs])].sort();
   const candidates = await Promise.all(ids.map((id) => toolInventory(session, id)));
   const claimed = new Set(candidates.filter((candidate) => candidate.tool).map((candidate) => candidate.inventory.dir));
