@@ -53,7 +53,7 @@ export async function bundleTests(root, files) {
     absWorkingDir: root,
     logLevel: 'warning',
   };
-  const optionsKey = JSON.stringify([esbuildVersion, options, withPackageInterop.toString()]);
+  const optionsKey = JSON.stringify([esbuildVersion, options, withPackageInterop.toString(), ownImportMetaUrl.setup.toString()]);
   const bundleOf = (file) => join(outdir, file.replace(/\.ts$/, '.mjs'));
   const stale = files.filter((file) => !isFresh(root, bundleOf(file), optionsKey));
   if (stale.length > 0) {
@@ -93,7 +93,7 @@ function isFresh(root, bundle, optionsKey) {
   }
 }
 
-/** Each module's `import.meta.url` is its own file's (in a bundle it would be the bundle's). */
+/** Each module's `import.meta.url` and `import.meta.dirname` are its own file's (in a bundle they would be the bundle's). */
 const ownImportMetaUrl = {
   name: 'own-import-meta-url',
   setup(build) {
@@ -104,7 +104,10 @@ const ownImportMetaUrl = {
       const source = readFileSync(args.path, 'utf8');
       const loader = args.path.endsWith('ts') ? 'ts' : 'js';
       // A regex, not the words themselves: this file is bundled too (test/support/ts-child.ts imports it).
-      return { contents: source.replace(/\bimport\.meta\.url\b/g, JSON.stringify(pathToFileURL(args.path).href)), loader };
+      const contents = source
+        .replace(/\bimport\.meta\.url\b/g, JSON.stringify(pathToFileURL(args.path).href))
+        .replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(dirname(args.path)));
+      return { contents, loader };
     });
   },
 };
