@@ -229,6 +229,24 @@ describe('host functions', () => {
         await rewritten.close();
       }
     });
+
+    it('fails the call naming http_request when the request cannot be made', async () => {
+      const offline = await PluginContainer.load({
+        id: 'old-http-offline',
+        wasm: fixturePlugin('probe/host-probe'),
+        dirs: sandbox.dirs,
+        env,
+        httpGet: () => Promise.reject(new Error('the network is off')),
+      });
+      try {
+        await assert.rejects(offline.callRaw('probe_http_request', JSON.stringify({ url: `${baseUrl}/index.json` })), {
+          code: 'plugin.host_function_failed',
+          message: /Plugin "old-http-offline" failed in function "probe_http_request": host function "http_request" failed: the network is off/,
+        });
+      } finally {
+        await offline.close();
+      }
+    });
   });
 
   // A Rust guest (extism-pdk) reads every host result as `length(offset)` bytes, with no special
