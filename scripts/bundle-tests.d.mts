@@ -2,3 +2,4 @@
 export function bundleDir(root: string): string;
 export function testFileOfBundle(root: string, path: string): string;
 export function bundleTests(root: string, files: readonly string[]): Promise<string[]>;
+export function pruneBundles(root: string): void;

@@ -11,7 +11,7 @@
 //
 // A bundle is rebuilt only when a file it was made from changed since it was built, or the options
 // did: its inputs (esbuild's metafile) are kept next to it (`<bundle>.inputs.json`).
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -74,6 +74,27 @@ export async function bundleTests(root, files) {
     }
   }
   return files.map(bundleOf);
+}
+
+/** Removes the bundles (and their maps and records) whose source file is gone: a renamed test leaves none behind. */
+export function pruneBundles(root) {
+  const outdir = bundleDir(root);
+  const walk = (dir) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.mjs') && !existsSync(join(root, relative(outdir, path)).replace(/\.mjs$/, '.ts'))) {
+        for (const file of [path, `${path}.map`, `${path}.inputs.json`]) rmSync(file, { force: true });
+      }
+    }
+  };
+  walk(outdir);
 }
 
 function writeWhole(path, contents) {

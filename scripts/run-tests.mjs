@@ -22,7 +22,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleTests } from './bundle-tests.mjs';
+import { bundleTests, pruneBundles } from './bundle-tests.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const roots = ['test', 'test-utils', 'fixtures/plugins'];
@@ -68,7 +68,10 @@ const needsCli = files.some((file) => file.startsWith('test/e2e/'));
 const [fixtures, cli, bundles] = await Promise.all([
   runNode([join(root, 'scripts/build-fixtures.mjs')]),
   needsCli ? runNode(['--import', './scripts/register-ts.mjs', join(root, 'test/support/cli.ts')]) : 0,
-  process.env.PROTO_TEST_BUNDLE === '0' ? undefined : bundleTests(root, files).catch((error) => {
+  process.env.PROTO_TEST_BUNDLE === '0' ? undefined : bundleTests(root, files).then((bundles) => {
+    if (filters.length === 0) pruneBundles(root);
+    return bundles;
+  }, (error) => {
     console.error(`could not bundle the test files, running their sources instead: ${error.message}`);
     return undefined;
   }),
