@@ -8,6 +8,8 @@
 // and the repo root are found from it), `proto-ts/<module>` is the sources ("proto-ts-source"), class
 // fields are emitted as tsc does, `import("<package>")` gets the interop the hooks give it, and stack
 // traces point into the .ts sources through linked source maps (test-utils' callerFile reads them).
+// What differs: an `import()` of a path computed at run time is resolved from the bundle's directory
+// (esbuild bundles only literal ones), and process.argv[1] is the bundle.
 //
 // A bundle is rebuilt only when a file it was made from changed since it was built, or the options
 // did: its inputs (esbuild's metafile) are kept next to it (`<bundle>.inputs.json`).

@@ -1,17 +1,21 @@
 #!/usr/bin/env node
-// `npm test`: build the fixture plugins and the CLI (both only when their sources changed, both at
-// once), then run every *.test.ts under test/ and the workspace packages with node's test runner
-// (TypeScript through scripts/ts-hooks.mjs), several files at a time. The runner prints the closing
-// pass/fail counts, then our summary says why tests were skipped or cancelled and which files were
-// slowest; its exit code is ours.
+// `npm test`: build the fixture plugins and the CLI (both only when their sources changed) and
+// bundle the test files (scripts/bundle-tests.mjs, only those whose sources changed), all at once,
+// then run every *.test.ts under test/ and the workspace packages with node's test runner, several
+// files at a time, each from its bundle. The runner prints the closing pass/fail counts, then our
+// summary says why tests were skipped or cancelled and which files were slowest; its exit code is ours.
+// PROTO_TEST_BUNDLE=0 runs the sources through the TypeScript hooks instead (scripts/register-ts.mjs).
 //
-// Where the time goes (2 cores, ~850 tests, 200-225 s of CPU with warm caches): the test files' own
-// processes ~70 s (each loads its modules; tsx cost ~0.3 s more per process than our hooks), the
-// ~550 CLI commands the e2e tests start ~115 s (~0.2 s each: Node's start, the bundle, a plugin
-// worker), the rest tar, git, servers and child test suites. So the run is CPU-bound: it takes
-// about CPU / 2 on a quiet machine, and as long as the other load allows on a busy one. The CLI
-// children share one V8 code cache (test/support/cli.ts, PROTO_CODE_CACHE_DIR): every test store is
-// new, and each would compile the bundle again.
+// Where the CPU goes (measured for one run by wrapping each CLI command in /usr/bin/time and reading
+// each test process's own and children's CPU from /proc/self/stat at its exit; 2 cores, 848 tests,
+// load 17-40): the test files' own processes ~80 s when they loaded their modules through the hooks
+// (Node 20 runs them in a loader thread that every import waits on), ~39 s bundled; the 586 CLI
+// commands the e2e tests start ~90-95 s (~0.16 s each: Node's start, the 600 KB bundle, a plugin
+// worker; installs ~0.27 s, `plugin install` ~0.33 s, answers from caches ~0.05 s); the rest ~25-29 s:
+// child test suites (generators-fail ~8 s), install children, tar, git, servers. So the run is
+// CPU-bound: it takes about CPU / 2 on a quiet machine, and as long as the other load allows on a
+// busy one. The CLI children share one V8 code cache (test/support/cli.ts, PROTO_CODE_CACHE_DIR):
+// every test store is new, and each would compile the bundle again.
 //
 // Concurrency: each test file is its own process; part of their time is spent waiting (on CLI
 // children, servers, plugin workers), so more files than CPUs run at once: PROTO_TEST_CONCURRENCY,
