@@ -120,8 +120,10 @@ function isFresh(root, bundle, optionsKey) {
 const ownImportMetaUrl = {
   name: 'own-import-meta-url',
   setup(build) {
-    // Packages stay imports (resolved from the bundle's place in node_modules/.cache); our own are bundled.
-    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path === 'proto-ts' || args.path.startsWith('proto-ts/') ? undefined : { external: true }));
+    // Packages stay imports (resolved from the bundle's place in node_modules/.cache); our own (the
+    // CLI's and the workspaces', whose entries are TypeScript) are bundled.
+    const ours = /^(proto-ts|@proto-ts\/[^/]+)(\/|$)/;
+    build.onResolve({ filter: /^[^./]/ }, (args) => (ours.test(args.path) ? undefined : { external: true }));
     build.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) => {
       if (args.path.includes('/node_modules/')) return undefined;
       const source = readFileSync(args.path, 'utf8');
