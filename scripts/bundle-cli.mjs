@@ -90,7 +90,15 @@ const handOverOnDemand = {
 };
 
 /** What the launcher calls to check the Node (src/node-runtime.ts). */
-const NODE_CHECK = "export { decideNode, requiredNode, recordedInstallNode, RELAUNCH_MARKER } from './dist/node-runtime.js';\n";
+const NODE_CHECK_NAMES = ['decideNode', 'requiredNode', 'recordedInstallNode', 'RELAUNCH_MARKER'];
+const NODE_CHECK = `export { ${NODE_CHECK_NAMES.join(', ')} } from './dist/node-runtime.js';\n`;
+/**
+ * The entry of a small bundle the launcher requires before anything else: `names` of each module,
+ * as a plain `module.exports` object. An ES module entry would get esbuild's export helpers (a
+ * getter per name), whose compiling every run costs more than the rest of such a bundle.
+ */
+const plainExports = (modules) =>
+  `${Object.entries(modules).map(([path, names]) => `import { ${names.join(', ')} } from './dist/${path}';\n`).join('')}module.exports = { ${Object.values(modules).flat().join(', ')} };\n`;
 
 await rm(outDir, { recursive: true, force: true });
 const common = { absWorkingDir: root, bundle: true, format: 'cjs', platform: 'node', external, banner: { js: banner }, plugins: [moduleUrls, lazyChildProcessInCommander], logLevel: 'warning' };
@@ -100,7 +108,7 @@ await build({
   ...common,
   target: 'node16',
   stdin: {
-    contents: "export { resolveStoreRoot } from './dist/store/store-root.js';\nexport { cachedCommand } from './dist/cli/command-line.js';\n",
+    contents: plainExports({ 'store/store-root.js': ['resolveStoreRoot'], 'cli/command-line.js': ['cachedCommand'] }),
     resolveDir: root,
     sourcefile: 'start.js',
   },
@@ -109,13 +117,13 @@ await build({
 await build({
   ...common,
   target: 'node16',
-  stdin: { contents: "export { writeFastAnswer } from './dist/cli/fast-path.js';\n", resolveDir: root, sourcefile: 'fast-path.js' },
+  stdin: { contents: plainExports({ 'cli/fast-path.js': ['writeFastAnswer'] }), resolveDir: root, sourcefile: 'fast-path.js' },
   outfile: join(outDir, 'fast-path.cjs'),
 });
 await build({
   ...common,
   target: 'node16',
-  stdin: { contents: NODE_CHECK, resolveDir: root, sourcefile: 'launcher.js' },
+  stdin: { contents: plainExports({ 'node-runtime.js': NODE_CHECK_NAMES }), resolveDir: root, sourcefile: 'launcher.js' },
   outfile: join(outDir, 'launcher.cjs'),
 });
 // `import()` of a package becomes require(): the launcher may run the bundle as a vm.Script (to
