@@ -25,6 +25,8 @@ export interface RuntimeOptions {
    * first): a time bound counts from then.
    */
   onStart?: () => void;
+  /** Aborting it stops a creation still running (its worker is terminated: a start may loop too). */
+  signal?: AbortSignal;
 }
 
 /** Why a call failed, as far as the SDK lets us know. */
@@ -65,11 +67,16 @@ export interface RuntimeInstance {
 
 export async function instantiate(options: RuntimeOptions): Promise<RuntimeInstance> {
   const plugin = hostPlugin(options.id, options);
+  const stop = () => void plugin.close();
+  options.signal?.addEventListener('abort', stop, { once: true });
   try {
+    if (options.signal?.aborted) throw new Error('the plugin was stopped before it started');
     await plugin.start(options.onStart);
   } catch (error) {
     await plugin.close();
     throw error;
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
   }
   return {
     async call(fn, input, onStart) {

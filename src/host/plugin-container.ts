@@ -328,6 +328,8 @@ export class PluginContainer extends ToolPlugin {
       functions: this.functions,
       logger: this.pluginLogger(),
       onStart,
+      // Discarding the instance (its bound expired, close()) stops a start still running.
+      signal: this.stop.signal,
     });
   }
 
@@ -429,7 +431,7 @@ export class PluginContainer extends ToolPlugin {
   async close(): Promise<void> {
     this.closed = true;
     await this.queue;
-    // A start that outlived its call's bound closes its own worker once it is up; wait for that.
+    // A start still running was stopped with the instance (discardInstance); wait for it to end.
     await this.creating?.catch(() => undefined);
     await this.discardInstance();
   }

@@ -42,6 +42,14 @@ describe('hostile plugins are reported with plugin id and function', () => {
     assert.ok(ms < 5_000, `took ${ms} ms`);
   });
 
+  it('a start that never returns is stopped within the bound of the call that started it', async () => {
+    // failureOf closes the plugin too: close() must not wait for the start forever.
+    const { code, message, ms } = await failureOf(sandbox, 'loop-start', 300);
+    assert.equal(code, 'plugin.timeout');
+    assert.match(message, /Plugin "bad-loop-start" failed in function "register_tool": it ran longer than its bound of 300 ms and was stopped/);
+    assert.ok(ms < 5_000, `took ${ms} ms`);
+  });
+
   it('the plugin is usable again after a timeout (a fresh instance)', async () => {
     const plugin = await PluginContainer.load({ id: 'bad-loop', wasm: fixturePlugin('hostile/loop'), dirs: sandbox.dirs, timeoutMs: 200 });
     for (let attempt = 0; attempt < 2; attempt++) {
