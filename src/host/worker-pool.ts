@@ -1,7 +1,7 @@
 /**
  * Plugins share a few worker threads (`./plugin-worker.ts`) instead of starting one each: a worker
  * costs ~35 ms of CPU to start, the plugin in it a few ms. `proto install` of ten tools starts
- * one or two workers, not ten.
+ * one worker, not ten.
  *
  * Contracts:
  * - A pool has up to `maxWorkers` slots (one per core), started lazily. A plugin goes to the
@@ -32,8 +32,13 @@ import type { ImportFunctions } from './functions/index.js';
 import { HostCallContext } from './host-call-context.js';
 import { ANSWERED, type HostAnswer, type HostCallMessage, type WorkerOperation, type WorkerReport, type WorkerSetup } from './worker-protocol.js';
 
-/** How many plugins a worker takes before the pool opens another (when it may). */
-const PLUGINS_PER_WORKER = 4;
+/**
+ * How many plugins a worker takes before the pool opens another (when it may). Plugin calls are
+ * short and the main thread does the installs, so one worker serves a whole `proto install`: a
+ * second one cost ~90 ms more CPU for ten tools and no wall time (bench/install-many.ts). Calls
+ * that hold their worker longer move their neighbours out (`STALLED_MS`).
+ */
+const PLUGINS_PER_WORKER = 16;
 /** How long a worker whose plugins all closed waits for another (it never keeps the process alive). */
 const IDLE_WORKER_MS = 1000;
 /**
