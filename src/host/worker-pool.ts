@@ -271,8 +271,10 @@ class WorkerSlot {
       const started = performance.now();
       await thread.send({ op: 'create', id: nextId++, plugin: plugin.key, module, config, allowedPaths, imports });
       thread.hosts.add(plugin);
-      // Said once per instance: tests count them (a tool's plugin starts once per command).
-      log('trace', `plugin:${plugin.id}`, `started in ${(performance.now() - started).toFixed(1)} ms in plugin worker ${thread.number}`);
+      // Said once per plugin: tests count "started in" (a tool's plugin starts once per command).
+      // An instance made again after a move or a stopped neighbour says so in other words.
+      const took = `${(performance.now() - started).toFixed(1)} ms in plugin worker ${thread.number}`;
+      log('trace', `plugin:${plugin.id}`, plugin.instances++ === 0 ? `started in ${took}` : `made again in ${took} (its previous worker was busy or stopped)`);
     }
     if (operation.op === 'create') return undefined;
     return thread.send({ op: 'call', id: nextId++, plugin: plugin.key, fn: operation.fn, input: operation.input });
@@ -362,6 +364,8 @@ class WorkerSlot {
 /** A plugin hosted by the pool: what `instantiate` hands the container. */
 export class PooledPlugin {
   private closed = false;
+  /** Instances made so far: more than one when it moved to another worker or its worker was replaced. */
+  instances = 0;
 
   constructor(
     readonly key: number,

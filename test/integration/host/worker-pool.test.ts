@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PluginContainer } from '../../../src/host/index.js';
 import { pluginWorkerCounts } from '../../../src/host/worker-pool.js';
 import { ProtoError } from '../../../src/errors.js';
+import { getLogLevel, setLogLevel, setLogSink } from '../../../src/log.js';
 import { createSandbox, type Sandbox } from '../../../test-utils/index.js';
 import { fixturePlugin } from '../../support/fixtures.js';
 
@@ -122,12 +123,22 @@ describe('plugins sharing workers', () => {
     assert.equal(await queued.callRaw('probe_get_env_var', 'WHO'), 'queued');
     // The request is held until the other plugin has answered: it can only answer elsewhere.
     const holdingCall = holding.callRaw('probe_send_request', JSON.stringify({ url: `${baseUrl}/hold` }));
+    const lines: string[] = [];
+    const level = getLogLevel();
+    setLogLevel('trace');
+    const sink = setLogSink((line) => lines.push(line));
     try {
       await sleep(50);
       const answer = await Promise.race([queued.callRaw('probe_get_env_var', 'WHO'), sleep(30_000, 'still waiting behind the held call')]);
       assert.equal(answer, 'queued');
       assert.equal(pluginWorkerCounts().started - before.started, 2, 'one worker for both, then one for the plugin that moved');
+      // Its second instance is not a second start: `--log trace` users (and tests) count "started in".
+      const own = lines.filter((line) => line.startsWith('[TRACE plugin:queued]'));
+      assert.ok(own.some((line) => / made again in .* \(its previous worker was busy or stopped\)$/.test(line)), own.join('\n'));
+      assert.ok(!own.some((line) => line.includes('] started in ')), own.join('\n'));
     } finally {
+      setLogSink(sink);
+      setLogLevel(level);
       releaseHeld();
     }
     assert.equal(JSON.parse(await holdingCall).status, 200);
