@@ -17,6 +17,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { moduleDir } from './module-dir.js';
 import { resolveStoreRoot } from './store/store-root.js';
 import { isExecutableFile } from './install/system-tools.js';
 import { isInsideDir } from './store/inside-dir.js';
@@ -124,7 +125,7 @@ export function nodeForShims(env: Readonly<Record<string, string | undefined>> =
 /** `engines.node` of our package.json. */
 export function requiredNode(): string | undefined {
   try {
-    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../package.json'), 'utf8')) as { engines?: { node?: string } };
+    const pkg = JSON.parse(readFileSync(join(moduleDir(import.meta.dirname, import.meta.url), '../package.json'), 'utf8')) as { engines?: { node?: string } };
     return pkg.engines?.node;
   } catch {
     return undefined;
@@ -134,7 +135,7 @@ export function requiredNode(): string | undefined {
 /** The Node recorded by the package's postinstall (bin/record-node.mjs), if any. */
 export function recordedInstallNode(): string | undefined {
   try {
-    return readFileSync(join(import.meta.dirname, '../.install-node'), 'utf8').trim() || undefined;
+    return readFileSync(join(moduleDir(import.meta.dirname, import.meta.url), '../.install-node'), 'utf8').trim() || undefined;
   } catch {
     return undefined;
   }

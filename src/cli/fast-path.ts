@@ -10,6 +10,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { moduleDir } from '../module-dir.js';
 import { stdoutIsPipeOrFile, writeThroughFd } from './output/stdout.js';
 import { packageVersion } from './package-version.js';
 
@@ -85,9 +86,9 @@ export function fastAnswer(
  * compiled by a bare `tsc` since would make it describe an older program.
  */
 function readBuiltHelp(): HelpTexts | undefined {
-  const file = join(import.meta.dirname, HELP_FILE_NAME);
+  const file = join(moduleDir(import.meta.dirname, import.meta.url), HELP_FILE_NAME);
   try {
-    if (statSync(file).mtimeMs < statSync(join(import.meta.dirname, 'main.js')).mtimeMs) return undefined;
+    if (statSync(file).mtimeMs < statSync(join(moduleDir(import.meta.dirname, import.meta.url), 'main.js')).mtimeMs) return undefined;
     return JSON.parse(readFileSync(file, 'utf8')) as HelpTexts;
   } catch {
     return undefined;

@@ -45,7 +45,7 @@ const crc32 = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) =
  * Entries whose data is read at the same time: each inflates in the thread pool while the main
  * thread writes another's (one at a time, the main thread waited for every inflate).
  */
-const CONCURRENT_ENTRIES = 4;
+export const CONCURRENT_ENTRIES = 4;
 /** Entries up to this size (compressed and inflated) are read and inflated whole. */
 export const WHOLE_ENTRY_MAX = 4 * 1024 * 1024;
 /** What a streamed entry holds at once: a read chunk and inflate buffers (zip-data.ts). */

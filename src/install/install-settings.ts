@@ -50,7 +50,11 @@ export function unpackBudget(archiveBytes: number, limits: UnpackLimits = {}): {
   const maxBytes = limits.maxBytes ?? DEFAULT_UNPACK_LIMITS.maxBytes;
   const maxRatio = limits.maxRatio ?? DEFAULT_UNPACK_LIMITS.maxRatio;
   const byRatio = Math.max(limits.ratioFloorBytes ?? DEFAULT_UNPACK_LIMITS.ratioFloorBytes, archiveBytes * maxRatio);
-  return byRatio < maxBytes ? { bytes: byRatio, bound: 'unpackRatio', current: maxRatio } : { bytes: maxBytes, bound: 'unpackSize', current: maxBytes / MIB };
+  if (byRatio >= maxBytes) return { bytes: maxBytes, bound: 'unpackSize', current: maxBytes / MIB };
+  // Under the floor a small archive may unpack more than unpack-ratio times its size: the ratio it
+  // is really held to is what a raised unpack-ratio must pass to make any difference.
+  const effectiveRatio = archiveBytes > 0 ? Math.max(maxRatio, Math.floor(byRatio / archiveBytes)) : maxRatio;
+  return { bytes: byRatio, bound: 'unpackRatio', current: effectiveRatio };
 }
 
 /** The byte budget alone (see unpackBudget). */

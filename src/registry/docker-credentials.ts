@@ -41,6 +41,8 @@ export interface DockerCredentialOptions {
 const HELPER_TIMEOUT_MS = 60_000;
 /** A helper's answer is a small JSON object; more is not a helper talking. */
 const HELPER_OUTPUT_LIMIT = 64 * 1024;
+/** How long a helper's output may still arrive after it exited (its pipes may be held by an agent it started). */
+const PIPES_AFTER_EXIT_MS = 200;
 /** The one "nothing stored for this host" answer that every helper gives (docker-credential-helpers). */
 const NOT_FOUND_MESSAGE = 'credentials not found in native keychain';
 
@@ -81,8 +83,9 @@ export async function dockerCredentials(
 }
 
 function fromAuths(config: DockerConfig, registryHost: string, path: string): BasicCredentials | undefined {
-  const wanted = normalizeHost(registryHost);
-  const entry = Object.entries(config.auths ?? {}).find(([key]) => normalizeHost(key) === wanted)?.[1];
+  // Docker Hub's entry is keyed by its historical index URL whichever of its names was asked.
+  const wanted = new Set([normalizeHost(registryHost), normalizeHost(serverAddress(registryHost))]);
+  const entry = Object.entries(config.auths ?? {}).find(([key]) => wanted.has(normalizeHost(key)))?.[1];
   if (!entry) return undefined;
   if (typeof entry.auth === 'string' && entry.auth !== '') {
     const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
@@ -175,8 +178,18 @@ function runHelper(executable: string, input: string, env: Readonly<Record<strin
     child.stderr!.on('data', collect(stderr));
     child.on('error', (error) => settle({ kind: 'error', message: error.message }));
     // A normal exit leaves the group alone: a store may have started its agent (gpg-agent) there.
-    child.on('close', (code, signal) => {
+    // Such an agent may hold our pipes open, so 'close' can come much later than the exit: take
+    // what the helper printed once its pipes end, or a moment after it exited, whichever is first.
+    const answer = (code: number | null, signal: NodeJS.Signals | null) =>
       settle({ kind: 'exit', code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+    child.on('close', answer);
+    child.on('exit', (code, signal) => {
+      setTimeout(() => {
+        if (settled) return;
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+        answer(code, signal);
+      }, PIPES_AFTER_EXIT_MS).unref();
     });
     // A helper that exits without reading its stdin must not make the write an unhandled error.
     child.stdin!.on('error', () => {});

@@ -7,8 +7,13 @@ describe('unpackBudget', () => {
   const limits = { maxBytes: 1000 * MIB, maxRatio: 10, ratioFloorBytes: 100 * MIB };
 
   it('is the ratio (at least its floor) while that stays under unpack-size, and says so', () => {
-    assert.deepEqual(unpackBudget(1 * MIB, limits), { bytes: 100 * MIB, bound: 'unpackRatio', current: 10 });
     assert.deepEqual(unpackBudget(50 * MIB, limits), { bytes: 500 * MIB, bound: 'unpackRatio', current: 10 });
+  });
+
+  it('under the floor, names the ratio the archive is really held to: raising unpack-ratio helps only past it', () => {
+    assert.deepEqual(unpackBudget(1 * MIB, limits), { bytes: 100 * MIB, bound: 'unpackRatio', current: 100 });
+    assert.deepEqual(unpackBudget(3 * MIB, limits), { bytes: 100 * MIB, bound: 'unpackRatio', current: 33 });
+    assert.equal(unpackBudget(0, limits).current, 10);
   });
 
   it('is unpack-size (in MiB, as the setting is written) once the ratio reaches it', () => {

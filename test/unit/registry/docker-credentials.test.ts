@@ -31,6 +31,13 @@ describe('dockerCredentials', () => {
     assert.equal(await dockerCredentials('docker.io', {}, user), undefined);
   });
 
+  it("finds Docker Hub's entry, keyed by its index URL, under each of Docker Hub's names", async () => {
+    const user = home('hub', { auths: { 'https://index.docker.io/v1/': { auth: b64('hub:pw') } } });
+    for (const host of ['docker.io', 'index.docker.io', 'registry-1.docker.io']) {
+      assert.deepEqual(await dockerCredentials(host, {}, user), { username: 'hub', password: 'pw' }, host);
+    }
+  });
+
   it('reads $DOCKER_CONFIG/config.json before ~/.docker', async () => {
     const other = join(dir, 'elsewhere');
     mkdirSync(other);
@@ -100,6 +107,13 @@ describe('dockerCredentials', () => {
           return true;
         });
       }
+    });
+
+    it('takes the answer of a helper that exits leaving a child of its own holding the pipes', async () => {
+      // A store's agent started on first use outlives the helper (and keeps its stdout open).
+      helper('agent', `cat >/dev/null; sleep 30 & printf '{"Username":"with-agent","Secret":"x"}'`);
+      const user = home('agent', { credsStore: 'agent' });
+      assert.deepEqual(await dockerCredentials('ghcr.io', env, user, { helperTimeoutMs: 20_000 }), { username: 'with-agent', password: 'x' });
     });
 
     it('stops a helper that does not answer within its bound, with the children it started', async () => {

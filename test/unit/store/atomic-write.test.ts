@@ -29,7 +29,7 @@ describe('writeSiblingTemp (shared by writeFileAtomic and lock records)', () => 
     assert.deepEqual(readdirSync(dirname(target)), ['file.json']);
   });
 
-  it('fails with the error of the write, leaving nothing (a file where its directory would be)', async () => {
+  it('fails with the error of the write when its temp file cannot be made, leaving nothing (a file where its directory would be)', async () => {
     const parent = join(dir, 'plain-file');
     await writeFileAtomic(parent, 'x');
     const before = readdirSync(dir).sort();
