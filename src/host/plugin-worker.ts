@@ -3,9 +3,9 @@
  * SDK's foreground mode, made from the compiled module the main thread posts (one compile per
  * process, one worker start for many plugins: a worker costs ~35 ms of CPU to start).
  *
- * The main thread sends one operation at a time (create, call, drop) and waits for its `done`,
- * so nothing here runs two operations at once. Host functions stay on the main thread (they are
- * async, and they use the session's state): each import is a synchronous stub that posts the call
+ * The main thread sends one create or call at a time and waits for its `done`; a drop (a plugin
+ * that closed or moved) may come meanwhile, and ends only its own plugin's instance. Host
+ * functions stay on the main thread (they are async, and they use the session's state): each import is a synchronous stub that posts the call
  * with the memory blocks its i64 arguments name, sleeps on `Atomics.wait` until the main thread
  * flags an answer, takes the answer from its own port (`receiveMessageOnPort`, no size limit), and
  * stores the blocks the host function stored, at the indexes the main thread promised for them.

@@ -6,7 +6,7 @@
  * Contracts:
  * - A pool has up to `maxWorkers` slots (one per core), started lazily. A plugin goes to the
  *   fullest slot with room; a new slot is opened when every slot hosts `PLUGINS_PER_WORKER`.
- * - A slot runs one operation (create, call, drop) at a time, in the order asked: the calls of
+ * - A slot runs one operation (create, call) at a time, in the order asked: the calls of
  *   different plugins in one worker run one after another (one JS thread per worker). A call
  *   blocked in a host function (the network, a command) holds its worker, never the main thread:
  *   host functions are answered here while their worker waits, and nothing here waits for a call
@@ -77,7 +77,7 @@ export function pluginWorkerCounts(): { started: number; running: number } {
   return { started: workerStarts, running: workersRunning };
 }
 
-type OperationRequest = { onStart?: () => void } & ({ op: 'create' } | { op: 'call'; fn: string; input: string } | { op: 'drop' });
+type OperationRequest = { onStart?: () => void } & ({ op: 'create' } | { op: 'call'; fn: string; input: string });
 type Operation = OperationRequest & {
   plugin: PooledPlugin;
   resolve: (output: Uint8Array | undefined) => void;
@@ -251,12 +251,6 @@ class WorkerSlot {
 
   private async perform(operation: Operation): Promise<Uint8Array | undefined> {
     const { plugin } = operation;
-    if (operation.op === 'drop') {
-      const thread = this.thread;
-      if (!thread?.hosts.has(plugin)) return undefined;
-      thread.hosts.delete(plugin);
-      return thread.send({ op: 'drop', id: nextId++, plugin: plugin.key });
-    }
     const thread = await this.liveThread();
     // The plugin's own time starts now: not while it queued, nor while a worker started.
     operation.onStart?.();
@@ -283,24 +277,26 @@ class WorkerSlot {
   /** Moves the plugins waiting behind the running call to another worker. */
   private relieve(): void {
     const holder = this.current?.plugin;
-    const waiting = new Set(this.queue.filter((queued) => queued.op !== 'drop' && queued.plugin !== holder).map((queued) => queued.plugin));
+    const waiting = new Set(this.queue.filter((queued) => queued.plugin !== holder).map((queued) => queued.plugin));
     if (waiting.size === 0) return;
     const target = this.pool.slotForMovedPlugins(this, waiting.size);
     for (const plugin of waiting) {
       const operations = this.queue.filter((queued) => queued.plugin === plugin);
-      if (operations.some((queued) => queued.op === 'drop')) continue; // it is closing here
       this.queue.splice(0, this.queue.length, ...this.queue.filter((queued) => queued.plugin !== plugin));
       this.plugins.delete(plugin);
-      if (this.thread?.hosts.has(plugin)) {
-        // Its instance here ends once the running call returns (the worker takes it next).
-        this.thread.hosts.delete(plugin);
-        void this.thread.send({ op: 'drop', id: nextId++, plugin: plugin.key }).catch(() => undefined);
-      }
+      this.dropInstance(plugin);
       log('trace', `plugin:${plugin.id}`, 'moves to another plugin worker: a call of another plugin holds its worker');
       plugin.slot = target;
       target.adopt(plugin);
       for (const operation of operations) target.enqueue(operation);
     }
+  }
+
+  /** Ends the plugin's instance in this worker, if it has one, once the running call returns (the worker takes it next). */
+  private dropInstance(plugin: PooledPlugin): void {
+    if (!this.thread?.hosts.has(plugin)) return;
+    this.thread.hosts.delete(plugin);
+    void this.thread.send({ op: 'drop', id: nextId++, plugin: plugin.key }).catch(() => undefined);
   }
 
   /** Starts the thread if it is not running (without waiting for it). */
@@ -321,9 +317,11 @@ class WorkerSlot {
 
   /**
    * Takes a plugin out: its queued operations fail, and its instance is dropped from the worker,
-   * or, when it is running right now, the worker is terminated (its neighbours move on).
+   * or, when it is running right now, the worker is terminated (its neighbours move on). It never
+   * waits behind a neighbour's call: the drop is sent at once and the worker takes it after the
+   * call it runs (a failed call, a close, returns while a neighbour's download holds the worker).
    */
-  async remove(plugin: PooledPlugin, reason: () => Error): Promise<void> {
+  remove(plugin: PooledPlugin, reason: () => Error): void {
     for (let i = this.queue.length - 1; i >= 0; i--) {
       const queued = this.queue[i]!;
       if (queued.plugin === plugin) {
@@ -333,8 +331,8 @@ class WorkerSlot {
     }
     if (this.current?.plugin === plugin) {
       this.thread?.stop();
-    } else if (this.thread?.hosts.has(plugin) && !this.thread.stopped) {
-      await new Promise<unknown>((resolve) => this.enqueue({ op: 'drop', plugin, resolve, reject: resolve }));
+    } else {
+      this.dropInstance(plugin);
     }
     this.plugins.delete(plugin);
     this.retireWhenEmpty();
@@ -393,7 +391,7 @@ export class PooledPlugin {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.slot.remove(this, () => new Error('the plugin was closed'));
+    this.slot.remove(this, () => new Error('the plugin was closed'));
     pool.forget(this);
   }
 }

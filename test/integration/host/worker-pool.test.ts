@@ -114,6 +114,33 @@ describe('plugins sharing workers', () => {
     assert.equal(answer, 'other');
   });
 
+  it("returns a plugin's failure while a neighbour's call holds their worker", async () => {
+    await startAfresh();
+    held = new Promise((resolve) => (releaseHeld = resolve));
+    const holding = await load('holding-2', 'probe/host-probe');
+    const failing = await load('failing', 'probe/host-probe', { env: { WHO: 'failing' } });
+    // Both made in the worker first: the held call is sent right after the failing one.
+    assert.equal(await holding.callRaw('probe_get_env_var', 'WHO'), '');
+    assert.equal(await failing.callRaw('probe_get_env_var', 'WHO'), 'failing');
+    try {
+      // The failing call runs first, the held one next; the failure ends the instance of its
+      // plugin, which must not wait for the held call to end.
+      const failure = failing.callRaw('probe_exec_command', JSON.stringify({ command: 'definitely-not-a-command-4711', args: [] })).then(
+        () => assert.fail('the missing command ran'),
+        (error: unknown) => error,
+      );
+      const holdingCall = holding.callRaw('probe_send_request', JSON.stringify({ url: `${baseUrl}/hold` }));
+      const error = await Promise.race([failure, sleep(20_000, 'still waiting behind the held call')]);
+      assert.ok(error instanceof ProtoError, String(error));
+      assert.equal(error.code, 'plugin.host_function_failed');
+      assert.equal(await Promise.race([failing.close().then(() => 'closed'), sleep(20_000, 'close waits behind the held call')]), 'closed');
+      releaseHeld();
+      assert.equal(JSON.parse(await holdingCall).status, 200);
+    } finally {
+      releaseHeld();
+    }
+  });
+
   it('moves the plugins queued behind a call that holds its worker to another worker', async () => {
     await startAfresh();
     held = new Promise((resolve) => (releaseHeld = resolve));
