@@ -267,11 +267,13 @@ export class PluginContainer extends ToolPlugin {
     const started = performance.now();
     let bytes: Uint8Array;
     try {
-      bytes = await this.withTimeout(fn, async (startBound) => {
+      bytes = await this.withTimeout(fn, async (startBound, endBound) => {
         if (!this.instance) {
           const generation = this.generation;
           this.creating = this.createInstance(startBound);
           const created = await this.creating.finally(() => (this.creating = undefined));
+          // The call may queue behind a neighbour's call, or move: its own bound starts when it is sent.
+          endBound();
           if (generation !== this.generation || this.closed) {
             // The bound expired (or close() ran) while the worker started: nobody will use it.
             await created.close();
@@ -347,10 +349,11 @@ export class PluginContainer extends ToolPlugin {
 
   /**
    * Runs one call within its bounds: its time, and how much the process may grow meanwhile.
-   * The time bound starts when `work` calls its argument: when the pool sends the creation, then
-   * again when it sends the call, to its worker (either may first queue behind a neighbour).
+   * The time bound runs from when `work` calls `startBound` to when it calls `endBound`: from when
+   * the pool sends the creation to its worker until it is made, then from when it sends the call
+   * (either may first queue behind a neighbour, and the call may move to another worker).
    */
-  private async withTimeout<T>(fn: string, work: (startBound: () => void) => Promise<T>): Promise<T> {
+  private async withTimeout<T>(fn: string, work: (startBound: () => void, endBound: () => void) => Promise<T>): Promise<T> {
     let halt!: (error: ProtoError) => void;
     const stopped = new Promise<never>((_, reject) => {
       halt = (error) => {
@@ -360,6 +363,7 @@ export class PluginContainer extends ToolPlugin {
       };
     });
     let timer: NodeJS.Timeout | undefined;
+    const endBound = () => clearTimeout(timer);
     const startBound = () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
@@ -379,7 +383,7 @@ export class PluginContainer extends ToolPlugin {
       );
     });
     try {
-      return await Promise.race([work(startBound), stopped]);
+      return await Promise.race([work(startBound, endBound), stopped]);
     } finally {
       clearTimeout(timer);
       unwatch();

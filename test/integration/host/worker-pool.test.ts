@@ -141,6 +141,25 @@ describe('plugins sharing workers', () => {
     }
   });
 
+  it("does not count the wait of a plugin's first call behind a neighbour's call against its bound", async () => {
+    await startAfresh();
+    held = new Promise((resolve) => (releaseHeld = resolve));
+    const holding = await load('holding-3', 'probe/host-probe');
+    assert.equal(await holding.callRaw('probe_get_env_var', 'WHO'), '');
+    // Made, then queued behind the held call for STALLED_MS (250 ms) and moved to a new worker:
+    // longer than its bound, which counts its creation, then its call, not the wait between.
+    const late = await load('late', 'probe/host-probe', { env: { WHO: 'late' }, timeoutMs: 250 });
+    try {
+      const lateCall = late.callRaw('probe_get_env_var', 'WHO');
+      const holdingCall = holding.callRaw('probe_send_request', JSON.stringify({ url: `${baseUrl}/hold` }));
+      assert.equal(await lateCall, 'late');
+      releaseHeld();
+      assert.equal(JSON.parse(await holdingCall).status, 200);
+    } finally {
+      releaseHeld();
+    }
+  });
+
   it('moves the plugins queued behind a call that holds its worker to another worker', async () => {
     await startAfresh();
     held = new Promise((resolve) => (releaseHeld = resolve));
