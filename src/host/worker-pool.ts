@@ -299,9 +299,16 @@ class WorkerSlot {
     void this.thread.send({ op: 'drop', id: nextId++, plugin: plugin.key }).catch(() => undefined);
   }
 
-  /** Starts the thread if it is not running (without waiting for it). */
+  /**
+   * Starts the thread if it is not running (without waiting for it). A plugin is loaded meanwhile
+   * and taken in before its first call; one that never comes (it failed to load) leaves the worker
+   * idle, to end like any other.
+   */
   warmUp(): void {
-    void this.liveThread().catch(() => undefined);
+    this.liveThread().then(
+      () => this.retireWhenEmpty(),
+      () => undefined,
+    );
   }
 
   private async liveThread(): Promise<WorkerThread> {

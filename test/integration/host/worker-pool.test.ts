@@ -69,6 +69,13 @@ describe('plugins sharing workers', () => {
     assert.equal(pluginWorkerCounts().running, before.running, 'no idle worker is left running');
   });
 
+  it('ends the worker started for a plugin that then failed to load', async () => {
+    await startAfresh();
+    await assert.rejects(load('incompatible', 'hostile/missing-import'), (error: ProtoError) => error.code === 'plugin.incompatible');
+    for (let i = 0; i < 250 && pluginWorkerCounts().running > 0; i++) await sleep(20);
+    assert.equal(pluginWorkerCounts().running, 0, 'no worker is left running for a plugin that never ran');
+  });
+
   it('passes blocks larger than 1 MiB both ways intact', async () => {
     const env: NodeJS.ProcessEnv = {};
     const plugin = await load('big', 'probe/host-probe', { env });
