@@ -9,6 +9,7 @@ import type { CallContext } from './functions/memory.js';
 import { blockIndex } from './worker-protocol.js';
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 export class HostCallContext implements CallContext {
   /** What the host function stored, in order: block `next + i` is `stored[i]`. */
@@ -37,17 +38,18 @@ export class HostCallContext implements CallContext {
   }
 
   store(bytes: string | Uint8Array): bigint {
-    // A copy of its own: the worker stores the whole buffer it receives, and it is transferred.
-    return this.add(typeof bytes === 'string' ? new TextEncoder().encode(bytes) : new Uint8Array(bytes));
+    // A buffer of its own (the worker's SDK stores a view's whole buffer, and it is transferred):
+    // encode() makes a fresh one, and a view is copied.
+    return this.add(typeof bytes === 'string' ? encoder.encode(bytes) : new Uint8Array(bytes));
   }
 
   alloc(size: number): bigint {
     return this.add(new Uint8Array(size));
   }
 
+  /** Records a block; `bytes` must be the whole of a buffer nobody else holds. */
   private add(bytes: Uint8Array): bigint {
-    // The worker's SDK stores a view's whole buffer: each block must be a buffer of its own.
-    this.stored.push(bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice());
+    this.stored.push(bytes);
     return BigInt(this.next + this.stored.length - 1) << 48n;
   }
 }
