@@ -101,15 +101,20 @@ async function perform(op: WorkerOperation): Promise<void> {
       case 'call': {
         const plugin = plugins.get(op.plugin);
         if (!plugin) throw new Error('the plugin is not running in this worker');
+        let bytes = new Uint8Array();
+        let failure: unknown;
         try {
           const output = await plugin.call(op.fn, op.input);
           // A copy: the block goes away with the reset below.
-          const bytes = output ? new Uint8Array(output.bytes()) : new Uint8Array();
-          report({ type: 'done', id: op.id, output: bytes }, [bytes.buffer as ArrayBuffer]);
-        } finally {
-          // Every block of the call is freed now: the SDK keeps them until told.
-          await plugin.reset();
+          if (output) bytes = new Uint8Array(output.bytes());
+        } catch (error) {
+          failure = error;
         }
+        // Every block of the call is freed now (the SDK keeps them until told), before the call is
+        // reported: one report per call, and the call's own error wins over the reset's.
+        await plugin.reset().catch((error: unknown) => (failure ??= error));
+        if (failure !== undefined) throw failure;
+        report({ type: 'done', id: op.id, output: bytes }, [bytes.buffer as ArrayBuffer]);
         return;
       }
       case 'drop': {
