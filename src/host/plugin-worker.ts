@@ -111,7 +111,10 @@ async function perform(op: WorkerOperation): Promise<void> {
           failure = error;
         }
         // Every block of the call is freed now (the SDK keeps them until told), before the call is
-        // reported: one report per call, and the call's own error wins over the reset's.
+        // reported: one report per call, and the call's own error wins over the reset's. Extism
+        // vars do not survive it: SDK 1.0.3's reset truncates the blocks but keeps the vars'
+        // indexes, so a var set in one call names no block (or another one) in the next.
+        // The README ("How a plugin is run") and the Plugin API changelog say so.
         await plugin.reset().catch((error: unknown) => (failure ??= error));
         if (failure !== undefined) throw failure;
         report({ type: 'done', id: op.id, output: bytes }, [bytes.buffer as ArrayBuffer]);
