@@ -55,7 +55,10 @@ const GARBLED_GRACE_MS = 5_000;
 
 const ownStartTime = readProcessStartTime(process.pid);
 
-/** Takes the lock at `path`, waiting (polling with backoff) while a live process holds it. */
+/**
+ * Takes the lock at `path`, waiting (polling with backoff) while a live process holds it. Takers
+ * in this process queue behind each other (see `localTurns`) before they try the lock file.
+ */
 export async function acquireLock(path: string, options: AcquireLockOptions = {}): Promise<LockHandle> {
   const owner: LockOwner = {
     pid: process.pid,
@@ -66,29 +69,49 @@ export async function acquireLock(path: string, options: AcquireLockOptions = {}
   };
   const record = JSON.stringify(owner);
   const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
-  let delay = 10;
   let notified = false;
-  for (;;) {
-    options.signal?.throwIfAborted();
-    if (await tryCreate(path, record)) return makeHandle(path, owner, record);
-    const current = await readOwner(path);
-    if (current === 'missing') continue; // released between our attempt and the read: retry now
-    if (await isStale(path, current)) {
-      await breakStaleLock(path, current);
-      continue;
+  const notifyWait = (current: LockOwner | 'garbled') => {
+    if (notified) return;
+    notified = true;
+    options.onWait?.(current === 'garbled' ? undefined : current);
+  };
+  const previous = localTurns.get(path);
+  const ahead = previous ?? Promise.resolve();
+  let passTurn!: () => void;
+  const turn = new Promise<void>((resolve) => (passTurn = resolve));
+  const queued = ahead.then(() => turn);
+  localTurns.set(path, queued);
+  void queued.then(() => {
+    if (localTurns.get(path) === queued) localTurns.delete(path);
+  });
+  try {
+    if (previous) {
+      const holder = localHolders.get(path);
+      if (holder) notifyWait(holder);
+      await waitForTurn(previous, path, deadline, options);
     }
-    if (!notified) {
-      notified = true;
-      options.onWait?.(current === 'garbled' ? undefined : current);
+    let delay = 10;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      if (await tryCreate(path, record)) {
+        localHolders.set(path, owner);
+        return makeHandle(path, owner, record, passTurn);
+      }
+      const current = await readOwner(path);
+      if (current === 'missing') continue; // released between our attempt and the read: retry now
+      if (await isStale(path, current)) {
+        await breakStaleLock(path, current);
+        continue;
+      }
+      notifyWait(current);
+      if (Date.now() >= deadline) throw lockTimeout(path, current, options);
+      await sleep(delay, undefined, { signal: options.signal });
+      delay = Math.min(delay * 2, 200);
     }
-    if (Date.now() >= deadline) {
-      const who = current === 'garbled' ? 'an unknown process' : `process ${current.pid} on ${current.host}`;
-      throw new ProtoError('store.lock_timeout', `Timed out waiting for the lock ${path}, held by ${who}.`, {
-        hint: options.timeoutHint ?? 'Wait for the other proto process to finish, or delete the lock file if that process is gone.',
-      });
-    }
-    await waitForRelease(path, delay, options.signal);
-    delay = Math.min(delay * 2, 200);
+  } catch (error) {
+    // Whoever queued behind us gets the turn once it comes to us (at once if it has).
+    void ahead.then(passTurn);
+    throw error;
   }
 }
 
@@ -114,7 +137,7 @@ async function tryCreate(path: string, record: string): Promise<boolean> {
   }
 }
 
-function makeHandle(path: string, owner: LockOwner, record: string): LockHandle {
+function makeHandle(path: string, owner: LockOwner, record: string, passTurn: () => void): LockHandle {
   let released = false;
   return {
     path,
@@ -122,42 +145,54 @@ function makeHandle(path: string, owner: LockOwner, record: string): LockHandle 
     async release() {
       if (released) return;
       released = true;
-      // Only remove the file if it still holds our record: if someone broke our lock (we were
-      // presumed dead), the file now belongs to them.
-      const current = await fs.readFile(path, 'utf8').catch(() => undefined);
-      if (current === record) await fs.rm(path, { force: true });
-      wakeLocalWaiters(path);
+      try {
+        // Only remove the file if it still holds our record: if someone broke our lock (we were
+        // presumed dead), the file now belongs to them.
+        const current = await fs.readFile(path, 'utf8').catch(() => undefined);
+        if (current === record) await fs.rm(path, { force: true });
+      } finally {
+        if (localHolders.get(path) === owner) localHolders.delete(path);
+        passTurn();
+      }
     },
   };
 }
 
 /**
- * Waiters in this process are woken as soon as a lock of this process is released; waiters for
- * other processes' locks poll (with backoff).
+ * Takers in this process line up per lock path, and only the one whose turn it is tries the lock
+ * file: a release hands the lock to the next taker at once. (Woken all together, they raced for
+ * the file: `proto install` of ten tools made dozens of failed attempts on the shim registry's
+ * lock, each a temp file, a link, a read of the owner and a look at /proc.) Each entry is the
+ * turn of the last taker in line; `localHolders` names the holder of each lock taken here.
  */
-const localWaiters = new Map<string, Set<() => void>>();
+const localTurns = new Map<string, Promise<void>>();
+const localHolders = new Map<string, LockOwner>();
 
-async function waitForRelease(path: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
-  let wake!: () => void;
-  const woken = new Promise<void>((resolve) => (wake = resolve));
-  const waiters = localWaiters.get(path) ?? new Set();
-  localWaiters.set(path, waiters);
-  waiters.add(wake);
-  const timer = new AbortController();
+/** Waits until the takers ahead in this process are done with the lock, within the deadline. */
+async function waitForTurn(ahead: Promise<void>, path: string, deadline: number, options: AcquireLockOptions): Promise<void> {
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const stop = new AbortController();
+  const timedOut = Symbol('timed out');
+  const aborted = Symbol('aborted');
   try {
-    await Promise.race([woken, sleep(ms, undefined, { signal: AbortSignal.any([timer.signal, ...(signal ? [signal] : [])]) })]);
-  } catch (error) {
-    if (!signal?.aborted) return; // our own timer was cancelled: we were woken
-    throw error;
+    const outcome = await Promise.race([
+      ahead,
+      ...(deadline === Infinity ? [] : [sleep(Math.max(0, deadline - Date.now()), timedOut, { signal: stop.signal })]),
+      ...(signal ? [new Promise<symbol>((resolve) => signal.addEventListener('abort', () => resolve(aborted), { once: true, signal: stop.signal }))] : []),
+    ]);
+    if (outcome === aborted) signal?.throwIfAborted();
+    if (outcome === timedOut) throw lockTimeout(path, localHolders.get(path) ?? 'garbled', options);
   } finally {
-    timer.abort();
-    waiters.delete(wake);
-    if (waiters.size === 0) localWaiters.delete(path);
+    stop.abort();
   }
 }
 
-function wakeLocalWaiters(path: string): void {
-  for (const wake of localWaiters.get(path) ?? []) wake();
+function lockTimeout(path: string, current: LockOwner | 'garbled', options: AcquireLockOptions): ProtoError {
+  const who = current === 'garbled' ? 'an unknown process' : `process ${current.pid} on ${current.host}`;
+  return new ProtoError('store.lock_timeout', `Timed out waiting for the lock ${path}, held by ${who}.`, {
+    hint: options.timeoutHint ?? 'Wait for the other proto process to finish, or delete the lock file if that process is gone.',
+  });
 }
 
 async function readOwner(path: string): Promise<LockOwner | 'missing' | 'garbled'> {
