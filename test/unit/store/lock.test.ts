@@ -87,6 +87,48 @@ describe('acquireLock', () => {
     assert.equal(isProcessAlive({ pid: deadPid(), host: `not-${hostname()}`, started: null }), true);
   });
 
+  it('hands the lock to the takers of this process in turn, each taking the file once', async () => {
+    const path = join(dir, 'turns.lock');
+    const first = await acquireLock(path);
+    const order: number[] = [];
+    const takers = [1, 2, 3].map((n) =>
+      acquireLock(path).then(async (lock) => {
+        order.push(n);
+        // The lock file is ours alone while we hold it: the next taker has not replaced it.
+        assert.equal(JSON.parse(readFileSync(path, 'utf8')).nonce, lock.owner.nonce);
+        await lock.release();
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.deepEqual(order, []);
+    await first.release();
+    await Promise.all(takers);
+    assert.deepEqual(order, [1, 2, 3]);
+    assert.equal(existsSync(path), false);
+  });
+
+  it('times out a taker queued behind a holder of this process, and lets the next one through', async () => {
+    const path = join(dir, 'queued.lock');
+    const first = await acquireLock(path);
+    let waitedFor: number | undefined;
+    const timedOut = acquireLock(path, { timeoutMs: 50, onWait: (owner) => (waitedFor = owner?.pid) });
+    const aborts = new AbortController();
+    const aborted = acquireLock(path, { signal: aborts.signal });
+    const next = acquireLock(path, { timeoutMs: 5_000 });
+    await assert.rejects(timedOut, (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'store.lock_timeout');
+      assert.match(error.message, new RegExp(`process ${process.pid}`));
+      return true;
+    });
+    assert.equal(waitedFor, process.pid);
+    aborts.abort();
+    await assert.rejects(aborted, { name: 'AbortError' });
+    await first.release();
+    const lock = await next;
+    assert.equal(JSON.parse(readFileSync(path, 'utf8')).nonce, lock.owner.nonce);
+    await lock.release();
+  });
+
   it('lets exactly one of many concurrent takers in at a time', async () => {
     const path = join(dir, 'many.lock');
     let inside = 0;
