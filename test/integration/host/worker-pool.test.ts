@@ -171,6 +171,8 @@ describe('plugins sharing workers', () => {
     const holding = await load('holding', 'probe/host-probe');
     const queued = await load('queued', 'probe/host-probe', { env: { WHO: 'queued' } });
     assert.equal(await queued.callRaw('probe_get_env_var', 'WHO'), 'queued');
+    // Made first: else the queued call, sent while the holding plugin is made, runs before the held one.
+    assert.equal(await holding.callRaw('probe_get_env_var', 'WHO'), '');
     // The request is held until the other plugin has answered: it can only answer elsewhere.
     const holdingCall = holding.callRaw('probe_send_request', JSON.stringify({ url: `${baseUrl}/hold` }));
     const lines: string[] = [];
