@@ -21,8 +21,7 @@ describe('plugins sharing workers', () => {
   let server: Server;
   let baseUrl: string;
   const loaded: PluginContainer[] = [];
-  /** Ends the requests to /hold, held until the test says so. */
-  let releaseHeld: () => void = () => undefined;
+  /** The requests to /hold wait for this until the test releases them. */
   let held: Promise<void> = Promise.resolve();
 
   before(async () => {
@@ -49,6 +48,14 @@ describe('plugins sharing workers', () => {
     await Promise.all(loaded.splice(0).map((plugin) => plugin.close()));
     for (let i = 0; i < 250 && pluginWorkerCounts().running > 0; i++) await sleep(20);
     assert.equal(pluginWorkerCounts().running, 0);
+  }
+
+  /** Starts a call of `plugin` whose request the server holds (and so its worker) until `release()`. */
+  function holdWorkerOf(plugin: PluginContainer): { release: () => void; status: Promise<number> } {
+    let release = () => undefined as void;
+    held = new Promise((resolve) => (release = resolve));
+    const status = plugin.callRaw('probe_send_request', JSON.stringify({ url: `${baseUrl}/hold` })).then((answer) => JSON.parse(answer).status as number);
+    return { release, status };
   }
 
   async function load(id: string, wasm: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<PluginContainer> {
@@ -120,53 +127,48 @@ describe('plugins sharing workers', () => {
 
   it("returns a plugin's failure while a neighbour's call holds their worker", async () => {
     await startAfresh();
-    held = new Promise((resolve) => (releaseHeld = resolve));
     const holding = await load('holding-2', 'probe/host-probe');
     const failing = await load('failing', 'probe/host-probe', { env: { WHO: 'failing' } });
     // Both made in the worker first: the held call is sent right after the failing one.
     assert.equal(await holding.callRaw('probe_get_env_var', 'WHO'), '');
     assert.equal(await failing.callRaw('probe_get_env_var', 'WHO'), 'failing');
+    // The failing call runs first, the held one next; the failure ends the instance of its
+    // plugin, which must not wait for the held call to end.
+    const failure = failing.callRaw('probe_exec_command', JSON.stringify({ command: 'definitely-not-a-command-4711', args: [] })).then(
+      () => assert.fail('the missing command ran'),
+      (error: unknown) => error,
+    );
+    const hold = holdWorkerOf(holding);
     try {
-      // The failing call runs first, the held one next; the failure ends the instance of its
-      // plugin, which must not wait for the held call to end.
-      const failure = failing.callRaw('probe_exec_command', JSON.stringify({ command: 'definitely-not-a-command-4711', args: [] })).then(
-        () => assert.fail('the missing command ran'),
-        (error: unknown) => error,
-      );
-      const holdingCall = holding.callRaw('probe_send_request', JSON.stringify({ url: `${baseUrl}/hold` }));
       const error = await Promise.race([failure, sleep(20_000, 'still waiting behind the held call')]);
       assert.ok(error instanceof ProtoError, String(error));
       assert.equal(error.code, 'plugin.host_function_failed');
       assert.equal(await Promise.race([failing.close().then(() => 'closed'), sleep(20_000, 'close waits behind the held call')]), 'closed');
-      releaseHeld();
-      assert.equal(JSON.parse(await holdingCall).status, 200);
     } finally {
-      releaseHeld();
+      hold.release();
     }
+    assert.equal(await hold.status, 200);
   });
 
   it("does not count the wait of a plugin's first call behind a neighbour's call against its bound", async () => {
     await startAfresh();
-    held = new Promise((resolve) => (releaseHeld = resolve));
     const holding = await load('holding-3', 'probe/host-probe');
     assert.equal(await holding.callRaw('probe_get_env_var', 'WHO'), '');
     // Made, then queued behind the held call for STALLED_MS (250 ms) and moved to a new worker:
     // longer than its bound, which counts its creation, then its call, not the wait between.
     const late = await load('late', 'probe/host-probe', { env: { WHO: 'late' }, timeoutMs: 250 });
+    const lateCall = late.callRaw('probe_get_env_var', 'WHO');
+    const hold = holdWorkerOf(holding);
     try {
-      const lateCall = late.callRaw('probe_get_env_var', 'WHO');
-      const holdingCall = holding.callRaw('probe_send_request', JSON.stringify({ url: `${baseUrl}/hold` }));
       assert.equal(await lateCall, 'late');
-      releaseHeld();
-      assert.equal(JSON.parse(await holdingCall).status, 200);
     } finally {
-      releaseHeld();
+      hold.release();
     }
+    assert.equal(await hold.status, 200);
   });
 
   it('moves the plugins queued behind a call that holds its worker to another worker', async () => {
     await startAfresh();
-    held = new Promise((resolve) => (releaseHeld = resolve));
     const before = pluginWorkerCounts();
     const holding = await load('holding', 'probe/host-probe');
     const queued = await load('queued', 'probe/host-probe', { env: { WHO: 'queued' } });
@@ -174,7 +176,7 @@ describe('plugins sharing workers', () => {
     // Made first: else the queued call, sent while the holding plugin is made, runs before the held one.
     assert.equal(await holding.callRaw('probe_get_env_var', 'WHO'), '');
     // The request is held until the other plugin has answered: it can only answer elsewhere.
-    const holdingCall = holding.callRaw('probe_send_request', JSON.stringify({ url: `${baseUrl}/hold` }));
+    const hold = holdWorkerOf(holding);
     const lines: string[] = [];
     const level = getLogLevel();
     setLogLevel('trace');
@@ -191,9 +193,9 @@ describe('plugins sharing workers', () => {
     } finally {
       setLogSink(sink);
       setLogLevel(level);
-      releaseHeld();
+      hold.release();
     }
-    assert.equal(JSON.parse(await holdingCall).status, 200);
+    assert.equal(await hold.status, 200);
     assert.equal(await queued.callRaw('probe_get_env_var', 'WHO'), 'queued');
   });
 });
