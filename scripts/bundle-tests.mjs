@@ -36,7 +36,8 @@ export function testFileOfBundle(root, path) {
 
 /**
  * Bundles (or reuses the bundles of) `files`, test files or scripts that tests run in child processes,
- * paths relative to root; returns their bundle paths, in order. Several processes may bundle the same
+ * paths relative to root; returns their bundle paths, in order (undefined for a file that does not
+ * bundle when others do; a single file that does not throws). Several processes may bundle the same
  * file at once: each file is written whole (temp + rename), and the bundle's record of its inputs last.
  */
 export async function bundleTests(root, files) {
@@ -58,12 +59,13 @@ export async function bundleTests(root, files) {
   const optionsKey = JSON.stringify([esbuildVersion, options, withPackageInterop.toString(), ownImportMetaUrl.setup.toString()]);
   const bundleOf = (file) => join(outdir, file.replace(/\.ts$/, '.mjs'));
   const stale = files.filter((file) => !isFresh(root, bundleOf(file), optionsKey));
-  if (stale.length > 0) {
+  if (stale.length === 0) return files.map(bundleOf);
+  const esbuild = await import('esbuild');
+  const build = async (entries) => {
     const started = Date.now();
-    const esbuild = await import('esbuild');
     const result = await esbuild.build({
       ...options,
-      entryPoints: stale.map((file) => join(root, file)),
+      entryPoints: entries.map((file) => join(root, file)),
       plugins: [ownImportMetaUrl],
       metafile: true,
       write: false,
@@ -74,8 +76,23 @@ export async function bundleTests(root, files) {
     for (const [output, { entryPoint, inputs }] of Object.entries(result.metafile.outputs)) {
       if (entryPoint) writeWhole(`${join(root, output)}.inputs.json`, JSON.stringify({ optionsKey, builtAt: started, inputs: Object.keys(inputs) }));
     }
+  };
+  try {
+    await build(stale);
+    return files.map(bundleOf);
+  } catch (error) {
+    if (stale.length === 1) throw error;
   }
-  return files.map(bundleOf);
+  // One file that does not bundle must not send every other file back to its sources: each is
+  // bundled alone, and only those that fail have no bundle (undefined).
+  const failed = new Set();
+  for (const file of stale) {
+    await build([file]).catch((error) => {
+      failed.add(file);
+      console.error(`could not bundle ${file}: ${error.message}`);
+    });
+  }
+  return files.map((file) => (failed.has(file) ? undefined : bundleOf(file)));
 }
 
 /** Removes the bundles (and their maps and records) whose source file is gone: a renamed test leaves none behind. */
@@ -124,15 +141,25 @@ const ownImportMetaUrl = {
     // CLI's and the workspaces', whose entries are TypeScript) are bundled.
     const ours = /^(proto-ts|@proto-ts\/[^/]+)(\/|$)/;
     build.onResolve({ filter: /^[^./]/ }, (args) => (ours.test(args.path) ? undefined : { external: true }));
-    build.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) => {
+    build.onLoad({ filter: /\.[cm]?[jt]s$/ }, async (args) => {
       if (args.path.includes('/node_modules/')) return undefined;
       const source = readFileSync(args.path, 'utf8');
       const loader = args.path.endsWith('ts') ? 'ts' : 'js';
-      // A regex, not the words themselves: this file is bundled too (test/support/ts-child.ts imports it).
-      const contents = source
-        .replace(/\bimport\.meta\.url\b/g, JSON.stringify(pathToFileURL(args.path).href))
-        .replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(dirname(args.path)));
-      return { contents, loader };
+      if (!source.includes('import.meta')) return { contents: source, loader };
+      // esbuild's own define replaces the expressions only, never the words in a string or a
+      // comment (a text replace broke a test whose name says "import.meta.dirname"). The inline
+      // source map keeps stack traces pointing into the source.
+      const { code } = await build.esbuild.transform(source, {
+        loader,
+        sourcefile: args.path,
+        sourcemap: 'inline',
+        tsconfigRaw: build.initialOptions.tsconfigRaw,
+        define: {
+          'import.meta.url': JSON.stringify(pathToFileURL(args.path).href),
+          'import.meta.dirname': JSON.stringify(dirname(args.path)),
+        },
+      });
+      return { contents: code, loader: 'js' };
     });
   },
 };
