@@ -15,7 +15,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import { join, relative as relativePath } from 'node:path';
+import { basename, dirname, join, relative as relativePath } from 'node:path';
 import { promisify } from 'node:util';
 import { ProtoError } from '../errors.js';
 import type { DownloadPrebuiltOutput } from '../protocol/index.js';
@@ -60,6 +60,11 @@ export interface InstallToolResult {
   /** The download URL as the plugin gave it, or `native` for native_install. */
   source: string | undefined;
   warnings: string[];
+  /**
+   * Whether a post_script ran. It runs after the check of the primary executable, so what that
+   * check located may no longer describe the product dir.
+   */
+  ranPostScript?: boolean;
 }
 
 export async function installTool(options: InstallToolOptions): Promise<InstallToolResult> {
@@ -101,7 +106,7 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
     const installed = options.force ? undefined : await installedManifest(inventory, version);
     if (installed) return alreadyInstalled(inventory, installed, version, warnings);
     // Leftovers of a process that died while holding this lock.
-    await removeAll([tempDir, stagingDir, trashDir]);
+    await removeExisting([tempDir, stagingDir, trashDir]);
     if (settings.offline) {
       throw new ProtoError('install.offline', `Cannot install ${id} ${version}: proto is offline.`, {
         hint: 'Connect to the internet to install tools; installed versions keep working offline.',
@@ -161,10 +166,10 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
     hadPrevious = await commitInstall({ stagingDir, productDir, trashDir, pluginId: id, version });
     committed = true;
     await checkPrimaryExecutable(plugin, version, productDir, prebuilt.archive_prefix);
-    await runPostScript(prebuilt, productDir, id, warn);
+    const ranPostScript = await runPostScript(prebuilt, productDir, id, warn);
     await recordInstall(inventory, version, settings, checksum, artifacts.sourceUrl);
-    await removeAll([trashDir]); // the previous install, kept until now in case this one failed
-    return { installed: true, dir: productDir, checksum, source: artifacts.sourceUrl, warnings };
+    if (hadPrevious) await removeAll([trashDir]); // the previous install, kept until now in case this one failed
+    return { installed: true, dir: productDir, checksum, source: artifacts.sourceUrl, warnings, ranPostScript };
   } catch (error) {
     // Committed but not recorded (post_script or manifest failure): the previous install, if any, comes back.
     if (committed) await restorePrevious({ productDir, trashDir }, hadPrevious);
@@ -251,24 +256,25 @@ async function recordInstall(
 /**
  * `post_script` (spec §6.5 step 5.4): a script shipped inside the tool, relative to the product
  * dir, run there when it exists and is executable; otherwise a warning. It comes from the
- * verified archive, so running it is trusting the tool itself.
+ * verified archive, so running it is trusting the tool itself. Says whether it ran.
  */
-async function runPostScript(prebuilt: DownloadPrebuiltOutput, productDir: string, id: string, warn: (m: string) => void): Promise<void> {
-  if (!prebuilt.post_script) return;
+async function runPostScript(prebuilt: DownloadPrebuiltOutput, productDir: string, id: string, warn: (m: string) => void): Promise<boolean> {
+  if (!prebuilt.post_script) return false;
   const parts = splitEntryName(prebuilt.post_script);
   if (!parts || parts.length === 0) {
     warn(`Ignored post_script "${prebuilt.post_script}" of plugin ${id}: it must be a path inside the tool directory.`);
-    return;
+    return false;
   }
   const script = join(productDir, ...parts);
   try {
     await fs.access(script, fs.constants.X_OK);
   } catch {
     warn(`Skipped post_script ${prebuilt.post_script} of plugin ${id}: it does not exist or is not executable.`);
-    return;
+    return false;
   }
   try {
     await promisify(execFile)(script, prebuilt.post_script_args ?? [], { cwd: productDir });
+    return true;
   } catch (error) {
     throw new ProtoError('install.post_script_failed', `The post_script ${prebuilt.post_script} of ${id} failed: ${(error as Error).message}`, {
       cause: error,
@@ -278,6 +284,30 @@ async function runPostScript(prebuilt: DownloadPrebuiltOutput, productDir: strin
 
 async function removeAll(paths: string[]): Promise<void> {
   await Promise.all(paths.map((path) => fs.rm(path, { recursive: true, force: true, maxRetries: 3 })));
+}
+
+/**
+ * `removeAll` of paths that are most often absent (an install's leftovers): one listing of each
+ * parent dir says which exist, and only those are removed. fs.rm of an absent path costs two
+ * lstats and its JS; on a fresh tool the parents themselves are absent.
+ */
+async function removeExisting(paths: string[]): Promise<void> {
+  const byParent = new Map<string, string[]>();
+  for (const path of paths) byParent.set(dirname(path), [...(byParent.get(dirname(path)) ?? []), path]);
+  const present = await Promise.all(
+    [...byParent].map(async ([parent, children]) => {
+      let names: Set<string>;
+      try {
+        names = new Set(await fs.readdir(parent));
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        // An absent parent holds nothing; any other failure is fs.rm's to report.
+        return code === 'ENOENT' || code === 'ENOTDIR' ? [] : children;
+      }
+      return children.filter((child) => names.has(basename(child)));
+    }),
+  );
+  await removeAll(present.flat());
 }
 
 /** Best effort: only an empty directory is removed (rmdir fails on anything else). */

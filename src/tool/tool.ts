@@ -213,6 +213,9 @@ export class Tool {
       // A hook plugin's veto throws here: nothing has been downloaded or written yet.
       if (hooked) await this.options.hooks!.call('pre_install', this.id, version, (hook) => this.installHook(hook, version, flags));
     }
+    // What was located for this version before describes files about to be replaced (a forced
+    // reinstall): the install's own check of its primary executable must locate afresh.
+    if (!present) await this.forgetLocation(version);
     // The pipeline (tar, zip, xz, undici) loads only when something is installed, not on every run.
     const { installTool } = await import('../install/index.js');
     const result = await installTool({
@@ -227,8 +230,10 @@ export class Tool {
       locked: options.locked,
       signal: this.options.signal,
     });
-    // A version installed afresh may hold other executables than the one located before.
-    if (result.installed) await this.forgetLocation(version);
+    // The install located the new files once (its primary-executable check), after the commit: the
+    // links reuse that answer. Only a post_script, run after that check, may have changed what is
+    // there, so then they locate again.
+    if (result.installed && result.ranPostScript) await this.forgetLocation(version);
     const links = await this.link(version);
     if (result.installed) await this.syncManifest();
     return { ...result, ...links };

@@ -84,6 +84,30 @@ describe('proto install <id>', { concurrency: true }, () => {
     assert.equal((JSON.parse(forced.stdout) as { installed: boolean }).installed, true);
   });
 
+  it("locates a fresh install's executables once, again only after a post_script ran; a forced reinstall locates afresh", async () => {
+    const locateCalls = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('[TRACE plugin:disttool] locate_executables ')).length;
+    const linked = (sandbox: CliSandbox) => ['shims/disttool', 'shims/dtx', 'bin/disttool', 'bin/dtx'].every((path) => existsSync(join(sandbox.protoHome, path)));
+
+    const plain = sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: url } }));
+    const first = await plain.run(['--log', 'trace', 'install', 'disttool', '2.0']);
+    assert.equal(first.code, 0, first.stderr);
+    // The install's check of its primary executable located it; the shims and bins reuse that answer.
+    assert.equal(locateCalls(first.stderr), 1, first.stderr);
+    assert.ok(linked(plain));
+    // What the metadata cache kept of the first install is not trusted for the files that replace it.
+    const forced = await plain.run(['--log', 'trace', 'install', 'disttool', '2.0', '--force']);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.match(forced.stderr, /\[TRACE plugin:disttool\] locate_executables took /);
+    assert.equal(locateCalls(forced.stderr), 1, forced.stderr);
+
+    // A post_script runs after that check and may change the files: the links locate again.
+    const scripted = sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: url, settings: ['post-script = "bin/dtx"'] } }));
+    const withScript = await scripted.run(['--log', 'trace', 'install', 'disttool', '2.0']);
+    assert.equal(withScript.code, 0, withScript.stderr);
+    assert.equal(locateCalls(withScript.stderr), 2, withScript.stderr);
+    assert.ok(linked(scripted));
+  });
+
   it('fails clearly: unknown tool, unknown version, invalid spec, bad --pin value', async () => {
     const sandbox = sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: url } }));
     const [unknownTool, unknownVersion, badSpec, badPin] = await Promise.all([
