@@ -131,8 +131,9 @@ export async function openCachedPlugin<P extends ToolPlugin>(request: CachedPlug
     answers: {},
   };
   const plugin = new CachedPlugin(request, mapping, path, entry, real);
-  // Written now, not only with a first answer: a hook plugin is asked nothing the entry holds.
-  await plugin.save();
+  // Written with its first answer (a tool's register_tool, asked at once), or when the plugin
+  // closes: a hook plugin is asked nothing the entry holds, and its exports must still be kept.
+  plugin.saveByClose();
   return plugin;
 }
 
@@ -143,6 +144,8 @@ export async function openCachedPlugin<P extends ToolPlugin>(request: CachedPlug
 export class CachedPlugin extends ToolPlugin {
   private real: Promise<ToolPlugin> | undefined;
   private closed = false;
+  /** The entry changed and no answer has saved it since: `close` writes it. */
+  private unsaved = false;
 
   constructor(
     private readonly request: CachedPluginRequest,
@@ -199,12 +202,19 @@ export class CachedPlugin extends ToolPlugin {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.unsaved) await this.save();
     const real = this.real;
     if (real) await (await real.catch(() => undefined))?.close();
   }
 
+  /** Marks the entry to be written by the next save, at the latest when the plugin closes. */
+  saveByClose(): void {
+    this.unsaved = true;
+  }
+
   /** Writes the entry; a cache that cannot be written only costs speed. */
   async save(): Promise<void> {
+    this.unsaved = false;
     try {
       await writeFileAtomic(this.path, `${JSON.stringify(this.entry)}\n`);
     } catch (error) {
