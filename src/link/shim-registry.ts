@@ -11,6 +11,7 @@ import type { ExecutableConfig, LocateExecutablesOutput } from '../protocol/inde
 import { acquireLock, writeFileAtomic, type Store } from '../store/index.js';
 import { isSafeExecutableName, isShellVariableName } from './names.js';
 import { splitShellWords } from './shell-words.js';
+import { log } from '../log.js';
 
 export interface ShimEntry {
   after_args?: string[];
@@ -29,13 +30,20 @@ export function registryPath(store: Store): string {
 
 /** The registry on disk; `{}` when missing. Legacy keys `parent`/`alt_bin` are read as `context`/`alt_exe`. */
 export async function readShimRegistry(store: Store): Promise<ShimRegistry> {
-  let text: string;
+  return parseRegistry(await readRegistryText(store));
+}
+
+async function readRegistryText(store: Store): Promise<string | undefined> {
   try {
-    text = await readFile(registryPath(store), 'utf8');
+    return await readFile(registryPath(store), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+}
+
+function parseRegistry(text: string | undefined): ShimRegistry {
+  if (text === undefined) return {};
   const raw = JSON.parse(text) as Record<string, ShimEntry & { parent?: string; alt_bin?: boolean }>;
   const registry: ShimRegistry = {};
   for (const [name, { parent, alt_bin, ...entry }] of Object.entries(raw)) {
@@ -44,17 +52,65 @@ export async function readShimRegistry(store: Store): Promise<ShimRegistry> {
   return registry;
 }
 
-/** Applies `change` to the registry under the lock and writes it back (keys sorted, like a BTreeMap). */
+/**
+ * Applies `change` to the registry under the lock and writes it back (keys sorted, like a
+ * BTreeMap). A registry the change leaves as it was is not written again (a relink of a tool
+ * already installed).
+ */
 export async function updateShimRegistry(store: Store, change: (registry: ShimRegistry) => void): Promise<ShimRegistry> {
   const lock = await acquireLock(`${registryPath(store)}.lock`);
   try {
-    const registry = await readShimRegistry(store);
+    const before = await readRegistryText(store);
+    const registry = parseRegistry(before);
     change(registry);
     const sorted = Object.fromEntries(Object.keys(registry).sort().map((name) => [name, registry[name]!]));
-    await writeFileAtomic(registryPath(store), `${JSON.stringify(sorted, null, 2)}\n`, { mode: 0o600 });
+    const text = `${JSON.stringify(sorted, null, 2)}\n`;
+    if (text === before) {
+      log('trace', 'shims', `${registryPath(store)} unchanged`);
+    } else {
+      await writeFileAtomic(registryPath(store), text, { mode: 0o600 });
+      log('trace', 'shims', `${registryPath(store)} written (${Object.keys(sorted).length} entries)`);
+    }
     return sorted;
   } finally {
     await lock.release();
+  }
+}
+
+/**
+ * The registry changes of one command that links many tools (`proto install` of every configured
+ * tool), written together: one lock, one read and one atomic write per command instead of one
+ * per tool. Each change is applied at once to `current()` (the file as first read, with the
+ * changes queued since), so a tool's decisions (which names it may take, which bins it may link)
+ * see the tools linked before it, as they would on disk. `flush` re-applies every queued change,
+ * in order, to the file as it is then, under the lock: a tool that failed after linking keeps its
+ * entries, one that failed before adds none, and entries another process wrote meanwhile stay.
+ */
+export class ShimRegistryBatch {
+  private readonly queued: Array<(registry: ShimRegistry) => void> = [];
+  private view: Promise<ShimRegistry> | undefined;
+
+  constructor(readonly store: Store) {}
+
+  /** The registry as the batch will leave it so far. */
+  current(): Promise<ShimRegistry> {
+    return (this.view ??= readShimRegistry(this.store));
+  }
+
+  /** Applies `change` to `current()` now (its result is returned), and queues it for the write. */
+  async change<T>(change: (registry: ShimRegistry) => T): Promise<T> {
+    const result = change(await this.current());
+    this.queued.push(change);
+    return result;
+  }
+
+  /** Writes what was queued (nothing when nothing was). */
+  async flush(): Promise<void> {
+    const changes = this.queued.splice(0);
+    if (changes.length === 0) return;
+    await updateShimRegistry(this.store, (registry) => {
+      for (const change of changes) change(registry);
+    });
   }
 }
 

@@ -16,7 +16,7 @@ import { nodeForShims } from '../node-runtime.js';
 import type { LocateExecutablesOutput } from '../protocol/index.js';
 import { writeFileAtomic, type Store } from '../store/index.js';
 import { quoteShellWord, splitShellWords } from './shell-words.js';
-import { shimEntryFor, shimmedExes, updateShimRegistry, type ShimEntry } from './shim-registry.js';
+import { shimEntryFor, shimmedExes, updateShimRegistry, type ShimEntry, type ShimRegistry, type ShimRegistryBatch } from './shim-registry.js';
 import { shimCacheRoot } from './shim-cache.js';
 
 /** How a shim starts the full CLI on its slow path. */
@@ -87,8 +87,9 @@ export interface CreateShimsResult {
 }
 
 /**
- * Writes the shims of one tool and records them in registry.json. A tool's primary exe owns its
- * own name; a secondary exe whose name another tool already owns is skipped (first wins).
+ * Writes the shims of one tool and records them in registry.json (at once, or with the other
+ * tools of `batch`). A tool's primary exe owns its own name; a secondary exe whose name another
+ * tool already owns is skipped (first wins).
  * Each script is written to a temp file and renamed, so a running shim never reads half a file.
  * The cache entry a shim sources must sit under the cache root at a canonical `$PWD` and be owned
  * by the user running it (see shim-cache.ts).
@@ -97,33 +98,46 @@ export async function createShims(
   store: Store,
   toolId: string,
   output: LocateExecutablesOutput,
-  options: { launcher?: ShimLauncher } = {},
+  options: { launcher?: ShimLauncher; batch?: ShimRegistryBatch } = {},
 ): Promise<CreateShimsResult> {
   const launcher = options.launcher ?? defaultLauncher();
   mkdirSync(store.shimsDir, { recursive: true, mode: 0o700 });
-  const result: CreateShimsResult = { created: [], skipped: [] };
-  const planned: Array<[string, ShimEntry]> = [];
-  await updateShimRegistry(store, (registry) => {
-    for (const [name, config] of shimmedExes(output)) {
-      const entry = shimEntryFor(toolId, name, config);
-      const current = registry[name];
-      const currentOwner = current ? (current.context ?? name) : undefined;
-      // (shimmedExes already dropped names unsafe for a file name or a script.)
-      const ownsName = config.primary === true && name === toolId;
-      if (currentOwner !== undefined && currentOwner !== toolId && !ownsName) {
-        result.skipped.push({ name, owner: currentOwner });
-        continue;
-      }
-      registry[name] = entry;
-      planned.push([name, entry]);
-    }
-  });
+  const claim = (registry: ShimRegistry) => claimShimNames(registry, toolId, output);
+  let claimed: ReturnType<typeof claimShimNames> | undefined;
+  // In a batch, the registry is written once for all its tools (see ShimRegistryBatch).
+  if (options.batch) claimed = await options.batch.change(claim);
+  else await updateShimRegistry(store, (registry) => void (claimed = claim(registry)));
+  const { planned, skipped } = claimed!;
+  const result: CreateShimsResult = { created: [], skipped };
   for (const [name, entry] of planned) {
     // Executable for the user (the umask narrows the rest; the shims dir is private anyway).
     await writeFileAtomic(shimPath(store, name), renderShim(store, toolId, name, entry, launcher), { mode: 0o755 });
     result.created.push(name);
   }
   return result;
+}
+
+/**
+ * Records the shims of `toolId` in `registry`: a tool's primary exe owns its own name; a
+ * secondary exe whose name another tool already owns is skipped (first wins).
+ */
+function claimShimNames(registry: ShimRegistry, toolId: string, output: LocateExecutablesOutput): Pick<CreateShimsResult, 'skipped'> & { planned: Array<[string, ShimEntry]> } {
+  const planned: Array<[string, ShimEntry]> = [];
+  const skipped: CreateShimsResult['skipped'] = [];
+  for (const [name, config] of shimmedExes(output)) {
+    const entry = shimEntryFor(toolId, name, config);
+    const current = registry[name];
+    const currentOwner = current ? (current.context ?? name) : undefined;
+    // (shimmedExes already dropped names unsafe for a file name or a script.)
+    const ownsName = config.primary === true && name === toolId;
+    if (currentOwner !== undefined && currentOwner !== toolId && !ownsName) {
+      skipped.push({ name, owner: currentOwner });
+      continue;
+    }
+    registry[name] = entry;
+    planned.push([name, entry]);
+  }
+  return { planned, skipped };
 }
 
 /** Removes every shim owned by `toolId` (its last version was uninstalled). */

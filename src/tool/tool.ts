@@ -18,6 +18,7 @@ import type { LockedChecksum } from '../lockfile/verify-locked.js';
 import type { InstallProgress } from '../install/install-settings.js';
 import { executablePath, preparedExecutable } from '../link/executable.js';
 import type { ShimLauncher } from '../link/shims.js';
+import type { ShimRegistryBatch } from '../link/shim-registry.js';
 import { ProtoError } from '../errors.js';
 import { virtualPathString, type ExecutableConfig, type LoadVersionsOutput, type LocateExecutablesOutput, type RegisterToolOutput, type RunHookResult } from '../protocol/index.js';
 import type { Inventory, InventoryOptions, Store } from '../store/index.js';
@@ -201,6 +202,8 @@ export class Tool {
       onWarning?: (message: string) => void;
       /** The lockfile's checksum for this version: a different artifact is refused. */
       locked?: LockedChecksum;
+      /** Records the shims with other tools' in one registry write (the caller flushes it). */
+      shimRegistry?: ShimRegistryBatch;
     } = {},
   ): Promise<InstallToolResult & { shims: string[]; bins: string[] }> {
     const present = !options.force && (await this.installedVersions()).includes(version) && existsSync(this.productDir(version));
@@ -234,7 +237,7 @@ export class Tool {
     // links reuse that answer. Only a post_script, run after that check, may have changed what is
     // there, so then they locate again.
     if (result.installed && result.ranPostScript) await this.forgetLocation(version);
-    const links = await this.link(version);
+    const links = await this.link(version, { batch: options.shimRegistry });
     if (result.installed) await this.syncManifest();
     return { ...result, ...links };
   }
@@ -301,18 +304,22 @@ export class Tool {
     });
   }
 
-  /** Shims from `version`'s executables, and bins for every installed version bucket. */
-  async link(version: string): Promise<{ shims: string[]; bins: string[] }> {
+  /**
+   * Shims from `version`'s executables, and bins for every installed version bucket. With a
+   * `batch`, the shim registry is written with the batch's other tools (see ShimRegistryBatch).
+   */
+  async link(version: string, options: { batch?: ShimRegistryBatch } = {}): Promise<{ shims: string[]; bins: string[] }> {
     const { createShims, readShimRegistry, relinkBins } = await import('../link/index.js');
+    const { batch } = options;
     const located = await this.locate(version);
-    const shims = await createShims(this.store, this.id, located, { launcher: this.options.launcher });
+    const shims = await createShims(this.store, this.id, located, { launcher: this.options.launcher, batch });
     const bins = await relinkBins({
       store: this.store,
       toolId: this.id,
       inventory: this.inventory,
       installedVersions: await this.installedVersions(),
       locate: (v) => this.locate(v),
-      registry: await readShimRegistry(this.store),
+      registry: batch ? await batch.current() : await readShimRegistry(this.store),
     });
     return { shims: shims.created, bins };
   }

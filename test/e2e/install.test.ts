@@ -3,7 +3,7 @@
  * plugin and a real dist tree (tar.gz + SHASUMS256.txt) on a local server.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -211,6 +211,39 @@ describe('proto install (every configured tool)', () => {
         assert.match(result.stderr, new RegExp(`\\[TRACE plugin:${id}\\] ${fn} took `), `${id} ${fn}`);
       }
     }
+  });
+
+  it('writes the shim registry once for every tool; a tool that fails adds nothing and takes nothing from the others', async () => {
+    // None is named after an exe: the exe names go to the first tool to link.
+    const tools = ['onetool', 'othertool', 'thirdtool'];
+    const sandbox = sandboxWith((url) =>
+      fixtureToolsConfig({
+        ...Object.fromEntries(tools.map((id) => [id, { distUrl: url, pin: '2.0.0' }])),
+        brokentool: { distUrl: `${url}/missing`, pin: '1.0.0' },
+      }),
+    );
+    const result = await sandbox.run(['--log', 'trace', 'install']);
+    assert.equal(result.code, 1, result.stderr);
+    // One update (a lock, a read and a write) for the three, not one per tool.
+    const updates = result.stderr.split('\n').filter((line) => /^\[TRACE shims\] .*registry\.json (written|unchanged)/.test(line));
+    assert.equal(updates.length, 1, result.stderr);
+    assert.match(updates[0]!, /written \(2 entries\)$/);
+    // The three tools share their exe names: the first to link owns both, and its bins are the ones linked.
+    const registry = JSON.parse(readFileSync(join(sandbox.protoHome, 'shims/registry.json'), 'utf8')) as Record<string, { context?: string }>;
+    assert.deepEqual(Object.keys(registry), ['disttool', 'dtx']);
+    const owner = registry.dtx!.context!;
+    assert.ok(tools.includes(owner), owner);
+    assert.equal(registry.disttool!.context, owner);
+    for (const name of ['disttool', 'dtx']) {
+      assert.ok(existsSync(join(sandbox.protoHome, 'shims', name)), name);
+      assert.match(readlinkSync(join(sandbox.protoHome, 'bin', name)), new RegExp(`/tools/${owner}/2\\.0\\.0/`));
+    }
+
+    // Nothing changes on a second run: the registry is read, not written.
+    const again = await sandbox.run(['--log', 'trace', 'install']);
+    assert.equal(again.code, 1, again.stderr);
+    assert.match(again.stderr, /^\[TRACE shims\] .*registry\.json unchanged$/m);
+    assert.doesNotMatch(again.stderr, /registry\.json written/);
   });
 
   it('leaves out the global file, and says so when nothing is pinned', async () => {

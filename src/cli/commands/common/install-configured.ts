@@ -4,6 +4,7 @@
  * others; the command fails at the end, naming every tool that failed and why.
  */
 import { ProtoError } from '../../../errors.js';
+import { ShimRegistryBatch } from '../../../link/shim-registry.js';
 import { formatErrorReport } from '../../output/format-error.js';
 import { createProgressBoard } from '../../output/progress-board.js';
 import { writeJson, writeNote, writeResult } from '../../output/write.js';
@@ -29,6 +30,8 @@ export async function installConfiguredTools(session: Session, options: { force?
 
   const board = createProgressBoard();
   const lines = new Map(pins.map(([id]) => [id, board.line(id)]));
+  // The shim registry is written once, when every tool is done (also when some failed).
+  const shimRegistry = new ShimRegistryBatch(session.store);
   const slot = limiter(MAX_CONCURRENT_INSTALLS);
   // Each tool goes as far as it can on its own: its plugin loads at once, and its install starts
   // as soon as the tools it requires are installed, not when a whole wave of others is.
@@ -55,7 +58,7 @@ export async function installConfiguredTools(session: Session, options: { force?
         }
       }
       const outcome = await slot(async () => {
-        const installed = await runInstallJob(session, { id, spec, force: options.force, lockfile: options.lockfile }, line);
+        const installed = await runInstallJob(session, { id, spec, force: options.force, lockfile: options.lockfile, shimRegistry }, line);
         // Pins already written are what drove this install: nothing is pinned here.
         if (installed.installed) await (await session.tool(id)).postInstall(installed.version, { forced: options.force });
         return installed;
@@ -72,6 +75,7 @@ export async function installConfiguredTools(session: Session, options: { force?
     results = await Promise.all(pins.map(([id]) => jobs.get(id)!));
   } finally {
     board.close();
+    await shimRegistry.flush();
   }
 
   // Records of specs no longer configured go (proto prunes on every install); never when immutable.

@@ -13,6 +13,7 @@ import { ProtoError } from '../../../errors.js';
 import { explainSystemError } from '../../../system-errors.js';
 import { checkLockedChecksum, type LockedVersion, type LockOptions } from '../../../lockfile/index.js';
 import { log } from '../../../log.js';
+import type { ShimRegistryBatch } from '../../../link/shim-registry.js';
 import type { Tool } from '../../../tool/tool.js';
 import { formatSpec, parseSpec } from '../../../version/index.js';
 import { describeLive, describePhase } from '../../output/describe-progress.js';
@@ -26,6 +27,8 @@ export interface InstallRequest {
   spec?: string;
   force?: boolean;
   lockfile?: LockfileMode;
+  /** Records the tool's shims with other tools' in one registry write (the caller flushes it). */
+  shimRegistry?: ShimRegistryBatch;
 }
 
 /** How `proto install` treats lockfiles. */
@@ -81,6 +84,7 @@ export async function runInstallJob(session: Session, request: InstallRequest, l
     onProgress: (progress) => line.update(`${version} ${describePhase(progress)}`, `${version} ${describeLive(progress)}`),
     onWarning: (message) => log('warn', request.id, message),
     locked: lockedChecksum,
+    shimRegistry: request.shimRegistry,
   });
   if (!result.installed) {
     // Installed earlier, maybe from another artifact than the one the lockfile agreed on.
