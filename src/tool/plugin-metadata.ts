@@ -21,7 +21,9 @@
  * speed.
  *
  * Concurrency: entries are written whole with the atomic-write helper; two processes writing the
- * same entry write equal answers, and the last rename wins.
+ * same entry write equal answers, and the last rename wins. A new entry, or one that gained
+ * `register_tool` or `detect_version_files`, is written with the next located executables or
+ * when the plugin closes: one write per tool and command (each write creates a file).
  */
 import { readFileSync, statSync } from 'node:fs';
 import { mountMapping, type MountDirs } from '../host/mounts.js';
@@ -257,11 +259,14 @@ export class CachedPlugin extends ToolPlugin {
         break;
       case 'locate_executables':
         (answers.locate_executables ??= {})[locationKey(input as LocateExecutablesInput)] = structuredClone(output as LocateExecutablesOutput);
-        break;
+        // The last answer a command asks for (an install ends with it, a run is about to exec): written now, with the others.
+        await this.save();
+        return;
       default:
         return;
     }
-    await this.save();
+    // Asked first, at load: written with a later answer of this command, or when the plugin closes.
+    this.saveByClose();
   }
 }
 
