@@ -82,7 +82,8 @@ const handOverOnDemand = {
   setup(builder) {
     builder.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'hand-over' } : undefined));
     builder.onLoad({ filter: /.*/, namespace: 'hand-over' }, (args) => ({
-      contents: `import { handOver } from './cli/cached-answers.js';\nhandOver(${JSON.stringify(`it loads ${args.path}`)});\n`,
+      // From a module that imports nothing (src/cli/hand-over.ts says why).
+      contents: `import { handOver } from './cli/hand-over.js';\nhandOver(${JSON.stringify(`it loads ${args.path}`)});\n`,
       resolveDir: dist,
       loader: 'js',
     }));

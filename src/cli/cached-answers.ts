@@ -12,8 +12,8 @@
  *   value, `--refresh`) is the program's;
  * - everything the program loads on demand (the plugin host, schema plugins, the network, the
  *   install pipeline: each `import()` in the code) is, in this bundle, a module that records the
- *   hand-over and throws (`handOver` below). The command code may catch that throw (a tool whose
- *   plugin cannot load is listed without it), so the record, not the throw, decides;
+ *   hand-over and throws (`handOver` in hand-over.ts). The command code may catch that throw (a
+ *   tool whose plugin cannot load is listed without it), so the record, not the throw, decides;
  * - an error is the program's to report (same code, hint, exit status and --json document).
  * Until it knows, nothing is written: results, notes and log lines are held and either written
  * together or dropped, so a hand-over never shows a line twice. Nothing this module sets lives
@@ -30,6 +30,7 @@ import { status } from './commands/status.js';
 import { openSession } from './commands/common/open-session.js';
 import { CACHED_COMMAND_NAMES, GLOBAL_FLAGS, GLOBAL_OPTIONS_WITH_VALUE } from './command-line.js';
 import { applyGlobalOptions, fromEnv, globalFlags, setGlobalFlags, type GlobalOptions } from './global-flags.js';
+import { handOverReason } from './hand-over.js';
 import { holdInterrupts, releaseInterrupts, wasInterrupted } from './interrupt.js';
 import { discardHeldOutput, holdOutput, writeHeldOutput, writeStderr } from './output/stdout.js';
 import type { Session } from './session.js';
@@ -94,20 +95,6 @@ export const CACHED_COMMANDS: readonly CachedCommand[] = [
   },
 ];
 
-/** Why the program must answer (for `--log trace`), once something asked for it. */
-let handOverReason: string | undefined;
-
-/**
- * Records that the program must answer, and throws. Every module the program would load on
- * demand is this call in the cached bundle (scripts/bundle-cli.mjs). The command code may catch
- * the throw (a tool whose plugin cannot load is listed without it): the record, not the error,
- * decides.
- */
-export function handOver(reason: string): never {
-  handOverReason ??= reason;
-  throw new Error(`needs the full program: ${reason}`);
-}
-
 /** The parsed command line, or undefined when the program must parse it. */
 export function parseCachedCommandLine(args: readonly string[]): { command: CachedCommand; line: CachedCommandLine; options: GlobalOptions } | undefined {
   let command: CachedCommand | undefined;
@@ -165,7 +152,8 @@ export async function answerFromCaches(argv: readonly string[]): Promise<number 
     setGlobalFlags(fromEnv(process.env));
     applyGlobalOptions(parsed.options);
     await openSession({}, (session) => parsed.command.run(session, parsed.line));
-    if (handOverReason !== undefined) return handOverNow(handOverReason);
+    const reason = handOverReason();
+    if (reason !== undefined) return handOverNow(reason);
     // A signal that came while the answer was worked out (synchronous reads, mostly) is handled
     // on the next turn of the event loop: give it that turn before anything is written.
     await new Promise((resolve) => setImmediate(resolve));
@@ -179,7 +167,7 @@ export async function answerFromCaches(argv: readonly string[]): Promise<number 
       discardHeldOutput();
       return INTERRUPTED;
     }
-    return handOverNow(handOverReason ?? `the program reports: ${(error as Error).message}`);
+    return handOverNow(handOverReason() ?? `the program reports: ${(error as Error).message}`);
   } finally {
     setLogSink(previousSink);
     releaseInterrupts();
