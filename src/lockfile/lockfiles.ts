@@ -7,7 +7,7 @@
  * so parallel installs (in this process or others) never lose each other's records and readers see
  * the old file or the new one. A lockfile left with no record is deleted, as proto does.
  */
-import { promises as fs, rmSync } from 'node:fs';
+import { lstatSync, promises as fs, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_FILE_NAME, type ConfigFileEntry } from '../config/config-types.js';
 import { parseConfigText } from '../config/parse-config-layer.js';
@@ -51,6 +51,9 @@ export class Lockfiles {
   removeStale(): string[] {
     const removed: string[] = [];
     for (const path of this.plan.stale) {
+      // Nearly always absent, and asked on every command for each config directory: an lstat
+      // that throws nothing, rather than rmSync's error object (and fs code) for each of them.
+      if (lstatSync(path, { throwIfNoEntry: false }) === undefined) continue;
       try {
         rmSync(path);
         removed.push(path);
