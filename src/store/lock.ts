@@ -18,7 +18,6 @@
  */
 import { promises as fs, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ProtoError } from '../errors.js';
 import { lazyCrypto } from '../lazy-builtins.js';
 import { writeSiblingTemp } from './atomic-write.js';
@@ -53,7 +52,16 @@ export interface AcquireLockOptions {
 /** A lock record that cannot be parsed is waited on this long (by its mtime) before being broken. */
 const GARBLED_GRACE_MS = 5_000;
 
-const ownStartTime = readProcessStartTime(process.pid);
+/** This process's start time, read when first needed: most commands (cached answers) take no lock. */
+let ownStartTimeRead: number | null | undefined;
+function ownStartTime(): number | null {
+  if (ownStartTimeRead === undefined) ownStartTimeRead = readProcessStartTime(process.pid);
+  return ownStartTimeRead;
+}
+
+/** node:timers/promises' setTimeout, loaded on first use for the same reason. */
+const sleep: typeof import('node:timers/promises').setTimeout = (delay, value, options) =>
+  process.getBuiltinModule('node:timers/promises').setTimeout(delay, value, options);
 
 /**
  * Takes the lock at `path`, waiting (polling with backoff) while a live process holds it. Takers
@@ -63,7 +71,7 @@ export async function acquireLock(path: string, options: AcquireLockOptions = {}
   const owner: LockOwner = {
     pid: process.pid,
     host: hostname(),
-    started: ownStartTime,
+    started: ownStartTime(),
     nonce: lazyCrypto().randomBytes(12).toString('hex'),
     created: Date.now(),
   };
@@ -247,7 +255,7 @@ export function isProcessAlive(owner: Pick<LockOwner, 'pid' | 'host' | 'started'
 
 async function breakStaleLock(path: string, seen: LockOwner | 'garbled'): Promise<void> {
   const reapPath = `${path}.reap`;
-  const reapRecord = JSON.stringify({ pid: process.pid, host: hostname(), started: ownStartTime, nonce: lazyCrypto().randomBytes(12).toString('hex'), created: Date.now() });
+  const reapRecord = JSON.stringify({ pid: process.pid, host: hostname(), started: ownStartTime(), nonce: lazyCrypto().randomBytes(12).toString('hex'), created: Date.now() });
   if (!(await tryCreate(reapPath, reapRecord))) {
     const reaper = await readOwner(reapPath);
     // A dead reaper's lock is removed directly (see the residual window in the header comment).
