@@ -15,7 +15,7 @@ const { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readF
 const module_ = require('node:module');
 const { dirname, isAbsolute, join } = require('node:path');
 
-// Node ≥ 22.1 can cache compiled bytecode between runs; Node 20 simply lacks the API. First, so
+// Node >= 22.1 can cache compiled bytecode between runs; Node 20 simply lacks the API. First, so
 // that everything below is cached too.
 module_.enableCompileCache?.();
 
@@ -53,7 +53,7 @@ function bundlesFresh() {
 }
 
 /**
- * Whether `args` may ask for the version or help (src/cli/fast-path.ts decides): none, `help …`,
+ * Whether `args` may ask for the version or help (src/cli/fast-path.ts decides): none, `help ...`,
  * `--version`, `-V`, or `--help`/`-h` last. A cheap look, so that other commands do not load it.
  */
 function mayAskForFastAnswer(args) {
@@ -156,7 +156,7 @@ async function chooseNode(runtime) {
 }
 
 /**
- * Loads a bundle. Node ≥ 22.1 caches compiled code itself (enableCompileCache above); Node 20
+ * Loads a bundle. Node >= 22.1 caches compiled code itself (enableCompileCache above); Node 20
  * compiles the 600 KB program from source on every run, about 12 ms of CPU. There, V8's code
  * cache spares most of that: kept in the store (`cache/code`, the user's own, like the tools it
  * runs), used only when the file belongs to this user, and named by the bundle's size, time and
@@ -316,7 +316,7 @@ function wrapStderr(stream) {
 
 /**
  * Runs this same command on `node` and exits as it exits. Where Node has `process.execve`
- * (≥ 22.15), this process becomes the other one: no second Node stays around, and signals and
+ * (>= 22.15), this process becomes the other one: no second Node stays around, and signals and
  * the exit status need no passing on. Otherwise a child runs it, with signals passed on.
  * Never returns.
  */
