@@ -22,7 +22,8 @@ export interface ListOptions {
 
 interface InstalledTool {
   id: string;
-  versions: Array<{ version: string; installedAt: string | null }>;
+  /** `installedAt` in ms since the epoch; `--json` prints it as an ISO date. */
+  versions: Array<{ version: string; installedAt: number | null }>;
   /** What applies in the cwd, and the installed version it resolves to (null when none does). */
   detected: { spec: string; source: string; version: string | null } | null;
 }
@@ -52,7 +53,7 @@ export async function list(session: Session, id: string | undefined, options: Li
     (tool) => id !== undefined || tool.versions.length > 0,
   );
   if (options.json) {
-    writeJson({ tools });
+    writeJson({ tools: tools.map(withIsoDates) });
     return;
   }
   const installed = tools.filter((tool) => tool.versions.length > 0);
@@ -78,11 +79,19 @@ async function describeTool(session: Session, { id, inventory, tool }: ToolInven
   const installed = sortVersionStrings(manifest.installed_versions, 'descending');
   const versions = installed.map((version) => {
     const at = manifest.versions[version]?.installed_at;
-    return { version, installedAt: typeof at === 'number' ? new Date(at).toISOString() : null };
+    return { version, installedAt: typeof at === 'number' ? at : null };
   });
   const detected = installed.length > 0 ? await detectHere(session, id, tool) : undefined;
   const version = detected ? await resolveInstalled(session, id, detected.spec, installed, inventory) : undefined;
   return { id, versions, detected: detected ? { spec: detected.spec, source: detected.source, version: version ?? null } : null };
+}
+
+/**
+ * The `--json` form of a tool: install times as ISO dates. Only there: V8 reads the machine's
+ * time zone on its first Date string (a file and a few readlinks), which the text never needs.
+ */
+function withIsoDates(tool: InstalledTool) {
+  return { ...tool, versions: tool.versions.map(({ version, installedAt }) => ({ version, installedAt: installedAt === null ? null : new Date(installedAt).toISOString() })) };
 }
 
 /**
