@@ -9,7 +9,6 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { log } from '../../../log.js';
-import { listInstalledPlugins } from '../../../plugins/installed-plugins.js';
 import type { Inventory } from '../../../store/index.js';
 import type { Tool } from '../../../tool/tool.js';
 import { resolveVersion, sortVersionStrings } from '../../../version/index.js';
@@ -68,7 +67,7 @@ function knownToolIds(session: Session): string[] {
   return [
     ...Object.keys(config.plugins),
     ...Object.entries(config.tools).filter(([, settings]) => settings.plugin !== undefined).map(([id]) => id),
-    ...listInstalledPlugins(session.store).flatMap((plugin) => (plugin.kind === 'tool' ? plugin.tools : [])),
+    ...session.installedPlugins.flatMap((plugin) => (plugin.kind === 'tool' ? plugin.tools : [])),
   ];
 }
 
