@@ -23,13 +23,18 @@ import { closeSync, futimesSync, linkSync, lstatSync, mkdirSync, openSync, readl
 import { isAbsolute, join } from 'node:path';
 import { ProtoError } from '../errors.js';
 import { formatBytes } from '../format-bytes.js';
-import { limitSetting } from '../limits.js';
+import { limitSetting, MIB, raiseLimitHint } from '../limits.js';
 import { withPath } from '../system-errors.js';
 import { displayPath, resolveSymlinkTarget, type EntryPath } from './entry-path.js';
 
 export interface TreeWriterLimits {
   maxBytes: number;
   maxEntries: number;
+  /**
+   * The setting that sets `maxBytes` and its value now (unpackBudget's `bound` and `current`), so
+   * that a refusal names the one to raise. Default: unpack-size, at `maxBytes`.
+   */
+  bytesBound?: { name: 'unpackSize' | 'unpackRatio'; current: number };
 }
 
 export interface FileSink {
@@ -210,10 +215,11 @@ export class TreeWriter {
   private reserve(size: number, path: EntryPath): void {
     this.bytes += size;
     if (this.bytes > this.limits.maxBytes) {
+      const bound = this.limits.bytesBound ?? { name: 'unpackSize', current: this.limits.maxBytes / MIB };
       throw new ProtoError(
         'install.archive_too_large',
         `Unpacking ${this.archiveName} would write more than ${formatBytes(this.limits.maxBytes)} (at ${displayPath(path)}).`,
-        { hint: `It may be a decompression bomb. If it is legitimate, raise ${limitSetting('unpackSize')} or ${limitSetting('unpackRatio')} in .prototools.` },
+        { hint: raiseLimitHint(bound.name, bound.current, 'It may be a decompression bomb; if it is legitimate') },
       );
     }
   }

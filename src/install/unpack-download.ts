@@ -20,7 +20,7 @@ import { compileArchivePrefix } from './entry-path.js';
 import { extractTar } from './extract-tar.js';
 import { extractZip } from './extract-zip.js';
 import { plainFileName } from './file-names.js';
-import { DEFAULT_UNPACK_LIMITS, unpackByteBudget, type InstallSettings } from './install-settings.js';
+import { DEFAULT_UNPACK_LIMITS, unpackBudget, type InstallSettings } from './install-settings.js';
 import type { InstallPluginPort } from './plugin-port.js';
 import { TreeWriter } from './tree-writer.js';
 
@@ -69,9 +69,11 @@ export async function unpackDownload(input: UnpackDownloadInput): Promise<Unpack
 
   if (input.stream && kind.type !== 'tar') throw new Error(`only tar archives are unpacked while downloading, not ${downloadName}`);
   const archiveBytes = input.archiveBytes ?? (await fs.stat(downloadFile)).size;
+  const budget = unpackBudget(archiveBytes, settings.unpack);
   const limits = {
-    maxBytes: unpackByteBudget(archiveBytes, settings.unpack),
+    maxBytes: budget.bytes,
     maxEntries: settings.unpack?.maxEntries ?? DEFAULT_UNPACK_LIMITS.maxEntries,
+    bytesBound: { name: budget.bound, current: budget.current },
   };
   const writer = new TreeWriter(outputDir, limits, downloadName, input.warn);
   const decompress = { xzDecoder: settings.unpack?.xzDecoder, path: (settings.env ?? process.env).PATH };

@@ -47,19 +47,29 @@ describe('finding 9: an install is only a success when the tool is there', { con
     assert.ok(!existsSync(join(sandbox.protoHome, 'shims/disttool')), 'no shim');
   });
 
-  it("the bomb error's hint names settings that exist", async () => {
+  it("the bomb error's hint names the setting that binds, one that exists", async () => {
     const temp = createTempStore('proto-rel-bomb-');
     try {
       const archive = tarGzBomb(temp.dir, 64 * 1024 * 1024);
       const server = fixture.dist.server;
       server.setFile('/bomb/bomb.tar.gz', readFileSync(archive));
       const plugin = createFakePlugin({ download: { download_url: server.urlFor('/bomb/bomb.tar.gz') } });
-      let caught: unknown;
-      await installTool({ store: temp.store, plugin, version: '1.0.0', settings: { unpack: { maxBytes: 8 * 1024 * 1024, ratioFloorBytes: 0 } } }).catch((error) => (caught = error));
-      assert.equal((caught as { code?: string }).code, 'install.archive_too_large', String(caught));
-      assertHintNamesLimit(caught, 'unpack-size');
-      assertHintNamesLimit(caught, 'unpack-ratio');
-      assert.deepEqual(temp.leftoverFiles(), []);
+      const refusal = async (unpack: { maxBytes: number; ratioFloorBytes?: number }) => {
+        let caught: unknown;
+        await installTool({ store: temp.store, plugin, version: '1.0.0', settings: { unpack } }).catch((error) => (caught = error));
+        assert.equal((caught as { code?: string }).code, 'install.archive_too_large', String(caught));
+        assert.deepEqual(temp.leftoverFiles(), []);
+        return caught as { hint?: string };
+      };
+      // Without the 256 MiB floor, unpack-ratio (200) times the ~64 KB archive is below 32 MiB: the ratio binds.
+      const byRatio = await refusal({ maxBytes: 32 * 1024 * 1024, ratioFloorBytes: 0 });
+      assertHintNamesLimit(byRatio, 'unpack-ratio');
+      assert.doesNotMatch(byRatio.hint ?? '', /unpack-size/);
+      // With it, 8 MiB is the lower bound: the size binds.
+      const bySize = await refusal({ maxBytes: 8 * 1024 * 1024 });
+      assertHintNamesLimit(bySize, 'unpack-size');
+      assert.match(bySize.hint ?? '', /\(now 8\)/);
+      assert.doesNotMatch(bySize.hint ?? '', /unpack-ratio/);
     } finally {
       temp.cleanup();
     }

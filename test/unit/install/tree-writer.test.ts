@@ -3,7 +3,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
-import { TreeWriter } from '../../../src/install/tree-writer.js';
+import { TreeWriter, type TreeWriterLimits } from '../../../src/install/tree-writer.js';
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'proto-tree-')));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -17,7 +17,7 @@ beforeEach(() => {
   warnings = [];
 });
 
-const writer = (limits = { maxBytes: 1 << 30, maxEntries: 1000 }) => new TreeWriter(root, limits, 'test.tar', (m) => warnings.push(m));
+const writer = (limits: TreeWriterLimits = { maxBytes: 1 << 30, maxEntries: 1000 }) => new TreeWriter(root, limits, 'test.tar', (m) => warnings.push(m));
 
 function file(w: TreeWriter, path: string[], content: string, mode = 0o644): void {
   const sink = w.openFile(path, mode, Buffer.byteLength(content))!;
@@ -104,6 +104,24 @@ describe('TreeWriter', () => {
     const w = writer({ maxBytes: 100, maxEntries: 10 });
     assert.throws(() => w.openFile(['big'], 0o644, 101), { code: 'install.archive_too_large' });
     assert.equal(existsSync(join(root, 'big')), false);
+  });
+
+  it("names the setting that sets the byte budget in the refusal's hint, unpack-size unless told", () => {
+    const hintOf = (limits: TreeWriterLimits) => {
+      try {
+        writer(limits).openFile(['big'], 0o644, limits.maxBytes + 1);
+      } catch (error) {
+        return (error as { hint?: string }).hint ?? '';
+      }
+      assert.fail('the file was not refused');
+    };
+    const byRatio = hintOf({ maxBytes: 100, maxEntries: 10, bytesBound: { name: 'unpackRatio', current: 300 } });
+    assert.match(byRatio, /raise \[settings\.limits\] unpack-ratio \(ratio\) in \.prototools \(now 300\)/);
+    assert.doesNotMatch(byRatio, /unpack-size/);
+    const bySize = hintOf({ maxBytes: 2 * 1024 * 1024, maxEntries: 10, bytesBound: { name: 'unpackSize', current: 2 } });
+    assert.match(bySize, /unpack-size \(MiB\) in \.prototools \(now 2\)/);
+    assert.doesNotMatch(bySize, /unpack-ratio/);
+    assert.match(hintOf({ maxBytes: 100, maxEntries: 10 }), /unpack-size/);
   });
 
   it('counts bytes beyond the declared size as they arrive', () => {
