@@ -283,6 +283,12 @@ interface PluginSource {
   sha256(): string;
 }
 
+/**
+ * Digests of plugin files hashed in this process, by path and fingerprint: one `.wasm` often
+ * serves several tools (ten ids of one plugin hash it once, not ten times).
+ */
+const fileDigests = new Map<string, string>();
+
 function identify(wasm: string | Uint8Array): PluginSource | undefined {
   if (typeof wasm !== 'string') {
     const digest = sha256Of(wasm);
@@ -291,10 +297,16 @@ function identify(wasm: string | Uint8Array): PluginSource | undefined {
   try {
     const stat = statSync(wasm, { bigint: true });
     if (!stat.isFile()) return undefined;
+    const fingerprint = [stat.dev, stat.ino, stat.size, stat.mtimeNs, stat.ctimeNs].join(':');
+    const known = `${wasm}\0${fingerprint}`;
     return {
       name: wasm,
-      fingerprint: [stat.dev, stat.ino, stat.size, stat.mtimeNs, stat.ctimeNs].join(':'),
-      sha256: () => sha256Of(readFileSync(wasm)),
+      fingerprint,
+      sha256: () => {
+        let digest = fileDigests.get(known);
+        if (digest === undefined) fileDigests.set(known, (digest = sha256Of(readFileSync(wasm))));
+        return digest;
+      },
     };
   } catch {
     return undefined;
