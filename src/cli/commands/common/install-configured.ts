@@ -12,8 +12,12 @@ import type { Session } from '../../session.js';
 import { describeFailure, runInstallJob, type InstallOutcome, type LockfileMode } from './install-job.js';
 import { SELF_ID } from './configured-tools.js';
 
-/** Plugins run in worker threads and downloads share the network: a bound keeps both sane. */
-const MAX_CONCURRENT_INSTALLS = 8;
+/**
+ * Plugins share worker threads and downloads share the network: a bound keeps both sane. It is a
+ * worker's share of plugins (16, worker-pool.ts), not less: with 8, the 9th and 10th tools of a
+ * project started only once whole installs of others had ended, a second wave after the first.
+ */
+const MAX_CONCURRENT_INSTALLS = 16;
 
 
 type JobResult = { id: string; spec: string; outcome: InstallOutcome } | { id: string; spec: string; error: unknown };
