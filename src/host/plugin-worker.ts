@@ -78,8 +78,11 @@ async function perform(op: WorkerOperation): Promise<void> {
             Object.fromEntries(names.map((name) => [name, hostStub(op.plugin, namespace, name)])),
           ]),
         );
+        // The module itself, not a manifest `{ wasm: [{ module }] }`: the SDK tests a manifest
+        // against the global `Response`, whose first use loads Node's undici into the worker
+        // (~60 ms of CPU in every command that starts a plugin).
         const plugin = await createPlugin(
-          { wasm: [{ module: op.module }] },
+          op.module,
           {
             // SDK 1.0.3 reads config from the options only; a manifest `config` is silently ignored.
             config: op.config,
