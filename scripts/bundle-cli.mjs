@@ -90,6 +90,25 @@ const handOverOnDemand = {
   },
 };
 
+/**
+ * The plugin manifest and index validators as code ajv generated now (src/plugins/schema-validator.ts
+ * says why), in place of the empty ./precompiled-schemas.js: plugin commands load neither ajv nor
+ * the schemas' compilation.
+ */
+const precompiledSchemas = {
+  name: 'precompiled-schemas',
+  setup(builder) {
+    // A namespace of its own: in dist/ (`"type": "module"`) the CommonJS code would be read as an ES module.
+    builder.onResolve({ filter: /[\\/]precompiled-schemas\.js$/ }, (args) =>
+      args.importer.startsWith(join(dist, 'plugins')) ? { path: 'precompiled-schemas', namespace: 'precompiled-schemas' } : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'precompiled-schemas' }, async () => {
+      const { precompiledValidatorsModule } = await import('../dist/plugins/schema-validator.js');
+      return { contents: await precompiledValidatorsModule(), resolveDir: join(dist, 'plugins'), loader: 'js' };
+    });
+  },
+};
+
 /** What the launcher calls to check the Node (src/node-runtime.ts). */
 const NODE_CHECK_NAMES = ['decideNode', 'requiredNode', 'recordedInstallNode', 'RELAUNCH_MARKER'];
 const NODE_CHECK = `export { ${NODE_CHECK_NAMES.join(', ')} } from './dist/node-runtime.js';\n`;
@@ -137,4 +156,4 @@ const program = { ...common, target: 'node20', supported: { 'dynamic-import': fa
 const commandBundle = (entry, name) => ({ stdin: { contents: `export * from './dist/${entry}';\n${NODE_CHECK}`, resolveDir: root, sourcefile: name } });
 await build({ ...program, ...commandBundle('cli/cached-answers.js', 'cached.js'), plugins: [...common.plugins, handOverOnDemand], outfile: join(outDir, 'cached.cjs') });
 // Last: the launcher takes the bundles as a set when this one is as new as the compiled program.
-await build({ ...program, ...commandBundle('cli/main.js', 'cli.js'), outfile: join(outDir, 'cli.cjs') });
+await build({ ...program, ...commandBundle('cli/main.js', 'cli.js'), plugins: [precompiledSchemas, ...common.plugins], outfile: join(outDir, 'cli.cjs') });

@@ -240,6 +240,23 @@ describe('--file and --url', { concurrency: true }, () => {
     assert.match(rejected.stderr, /^ {2}- "version" is "1", expected: /m);
     assert.match(rejected.stderr, /^ {2}- "packages" must NOT have fewer than 1 items$/m);
   });
+
+  it('checks manifests and listings with the validators built into the CLI, without loading ajv', async () => {
+    const box = fixture.sandboxWith('[settings]\nplugin-index = "nowhere"\n');
+    // Preloaded into the CLI: on exit, says which of ajv's modules the process loaded.
+    const probe = join(box.root, 'ajv-probe.cjs');
+    writeFileSync(probe, "process.on('exit', () => process.stderr.write(`ajv modules: ${Object.keys(require.cache).filter((path) => path.includes('/node_modules/ajv/')).map((path) => path.replace(/.*\\/node_modules\\/ajv\\//, '')).join(' ')}\\n`));\n");
+    const invalid = join(box.root, 'bad.json');
+    writeFileSync(invalid, JSON.stringify({ name: 'node', version: '1', packages: [] }));
+    const rejected = await box.run(['plugin', 'install', 'node', '--file', invalid, '-y'], { env: { NODE_OPTIONS: `--require ${probe}` } });
+    assert.equal(rejected.code, 1);
+    assert.match(rejected.stderr, /^error\[plugin\.invalid_manifest\]: The plugin manifest .*bad\.json is invalid:\n {2}- the document lacks the required field "description"/m);
+    assert.match(rejected.stderr, /^ {2}- "packages" must NOT have fewer than 1 items$/m);
+    // The runtime helpers the generated code calls (string lengths, deep equality), not ajv itself.
+    const loaded = /^ajv modules: (.*)$/m.exec(rejected.stderr)?.[1]?.split(' ').filter(Boolean);
+    assert.ok(loaded, rejected.stderr);
+    assert.deepEqual(loaded.filter((path) => !path.startsWith('dist/runtime/')), []);
+  });
 });
 
 describe('proto plugin index validate / build', () => {
