@@ -21,6 +21,7 @@ import { writeStdout } from './output/stdout.js';
 import { explainSystemError } from '../system-errors.js';
 import { holdInterrupts, releaseInterrupts, wasInterrupted } from './interrupt.js';
 import { splitPassthrough } from './passthrough.js';
+import { restoreWasmTierUp } from '../wasm-tier-up.js';
 
 export { writeStdoutDirectly } from './output/stdout.js';
 
@@ -187,5 +188,7 @@ export async function main(argv: string[]): Promise<number> {
     return renderError(error, { json: globalFlags().json || argvWantsJson(ours) });
   } finally {
     releaseInterrupts();
+    // Before bin/proto.js writes the program's code cache, which V8 takes only under the same flags.
+    restoreWasmTierUp();
   }
 }

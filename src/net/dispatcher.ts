@@ -11,9 +11,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { rootCertificates } from 'node:tls';
-import { setFlagsFromString } from 'node:v8';
 import type { Agent as AgentClass, buildConnector as buildConnectorFunction, Dispatcher, EnvHttpProxyAgent as EnvHttpProxyAgentClass } from 'undici';
 import { ProtoError } from '../errors.js';
+import { withLiftoffOnly } from '../wasm-tier-up.js';
 import { DEFAULT_HTTP, type NetSettings } from './net-settings.js';
 import { isLoopbackHost } from './url-policy.js';
 
@@ -56,10 +56,9 @@ let parserCompiled = false;
  * background a few MB into the first large body, which takes ~25 MB of memory for a moment: a
  * quarter of a large install's peak RSS (bench/install.ts: 113 → 89 MB for a 100 MB download
  * alone). The baseline compiler's code parses as fast here (the body passes through the parser
- * untouched), so that first compile runs with V8's --liftoff-only, set for the duration of the
- * callback only: other WebAssembly (plugins) is compiled as usual before and after. Through a
- * proxy (undici builds that connector itself) the parser compiles as before, unless a direct
- * connection came first.
+ * untouched), so that first compile runs with V8's --liftoff-only, and tier-up stays off until
+ * the command ends (src/wasm-tier-up.ts says why). Through a proxy (undici builds that connector
+ * itself) the parser compiles as before, unless a direct connection came first.
  */
 function compilingParserWithoutTierUp(connector: buildConnectorFunction.connector): buildConnectorFunction.connector {
   return (options, callback) =>
@@ -67,12 +66,7 @@ function compilingParserWithoutTierUp(connector: buildConnectorFunction.connecto
       // A failed connection compiles nothing: the next one is the first.
       if (parserCompiled || args[0]) return callback(...args);
       parserCompiled = true;
-      setFlagsFromString('--liftoff-only');
-      try {
-        return callback(...args);
-      } finally {
-        setFlagsFromString('--no-liftoff-only');
-      }
+      return withLiftoffOnly(() => callback(...args));
     });
 }
 

@@ -197,11 +197,16 @@ describe('cold paths', () => {
     for (const path of paths) assert.equal(statSync(path).mode & 0o777, 0o600);
     const path = paths[0]!;
 
-    // The next run takes them as they are: a refused cache would be written again (a new file).
-    const kept = paths.map((file) => statSync(file).ino);
+    // The next run takes them as they are: a refused cache would be written again (a new file,
+    // whose inode may be the old one's, freed just before).
+    const stamps = () => paths.map((file) => {
+      const { ino, mtimeNs } = statSync(file, { bigint: true });
+      return `${ino} ${mtimeNs}`;
+    });
+    const kept = stamps();
     const second = await run();
     assert.equal(second.stdout, first.stdout);
-    assert.deepEqual(paths.map((file) => statSync(file).ino), kept, 'a cache was refused and written again');
+    assert.deepEqual(stamps(), kept, 'a cache was refused and written again');
 
     // Another cached command keeps its own (the functions it compiles are not list's); a command
     // the program answers adds the program's.
@@ -250,5 +255,30 @@ describe('cold paths', () => {
     assert.deepEqual(readdirSync(relative), []);
     assert.equal(existsSync(join(sandbox.root, 'missing')), false);
     assert.deepEqual(kinds(storeDir), ['cached']);
+  });
+
+  it('keeps the program\'s code cache across commands that download (V8 flags are as they were when it is written)', {
+    skip: typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function' ? 'this Node caches compiled code itself (module.enableCompileCache)' : false,
+  }, async () => {
+    const sandbox = fixture.sandboxWith((distUrl) => `[plugins.tools]\ndisttool = "file://${fixturePlugin('disttool')}"\n[tools.disttool]\ndist-url = "${distUrl}"\n`);
+    const chosen = join(sandbox.root, 'code-cache');
+    mkdirSync(chosen, { mode: 0o700 });
+    chmodSync(chosen, 0o700);
+    const install = (version: string) => sandbox.run(['install', 'disttool', version], { env: { PROTO_CODE_CACHE_DIR: chosen } });
+    const first = await install('2.1.0');
+    assert.equal(first.code, 0, first.stderr);
+    const [name, ...others] = readdirSync(chosen).filter((file) => file.startsWith('cli-'));
+    assert.ok(name !== undefined && others.length === 0, readdirSync(chosen).join(', '));
+    // A refused cache would be written again: a new file (whose inode may be the old one's, freed just before).
+    const stamp = () => {
+      const { ino, mtimeNs } = statSync(join(chosen, name), { bigint: true });
+      return `${ino} ${mtimeNs}`;
+    };
+    const written = stamp();
+    for (const version of ['2.0.0', '1.4.2']) {
+      const next = await install(version);
+      assert.equal(next.code, 0, next.stderr);
+      assert.equal(stamp(), written, `the code cache written after a download was refused by the next install (${version})`);
+    }
   });
 });
