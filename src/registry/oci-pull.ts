@@ -8,8 +8,13 @@
  * - the manifest (an image index picks its first manifest), then ONE layer: `application/wasm`
  *   first, else a tar, tar+gzip or tar+zstd layer holding the `.wasm` (as GHCR serves them);
  * - auth: anonymous, Basic, or the token flow (`WWW-Authenticate: Bearer realm=…` → a token from
- *   the realm, asked with the Basic credentials when there are some), credentials from the
- *   Docker config file (its credential helpers, or `auths`) when the registry has `auth = true`.
+ *   the realm), credentials from the Docker config file (its credential helpers, or `auths`) when
+ *   the registry has `auth = true`. Credentials are looked up only when the registry asks for
+ *   them, as containerd's and oras' clients do: a public image never runs a credential helper
+ *   (which may be slow, or prompt for a passphrase), and no registry gets a secret it did not ask
+ *   for. A 401 with a `Basic` challenge asks for them at once; a `Bearer` challenge first gets an
+ *   anonymous token (what Docker Hub and GHCR hand out for public images), and asks for them only
+ *   when the token service refuses that or the anonymous token is refused in turn. Once per pull.
  *
  * Every request goes through the network layer (url-rewrites, proxies, offline, the URL policy:
  * plain http only to loopback registries). Layers are checked against their sha256 digest.
@@ -65,7 +70,7 @@ export async function pullRegistryPlugin(id: string, locator: RegistryLocator, r
   const attempt = async (config: RegistryConfig, fallthrough: boolean) => {
     const reference = referenceFor(config, locator);
     tried.push(`${reference.registry}/${reference.repository}:${reference.tag}`);
-    const credentials = config.auth ? await dockerCredentials(config.registry, options.env, options.home) : undefined;
+    const credentials = config.auth ? () => dockerCredentials(config.registry, options.env, options.home) : undefined;
     return pullImage(id, reference, credentials, fallthrough, options);
   };
   if (locator.registry) {
@@ -117,7 +122,7 @@ interface Descriptor {
 async function pullImage(
   id: string,
   reference: Reference,
-  credentials: BasicCredentials | undefined,
+  credentials: CredentialSource | undefined,
   fallthrough: boolean,
   options: OciPullOptions,
 ): Promise<PulledPlugin | undefined> {
@@ -171,22 +176,41 @@ function layerLimit(settings: InstallSettings): { maxBytes: number; limitSetting
   return configured.maxBytes <= LAYER_MEMORY_CEILING ? configured : { maxBytes: LAYER_MEMORY_CEILING, limitSetting: undefined };
 }
 
+/** Where a registry's credentials come from, asked only when it wants them (undefined: none configured). */
+type CredentialSource = () => Promise<BasicCredentials | undefined>;
+
 /** Requests to one registry, with the credentials or token its challenge asks for. */
 class RegistryClient {
   private authorization: string | undefined;
+  /** Whether the registry asked for credentials, and what was found (at most one look-up per pull). */
+  private credentials: Promise<BasicCredentials | undefined> | undefined;
+  private credentialsFound = false;
 
   constructor(
     private readonly reference: Reference,
-    private readonly credentials: BasicCredentials | undefined,
+    private readonly credentialSource: CredentialSource | undefined,
     private readonly settings: NetSettings,
   ) {}
 
   async get(url: string, headers: Record<string, string>, limit: Pick<FetchBufferOptions, 'maxBytes' | 'limitSetting'> = {}): Promise<FetchBufferResult> {
     const send = () => fetchBuffer(url, { ...limit, settings: this.settings, headers: this.authorization ? { ...headers, authorization: this.authorization } : headers });
-    const first = await send();
-    if (first.status !== 401 || this.authorization !== undefined) return first;
-    this.authorization = await this.answerChallenge(header(first, 'www-authenticate'));
-    return this.authorization === undefined ? first : send();
+    let response = await send();
+    // Anonymous first; then, on a Bearer challenge, an anonymous token; then the credentials.
+    if (response.status !== 401 || this.credentials !== undefined) return response;
+    if (this.authorization === undefined) {
+      const anonymous = await this.answerChallenge(header(response, 'www-authenticate'), undefined);
+      if (anonymous !== undefined) {
+        this.authorization = anonymous;
+        response = await send();
+        if (response.status !== 401) return response;
+      }
+    }
+    const credentials = await this.askForCredentials();
+    if (credentials === undefined) return response;
+    const authorization = await this.answerChallenge(header(response, 'www-authenticate'), credentials);
+    if (authorization === undefined) return response;
+    this.authorization = authorization;
+    return send();
   }
 
   /** Throws a clear error for anything but 2xx. */
@@ -195,18 +219,33 @@ class RegistryClient {
     const message = registryMessage(response.body);
     if (response.status === 401 || response.status === 403) {
       throw new ProtoError('plugin.registry_denied', `${this.reference.registry} refused ${what} (HTTP ${response.status}${message ? `: ${message}` : ''}).`, {
-        hint: this.credentials
+        hint: this.credentialsFound
           ? 'Check the credentials for this registry in your Docker config file (~/.docker/config.json: its credential helper or "auths"), e.g. with `docker login`.'
-          : 'This registry needs credentials: set auth = true for it in [settings] registries and log in (`docker login`, ~/.docker/config.json).',
+          : this.credentialSource
+            ? 'This registry needs credentials and the Docker config file has none for it: log in (`docker login`, ~/.docker/config.json).'
+            : 'This registry needs credentials: set auth = true for it in [settings] registries and log in (`docker login`, ~/.docker/config.json).',
       });
     }
     throw new ProtoError('plugin.registry_failed', `${this.reference.registry} answered HTTP ${response.status} for ${what}${message ? `: ${message}` : ''}.`);
   }
 
-  /** `Basic realm=…` → our Basic credentials; `Bearer realm=…,service=…` → a token from the realm. */
-  private async answerChallenge(challenge: string | undefined): Promise<string | undefined> {
+  /** The credentials, looked up once, when the registry first asks for them. */
+  private async askForCredentials(): Promise<BasicCredentials | undefined> {
+    if (!this.credentialSource) return undefined;
+    this.credentials ??= this.credentialSource();
+    const credentials = await this.credentials;
+    this.credentialsFound = credentials !== undefined;
+    return credentials;
+  }
+
+  /**
+   * `Basic realm=…` → the credentials; `Bearer realm=…,service=…` → a token from the realm, asked
+   * with the credentials when given, else anonymously (a refused anonymous token is no error:
+   * the credentials are asked for next). Undefined when the challenge cannot be answered so.
+   */
+  private async answerChallenge(challenge: string | undefined, credentials: BasicCredentials | undefined): Promise<string | undefined> {
     const scheme = challenge?.trim().split(/\s+/, 1)[0]?.toLowerCase();
-    const basic = this.credentials ? `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}` : undefined;
+    const basic = credentials ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` : undefined;
     if (scheme === 'basic') return basic;
     if (scheme !== 'bearer') return undefined;
     const params = Object.fromEntries([...challenge!.matchAll(/([A-Za-z]+)="([^"]*)"/g)].map((match) => [match[1]!.toLowerCase(), match[2]!]));
@@ -216,8 +255,13 @@ class RegistryClient {
     tokenUrl.searchParams.set('scope', params.scope ?? `repository:${this.reference.repository}:pull`);
     const response = await fetchBuffer(tokenUrl.href, { settings: this.settings, headers: basic ? { authorization: basic } : {} });
     if (response.status !== 200) {
+      if (!basic && (response.status === 401 || response.status === 403) && this.credentials === undefined && this.credentialSource) return undefined;
       throw new ProtoError('plugin.registry_denied', `The token service of ${this.reference.registry} (${params.realm}) refused a token (HTTP ${response.status}).`, {
-        hint: basic ? 'Check the credentials for this registry in ~/.docker/config.json.' : 'This registry needs credentials: set auth = true for it in [settings] registries.',
+        hint: basic
+          ? 'Check the credentials for this registry in ~/.docker/config.json.'
+          : this.credentialSource
+            ? 'This registry needs credentials and the Docker config file has none for it: log in (`docker login`, ~/.docker/config.json).'
+            : 'This registry needs credentials: set auth = true for it in [settings] registries.',
       });
     }
     const body = parseJson(response.body, `the token from ${params.realm}`) as { token?: unknown; access_token?: unknown };

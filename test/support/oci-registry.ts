@@ -27,7 +27,11 @@ export interface RegistryUser {
   password: string;
 }
 
-export type RegistryAuth = { kind: 'none' } | { kind: 'htpasswd'; user: RegistryUser } | { kind: 'token'; user: RegistryUser };
+export type RegistryAuth =
+  | { kind: 'none' }
+  | { kind: 'htpasswd'; user: RegistryUser }
+  /** `publicRepositories`: pulled with an anonymous token, as Docker Hub and GHCR serve public images. */
+  | { kind: 'token'; user: RegistryUser; publicRepositories?: readonly string[] };
 
 export interface TestRegistry {
   /** `127.0.0.1:<port>`: what a registry:// locator and `[settings] registries` name. */
@@ -64,7 +68,7 @@ export async function startTestRegistry(auth: RegistryAuth = { kind: 'none' }): 
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const signer = tokenSigner(readFileSync(join(dir, 'key.pem'), 'utf8'), readFileSync(join(dir, 'cert.pem'), 'utf8'));
-    tokenServer = await startTokenServer(auth.user, signer, tokenRequests);
+    tokenServer = await startTokenServer(auth.user, signer, tokenRequests, auth.publicRepositories ?? []);
     const realm = `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}/token`;
     authYaml = `auth:\n  token:\n    realm: ${realm}\n    service: ${TOKEN_SERVICE}\n    issuer: ${TOKEN_ISSUER}\n    rootcertbundle: ${join(dir, 'cert.pem')}\n`;
   }
@@ -132,8 +136,11 @@ function tokenSigner(keyPem: string, certPem: string): Signer {
   };
 }
 
-/** GET /token?service=…&scope=repository:<name>:<actions>; Basic credentials decide access. */
-function startTokenServer(user: RegistryUser, sign: Signer, requests: TestRegistry['tokenRequests']): Promise<Server> {
+/**
+ * GET /token?service=…&scope=repository:<name>:<actions>; Basic credentials decide access. Without
+ * credentials, a token to pull a public repository (and nothing else).
+ */
+function startTokenServer(user: RegistryUser, sign: Signer, requests: TestRegistry['tokenRequests'], publicRepositories: readonly string[]): Promise<Server> {
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const authorization = request.headers.authorization ?? '';
@@ -142,7 +149,8 @@ function startTokenServer(user: RegistryUser, sign: Signer, requests: TestRegist
       : [null, null];
     const scope = url.searchParams.get('scope');
     requests.push({ scope, user: givenUser ?? null });
-    if (url.pathname !== '/token' || givenUser !== user.username || givenPassword !== user.password) {
+    const publicPull = givenUser === null && scope !== null && publicRepositories.some((repository) => scope === `repository:${repository}:pull`);
+    if (url.pathname !== '/token' || (!publicPull && (givenUser !== user.username || givenPassword !== user.password))) {
       response.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ details: 'bad credentials' }));
       return;
     }
@@ -153,7 +161,7 @@ function startTokenServer(user: RegistryUser, sign: Signer, requests: TestRegist
         })
       : [];
     const now = Math.floor(Date.now() / 1000);
-    const token = sign({ iss: TOKEN_ISSUER, sub: givenUser, aud: TOKEN_SERVICE, iat: now - 10, nbf: now - 10, exp: now + 600, jti: randomUUID(), access });
+    const token = sign({ iss: TOKEN_ISSUER, sub: givenUser ?? '', aud: TOKEN_SERVICE, iat: now - 10, nbf: now - 10, exp: now + 600, jti: randomUUID(), access });
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: 600 }));
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));

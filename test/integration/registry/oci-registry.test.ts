@@ -5,7 +5,7 @@
  * layers and tar / tar+gzip / tar+zstd layers holding the `.wasm`.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parsePluginLocator, type RegistryConfig } from '../../../src/config/index.js';
@@ -29,11 +29,34 @@ function writeDockerConfig(home: string, host: string, user: { username: string;
   writeFileSync(join(home, '.docker/config.json'), JSON.stringify({ auths: { [`https://${host}`]: { auth } } }));
 }
 
+/**
+ * A home whose Docker config names the credential helper `docker-credential-recorder` (credsStore),
+ * which appends a line to `runs` each time it runs and answers `user` for any host: the tests count
+ * when proto asks. Returns the env (PATH) that finds the helper, and the file it writes.
+ */
+function recordingHelperHome(dir: string, user: { username: string; password: string }): { home: string; env: Record<string, string>; runs: string } {
+  const bin = join(dir, 'bin');
+  const home = join(dir, 'home');
+  const runs = join(dir, 'runs');
+  mkdirSync(bin, { recursive: true });
+  mkdirSync(join(home, '.docker'), { recursive: true });
+  const script = ['#!/bin/sh', `echo "$1" >> '${runs}'`, 'host=$(cat)', `printf '{"ServerURL":"%s","Username":"${user.username}","Secret":"${user.password}"}' "$host"`];
+  writeFileSync(join(bin, 'docker-credential-recorder'), `${script.join('\n')}\n`);
+  chmodSync(join(bin, 'docker-credential-recorder'), 0o755);
+  writeFileSync(join(home, '.docker/config.json'), JSON.stringify({ credsStore: 'recorder' }));
+  return { home, env: { PATH: `${bin}:${process.env.PATH}` }, runs };
+}
+
+/** The lines the recording helper wrote: one per run. */
+function helperRuns(runs: string): string[] {
+  return existsSync(runs) ? readFileSync(runs, 'utf8').split('\n').filter(Boolean) : [];
+}
+
 describe('registry:// plugins from a real OCI registry', skipWithout('docker-registry'), () => {
   let temp: TempStore;
   let home: string;
-  const pull = (id: string, locator: string, registries: RegistryConfig[] = [], extra: { home?: string; settings?: InstallSettings } = {}) =>
-    pluginFile(id, parsePluginLocator(locator, temp.dir, 'test'), { store: temp.store, registries, env: {}, home: extra.home ?? home, settings: extra.settings ?? {} });
+  const pull = (id: string, locator: string, registries: RegistryConfig[] = [], extra: { home?: string; settings?: InstallSettings; env?: Record<string, string> } = {}) =>
+    pluginFile(id, parsePluginLocator(locator, temp.dir, 'test'), { store: temp.store, registries, env: extra.env ?? {}, home: extra.home ?? home, settings: extra.settings ?? {} });
   const cachedAs = (id: string) => readdirSync(temp.store.pluginsDir).filter((name) => name.startsWith(`${id}-`));
   const bytes = (path: string) => new Uint8Array(readFileSync(path));
 
@@ -129,6 +152,13 @@ describe('registry:// plugins from a real OCI registry', skipWithout('docker-reg
       });
     });
 
+    it('never runs the credential helper for an image the registry serves without asking (auth = true)', async () => {
+      const helper = recordingHelperHome(join(temp.dir, 'public-helper'), USER);
+      const registries: RegistryConfig[] = [{ registry: registry.host, namespace: 'team', auth: true, default: false }];
+      assert.deepEqual(bytes(await pull('public-helper', 'registry://disttool:1.0', registries, { home: helper.home, env: helper.env })), wasm);
+      assert.deepEqual(helperRuns(helper.runs), [], 'the helper did not run');
+    });
+
     it('looks an image without a host up in the configured registries, in order', async () => {
       const registries: RegistryConfig[] = [
         { registry: registry.host, namespace: 'elsewhere', auth: false, default: false },
@@ -206,6 +236,12 @@ describe('registry:// plugins from a real OCI registry', skipWithout('docker-reg
       assert.deepEqual(cachedAs('helper-locked'), [], 'nothing cached');
     });
 
+    it('asks the credential helper once per pull, when the registry first asks (its Basic challenge)', async () => {
+      const helper = recordingHelperHome(join(temp.dir, 'basic-helper'), USER);
+      assert.deepEqual(bytes(await pull('basic-helper', `registry://${registry.host}/private/disttool:1.0`, [], { home: helper.home, env: helper.env })), wasm);
+      assert.deepEqual(helperRuns(helper.runs), ['get'], 'one run for the manifest and the layer');
+    });
+
     it('is refused without credentials, or with wrong ones, with a hint', async () => {
       const anonymous: RegistryConfig[] = [{ registry: registry.host, namespace: 'private', auth: false, default: false }];
       await assert.rejects(pull('basic-anon', 'registry://disttool:1.0', anonymous), (error: unknown) =>
@@ -222,8 +258,9 @@ describe('registry:// plugins from a real OCI registry', skipWithout('docker-reg
   describe('token flow', skipWithout('openssl'), () => {
     let registry: TestRegistry;
     before(async () => {
-      registry = await startTestRegistry({ kind: 'token', user: USER });
+      registry = await startTestRegistry({ kind: 'token', user: USER, publicRepositories: ['public/disttool'] });
       await registry.push({ repository: 'private/disttool', tag: '1.0', layers: [{ mediaType: WASM_LAYER, data: wasm }] });
+      await registry.push({ repository: 'public/disttool', tag: '1.0', layers: [{ mediaType: WASM_LAYER, data: wasm }] });
     });
     after(() => registry?.stop());
 
@@ -232,7 +269,19 @@ describe('registry:// plugins from a real OCI registry', skipWithout('docker-reg
       writeDockerConfig(userHome, registry.host, USER);
       registry.tokenRequests.length = 0;
       assert.deepEqual(bytes(await pull('token', `registry://${registry.host}/private/disttool:1.0`, [], { home: userHome })), wasm);
-      assert.deepEqual(registry.tokenRequests, [{ scope: 'repository:private/disttool:pull', user: USER.username }]);
+      // An anonymous token first (refused: the image is private), then one with the credentials.
+      const scope = 'repository:private/disttool:pull';
+      assert.deepEqual(registry.tokenRequests, [{ scope, user: null }, { scope, user: USER.username }]);
+    });
+
+    it('pulls a public image with an anonymous token, without running the credential helper; a private one runs it once', async () => {
+      const helper = recordingHelperHome(join(temp.dir, 'token-helper'), USER);
+      registry.tokenRequests.length = 0;
+      assert.deepEqual(bytes(await pull('token-public', `registry://${registry.host}/public/disttool:1.0`, [], { home: helper.home, env: helper.env })), wasm);
+      assert.deepEqual(helperRuns(helper.runs), [], 'the helper did not run');
+      assert.deepEqual(registry.tokenRequests, [{ scope: 'repository:public/disttool:pull', user: null }]);
+      assert.deepEqual(bytes(await pull('token-private', `registry://${registry.host}/private/disttool:1.0`, [], { home: helper.home, env: helper.env })), wasm);
+      assert.deepEqual(helperRuns(helper.runs), ['get']);
     });
 
     it('is refused when the token service refuses', async () => {
