@@ -18,7 +18,7 @@
  *   npm run build && npm run fixtures && node --import ./scripts/register-ts.mjs bench/cold-paths.ts [rounds] [--node <path>] [--plugin <wasm>] [--only <name,...>] [--compare <bin/proto.js>]
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { shimCacheEntryPath } from '../src/link/index.js';
@@ -27,6 +27,7 @@ import { createSandbox } from '../test-utils/index.js';
 import { CLI, ensureCliBuilt } from '../test/support/cli.js';
 import { startDisttoolDist } from '../test/support/disttool-dist.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
+import { measureChildren } from './child-cpu.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -46,25 +47,10 @@ interface Case {
   command?: string;
 }
 
-/** CPU ms used so far by this process's waited-for children (Linux; undefined elsewhere). */
-function childrenCpuMs(): number | undefined {
-  try {
-    // Fields after the command name: cutime and cstime are the 14th and 15th, in clock ticks (1/100 s).
-    const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ');
-    return (Number(fields[13]) + Number(fields[14])) * 10;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Wall ms of one run, and the CPU ms its process used. */
-function measure(run: () => void): { ms: number; cpu: number | undefined } {
-  const cpuBefore = childrenCpuMs();
-  const started = process.hrtime.bigint();
-  run();
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const cpuAfter = childrenCpuMs();
-  return { ms, cpu: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore };
+/** Wall ms of one run, and the CPU ms its process used (bench/child-cpu.ts). */
+async function measure(run: () => void): Promise<{ ms: number; cpu: number | undefined }> {
+  const { wallMs, cpuMs } = await measureChildren(run);
+  return { ms: wallMs, cpu: cpuMs };
 }
 
 function median(samples: number[]): number {
@@ -138,7 +124,7 @@ try {
     let base = 0;
     for (const one of runs) {
       one.before?.();
-      const measured = measure(one.run);
+      const measured = await measure(one.run);
       if (one.cli === 'baseline') base = measured.ms;
       times.get(key(one))!.push(measured.ms);
       ratios.get(key(one))!.push(measured.ms / base);

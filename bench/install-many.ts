@@ -15,7 +15,7 @@
  *   npm run build && npm run fixtures && node --import ./scripts/register-ts.mjs bench/install-many.ts [rounds] [--compare <bin/proto.js>]
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -23,14 +23,13 @@ import { createSandbox } from '../test-utils/index.js';
 import { CLI, ensureCliBuilt } from '../test/support/cli.js';
 import { DEFAULT_RELEASES, startDisttoolDist } from '../test/support/disttool-dist.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
+import { measureChildren } from './child-cpu.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { compare: { type: 'string' } } });
 const ROUNDS = Number(positionals[0] ?? 5);
 const TOOLS = Array.from({ length: 10 }, (_, i) => `tool${i}`);
 const releases = DEFAULT_RELEASES.filter((release) => !release.version.includes('-'));
 const clis = values.compare ? { before: values.compare, after: CLI } : { after: CLI };
-/** GNU time gives the command's CPU time; without it, only wall time is printed. */
-const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 await ensureCliBuilt();
 const sandbox = createSandbox('proto-install-many-');
@@ -63,14 +62,9 @@ try {
   /** One `proto install` in `cwd` with an empty store: wall and CPU ms. Async: the dist server lives in this process. */
   const install = async (cli: string, cwd: string): Promise<{ wall: number; cpu: number }> => {
     emptyStore();
-    const command = [process.execPath, cli, 'install'];
-    const started = performance.now();
-    const { stderr } = GNU_TIME
-      ? await promisify(execFile)(GNU_TIME, ['-f', 'cpu %U %S', ...command], { cwd, env: sandbox.env })
-      : await promisify(execFile)(command[0]!, command.slice(1), { cwd, env: sandbox.env });
-    const wall = performance.now() - started;
-    const times = /^cpu ([\d.]+) ([\d.]+)$/m.exec(stderr);
-    return { wall, cpu: times ? (Number(times[1]) + Number(times[2])) * 1000 : NaN };
+    const { wallMs, cpuMs } = await measureChildren(() => promisify(execFile)(process.execPath, [cli, 'install'], { cwd, env: sandbox.env }));
+    // Without /proc (bench/child-cpu.ts) the CPU figures print as NaN: wall time alone then.
+    return { wall: wallMs, cpu: cpuMs ?? NaN };
   };
 
   const results = Object.fromEntries(

@@ -33,6 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { findExecutable } from '../src/install/system-tools.js';
 import { startDistServer } from '../test-utils/dist-server.js';
 import { ensureCliBuilt } from '../test/support/cli.js';
+import { measureChildren } from './child-cpu.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH_DIR = resolve(process.env.BENCH_DIR ?? join(ROOT, '.bench/install'));
@@ -150,17 +151,12 @@ async function timeOurs(root: string, archive: Archive, decoder: string): Promis
 }
 
 /**
- * Runs `script` in bash and then bash's `times`: the user and system time of every process it
- * waited for, including theirs (xz under our Node, sha256sum under tee).
+ * Runs `script` in bash, and the CPU time of every process in it (bench/child-cpu.ts: bash, and
+ * what it waited for, e.g. xz under our Node, sha256sum under tee).
  */
 async function execTimed(script: string, args: string[]): Promise<{ stdout: string; cpuMs: number }> {
-  const stdout = await exec('bash', ['-c', `set -e\n${script}\ntimes`, 'bash', ...args]);
-  const lines = stdout.trimEnd().split('\n');
-  const children = lines.pop()!;
-  lines.pop(); // bash's own times
-  const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map(([, m, s]) => Number(m) * 60 + Number(s));
-  if (seconds.length !== 2) throw new Error(`unexpected output of times: ${children}`);
-  return { stdout: lines.join('\n'), cpuMs: (seconds[0]! + seconds[1]!) * 1000 };
+  const { result: stdout, cpuMs } = await measureChildren(() => exec('bash', ['-c', `set -e\n${script}`, 'bash', ...args]));
+  return { stdout, cpuMs: cpuMs ?? NaN };
 }
 
 function freshDir(name: string): string {
