@@ -140,10 +140,12 @@ describe('plugins sharing workers', () => {
     );
     const hold = holdWorkerOf(holding);
     try {
-      const error = await Promise.race([failure, sleep(20_000, 'still waiting behind the held call')]);
+      // The guards are unref'd: after the race they would keep this file's process alive for their
+      // whole length; while they matter, the held request keeps it alive.
+      const error = await Promise.race([failure, sleep(20_000, 'still waiting behind the held call', { ref: false })]);
       assert.ok(error instanceof ProtoError, String(error));
       assert.equal(error.code, 'plugin.host_function_failed');
-      assert.equal(await Promise.race([failing.close().then(() => 'closed'), sleep(20_000, 'close waits behind the held call')]), 'closed');
+      assert.equal(await Promise.race([failing.close().then(() => 'closed'), sleep(20_000, 'close waits behind the held call', { ref: false })]), 'closed');
     } finally {
       hold.release();
     }
@@ -183,7 +185,7 @@ describe('plugins sharing workers', () => {
     const sink = setLogSink((line) => lines.push(line));
     try {
       await sleep(50);
-      const answer = await Promise.race([queued.callRaw('probe_get_env_var', 'WHO'), sleep(30_000, 'still waiting behind the held call')]);
+      const answer = await Promise.race([queued.callRaw('probe_get_env_var', 'WHO'), sleep(30_000, 'still waiting behind the held call', { ref: false })]);
       assert.equal(answer, 'queued');
       assert.equal(pluginWorkerCounts().started - before.started, 2, 'one worker for both, then one for the plugin that moved');
       // Its second instance is not a second start: `--log trace` users (and tests) count "started in".

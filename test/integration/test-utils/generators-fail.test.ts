@@ -52,7 +52,8 @@ async function runSuite(plugin: string, suite = SUITE, extraEnv: NodeJS.ProcessE
     // and a loaded 2-core machine made a run take over 70 s.
     execFile(
       process.execPath,
-      [...nodeArgs, '--test', '--test-reporter=tap', script],
+      // The suite file itself, not `--test <file>`, which would start it in yet another process.
+      [...nodeArgs, '--test-reporter=tap', script],
       { cwd: repoRoot, env, maxBuffer: 16 * 1024 * 1024, timeout: 600_000 },
       (error, stdout, stderr) => {
         // A failing suite exits 1; anything else (a crash, a timeout) is our problem.
