@@ -49,6 +49,9 @@ export async function bundleTests(root, files) {
     target: 'node20',
     conditions: ['proto-ts-source'],
     sourcemap: 'linked',
+    // Stack traces need the mappings only; Node reads and parses a bundle's whole map when it loads
+    // it (a third the size without the sources: ~10 ms less per process).
+    sourcesContent: false,
     outbase: root,
     outdir,
     outExtension: { '.js': '.mjs' },
