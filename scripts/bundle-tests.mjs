@@ -36,8 +36,8 @@ export function testFileOfBundle(root, path) {
 
 /**
  * Bundles (or reuses the bundles of) `files`, test files or scripts that tests run in child processes,
- * paths relative to root; returns their bundle paths, in order (undefined for a file that does not
- * bundle when others do; a single file that does not throws). Several processes may bundle the same
+ * paths relative to root; returns their bundle paths, in order: undefined for a file that does not
+ * bundle among others (asked for that file alone, it throws). Several processes may bundle the same
  * file at once: each file is written whole (temp + rename), and the bundle's record of its inputs last.
  */
 export async function bundleTests(root, files) {
@@ -84,7 +84,7 @@ export async function bundleTests(root, files) {
     await build(stale);
     return files.map(bundleOf);
   } catch (error) {
-    if (stale.length === 1) throw error;
+    if (files.length === 1) throw error;
   }
   // One file that does not bundle must not send every other file back to its sources: each is
   // bundled alone, and only those that fail have no bundle (undefined).

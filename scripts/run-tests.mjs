@@ -5,14 +5,16 @@
 // files at a time, each from its bundle. The runner prints the closing pass/fail counts, then our
 // summary says why tests were skipped or cancelled and which files were slowest; its exit code is ours.
 // PROTO_TEST_BUNDLE=0 runs the sources through the TypeScript hooks instead (scripts/register-ts.mjs).
+// A test file that does not bundle fails alone, after the bundler's error; the others run from their bundles.
 //
-// Where the CPU goes (measured for one run by wrapping each CLI command in /usr/bin/time and reading
-// each test process's own and children's CPU from /proc/self/stat at its exit; 2 cores, 848 tests,
-// load 17-40): the test files' own processes ~80 s when they loaded their modules through the hooks
-// (Node 20 runs them in a loader thread that every import waits on), ~39 s bundled; the 586 CLI
-// commands the e2e tests start ~90-95 s (~0.16 s each: Node's start, the 600 KB bundle, a plugin
-// worker; installs ~0.27 s, `plugin install` ~0.33 s, answers from caches ~0.05 s); the rest ~25-29 s:
-// child test suites (generators-fail ~8 s), install children, tar, git, servers. So the run is
+// Where the CPU goes (one run, 886 tests, 2 cores, load 15-20: each Node process's own and waited
+// children's CPU read from /proc/self/stat at its exit; 169 s in all, of it ~38 s system time, mostly
+// process starts): the 586 CLI commands the e2e tests start ~85 s (~0.14 s each: Node's start, the
+// CLI bundle, for 237 of them a plugin worker); the 123 test files' own processes ~51 s (Node and its
+// test runner alone take ~0.12 s; the 43 plugin workers they start run a bundle of
+// src/host/plugin-worker.ts, PROTO_TEST_PLUGIN_WORKER, not the sources through the hooks); the 30
+// TypeScript children they start ~10 s (generated suites ~4 s, install children ~2 s); other programs
+// (tar, git, shells, docker-registry) and commands a test kills ~17 s; npm, this runner and the bundling ~5 s. So the run is
 // CPU-bound: it takes about CPU / 2 on a quiet machine, and as long as the other load allows on a
 // busy one. The CLI children share one V8 code cache (test/support/cli.ts, PROTO_CODE_CACHE_DIR):
 // every test store is new, and each would compile the bundle again.
