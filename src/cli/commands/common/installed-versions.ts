@@ -7,7 +7,8 @@
  * `status`, `exec` and `activate` must not fail on an offline machine for no reason. Aliases still
  * work through the cached version list (any age), if there is one, and `[tools.<id>.aliases]`.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { log } from '../../../log.js';
 import type { Inventory } from '../../../store/index.js';
 import type { Tool } from '../../../tool/tool.js';
@@ -46,10 +47,12 @@ export async function toolInventory(session: Session, id: string): Promise<ToolI
  */
 export async function inventoriesInStore(session: Session): Promise<ToolInventory[]> {
   // Synchronous: one small directory on the path of cold commands (`list`), where node:fs/promises
-  // and a trip through libuv's thread pool cost more than the read.
+  // and a trip through libuv's thread pool cost more than the read. Names, then an lstat each:
+  // `withFileTypes` would compile Node's Dirent code on every `list` for the same answer.
+  const { toolsDir } = session.store;
   let dirs: string[];
   try {
-    dirs = readdirSync(session.store.toolsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name);
+    dirs = readdirSync(toolsDir).filter((name) => !name.startsWith('.') && lstatSync(join(toolsDir, name), { throwIfNoEntry: false })?.isDirectory());
   } catch {
     dirs = [];
   }
