@@ -7,16 +7,17 @@
 // PROTO_TEST_BUNDLE=0 runs the sources through the TypeScript hooks instead (scripts/register-ts.mjs).
 // A test file that does not bundle fails alone, after the bundler's error; the others run from their bundles.
 //
-// Where the CPU goes (one run, 886 tests, 2 cores, load 15-20: each Node process's own and waited
-// children's CPU read from /proc/self/stat at its exit; 169 s in all, of it ~38 s system time, mostly
-// process starts): the 586 CLI commands the e2e tests start ~85 s (~0.14 s each: Node's start, the
-// CLI bundle, for 237 of them a plugin worker); the 123 test files' own processes ~51 s (Node and its
-// test runner alone take ~0.12 s; the 43 plugin workers they start run a bundle of
-// src/host/plugin-worker.ts, PROTO_TEST_PLUGIN_WORKER, not the sources through the hooks); the 30
-// TypeScript children they start ~10 s (generated suites ~4 s, install children ~2 s); other programs
-// (tar, git, shells, docker-registry) and commands a test kills ~17 s; npm, this runner and the bundling ~5 s. So the run is
-// CPU-bound: it takes about CPU / 2 on a quiet machine, and as long as the other load allows on a
-// busy one. The CLI children share one V8 code cache (test/support/cli.ts, PROTO_CODE_CACHE_DIR):
+// Where the CPU goes (one run, 897 tests, 2 cores, load 7-19: each Node process's own and waited
+// children's CPU read from /proc/self/stat at its exit; 144 s in all, of it ~35 s system time, mostly
+// process starts): the 594 CLI commands the e2e tests start ~68 s (~0.115 s each: Node's start, the
+// CLI bundle, for 239 of them a plugin worker); the 125 test files' own processes ~45 s (Node and its
+// test runner alone take ~0.08 s; the 40 plugin workers they and their children start run a bundle
+// of src/host/plugin-worker.ts, PROTO_TEST_PLUGIN_WORKER, not the sources through the hooks); the 26
+// TypeScript children they start ~8 s (generated suites ~3.5 s, install children ~1.6 s); other
+// programs (tar, git, shells, docker-registry) and commands a test kills ~17 s; npm, this runner and
+// the bundling ~5 s. Five files ran at once for 124 s of the 172 s, fewer than three for 4 s. So the
+// run is CPU-bound: it takes about CPU / 2 on a quiet machine, and as long as the other load allows
+// on a busy one. The CLI children share one V8 code cache (test/support/cli.ts, PROTO_CODE_CACHE_DIR):
 // every test store is new, and each would compile the bundle again.
 //
 // Concurrency: each test file is its own process; part of their time is spent waiting (on CLI
