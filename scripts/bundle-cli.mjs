@@ -13,7 +13,11 @@
 //    version list, bin, list, status) without commander and the other commands, and the Node
 //    check. Every module the
 //    program loads on demand (each `import()`: the plugin host, the network, installs) is, in
-//    this bundle, a call of `handOver`: reaching it means the program must answer.
+//    this bundle, a call of `handOver`: reaching it means the program must answer;
+//  - dist/bundle/plugin-worker.cjs: the plugin worker thread (host/plugin-worker) with the Extism
+//    SDK, which cli.cjs's worker pool starts instead of the ES modules: an ES module entry costs
+//    each worker the start of Node's ES module loader, and the SDK and our two modules its
+//    resolution and linking (~8 ms of CPU per command that starts a plugin).
 // Why: on Node 20 each ES module costs resolution, a module record and linking, about 0.7 ms of
 // CPU; the program's ~120 modules were most of a cold command's time. One CommonJS file keeps
 // what is lazy lazy: a module reached only through `await import()` (the plugin host, the install
@@ -37,13 +41,28 @@ const { dependencies } = JSON.parse(await readFile(join(root, 'package.json'), '
 const BUNDLED_PACKAGES = new Set(['commander', 'smol-toml']);
 const external = Object.keys(dependencies).filter((name) => !BUNDLED_PACKAGES.has(name));
 
+/**
+ * Edits of the compiled modules in the program's bundles, by path in dist/: the text, which must
+ * be there (a build that no longer finds it fails), and what it becomes.
+ */
+const BUNDLE_EDITS = {
+  // The worker pool starts the bundled worker (the first build below).
+  'host/worker-pool.js': ["'./plugin-worker.js'", "'../bundle/plugin-worker.cjs'"],
+};
+
 /** Each module's `import.meta.url` and `import.meta.dirname` become its URL and directory in dist/, computed from the bundle's place. */
 const moduleUrls = {
   name: 'module-urls',
   setup(builder) {
     builder.onLoad({ filter: /\.js$/ }, async (args) => {
       if (!args.path.startsWith(`${dist}/`)) return undefined;
-      const text = await readFile(args.path, 'utf8');
+      let text = await readFile(args.path, 'utf8');
+      const edit = BUNDLE_EDITS[relative(dist, args.path)];
+      if (edit) {
+        if (!text.includes(edit[0])) throw new Error(`bundle-cli: ${edit[0]} is no longer in ${args.path}; see BUNDLE_EDITS`);
+        text = text.replace(edit[0], edit[1]);
+        if (!text.includes('import.meta.url') && !text.includes('import.meta.dirname')) return { contents: text, loader: 'js' };
+      }
       if (!text.includes('import.meta.url') && !text.includes('import.meta.dirname')) return undefined;
       const url = `__protoModuleUrl(${JSON.stringify(relative(dist, args.path))})`;
       const dir = `__protoModuleDir(${JSON.stringify(relative(dist, dirname(args.path)))})`;
@@ -154,6 +173,9 @@ await build({
 const program = { ...common, target: 'node20', supported: { 'dynamic-import': false }, minifyWhitespace: true, minifySyntax: true };
 /** A command's bundle: its entry module, and the Node check the launcher runs before the command. */
 const commandBundle = (entry, name) => ({ stdin: { contents: `export * from './dist/${entry}';\n${NODE_CHECK}`, resolveDir: root, sourcefile: name } });
+// The plugin worker with everything it loads (the Extism SDK included): it runs beside cli.cjs, and
+// a worker started from the modules in dist/ (a bare `tsc` since) keeps loading plugin-worker.js.
+await build({ ...common, target: 'node20', external: [], entryPoints: [join(dist, 'host/plugin-worker.js')], minifyWhitespace: true, minifySyntax: true, outfile: join(outDir, 'plugin-worker.cjs') });
 await build({ ...program, ...commandBundle('cli/cached-answers.js', 'cached.js'), plugins: [...common.plugins, handOverOnDemand], outfile: join(outDir, 'cached.cjs') });
 // Last: the launcher takes the bundles as a set when this one is as new as the compiled program.
 await build({ ...program, ...commandBundle('cli/main.js', 'cli.js'), plugins: [precompiledSchemas, ...common.plugins], outfile: join(outDir, 'cli.cjs') });
