@@ -10,7 +10,8 @@
  *
  * Windows has no process groups in this sense: there only the direct child is killed.
  */
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import { lazyChildProcess } from '../../lazy-builtins.js';
 
 /** How long a group may take to exit after SIGTERM before it gets SIGKILL. */
 const TERM_GRACE_MS = 1000;
@@ -22,7 +23,8 @@ let exitHookInstalled = false;
 
 /** `spawn`, with the child leading a new process group (POSIX). */
 export function spawnInGroup(file: string, args: readonly string[], options: SpawnOptions): ChildProcess {
-  const child = spawn(file, args, { ...options, detached: GROUPS });
+  // Loaded on first use: every plugin's host functions import this module, few plugins run commands.
+  const child = lazyChildProcess().spawn(file, args, { ...options, detached: GROUPS });
   if (GROUPS && child.pid !== undefined) {
     liveGroups.add(child.pid);
     if (!exitHookInstalled) {
