@@ -3,16 +3,10 @@ import { describe, it } from 'node:test';
 import { isProtoError } from '../../../src/errors.js';
 import { isPluginName, parseManifest, selectPackage, type PluginManifest } from '../../../src/plugins/index.js';
 import { SCHEMA_EXTENSIONS } from '../../../src/schema/read-schema.js';
+import { SAMPLE_MANIFEST, SAMPLE_SHA256 } from '../../support/sample-manifest.js';
 
-const SHA = 'a'.repeat(64);
-const base = {
-  name: 'disttool',
-  version: '1.2.0',
-  description: 'A tool',
-  license: 'MIT',
-  protoCompatibility: '>=0.1',
-  packages: [{ os: 'any', arch: 'any', url: 'disttool.wasm', sha256: SHA }],
-};
+const SHA = SAMPLE_SHA256;
+const base = SAMPLE_MANIFEST;
 
 describe('plugin manifests', () => {
   it('fill in kind and tools, and keep fields this host does not know', async () => {

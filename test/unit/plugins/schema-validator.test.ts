@@ -18,16 +18,9 @@ import {
   type SchemaName,
 } from '../../../src/plugins/schema-validator.js';
 import { repoRoot } from '../../support/fixtures.js';
+import { SAMPLE_MANIFEST } from '../../support/sample-manifest.js';
 
-const SHA = 'a'.repeat(64);
-const manifest = {
-  name: 'disttool',
-  version: '1.2.0',
-  description: 'A tool',
-  license: 'MIT',
-  protoCompatibility: '>=0.1',
-  packages: [{ os: 'any', arch: 'any', url: 'disttool.wasm', sha256: SHA }],
-};
+const manifest = SAMPLE_MANIFEST;
 const listing = {
   formatVersion: 1,
   plugins: [{ name: 'disttool', kind: 'tool', tools: ['disttool'], latest: '1.2.0', versions: [{ version: '1.2.0', protoCompatibility: '>=0.1' }] }],
