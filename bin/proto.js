@@ -109,7 +109,8 @@ async function start() {
       return;
     }
   }
-  const program = await readableOrRefuse(() => loadBundle('cli.cjs'));
+  // A code cache for each frequent command too (src/cli/command-line.ts programCodeCache).
+  const program = await readableOrRefuse(() => loadBundle('cli.cjs', startBundle().programCodeCache(args)));
   if (cachedCommand === undefined) {
     await chooseNode(program.exports);
     hideWasiWarning();

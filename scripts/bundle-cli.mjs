@@ -147,7 +147,7 @@ await build({
   ...common,
   target: 'node16',
   stdin: {
-    contents: plainExports({ 'store/store-root.js': ['resolveStoreRoot'], 'cli/command-line.js': ['cachedCommand'] }),
+    contents: plainExports({ 'store/store-root.js': ['resolveStoreRoot'], 'cli/command-line.js': ['cachedCommand', 'programCodeCache'] }),
     resolveDir: root,
     sourcefile: 'start.js',
   },

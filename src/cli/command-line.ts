@@ -46,3 +46,25 @@ export function cachedCommand(args: readonly string[]): string | undefined {
   if (word === undefined) return undefined;
   return Object.entries(CACHED_COMMAND_NAMES).find(([name, aliases]) => name === word || aliases.includes(word))?.[0];
 }
+
+/**
+ * Commands the program answers that keep a V8 code cache of their own (bin/proto.js, Node 20), by
+ * name with their aliases: a cache holds the functions the command that wrote it compiled, and
+ * these frequent ones each compile many others (an install compiled ~10 ms of functions a cache
+ * written by `plugin search` lacked). The other commands share one cache.
+ */
+export const OWN_CODE_CACHE_COMMANDS: Readonly<Record<string, readonly string[]>> = {
+  install: ['i'],
+  uninstall: ['ui'],
+  run: ['r'],
+  'list-remote': ['lsr'],
+  outdated: ['o'],
+  plugin: [],
+};
+
+/** The name of the program's code cache of the command `args` invoke (undefined: the shared one). */
+export function programCodeCache(args: readonly string[]): string | undefined {
+  const word = commandWord(args);
+  if (word === undefined) return undefined;
+  return Object.entries(OWN_CODE_CACHE_COMMANDS).find(([name, aliases]) => name === word || aliases.includes(word))?.[0];
+}

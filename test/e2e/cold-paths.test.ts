@@ -279,8 +279,9 @@ describe('cold paths', () => {
     const install = (version: string) => sandbox.run(['install', 'disttool', version], { env: { PROTO_CODE_CACHE_DIR: chosen } });
     const first = await install('2.1.0');
     assert.equal(first.code, 0, first.stderr);
+    // install keeps a cache of its own (src/cli/command-line.ts OWN_CODE_CACHE_COMMANDS).
     const [name, ...others] = readdirSync(chosen).filter((file) => file.startsWith('cli-'));
-    assert.ok(name !== undefined && others.length === 0, readdirSync(chosen).join(', '));
+    assert.ok(name !== undefined && others.length === 0 && name.startsWith('cli-install-'), readdirSync(chosen).join(', '));
     // A refused cache would be written again: a new file (whose inode may be the old one's, freed just before).
     const stamp = () => {
       const { ino, mtimeNs } = statSync(join(chosen, name), { bigint: true });
@@ -292,5 +293,10 @@ describe('cold paths', () => {
       assert.equal(next.code, 0, next.stderr);
       assert.equal(stamp(), written, `the code cache written after a download was refused by the next install (${version})`);
     }
+    // Another command writes the program's shared cache, and leaves install's alone.
+    const other = await sandbox.run(['debug', 'config'], { env: { PROTO_CODE_CACHE_DIR: chosen } });
+    assert.equal(other.code, 0, other.stderr);
+    assert.deepEqual(readdirSync(chosen).filter((file) => file.startsWith('cli-')).map((file) => file.replace(/-[0-9a-f]{8}-.*/, '')).sort(), ['cli', 'cli-install']);
+    assert.equal(stamp(), written);
   });
 });

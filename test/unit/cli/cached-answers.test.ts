@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CACHED_COMMANDS, parseCachedCommandLine } from '../../../src/cli/cached-answers.js';
-import { CACHED_COMMAND_NAMES, GLOBAL_FLAGS, GLOBAL_OPTIONS_WITH_VALUE, cachedCommand } from '../../../src/cli/command-line.js';
+import { CACHED_COMMAND_NAMES, GLOBAL_FLAGS, GLOBAL_OPTIONS_WITH_VALUE, OWN_CODE_CACHE_COMMANDS, cachedCommand, programCodeCache } from '../../../src/cli/command-line.js';
 import { createProgram } from '../../../src/cli/main.js';
 
 describe('cached answers: command line', () => {
@@ -70,5 +70,20 @@ describe('cached answers: command line', () => {
     assert.equal(cachedCommand(['install', 'list']), undefined);
     assert.equal(cachedCommand(['-c', 'status', 'install']), undefined);
     assert.equal(cachedCommand([]), undefined);
+  });
+
+  it('names the code caches of frequent commands after the program\'s commands and aliases', () => {
+    const program = createProgram();
+    for (const [name, aliases] of Object.entries(OWN_CODE_CACHE_COMMANDS)) {
+      const defined = program.commands.find((candidate) => candidate.name() === name);
+      assert.ok(defined, `the program has no ${name} command`);
+      assert.deepEqual(defined.aliases(), [...aliases], name);
+    }
+    assert.equal(programCodeCache(['--log', 'trace', 'i', 'node']), 'install');
+    assert.equal(programCodeCache(['plugin', 'install', 'x']), 'plugin');
+    assert.equal(programCodeCache(['-y', 'r', 'node', '--', 'install']), 'run');
+    assert.equal(programCodeCache(['debug', 'config']), undefined);
+    assert.equal(programCodeCache(['no-such-command']), undefined);
+    assert.equal(programCodeCache([]), undefined);
   });
 });
