@@ -3,11 +3,14 @@
  * `disttool-v<V>-<os>-<arch>.tar.gz` (system tar) holding `bin/disttool` and `bin/dtx` shell
  * scripts, a `SHASUMS256.txt` (coreutils sha256sum), and an `index.json` listing the versions.
  */
-import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { detectHost } from '../../src/host/index.js';
 import { startDistServer, type DistServer } from '../../test-utils/index.js';
+import { repoRoot } from './fixtures.js';
 import { run } from './system-commands.js';
 
 export interface DisttoolRelease {
@@ -57,9 +60,34 @@ export function buildDisttoolDist(dir: string, releases: DisttoolRelease[] = DEF
   writeFileSync(join(dir, 'index.json'), JSON.stringify({ versions: releases }));
 }
 
+/**
+ * A dist tree made by buildDisttoolDist once for these releases, this platform and this file's
+ * text, kept in node_modules/.cache: some 35 test files and children start a dist server, and each
+ * build ran tar and sha256sum five times each (~60 ms of CPU). Several processes may make it at
+ * once: each builds its own and renames it into place; the first one there is kept.
+ */
+function builtDist(releases: DisttoolRelease[], platform = detectHost()): string {
+  const code = readFileSync(fileURLToPath(import.meta.url), 'utf8');
+  const key = createHash('sha256').update(JSON.stringify([releases, platform.os, platform.arch, code])).digest('hex').slice(0, 16);
+  const dir = join(repoRoot, 'node_modules/.cache/proto-test-dists', key);
+  if (existsSync(join(dir, 'index.json'))) return dir;
+  const building = `${dir}.${process.pid}.tmp`;
+  rmSync(building, { recursive: true, force: true });
+  mkdirSync(building, { recursive: true });
+  buildDisttoolDist(building, releases, platform);
+  try {
+    renameSync(building, dir);
+  } catch {
+    // Another process put its tree there first.
+    rmSync(building, { recursive: true, force: true });
+  }
+  return dir;
+}
+
 export async function startDisttoolDist(releases: DisttoolRelease[] = DEFAULT_RELEASES): Promise<DisttoolDist> {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'disttool-dist-')));
-  buildDisttoolDist(dir, releases);
+  // A copy: tests may change their tree (add a release, replace an archive).
+  cpSync(builtDist(releases), dir, { recursive: true });
   const server = await startDistServer({ root: dir });
   return {
     dir,
