@@ -47,6 +47,21 @@ const IDLE_WORKER_MS = 1000;
  * (a host function waiting for a command or the network, a long computation).
  */
 const STALLED_MS = 250;
+let stalledMs = STALLED_MS;
+
+/**
+ * Sets how long a call may hold its worker before its neighbours move, and returns the function
+ * that puts it back. Only tests call it: to show that a queued call's wait is not counted against
+ * its bound, the wait must be longer than the bound, and on a loaded machine a plugin's creation
+ * and first call need more than 250 ms of room.
+ */
+export function setStalledMs(ms: number): () => void {
+  const previous = stalledMs;
+  stalledMs = ms;
+  return () => {
+    stalledMs = previous;
+  };
+}
 /** How long a worker may take to start (Node's isolate, the SDK): seconds even on a loaded machine. */
 const WORKER_START_TIMEOUT_MS = 60_000;
 
@@ -264,7 +279,7 @@ class WorkerSlot {
     this.stallTimer = setTimeout(() => {
       this.stalled = true;
       this.relieve();
-    }, STALLED_MS).unref();
+    }, stalledMs).unref();
     if (!thread.hosts.has(plugin)) {
       // First run, or its worker was replaced since (a neighbour was stopped): create it here.
       const { module, config, allowedPaths, functions } = plugin.options;

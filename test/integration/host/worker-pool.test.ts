@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PluginContainer } from '../../../src/host/index.js';
-import { pluginWorkerCounts } from '../../../src/host/worker-pool.js';
+import { pluginWorkerCounts, setStalledMs } from '../../../src/host/worker-pool.js';
 import { ProtoError } from '../../../src/errors.js';
 import { getLogLevel, setLogLevel, setLogSink } from '../../../src/log.js';
 import { createSandbox, type Sandbox } from '../../../test-utils/index.js';
@@ -154,19 +154,24 @@ describe('plugins sharing workers', () => {
 
   it("does not count the wait of a plugin's first call behind a neighbour's call against its bound", async () => {
     await startAfresh();
-    const holding = await load('holding-3', 'probe/host-probe');
-    assert.equal(await holding.callRaw('probe_get_env_var', 'WHO'), '');
-    // Made, then queued behind the held call for STALLED_MS (250 ms) and moved to a new worker:
-    // longer than its bound, which counts its creation, then its call, not the wait between.
-    const late = await load('late', 'probe/host-probe', { env: { WHO: 'late' }, timeoutMs: 250 });
-    const lateCall = late.callRaw('probe_get_env_var', 'WHO');
-    const hold = holdWorkerOf(holding);
+    // The wait (until the plugin moves) is twice its bound; the bound leaves a loaded machine
+    // seconds for the plugin's creation and call, which are all it counts.
+    const restoreStalled = setStalledMs(4000);
     try {
-      assert.equal(await lateCall, 'late');
+      const holding = await load('holding-3', 'probe/host-probe');
+      assert.equal(await holding.callRaw('probe_get_env_var', 'WHO'), '');
+      const late = await load('late', 'probe/host-probe', { env: { WHO: 'late' }, timeoutMs: 2000 });
+      const lateCall = late.callRaw('probe_get_env_var', 'WHO');
+      const hold = holdWorkerOf(holding);
+      try {
+        assert.equal(await lateCall, 'late');
+      } finally {
+        hold.release();
+      }
+      assert.equal(await hold.status, 200);
     } finally {
-      hold.release();
+      restoreStalled();
     }
-    assert.equal(await hold.status, 200);
   });
 
   it('moves the plugins queued behind a call that holds its worker to another worker', async () => {
