@@ -7,8 +7,8 @@
 //    code caches of the two bundles below are kept there on Node 20, see bin/proto.js loadBundle);
 //  - dist/bundle/launcher.cjs: the Node check (node-runtime) alone, for a Node older than the two
 //    bundles below are built for; on others, the bundle that runs the command checks the Node;
-//  - dist/bundle/cli.cjs: the program (cli/main) and every module it reaches, commander and
-//    smol-toml included, and the Node check;
+//  - dist/bundle/cli.cjs: the program (cli/main) and every module it reaches, commander,
+//    smol-toml and undici's dispatchers included, and the Node check;
 //  - dist/bundle/cached.cjs: the answers from disk (cli/cached-answers: list-remote with a cached
 //    version list, bin, list, status) without commander and the other commands, and the Node
 //    check. Every module the
@@ -47,7 +47,15 @@ const external = Object.keys(dependencies).filter((name) => !BUNDLED_PACKAGES.ha
  */
 const BUNDLE_EDITS = {
   // The worker pool starts the bundled worker (the first build below).
-  'host/worker-pool.js': ["'./plugin-worker.js'", "'../bundle/plugin-worker.cjs'"],
+  'host/worker-pool.js': [["'./plugin-worker.js'", "'../bundle/plugin-worker.cjs'"]],
+  // undici's two dispatchers and its connector, required where esbuild sees it: bundled into
+  // cli.cjs, they are compiled once into the code caches of the commands that download, instead
+  // of ~25 modules resolved and compiled from source on every such run (~10 ms of CPU).
+  'net/dispatcher.js': [
+    ["load('undici/lib/dispatcher/agent.js')", "require('undici/lib/dispatcher/agent.js')"],
+    ["load('undici/lib/dispatcher/env-http-proxy-agent.js')", "require('undici/lib/dispatcher/env-http-proxy-agent.js')"],
+    ["load('undici/lib/core/connect.js')", "require('undici/lib/core/connect.js')"],
+  ],
 };
 
 /** Each module's `import.meta.url` and `import.meta.dirname` become its URL and directory in dist/, computed from the bundle's place. */
@@ -57,10 +65,12 @@ const moduleUrls = {
     builder.onLoad({ filter: /\.js$/ }, async (args) => {
       if (!args.path.startsWith(`${dist}/`)) return undefined;
       let text = await readFile(args.path, 'utf8');
-      const edit = BUNDLE_EDITS[relative(dist, args.path)];
-      if (edit) {
-        if (!text.includes(edit[0])) throw new Error(`bundle-cli: ${edit[0]} is no longer in ${args.path}; see BUNDLE_EDITS`);
-        text = text.replace(edit[0], edit[1]);
+      const edits = BUNDLE_EDITS[relative(dist, args.path)];
+      if (edits) {
+        for (const [from, to] of edits) {
+          if (!text.includes(from)) throw new Error(`bundle-cli: ${from} is no longer in ${args.path}; see BUNDLE_EDITS`);
+          text = text.replace(from, to);
+        }
         if (!text.includes('import.meta.url') && !text.includes('import.meta.dirname')) return { contents: text, loader: 'js' };
       }
       if (!text.includes('import.meta.url') && !text.includes('import.meta.dirname')) return undefined;
@@ -178,4 +188,5 @@ const commandBundle = (entry, name) => ({ stdin: { contents: `export * from './d
 await build({ ...common, target: 'node20', external: [], entryPoints: [join(dist, 'host/plugin-worker.js')], minifyWhitespace: true, minifySyntax: true, outfile: join(outDir, 'plugin-worker.cjs') });
 await build({ ...program, ...commandBundle('cli/cached-answers.js', 'cached.js'), plugins: [...common.plugins, handOverOnDemand], outfile: join(outDir, 'cached.cjs') });
 // Last: the launcher takes the bundles as a set when this one is as new as the compiled program.
-await build({ ...program, ...commandBundle('cli/main.js', 'cli.js'), plugins: [precompiledSchemas, ...common.plugins], outfile: join(outDir, 'cli.cjs') });
+// undici's modules that net/dispatcher.js requires are bundled too (BUNDLE_EDITS); nothing else of undici is loaded.
+await build({ ...program, ...commandBundle('cli/main.js', 'cli.js'), external: external.filter((name) => name !== 'undici'), plugins: [precompiledSchemas, ...common.plugins], outfile: join(outDir, 'cli.cjs') });

@@ -257,16 +257,24 @@ describe('cold paths', () => {
     assert.deepEqual(kinds(storeDir), ['cached']);
   });
 
-  it('starts plugin workers from the bundled worker, not the ES modules behind it', async () => {
+  it('starts plugin workers from the bundled worker, and downloads with the undici bundled into the program', async () => {
     const sandbox = fixture.sandboxWith((distUrl) => `[plugins.tools]\ndisttool = "file://${fixturePlugin('disttool')}"\n[tools.disttool]\ndist-url = "${distUrl}"\n`);
-    // Preloaded into every thread: a worker says which CommonJS modules it loaded once its entry ran.
+    // Preloaded into every thread: a worker says which CommonJS modules it loaded once its entry
+    // ran, the main thread which ones of undici it loaded by the end.
     const probe = join(sandbox.root, 'worker-probe.cjs');
-    writeFileSync(probe, "if (!require('node:worker_threads').isMainThread) setImmediate(() => process.stderr.write(`worker modules: ${Object.keys(require.cache).join(' ')}\\n`));\n");
+    writeFileSync(
+      probe,
+      "if (!require('node:worker_threads').isMainThread) setImmediate(() => process.stderr.write(`worker modules: ${Object.keys(require.cache).join(' ')}\\n`));\n" +
+        "else process.on('exit', () => process.stderr.write(`undici modules: ${Object.keys(require.cache).filter((path) => path.includes('/node_modules/undici/')).length}\\n`));\n",
+    );
     const result = await sandbox.run(['list-remote', 'disttool'], { env: { NODE_OPTIONS: `--require ${probe}` } });
     assert.equal(result.code, 0, result.stderr);
     const modules = /^worker modules: (.*)$/m.exec(result.stderr)?.[1]?.split(' ');
     assert.ok(modules, `no plugin worker started:\n${result.stderr}`);
     assert.deepEqual(modules.filter((path) => path !== probe), [join(repoRoot, 'dist/bundle/plugin-worker.cjs')]);
+    // list-remote fetched the version list (the plugin's load_versions, through our HTTP client).
+    assert.match(result.stdout, /2\.1\.0/);
+    assert.match(result.stderr, /^undici modules: 0$/m);
   });
 
   it('keeps the program\'s code cache across commands that download (V8 flags are as they were when it is written)', {
