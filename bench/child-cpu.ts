@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 
 /** CPU ms used so far by this process's waited-for children, or undefined without /proc. */
-export function childrenCpuMs(): number | undefined {
+function childrenCpuMs(): number | undefined {
   try {
     // The fields after the command name (which may hold spaces): cutime and cstime are the 14th and
     // 15th of them, in clock ticks, which Linux reports to user space at 100 per second.

@@ -47,12 +47,6 @@ interface Case {
   command?: string;
 }
 
-/** Wall ms of one run, and the CPU ms its process used (bench/child-cpu.ts). */
-async function measure(run: () => void): Promise<{ ms: number; cpu: number | undefined }> {
-  const { wallMs, cpuMs } = await measureChildren(run);
-  return { ms: wallMs, cpu: cpuMs };
-}
-
 function median(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -124,12 +118,12 @@ try {
     let base = 0;
     for (const one of runs) {
       one.before?.();
-      const measured = await measure(one.run);
-      if (one.cli === 'baseline') base = measured.ms;
-      times.get(key(one))!.push(measured.ms);
-      ratios.get(key(one))!.push(measured.ms / base);
-      if (measured.cpu === undefined) cpuCounted = false;
-      else cpu.set(key(one), cpu.get(key(one))! + measured.cpu);
+      const measured = await measureChildren(one.run);
+      if (one.cli === 'baseline') base = measured.wallMs;
+      times.get(key(one))!.push(measured.wallMs);
+      ratios.get(key(one))!.push(measured.wallMs / base);
+      if (measured.cpuMs === undefined) cpuCounted = false;
+      else cpu.set(key(one), cpu.get(key(one))! + measured.cpuMs);
     }
   }
 

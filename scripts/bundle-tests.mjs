@@ -88,13 +88,18 @@ export async function bundleTests(root, files) {
   }
   // One file that does not bundle must not send every other file back to its sources: each is
   // bundled alone, and only those that fail have no bundle (undefined).
+  // A broken shared module fails them all with one error: each distinct error is printed once.
   const failed = new Set();
-  for (const file of stale) {
-    await build([file]).catch((error) => {
-      failed.add(file);
-      console.error(`could not bundle ${file}: ${error.message}`);
-    });
-  }
+  const errors = new Map();
+  await Promise.all(
+    stale.map((file) =>
+      build([file]).catch((error) => {
+        failed.add(file);
+        errors.set(error.message, [...(errors.get(error.message) ?? []), file]);
+      }),
+    ),
+  );
+  for (const [message, where] of errors) console.error(`could not bundle ${where.join(', ')}: ${message}`);
   return files.map((file) => (failed.has(file) ? undefined : bundleOf(file)));
 }
 

@@ -72,13 +72,14 @@ if (files.length === 0) {
 
 // The plugin workers that test processes start (src/host/worker-pool.ts) run this bundle, not the sources.
 const PLUGIN_WORKER = 'src/host/plugin-worker.ts';
+const bundled = [...files, PLUGIN_WORKER];
 
 // The e2e files need dist/; building it here once spares them from waiting on each other's lock.
 const needsCli = files.some((file) => file.startsWith('test/e2e/'));
 const [fixtures, cli, bundles] = await Promise.all([
   runNode([join(root, 'scripts/build-fixtures.mjs')]),
   needsCli ? runNode(['--import', './scripts/register-ts.mjs', join(root, 'test/support/cli.ts')]) : 0,
-  process.env.PROTO_TEST_BUNDLE === '0' ? undefined : bundleTests(root, [...files, PLUGIN_WORKER]).then((bundles) => {
+  process.env.PROTO_TEST_BUNDLE === '0' ? undefined : bundleTests(root, bundled).then((bundles) => {
     if (filters.length === 0) pruneBundles(root);
     return bundles;
   }, (error) => {
@@ -94,7 +95,7 @@ if (fixtures !== 0 || cli !== 0) {
 const previous = readDurations();
 // Unknown files first (a new file may be long), then the longest; names keep the order stable.
 const ordered = [...files].sort((a, b) => (previous[b] ?? Infinity) - (previous[a] ?? Infinity) || a.localeCompare(b));
-const bundleOf = new Map(bundles?.map((bundle, i) => [files[i] ?? PLUGIN_WORKER, bundle]));
+const bundleOf = new Map(bundles?.map((bundle, i) => [bundled[i], bundle]));
 const workerBundle = bundleOf.get(PLUGIN_WORKER);
 // Bundles need no TypeScript hooks: only what every test process needs.
 const setup = bundles ? './scripts/test-process.mjs' : './scripts/register-ts.mjs';

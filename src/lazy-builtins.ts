@@ -11,3 +11,7 @@ export function lazyCrypto(): typeof import('node:crypto') {
 export function lazyChildProcess(): typeof import('node:child_process') {
   return process.getBuiltinModule('node:child_process');
 }
+
+export function lazyTimersPromises(): typeof import('node:timers/promises') {
+  return process.getBuiltinModule('node:timers/promises');
+}

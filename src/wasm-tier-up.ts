@@ -34,5 +34,5 @@ export function restoreWasmTierUp(): void {
   if (!tierUpOff) return;
   tierUpOff = false;
   const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
-  if (!/tier/.test(given)) setFlagsFromString('--wasm-tier-up --wasm-dynamic-tiering');
+  if (!/--(no-)?wasm[-_](dynamic[-_])?tier/.test(given)) setFlagsFromString('--wasm-tier-up --wasm-dynamic-tiering');
 }

@@ -42,9 +42,14 @@ export function commandWord(args: readonly string[]): string | undefined {
  * sure), undefined for any other command.
  */
 export function cachedCommand(args: readonly string[]): string | undefined {
+  return commandIn(args, CACHED_COMMAND_NAMES);
+}
+
+/** The name, in `table` (names and their aliases), of the command `args` invoke; undefined if none. */
+function commandIn(args: readonly string[], table: Readonly<Record<string, readonly string[]>>): string | undefined {
   const word = commandWord(args);
   if (word === undefined) return undefined;
-  return Object.entries(CACHED_COMMAND_NAMES).find(([name, aliases]) => name === word || aliases.includes(word))?.[0];
+  return Object.entries(table).find(([name, aliases]) => name === word || aliases.includes(word))?.[0];
 }
 
 /**
@@ -64,7 +69,5 @@ export const OWN_CODE_CACHE_COMMANDS: Readonly<Record<string, readonly string[]>
 
 /** The name of the program's code cache of the command `args` invoke (undefined: the shared one). */
 export function programCodeCache(args: readonly string[]): string | undefined {
-  const word = commandWord(args);
-  if (word === undefined) return undefined;
-  return Object.entries(OWN_CODE_CACHE_COMMANDS).find(([name, aliases]) => name === word || aliases.includes(word))?.[0];
+  return commandIn(args, OWN_CODE_CACHE_COMMANDS);
 }

@@ -29,28 +29,14 @@ export async function commitInstall(input: CommitInstallInput): Promise<boolean>
   }
   let replaced = false;
   try {
-    await moveAside(input.productDir, input.trashDir);
+    // The trash dir is absent: the caller removed any left by a dead process, under the same lock.
+    await fs.rename(input.productDir, input.trashDir);
     replaced = true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   await fs.rename(input.stagingDir, input.productDir);
   return replaced;
-}
-
-/**
- * Renames `from` to `trash`. A trash dir left by a dead process is removed first, but only when
- * there is one: a fresh install (the common case) has none, and pays for one rename only.
- */
-async function moveAside(from: string, trash: string): Promise<void> {
-  try {
-    await fs.rename(from, trash);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
-    await fs.rm(trash, { recursive: true, force: true });
-    await fs.rename(from, trash);
-  }
 }
 
 /** Undoes a commit: the new product dir goes, the previous one (if any) comes back from the trash. */

@@ -14,8 +14,8 @@
  * `post_install` hooks, shims and bins.
  */
 import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
-import { basename, dirname, join, relative as relativePath } from 'node:path';
+import { lstatSync, promises as fs } from 'node:fs';
+import { join, relative as relativePath } from 'node:path';
 import { promisify } from 'node:util';
 import { ProtoError } from '../errors.js';
 import type { DownloadPrebuiltOutput } from '../protocol/index.js';
@@ -287,27 +287,11 @@ async function removeAll(paths: string[]): Promise<void> {
 }
 
 /**
- * `removeAll` of paths that are most often absent (an install's leftovers): one listing of each
- * parent dir says which exist, and only those are removed. fs.rm of an absent path costs two
- * lstats and its JS; on a fresh tool the parents themselves are absent.
+ * `removeAll` of paths that are most often absent (an install's leftovers): an lstat that throws
+ * nothing says which exist. fs.rm of an absent path costs two lstats, an error object and its JS.
  */
 async function removeExisting(paths: string[]): Promise<void> {
-  const byParent = new Map<string, string[]>();
-  for (const path of paths) byParent.set(dirname(path), [...(byParent.get(dirname(path)) ?? []), path]);
-  const present = await Promise.all(
-    [...byParent].map(async ([parent, children]) => {
-      let names: Set<string>;
-      try {
-        names = new Set(await fs.readdir(parent));
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        // An absent parent holds nothing; any other failure is fs.rm's to report.
-        return code === 'ENOENT' || code === 'ENOTDIR' ? [] : children;
-      }
-      return children.filter((child) => names.has(basename(child)));
-    }),
-  );
-  await removeAll(present.flat());
+  await removeAll(paths.filter((path) => lstatSync(path, { throwIfNoEntry: false }) !== undefined));
 }
 
 /** Best effort: only an empty directory is removed (rmdir fails on anything else). */

@@ -221,12 +221,17 @@ class RegistryClient {
       throw new ProtoError('plugin.registry_denied', `${this.reference.registry} refused ${what} (HTTP ${response.status}${message ? `: ${message}` : ''}).`, {
         hint: this.credentialsFound
           ? 'Check the credentials for this registry in your Docker config file (~/.docker/config.json: its credential helper or "auths"), e.g. with `docker login`.'
-          : this.credentialSource
-            ? 'This registry needs credentials and the Docker config file has none for it: log in (`docker login`, ~/.docker/config.json).'
-            : 'This registry needs credentials: set auth = true for it in [settings] registries and log in (`docker login`, ~/.docker/config.json).',
+          : this.credentialsHint(),
       });
     }
     throw new ProtoError('plugin.registry_failed', `${this.reference.registry} answered HTTP ${response.status} for ${what}${message ? `: ${message}` : ''}.`);
+  }
+
+  /** What to do when the registry wants credentials and proto found none to give. */
+  private credentialsHint(): string {
+    return this.credentialSource
+      ? 'This registry needs credentials and the Docker config file has none for it: log in (`docker login`, ~/.docker/config.json).'
+      : 'This registry needs credentials: set auth = true for it in [settings] registries and log in (`docker login`, ~/.docker/config.json).';
   }
 
   /** The credentials, looked up once, when the registry first asks for them. */
@@ -255,13 +260,11 @@ class RegistryClient {
     tokenUrl.searchParams.set('scope', params.scope ?? `repository:${this.reference.repository}:pull`);
     const response = await fetchBuffer(tokenUrl.href, { settings: this.settings, headers: basic ? { authorization: basic } : {} });
     if (response.status !== 200) {
-      if (!basic && (response.status === 401 || response.status === 403) && this.credentials === undefined && this.credentialSource) return undefined;
+      if (!basic && (response.status === 401 || response.status === 403) && this.credentialSource) return undefined;
       throw new ProtoError('plugin.registry_denied', `The token service of ${this.reference.registry} (${params.realm}) refused a token (HTTP ${response.status}).`, {
         hint: basic
           ? 'Check the credentials for this registry in ~/.docker/config.json.'
-          : this.credentialSource
-            ? 'This registry needs credentials and the Docker config file has none for it: log in (`docker login`, ~/.docker/config.json).'
-            : 'This registry needs credentials: set auth = true for it in [settings] registries.',
+          : this.credentialsHint(),
       });
     }
     const body = parseJson(response.body, `the token from ${params.realm}`) as { token?: unknown; access_token?: unknown };

@@ -19,7 +19,7 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { ProtoError } from '../errors.js';
-import { lazyCrypto } from '../lazy-builtins.js';
+import { lazyCrypto, lazyTimersPromises } from '../lazy-builtins.js';
 import { writeSiblingTemp } from './atomic-write.js';
 
 export interface LockOwner {
@@ -60,8 +60,7 @@ function ownStartTime(): number | null {
 }
 
 /** node:timers/promises' setTimeout, loaded on first use for the same reason. */
-const sleep: typeof import('node:timers/promises').setTimeout = (delay, value, options) =>
-  process.getBuiltinModule('node:timers/promises').setTimeout(delay, value, options);
+const sleep: typeof import('node:timers/promises').setTimeout = (delay, value, options) => lazyTimersPromises().setTimeout(delay, value, options);
 
 /**
  * Takes the lock at `path`, waiting (polling with backoff) while a live process holds it. Takers

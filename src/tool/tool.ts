@@ -221,18 +221,26 @@ export class Tool {
     if (!present) await this.forgetLocation(version);
     // The pipeline (tar, zip, xz, undici) loads only when something is installed, not on every run.
     const { installTool } = await import('../install/index.js');
-    const result = await installTool({
-      store: this.store,
-      plugin: createInstallPort(this.plugin, this.store, this.inventory, async (v) => (await this.executableFile(v))?.path),
-      inventory: this.inventory,
-      version,
-      force: options.force,
-      settings: this.settings,
-      onProgress: options.onProgress,
-      onWarning: options.onWarning,
-      locked: options.locked,
-      signal: this.options.signal,
-    });
+    let result: InstallToolResult;
+    try {
+      result = await installTool({
+        store: this.store,
+        plugin: createInstallPort(this.plugin, this.store, this.inventory, async (v) => (await this.executableFile(v))?.path),
+        inventory: this.inventory,
+        version,
+        force: options.force,
+        settings: this.settings,
+        onProgress: options.onProgress,
+        onWarning: options.onWarning,
+        locked: options.locked,
+        signal: this.options.signal,
+      });
+    } catch (error) {
+      // The install's check located the new files and cached the answer; a failed install puts the
+      // previous files back (a forced reinstall), which that answer does not describe.
+      await this.forgetLocation(version);
+      throw error;
+    }
     // The install located the new files once (its primary-executable check), after the commit: the
     // links reuse that answer. Only a post_script, run after that check, may have changed what is
     // there, so then they locate again.

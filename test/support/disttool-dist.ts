@@ -77,9 +77,10 @@ function builtDist(releases: DisttoolRelease[], platform = detectHost()): string
   buildDisttoolDist(building, releases, platform);
   try {
     renameSync(building, dir);
-  } catch {
-    // Another process put its tree there first.
+  } catch (error) {
     rmSync(building, { recursive: true, force: true });
+    // Another process put its tree there first; any other failure is this one's to report.
+    if (!existsSync(join(dir, 'index.json'))) throw error;
   }
   return dir;
 }
