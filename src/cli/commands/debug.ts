@@ -10,6 +10,7 @@ import type { Session } from '../session.js';
 import { out } from '../output/colors.js';
 import { writeJson, writeResult } from '../output/write.js';
 import { openSession } from './common/open-session.js';
+import { byCodePoint } from '../output/sorted-record.js';
 
 interface JsonOption {
   json?: boolean;
@@ -69,7 +70,7 @@ async function debugEnv(session: Session, options: JsonOption): Promise<void> {
     env: Object.fromEntries(
       Object.entries(session.env)
         .filter(([name, value]) => value !== undefined && RELEVANT_VARIABLES.test(name))
-        .sort(([a], [b]) => a.localeCompare(b)),
+        .sort(([a], [b]) => byCodePoint(a, b)),
     ),
     system: { ...detectHost(), node: process.version, nodePath: process.execPath, cwd: session.cwd },
     configFiles: session.loaded.files.filter((file) => file.exists).map((file) => file.path),

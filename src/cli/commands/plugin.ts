@@ -22,6 +22,7 @@ import { PIN_LOCATION_HELP } from './common/config-target.js';
 import type { InstallFlags, UpgradeFlags } from './plugin-install.js';
 import type { ScanFlags } from './plugin-scan.js';
 import { GATED_HOST_FUNCTIONS } from '../../host/permissions.js';
+import { byCodePoint } from '../output/sorted-record.js';
 
 interface PluginEntry {
   id: string;
@@ -225,7 +226,7 @@ function pluginEntries(session: Session): PluginEntry[] {
     .filter((plugin) => plugin.kind === 'tool')
     .flatMap((plugin) => plugin.tools.map((id): PluginEntry => ({ id, kind: 'installed', locator: `file://${plugin.pluginPath}`, source: plugin.origin })))
     .filter((entry) => !configuredIds.has(entry.id))
-    .sort((a, b) => a.id.localeCompare(b.id));
+    .sort((a, b) => byCodePoint(a.id, b.id));
   const shadowed = new Set([...configuredIds, ...installed.map((entry) => entry.id)]);
   const allowed = config.settings.builtinPlugins;
   const builtins = BUILTIN_TOOL_IDS.filter(

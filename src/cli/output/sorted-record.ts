@@ -4,5 +4,10 @@
  * and keys here are ids and alias names.
  */
 export function sortedByKey<T>(record: Readonly<Record<string, T>>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => byCodePoint(a, b)));
+}
+
+/** Orders ids and names by code point, for the same reason (`proto install` of several tools lost ~7 ms to the collator). */
+export function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

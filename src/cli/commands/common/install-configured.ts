@@ -11,6 +11,7 @@ import { writeJson, writeNote, writeResult } from '../../output/write.js';
 import type { Session } from '../../session.js';
 import { describeFailure, runInstallJob, type InstallOutcome, type LockfileMode } from './install-job.js';
 import { SELF_ID } from './configured-tools.js';
+import { byCodePoint } from '../../output/sorted-record.js';
 
 /**
  * Plugins share worker threads and downloads share the network: a bound keeps both sane. It is a
@@ -25,7 +26,7 @@ type JobResult = { id: string; spec: string; outcome: InstallOutcome } | { id: s
 export async function installConfiguredTools(session: Session, options: { force?: boolean; json?: boolean; lockfile?: LockfileMode }): Promise<void> {
   const pins = Object.entries(session.config.versions)
     .filter(([id]) => id !== SELF_ID)
-    .sort(([a], [b]) => a.localeCompare(b));
+    .sort(([a], [b]) => byCodePoint(a, b));
   if (pins.length === 0) {
     throw new ProtoError('install.nothing_configured', `No tool versions are pinned in .prototools files from ${session.cwd} upward.`, {
       hint: 'Pin one with `proto pin <id> <spec>`, or install one tool with `proto install <id> [spec]`.',
