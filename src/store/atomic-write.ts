@@ -33,8 +33,9 @@ export async function writeSiblingTemp(path: string, data: string | Uint8Array, 
       return temp;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      // Partly written (a full disk): nothing of ours may stay behind (EEXIST: it is not ours).
-      if (code !== 'EEXIST') await fs.rm(temp, { force: true });
+      // Partly written (a full disk): nothing of ours may stay behind. EEXIST: it is not ours;
+      // ENOENT: the open found no directory, so there is nothing (a fresh store's first writes).
+      if (code !== 'EEXIST' && code !== 'ENOENT') await fs.rm(temp, { force: true });
       if (code !== 'ENOENT' || attempt >= 5) throw error;
       await makeDirectory(dirname(path));
     }
