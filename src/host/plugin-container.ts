@@ -363,13 +363,9 @@ export class PluginContainer extends ToolPlugin {
       };
     });
     let timer: NodeJS.Timeout | undefined;
-    // Set once the call is settled: a pool operation that starts later (it was queued when the
-    // call lost its race) must not arm a bound that would stop the plugin's next instance.
-    let settled = false;
     const endBound = () => clearTimeout(timer);
     const startBound = () => {
       clearTimeout(timer);
-      if (settled) return;
       timer = setTimeout(() => {
         halt(
           this.fail(fn, 'plugin.timeout', `it ran longer than its bound of ${formatMs(this.timeoutMs)} and was stopped`, `If the plugin is just slow, raise its bound in .prototools: [settings.plugin-timeouts] ${this.id} = <seconds>. Otherwise report the hang to its author.`),
@@ -389,7 +385,6 @@ export class PluginContainer extends ToolPlugin {
     try {
       return await Promise.race([work(startBound, endBound), stopped]);
     } finally {
-      settled = true;
       clearTimeout(timer);
       unwatch();
     }
