@@ -237,8 +237,9 @@ export class Tool {
       });
     } catch (error) {
       // The install's check located the new files and cached the answer; a failed install puts the
-      // previous files back (a forced reinstall), which that answer does not describe.
-      await this.forgetLocation(version);
+      // previous files back (a forced reinstall), which that answer does not describe. The
+      // install's own error is the one to report, also if the cache cannot be written.
+      await this.forgetLocation(version).catch(() => undefined);
       throw error;
     }
     // The install located the new files once (its primary-executable check), after the commit: the
