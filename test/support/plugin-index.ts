@@ -6,7 +6,7 @@
  * `file://` or `http://` index and a git repository.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixturePlugin } from './fixtures.js';
@@ -78,9 +78,13 @@ export function writePluginIndex(root: string, plugins: readonly IndexPluginSpec
         writeFileSync(pkg, spec.schema.text);
       } else if (spec.archive) {
         const work = mkdtempSync(join(tmpdir(), 'plugin-archive-'));
-        copyFileSync(wasm, join(work, `${plugin.name}.wasm`));
-        writeFileSync(join(work, 'README'), `${plugin.name} ${spec.version}\n`);
-        run('tar', ['-czf', pkg, '-C', work, `${plugin.name}.wasm`, 'README']);
+        try {
+          copyFileSync(wasm, join(work, `${plugin.name}.wasm`));
+          writeFileSync(join(work, 'README'), `${plugin.name} ${spec.version}\n`);
+          run('tar', ['-czf', pkg, '-C', work, `${plugin.name}.wasm`, 'README']);
+        } finally {
+          rmSync(work, { recursive: true, force: true });
+        }
       } else {
         copyFileSync(wasm, pkg);
       }
