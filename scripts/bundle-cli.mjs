@@ -46,8 +46,6 @@ const external = Object.keys(dependencies).filter((name) => !BUNDLED_PACKAGES.ha
  * be there (a build that no longer finds it fails), and what it becomes.
  */
 const BUNDLE_EDITS = {
-  // The worker pool starts the bundled worker (the first build below).
-  'host/worker-pool.js': [["'./plugin-worker.js'", "'../bundle/plugin-worker.cjs'"]],
   // undici's two dispatchers and its connector, required where esbuild sees it: bundled into
   // cli.cjs, they are compiled once into the code caches of the commands that download, instead
   // of ~25 modules resolved and compiled from source on every such run (~10 ms of CPU).
@@ -180,12 +178,16 @@ await build({
 // Whitespace and syntax minified: less to parse on every run (Node 20 has no compile cache);
 // names are kept, so a stack trace still says where it was.
 // Built for Node 20: bin/proto.js (BUNDLES_NODE_MAJOR) has an older Node checked by launcher.cjs first.
-const program = { ...common, target: 'node20', supported: { 'dynamic-import': false }, minifyWhitespace: true, minifySyntax: true };
+// The worker pool starts the bundled worker (the first build below): src/host/worker-pool.ts
+// (pluginWorkerFile) takes it from this definition, relative to its own module in dist/.
+const workerBundle = join(outDir, 'plugin-worker.cjs');
+const define = { PROTO_PLUGIN_WORKER_BUNDLE: JSON.stringify(relative(join(dist, 'host'), workerBundle)) };
+const program = { ...common, target: 'node20', supported: { 'dynamic-import': false }, minifyWhitespace: true, minifySyntax: true, define };
 /** A command's bundle: its entry module, and the Node check the launcher runs before the command. */
 const commandBundle = (entry, name) => ({ stdin: { contents: `export * from './dist/${entry}';\n${NODE_CHECK}`, resolveDir: root, sourcefile: name } });
 // The plugin worker with everything it loads (the Extism SDK included): it runs beside cli.cjs, and
 // a worker started from the modules in dist/ (a bare `tsc` since) keeps loading plugin-worker.js.
-await build({ ...common, target: 'node20', external: [], entryPoints: [join(dist, 'host/plugin-worker.js')], minifyWhitespace: true, minifySyntax: true, outfile: join(outDir, 'plugin-worker.cjs') });
+await build({ ...common, target: 'node20', external: [], entryPoints: [join(dist, 'host/plugin-worker.js')], minifyWhitespace: true, minifySyntax: true, outfile: workerBundle });
 await build({ ...program, ...commandBundle('cli/cached-answers.js', 'cached.js'), plugins: [...common.plugins, handOverOnDemand], outfile: join(outDir, 'cached.cjs') });
 // Last: the launcher takes the bundles as a set when this one is as new as the compiled program.
 // undici's modules that net/dispatcher.js requires are bundled too (BUNDLE_EDITS); nothing else of undici is loaded.

@@ -65,14 +65,29 @@ export function setStalledMs(ms: number): () => void {
 /** How long a worker may take to start (Node's isolate, the SDK): seconds even on a loaded machine. */
 const WORKER_START_TIMEOUT_MS = 60_000;
 
-const FROM_SOURCES = import.meta.url.endsWith('.ts');
 /**
- * Run from the sources (tests, benches), a worker loads plugin-worker.ts through the TypeScript
- * hooks: ~0.06 s of CPU per worker. `npm test` bundles it instead and names the bundle in
- * PROTO_TEST_PLUGIN_WORKER (scripts/run-tests.mjs); the built program never reads it.
+ * Defined by scripts/bundle-cli.mjs (esbuild's `define`) in the program's bundle: its worker
+ * bundle, relative to this module's place in dist/. Undefined anywhere else.
  */
-const WORKER_BUNDLE = FROM_SOURCES ? process.env.PROTO_TEST_PLUGIN_WORKER || undefined : undefined;
-const WORKER_URL = WORKER_BUNDLE ? pathToFileURL(WORKER_BUNDLE) : new URL(FROM_SOURCES ? './plugin-worker.ts' : './plugin-worker.js', import.meta.url);
+declare const PROTO_PLUGIN_WORKER_BUNDLE: string | undefined;
+
+/**
+ * The one place that picks the file a plugin worker runs:
+ * - the program's bundle: the worker bundle (dist/bundle/plugin-worker.cjs). esbuild folds the
+ *   test below to true and drops the rest, so the built program never reads the environment here;
+ * - the modules in dist/ (a bare `tsc` since the bundles were made): ./plugin-worker.js;
+ * - the sources (tests, benches): the bundle of plugin-worker.ts that PROTO_TEST_PLUGIN_WORKER
+ *   names (`npm test` makes it, scripts/run-tests.mjs), else plugin-worker.ts itself through the
+ *   TypeScript hooks (~0.06 s more CPU per worker).
+ */
+function pluginWorkerFile(): { url: URL; typeScript: boolean } {
+  if (typeof PROTO_PLUGIN_WORKER_BUNDLE === 'string') return { url: new URL(PROTO_PLUGIN_WORKER_BUNDLE, import.meta.url), typeScript: false };
+  if (!import.meta.url.endsWith('.ts')) return { url: new URL('./plugin-worker.js', import.meta.url), typeScript: false };
+  const testBundle = process.env.PROTO_TEST_PLUGIN_WORKER;
+  if (testBundle) return { url: pathToFileURL(testBundle), typeScript: false };
+  return { url: new URL('./plugin-worker.ts', import.meta.url), typeScript: true };
+}
+const WORKER_FILE = pluginWorkerFile();
 
 type Logger = Pick<Console, 'debug' | 'info' | 'warn' | 'error' | 'trace' | 'log'>;
 
@@ -128,15 +143,15 @@ class WorkerThread {
     const started = performance.now();
     const { port1, port2 } = new MessageChannel();
     this.answers = port1;
-    const setup: WorkerSetup = { flag: this.flag.buffer as SharedArrayBuffer, answers: port2, typeScript: FROM_SOURCES && !WORKER_BUNDLE };
+    const setup: WorkerSetup = { flag: this.flag.buffer as SharedArrayBuffer, answers: port2, typeScript: WORKER_FILE.typeScript };
     // SHARE_ENV: the guests see no environment (WASI gets none), so copying it would be wasted.
-    this.worker = new Worker(WORKER_URL, { workerData: setup, transferList: [port2], env: SHARE_ENV });
+    this.worker = new Worker(WORKER_FILE.url, { workerData: setup, transferList: [port2], env: SHARE_ENV });
     this.ready = new Promise((resolve, reject) => {
       // A worker that dies before it is ready fails its start (a no-op once started).
       this.failStart = reject;
       this.worker.once('message', (message: WorkerReport) => {
         if (message.type !== 'ready') return reject(new Error(`the plugin worker sent ${message.type} before it was ready`));
-        log('trace', 'plugin-worker', `worker ${this.number} started in ${(performance.now() - started).toFixed(1)} ms`);
+        log('trace', 'plugin-worker', `worker ${this.number} started in ${(performance.now() - started).toFixed(1)} ms (${WORKER_FILE.url.pathname.split('/').pop()})`);
         this.worker.on('message', (report: WorkerReport) => this.receive(report));
         // Ref'd while it starts (someone waits for it), then only while an operation runs.
         if (this.pending.size === 0) this.worker.unref();

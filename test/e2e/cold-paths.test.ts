@@ -267,11 +267,17 @@ describe('cold paths', () => {
       "if (!require('node:worker_threads').isMainThread) setImmediate(() => process.stderr.write(`worker modules: ${Object.keys(require.cache).join(' ')}\\n`));\n" +
         "else process.on('exit', () => process.stderr.write(`undici modules: ${Object.keys(require.cache).filter((path) => path.includes('/node_modules/undici/')).length}\\n`));\n",
     );
-    const result = await sandbox.run(['list-remote', 'disttool'], { env: { NODE_OPTIONS: `--require ${probe}` } });
+    // The tests' worker bundle variable (scripts/run-tests.mjs) is for the sources only: the built
+    // program's worker is fixed when it is bundled (scripts/bundle-cli.mjs), whatever it names.
+    const decoy = join(sandbox.root, 'decoy-worker.cjs');
+    writeFileSync(decoy, "process.stderr.write('the decoy worker ran\\n');\n");
+    const result = await sandbox.run(['list-remote', 'disttool', '--log', 'trace'], { env: { NODE_OPTIONS: `--require ${probe}`, PROTO_TEST_PLUGIN_WORKER: decoy } });
     assert.equal(result.code, 0, result.stderr);
     const modules = /^worker modules: (.*)$/m.exec(result.stderr)?.[1]?.split(' ');
     assert.ok(modules, `no plugin worker started:\n${result.stderr}`);
     assert.deepEqual(modules.filter((path) => path !== probe), [join(repoRoot, 'dist/bundle/plugin-worker.cjs')]);
+    assert.match(result.stderr, /^\[TRACE plugin-worker\] worker 1 started in [\d.]+ ms \(plugin-worker\.cjs\)$/m);
+    assert.doesNotMatch(result.stderr, /the decoy worker ran/);
     // list-remote fetched the version list (the plugin's load_versions, through our HTTP client).
     assert.match(result.stdout, /2\.1\.0/);
     assert.match(result.stderr, /^undici modules: 0$/m);

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PluginContainer } from '../../../src/host/index.js';
 import { pluginWorkerCounts, setStalledMs } from '../../../src/host/worker-pool.js';
@@ -75,6 +76,27 @@ describe('plugins sharing workers', () => {
     // An idle worker waits a second for another plugin (unref'd: it keeps no process alive).
     for (let i = 0; i < 250 && pluginWorkerCounts().running > before.running; i++) await sleep(20);
     assert.equal(pluginWorkerCounts().running, before.running, 'no idle worker is left running');
+  });
+
+  it('starts its workers from the bundle of the worker that npm test names, else from the TypeScript sources', async () => {
+    await startAfresh();
+    // scripts/run-tests.mjs bundles src/host/plugin-worker.ts and names it in PROTO_TEST_PLUGIN_WORKER.
+    const named = process.env.PROTO_TEST_PLUGIN_WORKER;
+    const expected = named ? basename(named) : 'plugin-worker.ts';
+    const lines: string[] = [];
+    const level = getLogLevel();
+    setLogLevel('trace');
+    const sink = setLogSink((line) => lines.push(line));
+    try {
+      const plugin = await load('which-worker', 'probe/host-probe', { env: { WHO: 'which' } });
+      assert.equal(await plugin.callRaw('probe_get_env_var', 'WHO'), 'which');
+    } finally {
+      setLogSink(sink);
+      setLogLevel(level);
+    }
+    const started = lines.filter((line) => line.startsWith('[TRACE plugin-worker] worker '));
+    assert.equal(started.length, 1, lines.join('\n'));
+    assert.match(started[0]!, new RegExp(` started in [\\d.]+ ms \\(${expected.replaceAll('.', '\\.')}\\)$`));
   });
 
   it('ends the worker started for a plugin that then failed to load', async () => {
