@@ -140,16 +140,23 @@ function claimShimNames(registry: ShimRegistry, toolId: string, output: LocateEx
   return { planned, skipped };
 }
 
-/** Removes every shim owned by `toolId` (its last version was uninstalled). */
-export async function removeShims(store: Store, toolId: string): Promise<string[]> {
-  const removed: string[] = [];
-  await updateShimRegistry(store, (registry) => {
+/**
+ * Removes every shim owned by `toolId` (its last version was uninstalled, or `proto regen` writes
+ * them again), from registry.json at once or with the other tools of `batch`.
+ */
+export async function removeShims(store: Store, toolId: string, options: { batch?: ShimRegistryBatch } = {}): Promise<string[]> {
+  const drop = (registry: ShimRegistry): string[] => {
+    const removed: string[] = [];
     for (const [name, entry] of Object.entries(registry)) {
       if ((entry.context ?? name) !== toolId) continue;
       delete registry[name];
       removed.push(name);
     }
-  });
+    return removed;
+  };
+  let removed: string[] = [];
+  if (options.batch) removed = await options.batch.change(drop);
+  else await updateShimRegistry(store, (registry) => void (removed = drop(registry)));
   for (const name of removed) {
     await rm(shimPath(store, name), { force: true });
     await rm(join(shimCacheRoot(store), name), { recursive: true, force: true });

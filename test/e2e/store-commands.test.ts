@@ -133,6 +133,51 @@ describe('proto regen', { concurrency: true }, () => {
     assert.equal(execFileSync(join(sandbox.protoHome, 'bin/disttool-1'), ['x'], { encoding: 'utf8' }), 'disttool 1.4.2 x\n');
     assert.throws(() => readlinkSync(join(sandbox.protoHome, 'bin/stale')), /ENOENT/);
   });
+  it('writes the shim registry once for all tools, also when one of them is skipped, and leaves it complete', async () => {
+    // Each depman tool's exe is named after it; disttool's are disttool and dtx.
+    let config = '';
+    const sandbox = fixture.sandboxWith(
+      (url) =>
+        (config = fixtureToolsConfig({
+          disttool: { distUrl: url, pin: '2.1.0' },
+          npmish: { distUrl: url, pin: '2.1.0', plugin: 'depman' },
+          pnpmish: { distUrl: url, pin: '2.1.0', plugin: 'depman' },
+        })),
+    );
+    const install = await sandbox.run(['install']);
+    assert.equal(install.code, 0, install.stderr);
+    const shims = join(sandbox.protoHome, 'shims');
+    const readRegistry = () => JSON.parse(readFileSync(join(shims, 'registry.json'), 'utf8')) as Record<string, { context?: string }>;
+    const complete = readRegistry();
+    assert.deepEqual(Object.keys(complete), ['disttool', 'dtx', 'npmish', 'pnpmish']);
+    // What regen mends: a lost entry and its shim, a stale one. pnpmish's plugin is gone: skipped, it keeps its shim.
+    const { dtx: _lost, ...damaged } = complete;
+    writeFileSync(join(shims, 'registry.json'), JSON.stringify({ ...damaged, ghost: { context: 'ghosttool' } }));
+    rmSync(join(shims, 'dtx'));
+    writeFileSync(join(shims, 'ghost'), '#!/bin/sh\n');
+    sandbox.writeConfig(config.replace(/^pnpmish = "file:\/\/.*"$/m, `pnpmish = "file://${join(sandbox.root, 'missing.wasm')}"`));
+    const updates = (stderr: string) => stderr.split('\n').filter((line) => /^\[TRACE shims\] .*registry\.json (written|unchanged)/.test(line));
+
+    const result = await sandbox.run(['--log', 'trace', 'regen', '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout) as { shims: string[]; removed: string[]; skipped: Array<{ id: string }> };
+    assert.deepEqual(report.shims, ['disttool', 'dtx', 'npmish']);
+    assert.deepEqual(report.removed, ['ghost']);
+    assert.deepEqual(report.skipped.map((entry) => entry.id), ['pnpmish']);
+    // One update (a lock, a read and a write) for the stale owner and the three tools, not one or two per tool.
+    const written = updates(result.stderr);
+    assert.equal(written.length, 1, result.stderr);
+    assert.match(written[0]!, /written \(4 entries\)$/);
+    assert.deepEqual(readRegistry(), complete);
+    for (const name of ['disttool', 'dtx', 'npmish', 'pnpmish']) assert.ok(existsSync(join(shims, name)), name);
+    assert.ok(!existsSync(join(shims, 'ghost')));
+
+    // Nothing to mend: the registry is read, not written.
+    const again = await sandbox.run(['--log', 'trace', 'regen']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(updates(again.stderr).map((line) => line.replace(/^.*registry\.json /, '')), ['unchanged']);
+    assert.deepEqual(readRegistry(), complete);
+  });
 });
 
 describe('proto diagnose', { concurrency: true }, () => {

@@ -32,7 +32,8 @@ async function regen(session: Session, options: RegenOptions): Promise<void> {
   const { promises: fs } = await import('node:fs');
   const { join, resolve } = await import('node:path');
   const { isInsideDir } = await import('../../store/inside-dir.js');
-  const { createShims, readShimRegistry, relinkBins, removeShims, shimCacheRoot } = await import('../../link/index.js');
+  const { createShims, relinkBins, removeShims, shimCacheRoot } = await import('../../link/index.js');
+  const { ShimRegistryBatch } = await import('../../link/shim-registry.js');
   const { log } = await import('../../log.js');
   const { inventoriesInStore, installedNewestFirst } = await import('./common/installed-versions.js');
   const { store } = session;
@@ -44,50 +45,58 @@ async function regen(session: Session, options: RegenOptions): Promise<void> {
     if (versions.length > 0) installed.set(id, { versions, tool, productsDir: inventory.productsDir });
   }
 
-  // Shims of tools with nothing installed (or owners gone) are stale.
+  // The registry is written once, when every tool is done (also when some failed): each change is
+  // queued in the batch, and the tools after it see it in `current()`.
+  const batch = new ShimRegistryBatch(store);
   const removed: string[] = [];
-  const registry = await readShimRegistry(store);
-  for (const owner of new Set(Object.entries(registry).map(([name, entry]) => entry.context ?? name))) {
-    if (!installed.has(owner)) removed.push(...(await removeShims(store, owner)));
-  }
-  await fs.rm(shimCacheRoot(store), { recursive: true, force: true });
-  if (options.bin) {
-    // Links into an installed tool are rewritten by relinkBins below, which also drops the ones it
-    // no longer wants; a tool skipped there keeps its own. Every other link is stale.
-    const toolDirs = [...installed.values()].map((entry) => entry.productsDir);
-    for (const name of await fs.readdir(store.binDir).catch(() => [] as string[])) {
-      const path = join(store.binDir, name);
-      if (!(await fs.lstat(path)).isSymbolicLink()) continue;
-      const target = resolve(store.binDir, await fs.readlink(path));
-      if (!toolDirs.some((dir) => isInsideDir(target, dir))) await fs.rm(path, { force: true });
-    }
-  }
-
   const shims: string[] = [];
   const bins: string[] = [];
   const skipped: Array<{ id: string; reason: string }> = [];
-  for (const [id, { versions, tool: known }] of installed) {
-    try {
-      // A tool whose plugin cannot be loaded here keeps its links; this says why.
-      const tool = known ?? (await session.tool(id));
-      await removeShims(store, id);
-      shims.push(...(await createShims(store, id, await tool.locate(versions[0]!))).created);
-      if (options.bin) {
-        bins.push(
-          ...(await relinkBins({
-            store,
-            toolId: id,
-            inventory: tool.inventory,
-            installedVersions: versions,
-            locate: (version) => tool.locate(version),
-            registry: await readShimRegistry(store),
-          })),
-        );
-      }
-    } catch (error) {
-      log('warn', 'regen', `${id}: left as it is (${(error as Error).message})`);
-      skipped.push({ id, reason: (error as Error).message });
+  try {
+    // Shims of tools with nothing installed (or owners gone) are stale.
+    const registry = await batch.current();
+    for (const owner of new Set(Object.entries(registry).map(([name, entry]) => entry.context ?? name))) {
+      if (!installed.has(owner)) removed.push(...(await removeShims(store, owner, { batch })));
     }
+    await fs.rm(shimCacheRoot(store), { recursive: true, force: true });
+    if (options.bin) {
+      // Links into an installed tool are rewritten by relinkBins below, which also drops the ones it
+      // no longer wants; a tool skipped there keeps its own. Every other link is stale.
+      const toolDirs = [...installed.values()].map((entry) => entry.productsDir);
+      for (const name of await fs.readdir(store.binDir).catch(() => [] as string[])) {
+        const path = join(store.binDir, name);
+        if (!(await fs.lstat(path)).isSymbolicLink()) continue;
+        const target = resolve(store.binDir, await fs.readlink(path));
+        if (!toolDirs.some((dir) => isInsideDir(target, dir))) await fs.rm(path, { force: true });
+      }
+    }
+
+    for (const [id, { versions, tool: known }] of installed) {
+      try {
+        // A tool whose plugin cannot be loaded (or located) here keeps its links; this says why.
+        const tool = known ?? (await session.tool(id));
+        const located = await tool.locate(versions[0]!);
+        await removeShims(store, id, { batch });
+        shims.push(...(await createShims(store, id, located, { batch })).created);
+        if (options.bin) {
+          bins.push(
+            ...(await relinkBins({
+              store,
+              toolId: id,
+              inventory: tool.inventory,
+              installedVersions: versions,
+              locate: (version) => tool.locate(version),
+              registry: await batch.current(),
+            })),
+          );
+        }
+      } catch (error) {
+        log('warn', 'regen', `${id}: left as it is (${(error as Error).message})`);
+        skipped.push({ id, reason: (error as Error).message });
+      }
+    }
+  } finally {
+    await batch.flush();
   }
   if (options.json) {
     writeJson({ shims: shims.sort(), bins: bins.sort(), removed: removed.sort(), skipped });
