@@ -14,7 +14,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   try {
     await fs.rename(temp, path);
   } catch (error) {
-    await fs.rm(temp, { force: true });
+    await removeOwnTemp(temp);
     throw error;
   }
 }
@@ -35,9 +35,17 @@ export async function writeSiblingTemp(path: string, data: string | Uint8Array, 
       const code = (error as NodeJS.ErrnoException).code;
       // Partly written (a full disk): nothing of ours may stay behind. EEXIST: it is not ours;
       // ENOENT: the open found no directory, so there is nothing (a fresh store's first writes).
-      if (code !== 'EEXIST' && code !== 'ENOENT') await fs.rm(temp, { force: true });
+      if (code !== 'EEXIST' && code !== 'ENOENT') await removeOwnTemp(temp);
       if (code !== 'ENOENT' || attempt >= 5) throw error;
       await makeDirectory(dirname(path));
     }
   }
+}
+
+/**
+ * Removes a temp file this process made, best effort: the caller reports the error that matters.
+ * One unlink (fs.rm would lstat it twice first).
+ */
+async function removeOwnTemp(temp: string): Promise<void> {
+  await fs.unlink(temp).catch(() => undefined);
 }

@@ -16,7 +16,7 @@
  * Nothing here is trusted from the lock file beyond "someone claims it": a garbled record is
  * waited on for a short grace period and then treated as stale.
  */
-import { promises as fs, readFileSync } from 'node:fs';
+import { linkSync, promises as fs, readFileSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { ProtoError } from '../errors.js';
 import { lazyCrypto, lazyTimersPromises } from '../lazy-builtins.js';
@@ -132,15 +132,17 @@ export async function readLiveLockOwner(path: string): Promise<LockOwner | undef
 async function tryCreate(path: string, record: string): Promise<boolean> {
   // The lock's directory may not exist yet, or may have been removed by a cleanup that saw it empty.
   const temp = await writeSiblingTemp(path, record);
+  // Synchronous from here: link and unlink take microseconds, and each fs.promises call would add
+  // a trip through libuv's thread pool and a callback (every install takes two locks per tool).
   try {
-    await fs.link(temp, path);
+    linkSync(temp, path);
     return true;
   } catch (error) {
     if (errorCode(error) === 'EEXIST') return false;
     if (errorCode(error) === 'ENOENT') return false; // directory removed under us: the caller retries
     throw error;
   } finally {
-    await fs.rm(temp, { force: true });
+    removeFile(temp);
   }
 }
 
@@ -155,8 +157,7 @@ function makeHandle(path: string, owner: LockOwner, record: string, passTurn: ()
       try {
         // Only remove the file if it still holds our record: if someone broke our lock (we were
         // presumed dead), the file now belongs to them.
-        const current = await fs.readFile(path, 'utf8').catch(() => undefined);
-        if (current === record) await fs.rm(path, { force: true });
+        if (readText(path) === record) removeFile(path);
       } finally {
         if (localHolders.get(path) === owner) localHolders.delete(path);
         passTurn();
@@ -205,7 +206,7 @@ function lockTimeout(path: string, current: LockOwner | 'garbled', options: Acqu
 async function readOwner(path: string): Promise<LockOwner | 'missing' | 'garbled'> {
   let text: string;
   try {
-    text = await fs.readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return 'missing';
     throw error;
@@ -258,7 +259,7 @@ async function breakStaleLock(path: string, seen: LockOwner | 'garbled'): Promis
   if (!(await tryCreate(reapPath, reapRecord))) {
     const reaper = await readOwner(reapPath);
     // A dead reaper's lock is removed directly (see the residual window in the header comment).
-    if (reaper !== 'missing' && (await isStale(reapPath, reaper))) await fs.rm(reapPath, { force: true });
+    if (reaper !== 'missing' && (await isStale(reapPath, reaper))) removeFile(reapPath);
     else await sleep(5);
     return; // the caller loops and looks again
   }
@@ -267,10 +268,9 @@ async function breakStaleLock(path: string, seen: LockOwner | 'garbled'): Promis
     const same =
       current !== 'missing' &&
       (seen === 'garbled' ? current === 'garbled' : current !== 'garbled' && current.nonce === seen.nonce);
-    if (same) await fs.rm(path, { force: true });
+    if (same) removeFile(path);
   } finally {
-    const mine = await fs.readFile(reapPath, 'utf8').catch(() => undefined);
-    if (mine === reapRecord) await fs.rm(reapPath, { force: true });
+    if (readText(reapPath) === reapRecord) removeFile(reapPath);
   }
 }
 
@@ -291,6 +291,24 @@ function readProcStat(pid: number): { state: string; startTime: number } | undef
 
 function readProcessStartTime(pid: number): number | null {
   return readProcStat(pid)?.startTime ?? null;
+}
+
+/** A lock file's text, or undefined when it cannot be read (gone). */
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes one file; already gone is fine (`fs.rm` with force, without its lstats and JS). */
+function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
+  }
 }
 
 function errorCode(error: unknown): string | undefined {
