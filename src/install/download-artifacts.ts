@@ -5,12 +5,14 @@
  *
  * The checksum file is fetched first because it is small and it tells us which digest to compute
  * (sha256, sha512, or BLAKE2b-512 for prehashed minisign), so the large file is read only once.
+ * It is kept in memory (within `[settings.limits] checksum-file`); only a plugin that verifies
+ * the download itself (`verify_checksum`, which gets a path) has it written to the temp dir.
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { ProtoError } from '../errors.js';
 import { LIMITS, limitSetting, MIB } from '../limits.js';
-import { downloadFile, type HashAlgorithm } from '../net/index.js';
+import { downloadFile, fetchBuffer, type HashAlgorithm } from '../net/index.js';
 import type { DownloadPrebuiltOutput } from '../protocol/index.js';
 import { parseChecksum, type ChecksumAlgorithm } from './checksum.js';
 import { detectChecksumAlgorithm } from './checksum-file.js';
@@ -24,7 +26,10 @@ export type ChecksumPlan =
   | { kind: 'none' }
   | {
       kind: 'file';
-      /** Staging path of the checksum file (downloaded or written from the inline checksum). */
+      /**
+       * Staging path of the checksum file (downloaded or written from the inline checksum): on disk
+       * only when the plugin exports `verify_checksum` (its input names the file).
+       */
       path: string;
       name: string;
       algorithm: ChecksumAlgorithm;
@@ -108,14 +113,16 @@ async function prepareChecksum(
       throw new ProtoError('install.invalid_file_name', `Plugin ${plugin.id} uses the same file name "${name}" for the download and its checksum.`);
     }
     const path = join(stagingDir, name);
-    await downloadFile(prebuilt.checksum_url, path, {
+    const { body } = await fetchBuffer(prebuilt.checksum_url, {
       headers,
       settings,
       signal: input.signal,
       maxBytes: settings.checksumFileMaxBytes ?? LIMITS.checksumFile.default * MIB,
       limitSetting: limitSetting('checksumFile'),
+      anyStatus: false,
     });
-    const content = await fs.readFile(path, 'utf8');
+    if (plugin.has('verify_checksum')) await fs.writeFile(path, body);
+    const content = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
     return { kind: 'file', path, name, algorithm: detectChecksumAlgorithm(name, content), content, publicKey };
   }
   if (inline) {
@@ -131,7 +138,7 @@ async function prepareChecksum(
     }
     const content = inline.algorithm === 'minisign' ? '' : `${inline.hash}\n`;
     const path = join(stagingDir, name);
-    await fs.writeFile(path, content);
+    if (plugin.has('verify_checksum')) await fs.writeFile(path, content);
     return { kind: 'file', path, name, algorithm: inline.algorithm, content, publicKey };
   }
   return { kind: 'none' };

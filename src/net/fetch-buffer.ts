@@ -1,6 +1,6 @@
 /**
- * GET a small resource into memory: what the plugins' `send_request` host function and checksum
- * look-ups use. Every HTTP status is returned as data (after retrying 408/429/5xx); transport
+ * GET a small resource into memory: what the plugins' `send_request` host function, checksum
+ * look-ups and the install's checksum files use. Every HTTP status is returned as data (after retrying 408/429/5xx); transport
  * failures throw `net.*` errors. Bodies above `maxBytes` are refused instead of filling memory.
  */
 import { formatBytes } from '../format-bytes.js';
@@ -16,6 +16,8 @@ export interface FetchBufferOptions {
   maxBytes?: number;
   /** How the user raises `maxBytes` (for the error's hint), as in downloadFile. */
   limitSetting?: string;
+  /** Default true: every final status is returned as data. False: only 2xx, others throw `net.http_status` as in downloadFile. */
+  anyStatus?: boolean;
 }
 
 export interface FetchBufferResult {
@@ -28,7 +30,7 @@ export interface FetchBufferResult {
 
 export async function fetchBuffer(url: string, options: FetchBufferOptions = {}): Promise<FetchBufferResult> {
   const maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
-  const getOptions = { headers: options.headers, settings: options.settings ?? {}, signal: options.signal, anyStatus: true };
+  const getOptions = { headers: options.headers, settings: options.settings ?? {}, signal: options.signal, anyStatus: options.anyStatus ?? true };
   return getWithRetries(url, getOptions, async (response) => {
     const declared = Number(response.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes) {

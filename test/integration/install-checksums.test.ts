@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { installTool } from '../../src/install/index.js';
@@ -157,14 +157,47 @@ describe('checksum formats that verify', () => {
     await install({ checksum_url: serve(`comment-${NAME}.minisig`, lines.join('\n')), checksum_public_key: signed.publicKey });
   });
 
-  it("the plugin's verify_checksum decides when exported", async () => {
+  it("the plugin's verify_checksum decides when exported, with the checksum file on disk", async () => {
+    let seen: string | undefined;
     const { plugin } = await install(
       { checksum_url: dist.url('SHASUMS256.txt') },
-      { verifyChecksum: async ({ downloadChecksum }) => ({ verified: downloadChecksum === `sha256:${sha256}` }) },
+      {
+        verifyChecksum: async ({ downloadChecksum, checksumFile }) => {
+          seen = readFileSync(checksumFile, 'utf8');
+          return { verified: downloadChecksum === `sha256:${sha256}` };
+        },
+      },
     );
+    assert.equal(seen, readFileSync(join(dist.distDir, 'SHASUMS256.txt'), 'utf8'));
     const call = plugin.calls.find((c) => c.fn === 'verify_checksum')?.input as { checksumFile: string; downloadFile: string };
     assert.match(call.checksumFile, /SHASUMS256\.txt$/);
     assert.match(call.downloadFile, /demo-1\.0\.0\.tar\.gz$/);
+  });
+});
+
+describe('checksum files stay in memory', () => {
+  it('without verify_checksum, a downloaded or inline checksum is never written to the temp dir', async () => {
+    for (const download of [{ checksum_url: dist.url('SHASUMS256.txt') }, { checksum: `sha256:${sha256}` }]) {
+      const temp = createTempStore();
+      try {
+        const plugin = createFakePlugin({ download: { download_url: dist.url(NAME), archive_prefix: 'demo-1.0.0', ...download } });
+        const tempDir = temp.store.versionTempDir('demo', '1.0.0');
+        const listings: string[][] = [];
+        await installTool({
+          store: temp.store,
+          plugin,
+          version: '1.0.0',
+          settings: FAST_SETTINGS,
+          onProgress: (progress) => {
+            if (progress.phase === 'download') listings.push(readdirSync(tempDir));
+          },
+        });
+        assert.ok(listings.length > 0, 'the download reported progress');
+        for (const listing of listings) assert.deepEqual(listing, [NAME], JSON.stringify(download));
+      } finally {
+        temp.cleanup();
+      }
+    }
   });
 });
 
