@@ -4,8 +4,9 @@
  * `<name>-canary`. Unlike shims they skip version detection entirely.
  *
  * `relinkBins` is idempotent: it removes this tool's links and recreates them from the installed
- * versions, so install and uninstall share one code path. Each link is made under a temp name and
- * renamed over the old one, so a bin never disappears while being replaced.
+ * versions, so install and uninstall share one code path. A link is replaced by one made under a
+ * temp name and renamed over it, so a bin never disappears while being replaced; a link that
+ * already points at the right file is left as it is.
  */
 import { existsSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -36,21 +37,46 @@ export function versionBuckets(versions: readonly string[]): Map<string, string>
   return buckets;
 }
 
-function linksIntoTool(store: Store, toolRoot: string): string[] {
+/** Each entry of the bin dir → its symlink target as written (undefined: not a symlink); undefined when there is no bin dir. */
+function readBinDir(binDir: string): Map<string, string | undefined> | undefined {
   let names: string[];
   try {
-    names = readdirSync(store.binDir);
+    names = readdirSync(binDir);
   } catch {
-    return [];
+    return undefined;
   }
-  return names.filter((name) => {
+  return new Map(
+    names.map((name) => {
+      try {
+        return [name, readlinkSync(join(binDir, name))];
+      } catch {
+        return [name, undefined]; // not a symlink
+      }
+    }),
+  );
+}
+
+function pointsInto(binDir: string, target: string | undefined, toolRoot: string): boolean {
+  return target !== undefined && isInsideDir(isAbsolute(target) ? target : resolve(binDir, target), toolRoot);
+}
+
+/**
+ * Points `path` at `source`. An absent name is linked directly; an existing one gets a link made
+ * under a temp name and renamed over it (a symlink, so not writeFileAtomic, which writes file
+ * contents), so the bin never disappears while being replaced.
+ */
+function placeLink(path: string, source: string, absent: boolean): void {
+  if (absent) {
     try {
-      const target = readlinkSync(join(store.binDir, name));
-      return isInsideDir(isAbsolute(target) ? target : resolve(store.binDir, target), toolRoot);
-    } catch {
-      return false; // not a symlink
+      symlinkSync(source, path);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // made meanwhile: replace it
     }
-  });
+  }
+  const temp = `${path}.tmp-${process.pid}-${randomUUID()}`;
+  symlinkSync(source, temp);
+  renameSync(temp, path);
 }
 
 export interface RelinkBinsOptions {
@@ -68,8 +94,9 @@ export interface RelinkBinsOptions {
 /** Recreates this tool's bins; returns the link names now present. */
 export async function relinkBins(options: RelinkBinsOptions): Promise<string[]> {
   const { store, toolId, registry, inventory } = options;
-  mkdirSync(store.binDir, { recursive: true });
   const wanted = new Map<string, string>();
+  // The buckets of one version (`node`, `node-20`, `node-20.1`) share its executables: each file is looked at once.
+  const present = new Map<string, boolean>();
   for (const [suffix, version] of versionBuckets(options.installedVersions)) {
     const output = await options.locate(version);
     for (const [name, config] of Object.entries(output.exes)) {
@@ -78,21 +105,24 @@ export async function relinkBins(options: RelinkBinsOptions): Promise<string[]> 
       const owner = registry[name]?.context ?? (registry[name] ? name : undefined);
       if (owner !== undefined && owner !== toolId) continue;
       const productDir = inventory.productDir(version);
-      if (config.update_perms) preparedExecutable(productDir, config, toolId);
       const source = join(productDir, relativeExe);
-      if (!existsSync(source)) continue;
+      if (!present.has(source)) {
+        if (config.update_perms) preparedExecutable(productDir, config, toolId);
+        present.set(source, existsSync(source));
+      }
+      if (!present.get(source)) continue;
       wanted.set(`${name}${suffix}`, source);
     }
   }
-  for (const name of linksIntoTool(store, inventory.productsDir)) {
-    if (!wanted.has(name)) rmSync(join(store.binDir, name), { force: true });
+  const current = readBinDir(store.binDir) ?? new Map<string, string | undefined>();
+  if (current.size === 0) mkdirSync(store.binDir, { recursive: true });
+  for (const [name, target] of current) {
+    if (!wanted.has(name) && pointsInto(store.binDir, target, inventory.productsDir)) rmSync(join(store.binDir, name), { force: true });
   }
   for (const [name, source] of wanted) {
-    const path = join(store.binDir, name);
-    // A symlink, so not writeFileAtomic (which writes file contents): made aside, renamed over.
-    const temp = `${path}.tmp-${process.pid}-${randomUUID()}`;
-    symlinkSync(source, temp);
-    renameSync(temp, path);
+    // A link that already points there (the other buckets when one version is added) stays as it is.
+    if (current.get(name) === source) continue;
+    placeLink(join(store.binDir, name), source, !current.has(name));
   }
   return [...wanted.keys()].sort();
 }

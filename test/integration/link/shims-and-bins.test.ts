@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, readlinkSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
@@ -198,6 +198,20 @@ describe('bins', () => {
     assert.equal(readlinkSync(join(store.binDir, 'disttool')), join(store.inventory('disttool').productDir('1.4.2'), 'bin/disttool'));
     assert.equal(existsSync(join(store.binDir, 'disttool-2')), false);
     assert.deepEqual(await relink([]), []);
+  });
+
+  it('leaves a link that already points at the right file as it is, and replaces one that does not', async () => {
+    const relink = (versions: string[]) =>
+      relinkBins({ store, toolId: 'disttool', inventory: store.inventory('disttool'), installedVersions: versions, locate: async () => disttoolExes, registry: {} });
+    await relink(['1.4.2']);
+    const link = (name: string) => lstatSync(join(store.binDir, name));
+    const before = { major: link('disttool-1').ino, minor: link('disttool-1.4').ino, top: link('disttool').ino };
+    await relink(['1.4.2', '2.0.0']);
+    assert.equal(link('disttool-1').ino, before.major, 'disttool-1 still points at 1.4.2: not made again');
+    assert.equal(link('disttool-1.4').ino, before.minor);
+    assert.notEqual(link('disttool').ino, before.top, 'disttool now points at 2.0.0');
+    assert.equal(readlinkSync(join(store.binDir, 'disttool')), join(store.inventory('disttool').productDir('2.0.0'), 'bin/disttool'));
+    assert.deepEqual(readdirSync(store.binDir).filter((name) => name.includes('.tmp-')), [], 'no temp links left');
   });
 
   it('leaves names owned by another tool alone', async () => {
