@@ -48,6 +48,12 @@ export interface InstallToolOptions {
   signal?: AbortSignal;
   /** The lockfile record this install must match (its `checksum`), and the lockfile's path for messages. */
   locked?: LockedChecksum;
+  /**
+   * Called once when the version is to be installed (not recorded as installed, or forced), before
+   * the lock is taken: the caller's `pre_install` hooks, whose veto (a throw) stops the install
+   * before anything is written. Not called when the version is already installed.
+   */
+  beforeInstall?: () => Promise<void>;
 }
 
 export interface InstallToolResult {
@@ -59,6 +65,8 @@ export interface InstallToolResult {
   checksum: string | undefined;
   /** The download URL as the plugin gave it, or `native` for native_install. */
   source: string | undefined;
+  /** manifest.json's `installed_versions` as this install wrote or read it (for the bins). */
+  installedVersions: string[];
   warnings: string[];
   /**
    * Whether a post_script ran. It runs after the check of the primary executable, so what that
@@ -83,6 +91,7 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
   if (before && !(await store.isVersionLocked(id, version))) {
     return alreadyInstalled(inventory, before, version, warnings);
   }
+  if (!before) await options.beforeInstall?.();
 
   // Concurrency contract: every install or uninstall of <id>@<version>, in any process, runs
   // under this lock, which covers temp/<id>/<base64(version)>/, tools/<id>/.partial-<version>,
@@ -102,6 +111,9 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
   const trashDir = inventory.trashDir(version);
   let committed = false;
   let hadPrevious = false;
+  let failed = false;
+  // What the install writes to its temp dir: removed one by one, then the dir (see removeTempDir).
+  const tempFiles: string[] = [];
   try {
     const installed = options.force ? undefined : await installedManifest(inventory, version);
     if (installed) return alreadyInstalled(inventory, installed, version, warnings);
@@ -123,8 +135,8 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
           throw error;
         }
         committed = true;
-        await recordInstall(inventory, version, settings, native.checksum, 'native');
-        return { installed: true, dir: productDir, checksum: native.checksum, source: 'native', warnings };
+        const manifest = await recordInstall(inventory, version, settings, native.checksum, 'native');
+        return { installed: true, dir: productDir, checksum: native.checksum, source: 'native', installedVersions: manifest.installed_versions, warnings };
       }
       if (!native.skip_install) {
         await fs.rm(productDir, { recursive: true, force: true });
@@ -149,6 +161,7 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
     let checksum: string;
     try {
       artifacts = await downloadArtifacts({ plugin, prebuilt, stagingDir: tempDir, settings, onProgress: options.onProgress, onWrite: streamed.onWrite, signal });
+      tempFiles.push(artifacts.downloadFile);
       streamed.downloaded();
       options.onProgress?.({ phase: 'verify', file: artifacts.downloadName });
       ({ checksum } = await verifyDownload({ plugin, version, artifacts }));
@@ -167,20 +180,22 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
     committed = true;
     await checkPrimaryExecutable(plugin, version, productDir, prebuilt.archive_prefix);
     const ranPostScript = await runPostScript(prebuilt, productDir, id, warn);
-    await recordInstall(inventory, version, settings, checksum, artifacts.sourceUrl);
+    const manifest = await recordInstall(inventory, version, settings, checksum, artifacts.sourceUrl);
     if (hadPrevious) await removeAll([trashDir]); // the previous install, kept until now in case this one failed
-    return { installed: true, dir: productDir, checksum, source: artifacts.sourceUrl, warnings, ranPostScript };
+    return { installed: true, dir: productDir, checksum, source: artifacts.sourceUrl, installedVersions: manifest.installed_versions, warnings, ranPostScript };
   } catch (error) {
+    failed = true;
     // Committed but not recorded (post_script or manifest failure): the previous install, if any, comes back.
     if (committed) await restorePrevious({ productDir, trashDir }, hadPrevious);
     await removeAll([stagingDir, trashDir]);
     throw error;
   } finally {
-    await removeAll([tempDir]);
+    await removeTempDir(tempDir, tempFiles);
     await lock.release();
     await removeIfEmpty(store.toolTempDir(id));
-    // Only our own dir: an override_dir (rustup's toolchains) is not ours to remove.
-    await removeIfEmpty(inventory.dir);
+    // A failed first install leaves the tool's dir empty (an installed one holds at least the
+    // product dir). Only our own dir: an override_dir (rustup's toolchains) is not ours to remove.
+    if (failed) await removeIfEmpty(inventory.dir);
   }
 }
 
@@ -227,7 +242,7 @@ async function installedManifest(inventory: Inventory, version: string): Promise
 
 function alreadyInstalled(inventory: Inventory, manifest: ToolManifest, version: string, warnings: string[]): InstallToolResult {
   const lock = manifest.versions[version]?.lock;
-  return { installed: false, dir: inventory.productDir(version), checksum: lock?.checksum, source: lock?.source, warnings };
+  return { installed: false, dir: inventory.productDir(version), checksum: lock?.checksum, source: lock?.source, installedVersions: manifest.installed_versions, warnings };
 }
 
 async function recordInstall(
@@ -236,8 +251,8 @@ async function recordInstall(
   settings: InstallSettings,
   checksum: string | undefined,
   source: string,
-): Promise<void> {
-  await inventory.updateManifest((manifest) => {
+): Promise<ToolManifest> {
+  return inventory.updateManifest((manifest) => {
     if (!manifest.installed_versions.includes(version)) manifest.installed_versions.push(version);
     const lock: Record<string, unknown> = { os: (hostOsFromNode(process.platform) ?? process.platform), arch: (hostArchFromNode(process.arch) ?? process.arch) };
     if (checksum) lock.checksum = checksum;
@@ -292,6 +307,22 @@ async function removeAll(paths: string[]): Promise<void> {
  */
 async function removeExisting(paths: string[]): Promise<void> {
   await removeAll(paths.filter((path) => lstatSync(path, { throwIfNoEntry: false }) !== undefined));
+}
+
+/**
+ * The version temp dir, which most often holds just the files the install put there (the
+ * download): each is unlinked and the dir removed, two calls where fs.rm's walk took eight. Anything
+ * else in it (a plugin's verify_checksum file, the parts of a failed download) and it is removed
+ * whole. Absent (the install stopped before making it) is fine.
+ */
+async function removeTempDir(dir: string, files: string[]): Promise<void> {
+  try {
+    await Promise.all(files.map((file) => fs.unlink(file)));
+    await fs.rmdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && files.length === 0) return;
+    await removeAll([dir]);
+  }
 }
 
 /** Best effort: only an empty directory is removed (rmdir fails on anything else). */

@@ -6,7 +6,6 @@
  * Not here: deciding WHICH version applies (src/detect) or how a spec resolves (src/version);
  * `resolve.ts` joins those with the plugin.
  */
-import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { DetectedHost } from '../host/host-environment.js';
@@ -206,8 +205,10 @@ export class Tool {
       shimRegistry?: ShimRegistryBatch;
     } = {},
   ): Promise<InstallToolResult & { shims: string[]; bins: string[] }> {
-    const present = !options.force && (await this.installedVersions()).includes(version) && existsSync(this.productDir(version));
-    if (!present) {
+    // The pipeline (tar, zip, xz, undici) loads only when something is installed, not on every run.
+    const { installTool } = await import('../install/index.js');
+    // Run by installTool when the version is to be installed (its own look at manifest.json).
+    const beforeInstall = async () => {
       const flags = { forced: options.force === true, pinned: false, quiet: options.quiet === true };
       const hooked = await this.options.hooks?.exports('pre_install');
       // proto tells plugins (and the commands they run) which tool is being installed.
@@ -215,12 +216,10 @@ export class Tool {
       if (this.plugin.has('pre_install')) await this.plugin.preInstall(this.installHook(this.plugin, version, flags));
       // A hook plugin's veto throws here: nothing has been downloaded or written yet.
       if (hooked) await this.options.hooks!.call('pre_install', this.id, version, (hook) => this.installHook(hook, version, flags));
-    }
-    // What was located for this version before describes files about to be replaced (a forced
-    // reinstall): the install's own check of its primary executable must locate afresh.
-    if (!present) await this.forgetLocation(version);
-    // The pipeline (tar, zip, xz, undici) loads only when something is installed, not on every run.
-    const { installTool } = await import('../install/index.js');
+      // What was located for this version before describes files about to be replaced (a forced
+      // reinstall): the install's own check of its primary executable must locate afresh.
+      await this.forgetLocation(version);
+    };
     let result: InstallToolResult;
     try {
       result = await installTool({
@@ -234,6 +233,7 @@ export class Tool {
         onWarning: options.onWarning,
         locked: options.locked,
         signal: this.options.signal,
+        beforeInstall,
       });
     } catch (error) {
       // The install's check located the new files and cached the answer; a failed install puts the
@@ -246,7 +246,7 @@ export class Tool {
     // links reuse that answer. Only a post_script, run after that check, may have changed what is
     // there, so then they locate again.
     if (result.installed && result.ranPostScript) await this.forgetLocation(version);
-    const links = await this.link(version, { batch: options.shimRegistry });
+    const links = await this.link(version, { batch: options.shimRegistry, installedVersions: result.installedVersions });
     if (result.installed) await this.syncManifest();
     return { ...result, ...links };
   }
@@ -317,7 +317,7 @@ export class Tool {
    * Shims from `version`'s executables, and bins for every installed version bucket. With a
    * `batch`, the shim registry is written with the batch's other tools (see ShimRegistryBatch).
    */
-  async link(version: string, options: { batch?: ShimRegistryBatch } = {}): Promise<{ shims: string[]; bins: string[] }> {
+  async link(version: string, options: { batch?: ShimRegistryBatch; installedVersions?: readonly string[] } = {}): Promise<{ shims: string[]; bins: string[] }> {
     const { createShims, readShimRegistry, relinkBins } = await import('../link/index.js');
     const { batch } = options;
     const located = await this.locate(version);
@@ -326,7 +326,8 @@ export class Tool {
       store: this.store,
       toolId: this.id,
       inventory: this.inventory,
-      installedVersions: await this.installedVersions(),
+      // An install passes the versions manifest.json listed as it recorded itself: no second read.
+      installedVersions: options.installedVersions ?? (await this.installedVersions()),
       locate: (v) => this.locate(v),
       registry: batch ? await batch.current() : await readShimRegistry(this.store),
     });
