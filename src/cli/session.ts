@@ -201,7 +201,7 @@ export class Session {
   }
 
   /** `[settings.limits]` as every plugin's ceilings (tools' and hook plugins'). */
-  private pluginLimits(): PluginLimits {
+  pluginLimits(): PluginLimits {
     return {
       memoryBytes: this.config.settings.limits.pluginMemory * MIB,
       outputBytes: this.config.settings.limits.pluginOutput * MIB,

@@ -1,6 +1,7 @@
 /** The plugin host: load a tool plugin and call it. */
 export { DEFAULT_CALL_TIMEOUT_MS, CALL_TIMEOUT_RANGE_MS } from './call-timeout.js';
-export { PluginContainer, type PluginLimits, type PluginLoadOptions } from './plugin-container.js';
+export { PluginContainer, compilePluginModule, type PluginLimits, type PluginLoadOptions } from './plugin-container.js';
+export { retainModule } from './module-cache.js';
 export { ToolPlugin, PluginCallError } from './tool-plugin.js';
 export { prepareMounts } from './mounts.js';
 export type { MountDirs } from './mounts.js';

@@ -14,6 +14,8 @@ import { lazyCrypto } from '../lazy-builtins.js';
 const modules = new Map<string, WeakRef<WebAssembly.Module>>();
 const compiling = new Map<string, Promise<WebAssembly.Module>>();
 let compilations = 0;
+/** Modules held strongly for a load still to come (see retainModule). */
+const retained = new Set<WebAssembly.Module>();
 
 /** The compiled module of `bytes`, compiled only if no live module of the same bytes exists. */
 export function compileModule(bytes: Uint8Array): Promise<WebAssembly.Module> {
@@ -31,6 +33,16 @@ export function compileModule(bytes: Uint8Array): Promise<WebAssembly.Module> {
     ).finally(() => compiling.delete(digest));
   }
   return pending;
+}
+
+/**
+ * Holds `module` strongly until the returned function is called: a module compiled now for a
+ * load that comes later (`plugin install` scans the module's imports, then loads it to check it)
+ * is still here when that load asks, whatever the garbage collector did meanwhile.
+ */
+export function retainModule(module: WebAssembly.Module): () => void {
+  retained.add(module);
+  return () => void retained.delete(module);
 }
 
 /** How many compiles this process started (tests show a shared module compiles once). */

@@ -63,6 +63,17 @@ export interface PluginLimits {
   commandOutputBytes?: number;
 }
 
+/**
+ * The module that plugin `bytes` run as under `limits`: its linear memory capped first
+ * (memory-cap.ts, which throws `plugin.memory_limit` when the module starts above the cap), then
+ * compiled once per distinct result in this process (module-cache.ts). `plugin install` compiles
+ * its import scan's module here with the limits of the load that checks it, which then finds it.
+ */
+export function compilePluginModule(bytes: Uint8Array, limits: PluginLimits | undefined, describe: () => string): Promise<WebAssembly.Module> {
+  const maxPages = Math.max(1, Math.floor(resolveLimits(limits).memoryBytes / WASM_PAGE_BYTES));
+  return compileModule(capLinearMemory(bytes, maxPages, describe).bytes);
+}
+
 function resolveLimits(limits: PluginLimits = {}): Required<PluginLimits> {
   return {
     memoryBytes: limits.memoryBytes ?? LIMITS.pluginMemory.default * MIB,
@@ -158,13 +169,11 @@ export class PluginContainer extends ToolPlugin {
     }
     // Its worker starts on another core meanwhile: the first call needs it.
     warmUpPluginWorker();
-    const limits = resolveLimits(options.limits);
-    const maxPages = Math.max(1, Math.floor(limits.memoryBytes / WASM_PAGE_BYTES));
-    bytes = capLinearMemory(bytes, maxPages, () => `Plugin "${options.id}"${where}`).bytes;
     let module: WebAssembly.Module;
     try {
-      module = await compileModule(bytes);
+      module = await compilePluginModule(bytes, options.limits, () => `Plugin "${options.id}"${where}`);
     } catch (error) {
+      if (error instanceof ProtoError) throw error; // the memory cap's
       throw new ProtoError('plugin.load_failed', `Plugin "${options.id}"${where} is not a valid WebAssembly module: ${(error as Error).message}`, {
         hint: 'The file may be truncated or not a plugin at all; download or build it again.',
       });
@@ -173,6 +182,7 @@ export class PluginContainer extends ToolPlugin {
       throw new ProtoError('plugin.incompatible', `Plugin "${options.id}"${where} exports no memory, so it is not an Extism plugin`);
     }
 
+    const limits = resolveLimits(options.limits);
     const permissions = PluginPermissions.parse(options.permissions, `The permissions of plugin "${options.id}"`);
     const gate = new PermissionGate(options.id, permissions);
     const mounts = mountMapping(options.dirs, { home: permissions.mountsHome, cwd: permissions.mountsCwd });

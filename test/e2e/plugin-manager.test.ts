@@ -4,7 +4,7 @@
  * Every command is the built CLI, spawned; the trust prompt is answered through a pipe.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startDistServer, type DistServer } from '../../test-utils/index.js';
@@ -214,6 +214,25 @@ describe('proto plugin install', { concurrency: true }, () => {
       (JSON.parse(listed.stdout) as { plugins: Array<Record<string, unknown>> }).plugins.map(({ name, version, tools }) => ({ name, version, tools })),
       [{ name: 'disttool', version: '2.0.0', tools: ['disttool'] }],
     );
+  });
+
+  it('compiles the module once: the import scan and the load that checks it share it', async () => {
+    const box = sandbox();
+    // Preloaded into proto's main thread (plugin workers get compiled modules): counts the compiles.
+    const probe = join(box.root, 'count-compiles.cjs');
+    writeFileSync(
+      probe,
+      "if (require('node:worker_threads').isMainThread) {\n" +
+        '  let count = 0;\n' +
+        '  const compile = WebAssembly.compile;\n' +
+        '  WebAssembly.compile = function (...args) { count++; return compile.apply(this, args); };\n' +
+        "  process.on('exit', () => process.stderr.write(`wasm compiles: ${count}\\n`));\n" +
+        '}\n',
+    );
+    const result = await box.run(['plugin', 'install', 'disttool', '-y'], { env: { NODE_OPTIONS: `--require ${probe}` } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^wasm compiles: 1$/m);
+    assert.deepEqual(installedFiles(box), ['disttool']);
   });
 
   it('--version installs that version; an unknown version lists the ones there are', async () => {

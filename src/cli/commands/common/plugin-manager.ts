@@ -64,6 +64,7 @@ export function installContext(session: Session, command: Command, flags: Instal
     yes: globalFlags().yes,
     overrideCompatibility: flags.overrideCompatibilityCheck === true,
     confirm: async (prompt) => isYes(await prompts.ask(prompt)),
+    limits: session.pluginLimits(),
     verifyModule: (wasm, manifest) => loadOnce(session, wasm, manifest),
     warn: (message) => log('warn', 'plugin', message),
   };
@@ -78,7 +79,7 @@ async function loadOnce(session: Session, wasm: string, manifest: PluginManifest
   const id = manifest.kind === 'hook' ? manifest.name : (manifest.tools[0] ?? manifest.name);
   // Loaded as it will run: with the manifest's permissions and bound (and the user's additions).
   const policy = session.pluginPolicy(id, manifest);
-  const common = { id, wasm, env: session.env, timeoutMs: policy.timeoutMs, ...(policy.permissions ? { permissions: policy.permissions } : {}) };
+  const common = { id, wasm, env: session.env, timeoutMs: policy.timeoutMs, limits: session.pluginLimits(), ...(policy.permissions ? { permissions: policy.permissions } : {}) };
   if (manifest.kind === 'tool') {
     const toolConfig = session.config.tools[id]?.toolConfig;
     // A check of a staged file, not a use of it: nothing to remember about it.
