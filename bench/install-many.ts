@@ -20,6 +20,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { createSandbox } from '../test-utils/index.js';
+import { removeAtExit } from '../test/support/temp-dirs.js';
 import { CLI, ensureCliBuilt } from '../test/support/cli.js';
 import { DEFAULT_RELEASES, startDisttoolDist } from '../test/support/disttool-dist.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
@@ -33,6 +34,8 @@ const clis = values.compare ? { before: values.compare, after: CLI } : { after: 
 
 await ensureCliBuilt();
 const sandbox = createSandbox('proto-install-many-');
+// Removed also when the bench is interrupted (its own cleanup below does not run then).
+removeAtExit(sandbox.root);
 const dist = await startDisttoolDist();
 try {
   const plugin = fixturePlugin('disttool');

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { PluginContainer } from '../src/host/index.js';
 import { defaultHttpGet } from '../src/host/http-get.js';
 import { createSandbox } from '../test-utils/index.js';
+import { removeAtExit } from '../test/support/temp-dirs.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
 
 const calls = Number(process.argv[2] ?? 1000);
@@ -37,6 +38,8 @@ const server = createServer((_, response) => response.writeHead(200, { 'content-
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const distUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const sandbox = createSandbox('proto-bench-');
+// Removed also when the bench is interrupted (its own cleanup below does not run then).
+removeAtExit(sandbox.root);
 
 try {
   const wasm = fixturePlugin('disttool');

@@ -4,7 +4,7 @@
  * Every command is the built CLI, spawned; the trust prompt is answered through a pipe.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startDistServer, type DistServer } from '../../test-utils/index.js';
@@ -101,6 +101,7 @@ before(async () => {
 
 after(async () => {
   await server?.close();
+  rmSync(indexDir, { recursive: true, force: true });
 });
 
 /** A sandbox whose only plugin index is the test server. */

@@ -12,6 +12,7 @@ import { detectHost } from '../../src/host/index.js';
 import { startDistServer, type DistServer } from '../../test-utils/index.js';
 import { repoRoot } from './fixtures.js';
 import { run } from './system-commands.js';
+import { removeAtExit } from './temp-dirs.js';
 
 export interface DisttoolRelease {
   version: string;
@@ -87,17 +88,27 @@ function builtDist(releases: DisttoolRelease[], platform = detectHost()): string
 
 export async function startDisttoolDist(releases: DisttoolRelease[] = DEFAULT_RELEASES): Promise<DisttoolDist> {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'disttool-dist-')));
-  // A copy: tests may change their tree (add a release, replace an archive).
-  cpSync(builtDist(releases), dir, { recursive: true });
-  const server = await startDistServer({ root: dir });
+  const remove = removeAtExit(dir);
+  let server: DistServer;
+  try {
+    // A copy: tests may change their tree (add a release, replace an archive).
+    cpSync(builtDist(releases), dir, { recursive: true });
+    server = await startDistServer({ root: dir });
+  } catch (error) {
+    remove();
+    throw error;
+  }
   return {
     dir,
     server,
     url: server.url,
     releases,
     async close() {
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await server.close();
+      } finally {
+        remove();
+      }
     },
   };
 }

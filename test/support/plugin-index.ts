@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixturePlugin } from './fixtures.js';
 import { run } from './system-commands.js';
+import { removeAtExit } from './temp-dirs.js';
 
 export interface IndexVersionSpec {
   version: string;
@@ -97,9 +98,11 @@ export function writePluginIndex(root: string, plugins: readonly IndexPluginSpec
   return root;
 }
 
-/** A fresh temp dir for an index (real path). */
+/** A fresh temp dir for an index (real path); the caller removes it (or the process's end does: temp-dirs.ts). */
 export function tempIndexDir(prefix = 'plugin-index-'): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  removeAtExit(dir);
+  return dir;
 }
 
 /** Commits the whole tree of `root` into a new git repository there (system git). */

@@ -11,6 +11,7 @@ import { runCli, type CliResult } from '../../support/cli.js';
 import { after, before } from 'node:test';
 import { ensureCliBuilt } from '../../support/cli.js';
 import { startDisttoolDist, type DisttoolDist } from '../../support/disttool-dist.js';
+import { removeAtExit } from '../../support/temp-dirs.js';
 
 export interface CliSandbox extends Sandbox {
   /** Runs `proto <args>` in the sandbox's cwd (or `cwd`) with its env plus `env`; `input` is piped to stdin. */
@@ -25,7 +26,13 @@ export interface CliSandbox extends Sandbox {
 
 export function createCliSandbox(): CliSandbox {
   const sandbox = createSandbox('proto-e2e-');
+  const remove = removeAtExit(sandbox.root);
+  const cleanup = sandbox.cleanup;
   return Object.assign(sandbox, {
+    cleanup: () => {
+      cleanup();
+      remove();
+    },
     run: (args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}) =>
       runCli(args, { cwd: options.cwd ?? sandbox.cwd, env: { ...sandbox.env, ...options.env }, ...(options.input !== undefined ? { input: options.input } : {}) }),
     writeConfig: (text: string) => void sandbox.writeFile('workspace/.prototools', text),
@@ -86,8 +93,11 @@ export function useCliFixture(): CliFixture {
     dist = await startDisttoolDist();
   });
   after(async () => {
-    for (const sandbox of sandboxes) sandbox.cleanup();
-    await dist?.close();
+    try {
+      for (const sandbox of sandboxes) sandbox.cleanup();
+    } finally {
+      await dist?.close();
+    }
   });
   const started = (): DisttoolDist => {
     if (!dist) throw new Error('the dist server starts in before(): use it inside tests');
