@@ -236,6 +236,31 @@ describe('proto plugin install', { concurrency: true }, () => {
     assert.deepEqual(installedFiles(box), ['disttool']);
   });
 
+  it('checks the module under [settings.limits]: one that starts above plugin-memory is refused and nothing is installed', async () => {
+    // disttool with a linear memory of 32 pages (2 MiB) at the start instead of 1.
+    const index = writePluginIndex(tempIndexDir(), [{ name: 'bigmem', versions: [{ version: '1.0.0' }] }]);
+    const pkg = join(index, packagePath('bigmem', { version: '1.0.0' }));
+    writeFileSync(pkg, withMemoryMinimum(readFileSync(pkg), 32));
+    const manifestFile = join(index, 'manifests/bigmem/bigmem.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { packages: Array<{ sha256: string }> };
+    manifest.packages[0]!.sha256 = sha256Of(pkg);
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    try {
+      const limited = fixture.sandboxWith(`[settings]\nplugin-index = "${index}"\n\n[settings.limits]\nplugin-memory = 1\n`);
+      const refused = await limited.run(['plugin', 'install', 'bigmem', '-y']);
+      assert.equal(refused.code, 1, refused.stderr);
+      assert.match(refused.stderr, /^error\[plugin\.memory_limit\]: The package of bigmem starts with 2(\.0)? MiB of memory, more than the limit of 1(\.0)? MiB\nhint: Raise \[settings\.limits\] plugin-memory/m);
+      assert.deepEqual(installedFiles(limited), []);
+      // Within the default limit, the same package installs.
+      const open = fixture.sandboxWith(`[settings]\nplugin-index = "${index}"\n`);
+      const installed = await open.run(['plugin', 'install', 'bigmem', '-y']);
+      assert.equal(installed.code, 0, installed.stderr);
+      assert.deepEqual(installedFiles(open), ['bigmem']);
+    } finally {
+      rmSync(index, { recursive: true, force: true });
+    }
+  });
+
   it('--version installs that version; an unknown version lists the ones there are', async () => {
     const box = sandbox();
     const result = await box.run(['plugin', 'install', 'disttool', '--version', '1.0.0', '--yes']);
@@ -506,3 +531,22 @@ describe('schema plugins from an index', { concurrency: true }, () => {
     assert.deepEqual(installedFiles(box), []);
   });
 });
+
+/** `module` with its one memory's minimum set to `pages` (a memory section of `01 00 <min>`, as our fixtures have). */
+function withMemoryMinimum(module: Buffer, pages: number): Buffer {
+  let offset = 8;
+  while (offset < module.length) {
+    const id = module[offset]!;
+    let size = 0;
+    let shift = 0;
+    let at = offset + 1;
+    for (let byte = 0x80; byte & 0x80; shift += 7) size |= ((byte = module[at++]!) & 0x7f) << shift;
+    if (id === 5) {
+      assert.deepEqual([...module.subarray(at, at + 3)], [1, 0, 1], 'one memory, no maximum, one page');
+      assert.ok(pages < 0x80, 'a minimum of one LEB128 byte');
+      return Buffer.concat([module.subarray(0, at + 2), Buffer.of(pages), module.subarray(at + 3)]);
+    }
+    offset = at + size;
+  }
+  throw new Error('the module has no memory section');
+}
