@@ -8,7 +8,7 @@
  *
  * Called with the version lock held.
  */
-import { promises as fs } from 'node:fs';
+import { lstatSync, promises as fs, readdirSync } from 'node:fs';
 import { ProtoError } from '../errors.js';
 
 export interface CommitInstallInput {
@@ -21,20 +21,16 @@ export interface CommitInstallInput {
 
 /** Returns whether a previous product dir now sits in `trashDir`. */
 export async function commitInstall(input: CommitInstallInput): Promise<boolean> {
-  const entries = await fs.readdir(input.stagingDir);
-  if (entries.length === 0) {
+  // Synchronous looks: the staging dir is ours alone and its top level is small; the product
+  // dir is most often absent (a first install), which an lstat says without an error object.
+  if (readdirSync(input.stagingDir).length === 0) {
     throw new ProtoError('install.no_files', `Installing ${input.pluginId} ${input.version} produced no files.`, {
       hint: 'The archive is empty, or archive_prefix does not match its top folder.',
     });
   }
-  let replaced = false;
-  try {
-    // The trash dir is absent: the caller removed any left by a dead process, under the same lock.
-    await fs.rename(input.productDir, input.trashDir);
-    replaced = true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  // The trash dir is absent: the caller removed any left by a dead process, under the same lock.
+  const replaced = lstatSync(input.productDir, { throwIfNoEntry: false }) !== undefined;
+  if (replaced) await fs.rename(input.productDir, input.trashDir);
   await fs.rename(input.stagingDir, input.productDir);
   return replaced;
 }

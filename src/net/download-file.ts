@@ -6,9 +6,11 @@
  * Each chunk is written with writeSync while undici waits (see send-get.ts): the socket is not
  * read meanwhile, so a slow disk slows the sender through TCP instead of piling up in memory.
  * A page-cache write of one chunk takes microseconds; the event loop is not held noticeably.
+ * Creating the file is another matter: on a busy disk it can take a millisecond (the directory
+ * and the journal are shared with every other file being made), so it happens in libuv's pool.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, open, writeSync } from 'node:fs';
 import { formatBytes } from '../format-bytes.js';
 import { withPath } from '../system-errors.js';
 import { passedTransientBytes } from '../transient-buffers.js';
@@ -56,7 +58,7 @@ export async function downloadFile(url: string, destination: string, options: Do
       throw tooLarge(`${formatBytes(total)} (its declared length)`);
     }
     const hashers: Array<[HashAlgorithm, Hash]> = algorithms.map((name) => [name, createHash(name)]);
-    const fd = openSync(destination, 'w');
+    const fd = await createFile(destination);
     let bytes = 0;
     try {
       options.onProgress?.({ url: response.url, bytes, total });
@@ -78,4 +80,9 @@ export async function downloadFile(url: string, destination: string, options: Do
     for (const [name, hash] of hashers) hashes[name] = hash.digest('hex');
     return { path: destination, bytes, url: response.url, hashes };
   });
+}
+
+/** Creates (or truncates: a retry) the file, off the main thread; the fd for the synchronous writes. */
+function createFile(path: string): Promise<number> {
+  return new Promise((resolve, reject) => open(path, 'w', (error, fd) => (error ? reject(error) : resolve(fd))));
 }

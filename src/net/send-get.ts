@@ -36,7 +36,7 @@ type Controller = Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestSt
 /** The body of a SentResponse: read it once with `consume`, or throw it away with `dump`. */
 export class ResponseBody {
   private sink: Sink | undefined;
-  /** Chunks that arrived before `consume` (none when consume is called without awaiting first). */
+  /** Chunks that arrived before `consume` (none when consume is called without awaiting first; downloadFile awaits the creation of its file). */
   private early: Buffer[] = [];
   private outcome: { error?: unknown } | undefined;
   private settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
@@ -85,6 +85,9 @@ export class ResponseBody {
       this.sink!(chunk);
       return true;
     } catch (error) {
+      // The sink's error wins, also over a body that ended before `consume` was called (its
+      // chunks waited in `early`): a failed write must never read as a short body.
+      if (this.outcome?.error === undefined) this.outcome = undefined;
       this.end(error);
       this.abort(error);
       return false;
