@@ -114,8 +114,9 @@ export async function relinkBins(options: RelinkBinsOptions): Promise<string[]> 
       wanted.set(`${name}${suffix}`, source);
     }
   }
-  const current = readBinDir(store.binDir) ?? new Map<string, string | undefined>();
-  if (current.size === 0) mkdirSync(store.binDir, { recursive: true });
+  const listing = readBinDir(store.binDir);
+  if (listing === undefined && wanted.size > 0) mkdirSync(store.binDir, { recursive: true });
+  const current = listing ?? new Map<string, string | undefined>();
   for (const [name, target] of current) {
     if (!wanted.has(name) && pointsInto(store.binDir, target, inventory.productsDir)) rmSync(join(store.binDir, name), { force: true });
   }
