@@ -5,12 +5,13 @@
  * missing path: the creation starts over (a few times; a path that keeps failing is an error).
  * Seen in test/integration/install-concurrency.test.ts (8 processes, one version) under load.
  */
-import { promises as fs } from 'node:fs';
+import { mkdir } from 'node:fs';
 
 export async function makeDirectory(dir: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await fs.mkdir(dir, { recursive: true });
+      // node:fs's callback call: lighter on the main thread than fs.promises' (see atomic-write.ts).
+      await new Promise((resolve, reject) => mkdir(dir, { recursive: true }, (error) => (error ? reject(error) : resolve(undefined))));
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
