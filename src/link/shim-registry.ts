@@ -5,6 +5,7 @@
  * registry lock, written atomically (temp + rename), so concurrent installs of different tools
  * never lose each other's entries.
  */
+import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExecutableConfig, LocateExecutablesOutput } from '../protocol/index.js';
@@ -58,6 +59,8 @@ function parseRegistry(text: string | undefined): ShimRegistry {
  * already installed).
  */
 export async function updateShimRegistry(store: Store, change: (registry: ShimRegistry) => void): Promise<ShimRegistry> {
+  // The shims dir is private: made here (with the shims' mode) before its lock file would make it.
+  mkdirSync(store.shimsDir, { recursive: true, mode: 0o700 });
   const lock = await acquireLock(`${registryPath(store)}.lock`);
   try {
     const before = await readRegistryText(store);

@@ -101,7 +101,6 @@ export async function createShims(
   options: { launcher?: ShimLauncher; batch?: ShimRegistryBatch } = {},
 ): Promise<CreateShimsResult> {
   const launcher = options.launcher ?? defaultLauncher();
-  mkdirSync(store.shimsDir, { recursive: true, mode: 0o700 });
   const claim = (registry: ShimRegistry) => claimShimNames(registry, toolId, output);
   let claimed: ReturnType<typeof claimShimNames> | undefined;
   // In a batch, the registry is written once for all its tools (see ShimRegistryBatch).
@@ -109,6 +108,9 @@ export async function createShims(
   else await updateShimRegistry(store, (registry) => void (claimed = claim(registry)));
   const { planned, skipped } = claimed!;
   const result: CreateShimsResult = { created: [], skipped };
+  // The dir is private (updateShimRegistry makes it so too). Only a tool with shims to write
+  // needs it here: of ten tools exposing the same names, one.
+  if (planned.length > 0) mkdirSync(store.shimsDir, { recursive: true, mode: 0o700 });
   for (const [name, entry] of planned) {
     // Executable for the user (the umask narrows the rest; the shims dir is private anyway).
     await writeFileAtomic(shimPath(store, name), renderShim(store, toolId, name, entry, launcher), { mode: 0o755 });

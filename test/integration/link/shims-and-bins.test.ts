@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { createShims, readShimRegistry, registryPath, relinkBins, removeShims, shimPath, writeShimCacheEntry } from '../../../src/link/index.js';
+import { ShimRegistryBatch } from '../../../src/link/shim-registry.js';
 import type { LocateExecutablesOutput } from '../../../src/protocol/index.js';
 import { Store } from '../../../src/store/index.js';
 import { createSandbox, type Sandbox } from '../../../test-utils/index.js';
@@ -125,6 +126,16 @@ describe('shims', () => {
       entryFor(project, { exe: join(exe, '..', 'missing') });
       assert.match(await shim('dtx', []), /^SLOW /);
     });
+  });
+
+  it('a batch whose tools write no shim still leaves a private shims dir in a fresh store', async () => {
+    const fresh = new Store({ root: join(sandbox.root, 'fresh-batch', '.proto'), env: {} });
+    const batch = new ShimRegistryBatch(fresh);
+    const result = await createShims(fresh, 'noexes', { exes: {}, exes_dirs: [], globals_lookup_dirs: [] }, { batch });
+    assert.deepEqual(result.created, []);
+    await batch.flush();
+    assert.equal(lstatSync(fresh.shimsDir).mode & 0o077, 0, 'only the user may enter the shims dir');
+    assert.deepEqual(await readShimRegistry(fresh), {});
   });
 
   it('keeps every entry when many processes write the registry at once', async () => {
