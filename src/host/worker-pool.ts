@@ -146,6 +146,7 @@ class WorkerThread {
     const setup: WorkerSetup = { flag: this.flag.buffer as SharedArrayBuffer, answers: port2, typeScript: WORKER_FILE.typeScript };
     // SHARE_ENV: the guests see no environment (WASI gets none), so copying it would be wasted.
     this.worker = new Worker(WORKER_FILE.url, { workerData: setup, transferList: [port2], env: SHARE_ENV });
+    runWhileStarting();
     this.ready = new Promise((resolve, reject) => {
       // A worker that dies before it is ready fails its start (a no-op once started).
       this.failStart = reject;
@@ -500,6 +501,25 @@ const pool = new WorkerPool();
  */
 export function warmUpPluginWorker(): void {
   pool.warmUp();
+}
+
+let whileStarting: (() => void) | undefined;
+
+/**
+ * Has `task` run once, on this thread, right after the next plugin worker begins to start. Node
+ * takes ~35 ms to start a worker, and until then this thread mostly waits for it (the first plugin
+ * call needs it): a command that will need more of its modules later (an install: downloads,
+ * archives) loads them then instead of on the way. Nothing runs if no worker starts.
+ */
+export function whilePluginWorkerStarts(task: () => void): void {
+  whileStarting = task;
+}
+
+function runWhileStarting(): void {
+  const task = whileStarting;
+  whileStarting = undefined;
+  // After what started the worker (a plugin's load, which compiles its module off this thread next).
+  if (task) setImmediate(task);
 }
 
 /** Hosts a plugin in the process's pool (created in its worker by `start`). */

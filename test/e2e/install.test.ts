@@ -40,6 +40,17 @@ describe('proto install <id>', { concurrency: true }, () => {
     assert.equal(second.stdout, 'disttool 2.0.0 already installed\n');
   });
 
+  it('loads the download and unpack code while the plugin worker starts, not after the plugin answered', async () => {
+    const sandbox = sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: url } }));
+    const result = await sandbox.run(['--log', 'trace', 'install', 'disttool', '2.0']);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stderr.split('\n');
+    const loaded = lines.indexOf('[TRACE install] install pipeline loaded while the plugin worker starts');
+    const workerReady = lines.findIndex((line) => line.startsWith('[TRACE plugin-worker] worker 1 started in '));
+    assert.ok(loaded >= 0 && workerReady >= 0, result.stderr);
+    assert.ok(loaded < workerReady, `the pipeline loaded after the worker was ready:\n${result.stderr}`);
+  });
+
   it('installs the detected version when no spec is given, and latest when nothing is detected', async () => {
     const sandbox = sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: url } }));
     // A version file of the plugin (.disttool-version) decides here.

@@ -10,6 +10,8 @@ import type { Command } from 'commander';
 import type { PinLocation } from '../../config/config-types.js';
 import { ProtoError } from '../../errors.js';
 import { detectCi } from '../../host/host-environment.js';
+import { whilePluginWorkerStarts } from '../../host/worker-pool.js';
+import { log } from '../../log.js';
 import { out } from '../output/colors.js';
 import { createProgressBoard } from '../output/progress-board.js';
 import { writeJson, writeNote, writeResult } from '../output/write.js';
@@ -63,6 +65,7 @@ Examples:
     .action(async (id: string | undefined, spec: string | undefined, options: InstallOptions) => {
       const pin = options.pin === undefined ? undefined : options.pin === true ? 'local' : parsePinLocation(options.pin, '--pin');
       const lockfile = lockfileMode(options, pin !== undefined);
+      loadPipelineWhileWorkerStarts();
       if (id === undefined) {
         if (pin !== undefined) {
           throw new ProtoError('cli.invalid_option', '--pin needs a tool id', {
@@ -81,6 +84,22 @@ Examples:
         await autoClean(session);
       });
     });
+}
+
+/**
+ * The install pipeline (undici's dispatchers, the tar reader: ~20 ms of this thread on the first
+ * install of a command) loads while the plugin worker starts, when this thread would wait for it,
+ * instead of between the plugin's answers and the download. Nothing loads when no plugin runs
+ * (every tool installed, its metadata cached).
+ */
+function loadPipelineWhileWorkerStarts(): void {
+  whilePluginWorkerStarts(() => {
+    Promise.all([import('../../install/index.js'), import('../../install/extract-tar.js')]).then(
+      () => log('trace', 'install', 'install pipeline loaded while the plugin worker starts'),
+      // Loaded again where it is used, which reports the failure.
+      () => undefined,
+    );
+  });
 }
 
 /**
