@@ -5,31 +5,19 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ProtoError } from '../errors.js';
-import { compilePluginModule, scanImports, type PluginLimits, type ScanPolicy, type ScanReport, type ScannedImport } from '../host/index.js';
+import { scanImports, type ScanPolicy, type ScanReport, type ScannedImport } from '../host/index.js';
 
-/**
- * Scans the `.wasm` at `path` (or its bytes). A file that is not WebAssembly is `plugin.load_failed`.
- * With `runAs`, the module is compiled as a plugin load with those limits compiles it (its memory
- * capped, through the module cache: `plugin install` then loads it without compiling it again);
- * the cap leaves the imports as they were. Returns the compiled module too.
- */
-export async function scanPluginModule(
-  wasm: string | Uint8Array,
-  policy: ScanPolicy,
-  where = typeof wasm === 'string' ? wasm : 'the module',
-  runAs?: { limits?: PluginLimits },
-): Promise<{ report: ScanReport; module: WebAssembly.Module }> {
-  const bytes = typeof wasm === 'string' ? await readFile(wasm) : wasm;
+/** Scans the `.wasm` at `path` (or its bytes). A file that is not WebAssembly is `plugin.load_failed`. */
+export async function scanPluginModule(wasm: string | Uint8Array, policy: ScanPolicy, where = typeof wasm === 'string' ? wasm : 'the module'): Promise<ScanReport> {
   let module: WebAssembly.Module;
   try {
-    module = await (runAs ? compilePluginModule(bytes, runAs.limits, () => where) : WebAssembly.compile(bytes));
+    module = await WebAssembly.compile(typeof wasm === 'string' ? await readFile(wasm) : wasm);
   } catch (error) {
-    if (error instanceof ProtoError) throw error; // the memory cap's
     throw new ProtoError('plugin.load_failed', `${where} is not a WebAssembly module: ${(error as Error).message}`, {
       hint: 'Scan a plugin .wasm file, or a locator that names one.',
     });
   }
-  return { report: scanImports(module, policy), module };
+  return scanImports(module, policy);
 }
 
 const VERDICT_ORDER: Record<ScannedImport['verdict'], number> = { 'hard-blocked': 0, blocked: 1, capability: 2, unrestricted: 3, gated: 4, ok: 5 };

@@ -10,7 +10,6 @@ import type { Command } from 'commander';
 import type { PinLocation } from '../../config/config-types.js';
 import { ProtoError } from '../../errors.js';
 import { detectCi } from '../../host/host-environment.js';
-import { whilePluginWorkerStarts } from '../../host/worker-pool.js';
 import { log } from '../../log.js';
 import { out } from '../output/colors.js';
 import { createProgressBoard } from '../output/progress-board.js';
@@ -65,7 +64,7 @@ Examples:
     .action(async (id: string | undefined, spec: string | undefined, options: InstallOptions) => {
       const pin = options.pin === undefined ? undefined : options.pin === true ? 'local' : parsePinLocation(options.pin, '--pin');
       const lockfile = lockfileMode(options, pin !== undefined);
-      loadPipelineWhileWorkerStarts();
+      await loadPipelineWhileWorkerStarts();
       if (id === undefined) {
         if (pin !== undefined) {
           throw new ProtoError('cli.invalid_option', '--pin needs a tool id', {
@@ -92,7 +91,9 @@ Examples:
  * instead of between the plugin's answers and the download. Nothing loads when no plugin runs
  * (every tool installed, its metadata cached).
  */
-function loadPipelineWhileWorkerStarts(): void {
+async function loadPipelineWhileWorkerStarts(): Promise<void> {
+  // Imported here, not at the top: every command loads this module, and only a plugin needs the pool.
+  const { whilePluginWorkerStarts } = await import('../../host/worker-pool.js');
   whilePluginWorkerStarts(() => {
     Promise.all([import('../../install/index.js'), import('../../install/extract-tar.js')]).then(
       () => log('trace', 'install', 'install pipeline loaded while the plugin worker starts'),

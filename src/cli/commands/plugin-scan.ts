@@ -27,7 +27,7 @@ export interface ScanFlags {
 export async function scan(session: Session, target: string, flags: ScanFlags): Promise<void> {
   const policy = await scanPolicy(session, flags);
   const wasm = await moduleFile(session, target);
-  const { report } = await scanPluginModule(wasm, policy, target);
+  const report = await scanPluginModule(wasm, policy, target);
   if (flags.json) {
     writeJson({ target, permissions: policy.permissions ?? null, requestedCapabilities: policy.requestedCapabilities ?? [], blocked: report.blocked, imports: report.imports });
   } else {
