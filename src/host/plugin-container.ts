@@ -68,10 +68,18 @@ export interface PluginLimits {
  * (memory-cap.ts, which throws `plugin.memory_limit` when the module starts above the cap), then
  * compiled once per distinct result in this process (module-cache.ts). `plugin install` compiles
  * its import scan's module here with the limits of the load that checks it, which then finds it.
+ * Bytes that are not WebAssembly are `plugin.load_failed`, named by `describe()`.
  */
-export function compilePluginModule(bytes: Uint8Array, limits: PluginLimits | undefined, describe: () => string): Promise<WebAssembly.Module> {
+export async function compilePluginModule(bytes: Uint8Array, limits: PluginLimits | undefined, describe: () => string): Promise<WebAssembly.Module> {
   const maxPages = Math.max(1, Math.floor(resolveLimits(limits).memoryBytes / WASM_PAGE_BYTES));
-  return compileModule(capLinearMemory(bytes, maxPages, describe).bytes);
+  try {
+    return await compileModule(capLinearMemory(bytes, maxPages, describe).bytes);
+  } catch (error) {
+    if (error instanceof ProtoError) throw error; // the cap's plugin.memory_limit
+    throw new ProtoError('plugin.load_failed', `${describe()} is not a valid WebAssembly module: ${(error as Error).message}`, {
+      hint: 'The file may be truncated or not a plugin at all; download or build it again.',
+    });
+  }
 }
 
 function resolveLimits(limits: PluginLimits = {}): Required<PluginLimits> {
@@ -169,15 +177,7 @@ export class PluginContainer extends ToolPlugin {
     }
     // Its worker starts on another core meanwhile: the first call needs it.
     warmUpPluginWorker();
-    let module: WebAssembly.Module;
-    try {
-      module = await compilePluginModule(bytes, options.limits, () => `Plugin "${options.id}"${where}`);
-    } catch (error) {
-      if (error instanceof ProtoError) throw error; // the memory cap's
-      throw new ProtoError('plugin.load_failed', `Plugin "${options.id}"${where} is not a valid WebAssembly module: ${(error as Error).message}`, {
-        hint: 'The file may be truncated or not a plugin at all; download or build it again.',
-      });
-    }
+    const module = await compilePluginModule(bytes, options.limits, () => `Plugin "${options.id}"${where}`);
     if (!WebAssembly.Module.exports(module).some((entry) => entry.name === 'memory' && entry.kind === 'memory')) {
       throw new ProtoError('plugin.incompatible', `Plugin "${options.id}"${where} exports no memory, so it is not an Extism plugin`);
     }

@@ -36,8 +36,8 @@ import {
 } from './installed-plugins.js';
 import type { PluginManifest } from './manifest.js';
 import { permissionsBlock } from './permission-words.js';
-import { refuseBlocked, scanPluginModule } from './plugin-scan.js';
-import { retainModule, type PluginLimits } from '../host/index.js';
+import { refuseBlocked } from './plugin-scan.js';
+import { compilePluginModule, retainModule, scanImports, type PluginLimits } from '../host/index.js';
 import type { ResolvedManifest } from './plugin-indexes.js';
 import { selectPackage, type Platform } from './platform.js';
 import { trustPromptText } from './trust-prompt.js';
@@ -58,7 +58,7 @@ export interface PluginInstallContext {
   incompatibleHint?: string;
   /** Shows the prompt and answers whether to proceed. */
   confirm: (prompt: string) => Promise<boolean>;
-  /** The ceilings `verifyModule` loads the plugin with (`[settings.limits]`). */
+  /** `[settings.limits]`: the import scan compiles the module under them, and `verifyModule` must load it with the same ones (it then finds that compile). */
   limits?: PluginLimits;
   /** Loads the staged module or schema once, with `limits`; throws when it does not load (register_tool for tool plugins). */
   verifyModule: (pluginPath: string, manifest: PluginManifest) => Promise<void>;
@@ -177,9 +177,9 @@ export async function installResolvedPlugin(resolved: ResolvedManifest, context:
       // compiled as the check below loads it (the same memory cap) and held until then: compiled
       // once, not twice (~13 ms of CPU for 2 MB).
       const policy = { permissions: manifest.permissions, requestedCapabilities: manifest.requestedCapabilities };
-      const scan = await scanPluginModule(join(staging, pluginFile), policy, `The package of ${manifest.name}`, { limits: context.limits });
-      refuseBlocked(manifest.name, manifest.version, scan.report);
-      release = retainModule(scan.module);
+      const module = await compilePluginModule(await fs.readFile(join(staging, pluginFile)), context.limits, () => `The package of ${manifest.name}`);
+      refuseBlocked(manifest.name, manifest.version, scanImports(module, policy));
+      release = retainModule(module);
     }
     try {
       await context.verifyModule(join(staging, pluginFile), manifest);

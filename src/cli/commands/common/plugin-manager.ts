@@ -16,7 +16,7 @@ import {
   type PluginInstallContext,
   type PluginManifest,
 } from '../../../plugins/index.js';
-import { detectHost, PluginContainer } from '../../../host/index.js';
+import { detectHost, PluginContainer, type PluginLimits } from '../../../host/index.js';
 import { Tool } from '../../../tool/tool.js';
 import { globalFlags } from '../../global-flags.js';
 import { writeNote } from '../../output/write.js';
@@ -54,6 +54,8 @@ export interface InstallFlags {
  * the caller closes it when done.
  */
 export function installContext(session: Session, command: Command, flags: InstallFlags, prompts: PromptReader): PluginInstallContext {
+  // One value for the scan's compile and the checking load: the load finds the scan's module by it.
+  const limits = session.pluginLimits();
   return {
     store: session.store,
     settings: session.settings,
@@ -64,8 +66,8 @@ export function installContext(session: Session, command: Command, flags: Instal
     yes: globalFlags().yes,
     overrideCompatibility: flags.overrideCompatibilityCheck === true,
     confirm: async (prompt) => isYes(await prompts.ask(prompt)),
-    limits: session.pluginLimits(),
-    verifyModule: (wasm, manifest) => loadOnce(session, wasm, manifest),
+    limits,
+    verifyModule: (wasm, manifest) => loadOnce(session, wasm, manifest, limits),
     warn: (message) => log('warn', 'plugin', message),
   };
 }
@@ -75,11 +77,11 @@ export function stdinPrompts(): PromptReader {
 }
 
 /** Loads a staged module or schema the way `proto` will (a tool plugin answers `register_tool`), then unloads it. */
-async function loadOnce(session: Session, wasm: string, manifest: PluginManifest): Promise<void> {
+async function loadOnce(session: Session, wasm: string, manifest: PluginManifest, limits: PluginLimits): Promise<void> {
   const id = manifest.kind === 'hook' ? manifest.name : (manifest.tools[0] ?? manifest.name);
   // Loaded as it will run: with the manifest's permissions and bound (and the user's additions).
   const policy = session.pluginPolicy(id, manifest);
-  const common = { id, wasm, env: session.env, timeoutMs: policy.timeoutMs, limits: session.pluginLimits(), ...(policy.permissions ? { permissions: policy.permissions } : {}) };
+  const common = { id, wasm, env: session.env, timeoutMs: policy.timeoutMs, limits, ...(policy.permissions ? { permissions: policy.permissions } : {}) };
   if (manifest.kind === 'tool') {
     const toolConfig = session.config.tools[id]?.toolConfig;
     // A check of a staged file, not a use of it: nothing to remember about it.
