@@ -10,7 +10,8 @@
  * and the journal are shared with every other file being made), so it happens in libuv's pool.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, open, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { poolOpen } from '../pool-fs.js';
 import { formatBytes } from '../format-bytes.js';
 import { withPath } from '../system-errors.js';
 import { passedTransientBytes } from '../transient-buffers.js';
@@ -58,7 +59,8 @@ export async function downloadFile(url: string, destination: string, options: Do
       throw tooLarge(`${formatBytes(total)} (its declared length)`);
     }
     const hashers: Array<[HashAlgorithm, Hash]> = algorithms.map((name) => [name, createHash(name)]);
-    const fd = await createFile(destination);
+    // Created (or truncated: a retry) off the main thread; the chunks are then written synchronously.
+    const fd = await poolOpen(destination, 'w');
     let bytes = 0;
     try {
       options.onProgress?.({ url: response.url, bytes, total });
@@ -82,7 +84,3 @@ export async function downloadFile(url: string, destination: string, options: Do
   });
 }
 
-/** Creates (or truncates: a retry) the file, off the main thread; the fd for the synchronous writes. */
-function createFile(path: string): Promise<number> {
-  return new Promise((resolve, reject) => open(path, 'w', (error, fd) => (error ? reject(error) : resolve(fd))));
-}

@@ -2,22 +2,18 @@
  * Writes a file so that readers see either the old content or the new one, never a mix: the data
  * goes to a sibling temp file that is then renamed over the target (atomic on one file system).
  * Locks (lock.ts) write their record the same way and hard-link it into place instead.
- *
- * The calls are node:fs's callback ones, run in libuv's pool (creating a file can wait on a busy
- * disk, which must not hold the main thread), not fs.promises': its FileHandle and promise
- * machinery cost ~150 µs of main-thread CPU per write + rename of a small file against ~85 µs
- * for the callbacks (measured, 400 files); `proto install` writes five or more per tool.
+ * Through src/pool-fs.ts: `proto install` writes five or more per tool.
  */
-import { rename, unlink, writeFile, type WriteFileOptions } from 'node:fs';
 import { dirname } from 'node:path';
 import { lazyCrypto } from '../lazy-builtins.js';
+import { poolRename, poolUnlink, poolWriteFile } from '../pool-fs.js';
 import { makeDirectory } from './make-directory.js';
 
 /** `mode` is the new file's permissions (still narrowed by the umask); default 0666, a plain file's. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
   const temp = await writeSiblingTemp(path, data, options);
   try {
-    await new Promise<void>((resolve, reject) => rename(temp, path, (error) => (error ? reject(error) : resolve())));
+    await poolRename(temp, path);
   } catch (error) {
     await removeOwnTemp(temp);
     throw error;
@@ -34,7 +30,7 @@ export async function writeSiblingTemp(path: string, data: string | Uint8Array, 
   const temp = `${path}.${process.pid}.${lazyCrypto().randomBytes(6).toString('hex')}.tmp`;
   for (let attempt = 0; ; attempt++) {
     try {
-      await writeNewFile(temp, data, { flag: 'wx', mode: options.mode ?? 0o666 });
+      await poolWriteFile(temp, data, { flag: 'wx', mode: options.mode ?? 0o666 });
       return temp;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -52,9 +48,5 @@ export async function writeSiblingTemp(path: string, data: string | Uint8Array, 
  * One unlink (fs.rm would lstat it twice first).
  */
 function removeOwnTemp(temp: string): Promise<void> {
-  return new Promise((resolve) => unlink(temp, () => resolve()));
-}
-
-function writeNewFile(path: string, data: string | Uint8Array, options: WriteFileOptions): Promise<void> {
-  return new Promise((resolve, reject) => writeFile(path, data, options, (error) => (error ? reject(error) : resolve())));
+  return poolUnlink(temp).catch(() => undefined);
 }

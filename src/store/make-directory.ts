@@ -5,13 +5,12 @@
  * missing path: the creation starts over (a few times; a path that keeps failing is an error).
  * Seen in test/integration/install-concurrency.test.ts (8 processes, one version) under load.
  */
-import { mkdir } from 'node:fs';
+import { poolMkdir } from '../pool-fs.js';
 
 export async function makeDirectory(dir: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      // node:fs's callback call: lighter on the main thread than fs.promises' (see atomic-write.ts).
-      await new Promise((resolve, reject) => mkdir(dir, { recursive: true }, (error) => (error ? reject(error) : resolve(undefined))));
+      await poolMkdir(dir, { recursive: true });
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
