@@ -61,8 +61,9 @@ export async function getWithRetries<T>(
   const retries = Math.max(0, Math.floor(http.retryCount));
   for (let attempt = 1; ; attempt++) {
     const last = attempt > retries;
+    let response: Omit<GetResponse, 'attempt'> | undefined;
     try {
-      const response = await sendFollowingRedirects(url, options, http);
+      response = await sendFollowingRedirects(url, options, http);
       if (response.status < 200 || response.status > 299) {
         if ((isRetryableStatus(response.status) && !last) || !options.anyStatus) {
           await response.body.dump().catch(() => undefined);
@@ -71,6 +72,9 @@ export async function getWithRetries<T>(
       }
       return await consume({ ...response, attempt });
     } catch (error) {
+      // A consumer that failed before reading the body (its file could not be made) leaves it
+      // unread: let it go rather than buffer it (a no-op once it was read or dumped).
+      void response?.body.dump().catch(() => undefined);
       if (error instanceof ProtoError || last || !isRetryable(error) || options.signal?.aborted) {
         throw toProtoNetError(error, url, originalUrl, attempt, http.timeoutMs);
       }

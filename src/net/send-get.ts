@@ -85,8 +85,9 @@ export class ResponseBody {
       this.sink!(chunk);
       return true;
     } catch (error) {
-      // The sink's error wins, also over a body that ended before `consume` was called (its
-      // chunks waited in `early`): a failed write must never read as a short body.
+      // The sink's error wins over a clean end, also one that came before `consume` was called
+      // (its chunks waited in `early`): a failed write must never read as a short body. A body
+      // that had already failed keeps its own error.
       if (this.outcome?.error === undefined) this.outcome = undefined;
       this.end(error);
       this.abort(error);
