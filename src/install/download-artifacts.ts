@@ -46,6 +46,8 @@ export interface DownloadedArtifacts {
   bytes: number;
   hashes: Partial<Record<HashAlgorithm, string>>;
   checksum: ChecksumPlan;
+  /** What was written to the temp dir: the download, and a checksum file for the plugin's verify_checksum. */
+  tempFiles: string[];
 }
 
 export interface DownloadArtifactsInput {
@@ -92,6 +94,7 @@ export async function downloadArtifacts(input: DownloadArtifactsInput): Promise<
     bytes: result.bytes,
     hashes: result.hashes,
     checksum,
+    tempFiles: [downloadPath, ...(checksum.kind === 'file' && plugin.has('verify_checksum') ? [checksum.path] : [])],
   };
 }
 

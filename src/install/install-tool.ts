@@ -49,9 +49,11 @@ export interface InstallToolOptions {
   /** The lockfile record this install must match (its `checksum`), and the lockfile's path for messages. */
   locked?: LockedChecksum;
   /**
-   * Called once when the version is to be installed (not recorded as installed, or forced), before
-   * the lock is taken: the caller's `pre_install` hooks, whose veto (a throw) stops the install
-   * before anything is written. Not called when the version is already installed.
+   * Called once when the version is to be installed (not recorded as installed, or forced): the
+   * caller's `pre_install` hooks, whose veto (a throw) stops the install before anything is
+   * written. Before the lock is taken, or, when another process held it while the version looked
+   * installed and it is not once the lock is ours (that process uninstalled it, or failed to
+   * reinstall it), under the lock. Not called when the version is already installed.
    */
   beforeInstall?: () => Promise<void>;
 }
@@ -111,12 +113,12 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
   const trashDir = inventory.trashDir(version);
   let committed = false;
   let hadPrevious = false;
-  let failed = false;
-  // What the install writes to its temp dir: removed one by one, then the dir (see removeTempDir).
-  const tempFiles: string[] = [];
+  // What the install wrote to its temp dir: removed one by one, then the dir (see removeTempDir).
+  let tempFiles: string[] = [];
   try {
     const installed = options.force ? undefined : await installedManifest(inventory, version);
     if (installed) return alreadyInstalled(inventory, installed, version, warnings);
+    if (before) await options.beforeInstall?.();
     // Leftovers of a process that died while holding this lock.
     await removeExisting([tempDir, stagingDir, trashDir]);
     if (settings.offline) {
@@ -161,7 +163,7 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
     let checksum: string;
     try {
       artifacts = await downloadArtifacts({ plugin, prebuilt, stagingDir: tempDir, settings, onProgress: options.onProgress, onWrite: streamed.onWrite, signal });
-      tempFiles.push(artifacts.downloadFile);
+      tempFiles = artifacts.tempFiles;
       streamed.downloaded();
       options.onProgress?.({ phase: 'verify', file: artifacts.downloadName });
       ({ checksum } = await verifyDownload({ plugin, version, artifacts }));
@@ -184,18 +186,17 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
     if (hadPrevious) await removeAll([trashDir]); // the previous install, kept until now in case this one failed
     return { installed: true, dir: productDir, checksum, source: artifacts.sourceUrl, installedVersions: manifest.installed_versions, warnings, ranPostScript };
   } catch (error) {
-    failed = true;
     // Committed but not recorded (post_script or manifest failure): the previous install, if any, comes back.
     if (committed) await restorePrevious({ productDir, trashDir }, hadPrevious);
     await removeAll([stagingDir, trashDir]);
+    // A failed first install leaves the tool's dir empty (an installed one holds at least the
+    // product dir). Only our own dir: an override_dir (rustup's toolchains) is not ours to remove.
+    await removeIfEmpty(inventory.dir);
     throw error;
   } finally {
     await removeTempDir(tempDir, tempFiles);
     await lock.release();
     await removeIfEmpty(store.toolTempDir(id));
-    // A failed first install leaves the tool's dir empty (an installed one holds at least the
-    // product dir). Only our own dir: an override_dir (rustup's toolchains) is not ours to remove.
-    if (failed) await removeIfEmpty(inventory.dir);
   }
 }
 
