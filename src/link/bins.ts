@@ -76,7 +76,12 @@ function placeLink(path: string, source: string, absent: boolean): void {
   }
   const temp = `${path}.tmp-${process.pid}-${randomUUID()}`;
   symlinkSync(source, temp);
-  renameSync(temp, path);
+  try {
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }
 
 export interface RelinkBinsOptions {

@@ -108,9 +108,9 @@ export async function createShims(
   else await updateShimRegistry(store, (registry) => void (claimed = claim(registry)));
   const { planned, skipped } = claimed!;
   const result: CreateShimsResult = { created: [], skipped };
-  // The dir is private (updateShimRegistry makes it so too). Only a tool with shims to write
-  // needs it here: of ten tools exposing the same names, one.
-  if (planned.length > 0) mkdirSync(store.shimsDir, { recursive: true, mode: 0o700 });
+  // The private dir is made by updateShimRegistry, but a batch writes its registry only later:
+  // then a tool with shims to write makes it (of ten tools exposing the same names, one).
+  if (planned.length > 0 && options.batch) mkdirSync(store.shimsDir, { recursive: true, mode: 0o700 });
   for (const [name, entry] of planned) {
     // Executable for the user (the umask narrows the rest; the shims dir is private anyway).
     await writeFileAtomic(shimPath(store, name), renderShim(store, toolId, name, entry, launcher), { mode: 0o755 });
