@@ -23,8 +23,7 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { shimCacheEntryPath } from '../src/link/index.js';
 import { Store } from '../src/store/index.js';
-import { createSandbox } from '../test-utils/index.js';
-import { removeAtExit } from '../test/support/temp-dirs.js';
+import { ownedSandbox } from '../test/support/temp-dirs.js';
 import { CLI, ensureCliBuilt } from '../test/support/cli.js';
 import { startDisttoolDist } from '../test/support/disttool-dist.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
@@ -55,9 +54,7 @@ function median(samples: number[]): number {
 }
 
 await ensureCliBuilt();
-const sandbox = createSandbox('proto-cold-bench-');
-// Removed also when the bench is interrupted (its own cleanup below does not run then).
-removeAtExit(sandbox.root);
+const sandbox = ownedSandbox('proto-cold-bench-');
 const dist = await startDisttoolDist();
 try {
   const project = sandbox.cwd;

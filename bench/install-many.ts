@@ -19,8 +19,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { createSandbox } from '../test-utils/index.js';
-import { removeAtExit } from '../test/support/temp-dirs.js';
+import { ownedSandbox } from '../test/support/temp-dirs.js';
 import { CLI, ensureCliBuilt } from '../test/support/cli.js';
 import { DEFAULT_RELEASES, startDisttoolDist } from '../test/support/disttool-dist.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
@@ -33,9 +32,7 @@ const releases = DEFAULT_RELEASES.filter((release) => !release.version.includes(
 const clis = values.compare ? { before: values.compare, after: CLI } : { after: CLI };
 
 await ensureCliBuilt();
-const sandbox = createSandbox('proto-install-many-');
-// Removed also when the bench is interrupted (its own cleanup below does not run then).
-removeAtExit(sandbox.root);
+const sandbox = ownedSandbox('proto-install-many-');
 const dist = await startDisttoolDist();
 try {
   const plugin = fixturePlugin('disttool');

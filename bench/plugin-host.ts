@@ -9,8 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PluginContainer } from '../src/host/index.js';
 import { defaultHttpGet } from '../src/host/http-get.js';
-import { createSandbox } from '../test-utils/index.js';
-import { removeAtExit } from '../test/support/temp-dirs.js';
+import { ownedSandbox } from '../test/support/temp-dirs.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
 
 const calls = Number(process.argv[2] ?? 1000);
@@ -37,9 +36,7 @@ const index = JSON.stringify({
 const server = createServer((_, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(index));
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const distUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const sandbox = createSandbox('proto-bench-');
-// Removed also when the bench is interrupted (its own cleanup below does not run then).
-removeAtExit(sandbox.root);
+const sandbox = ownedSandbox('proto-bench-');
 
 try {
   const wasm = fixturePlugin('disttool');

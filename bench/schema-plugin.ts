@@ -8,14 +8,11 @@
 import { join } from 'node:path';
 import { Store } from '../src/store/index.js';
 import { Tool } from '../src/tool/tool.js';
-import { createSandbox } from '../test-utils/index.js';
-import { removeAtExit } from '../test/support/temp-dirs.js';
+import { ownedSandbox } from '../test/support/temp-dirs.js';
 import { fixturePlugin, repoRoot } from '../test/support/fixtures.js';
 
 const runs = Number(process.argv[2] ?? 30);
-const sandbox = createSandbox('proto-bench-schema-');
-// Removed also when the bench is interrupted (its own cleanup below does not run then).
-removeAtExit(sandbox.root);
+const sandbox = ownedSandbox('proto-bench-schema-');
 const store = new Store({ root: sandbox.protoHome, env: sandbox.env });
 
 async function loadAndLocate(id: string, wasm: string, toolConfig?: Record<string, unknown>): Promise<number> {

@@ -7,8 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSandbox } from '../test-utils/index.js';
-import { removeAtExit } from '../test/support/temp-dirs.js';
+import { ownedSandbox } from '../test/support/temp-dirs.js';
 import { CLI, ensureCliBuilt } from '../test/support/cli.js';
 import { startDisttoolDist } from '../test/support/disttool-dist.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
@@ -23,9 +22,7 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 }
 
 await ensureCliBuilt();
-const sandbox = createSandbox('proto-demo-');
-// Removed also when the demo is interrupted (its own cleanup below does not run then).
-removeAtExit(sandbox.root);
+const sandbox = ownedSandbox('proto-demo-');
 const dist = await startDisttoolDist();
 try {
   const project = join(sandbox.cwd, 'my-project');

@@ -7,6 +7,7 @@
  * SIGKILL cannot be caught: what a killed process owned stays.
  */
 import { rmSync } from 'node:fs';
+import { createSandbox, type Sandbox } from '../../test-utils/index.js';
 
 const owned = new Set<string>();
 let listening = false;
@@ -19,6 +20,19 @@ export function removeAtExit(dir: string): () => void {
     owned.delete(dir);
     rmSync(dir, { recursive: true, force: true });
   };
+}
+
+/** test-utils' sandbox under `prefix`, removed by its `cleanup` and also when the process ends early. */
+export function ownedSandbox(prefix: string): Sandbox {
+  const sandbox = createSandbox(prefix);
+  const remove = removeAtExit(sandbox.root);
+  const cleanup = sandbox.cleanup;
+  return Object.assign(sandbox, {
+    cleanup: () => {
+      cleanup();
+      remove();
+    },
+  });
 }
 
 function removeOwned(): void {
