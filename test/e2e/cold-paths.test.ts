@@ -283,6 +283,16 @@ describe('cold paths', () => {
     assert.match(result.stderr, /^undici modules: 0$/m);
   });
 
+  it('loads the plugin worker machinery only in commands that run a plugin', async () => {
+    const sandbox = fixture.sandboxWith(() => '');
+    const probe = join(sandbox.root, 'threads-probe.cjs');
+    writeFileSync(probe, "process.on('exit', () => process.stderr.write(`worker_threads loaded: ${process.moduleLoadList.includes('NativeModule worker_threads')}\\n`));\n");
+    // regen with nothing installed: the full program (not a cached answer), no plugin to run.
+    const result = await sandbox.run(['regen'], { env: { NODE_OPTIONS: `--require ${probe}` } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^worker_threads loaded: false$/m);
+  });
+
   it('keeps the program\'s code cache across commands that download (V8 flags are as they were when it is written)', {
     skip: typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function' ? 'this Node caches compiled code itself (module.enableCompileCache)' : false,
   }, async () => {
