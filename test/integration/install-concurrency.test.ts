@@ -91,6 +91,36 @@ describe('cross-process installs', () => {
     assert.deepEqual(readdirSync(store.inventory('demo').dir).sort(), ['1.0.0', 'manifest.json']);
   });
 
+  it("runs the caller's pre_install when the version it saw installed was gone once the lock was its own", async () => {
+    const store = new Store({ root: join(work, 'store-gone'), env: {} });
+    const plugin = createFakePlugin({ download: { download_url: server.urlFor(`/${NAME}`), checksum_url: server.urlFor('/SHASUMS256.txt'), archive_prefix: 'demo-1.0.0' } });
+    assert.equal((await installTool({ store, plugin, version: '1.0.0' })).installed, true);
+    // Another holder of the lock (an uninstall) while the install looks: it sees 1.0.0 installed.
+    const held = await store.lockVersion('demo', '1.0.0');
+    let waiting!: () => void;
+    const waits = new Promise<void>((resolve) => (waiting = resolve));
+    let hooks = 0;
+    const install = installTool({
+      store,
+      plugin,
+      version: '1.0.0',
+      beforeInstall: async () => void hooks++,
+      onProgress: (progress) => progress.phase === 'wait-lock' && waiting(),
+    });
+    try {
+      await waits;
+      // The holder uninstalls it, then lets go.
+      rmSync(store.inventory('demo').productDir('1.0.0'), { recursive: true });
+      await store.inventory('demo').updateManifest((manifest) => void (manifest.installed_versions = []));
+    } finally {
+      await held.release();
+    }
+    const result = await install;
+    assert.equal(result.installed, true);
+    assert.equal(hooks, 1, 'pre_install ran once, under the lock');
+    assertCompleteInstall(result.dir);
+  });
+
   it('SIGKILL during an install, then a new install succeeds', async () => {
     const storeRoot = join(work, 'store-kill');
     const store = new Store({ root: storeRoot, env: {} });
