@@ -10,12 +10,14 @@
  * printed beside it, the steadier figure when other work loads the machine.
  *
  * `--compare <bin/proto.js>` runs another build (say, main's, built in a worktree) in the same
- * rounds, alternating with this one.
+ * rounds, alternating with this one. `--delay <ms>` has the dist server wait that long before
+ * each response (default 0): a request to 127.0.0.1 takes ~3 ms, one over a real network 20-150 ms,
+ * and the plugins' `load_versions` requests must not run one after another then.
  *
- *   npm run build && npm run fixtures && node --import ./scripts/register-ts.mjs bench/install-many.ts [rounds] [--compare <bin/proto.js>]
+ *   npm run build && npm run fixtures && node --import ./scripts/register-ts.mjs bench/install-many.ts [rounds] [--compare <bin/proto.js>] [--delay <ms>]
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -25,8 +27,10 @@ import { DEFAULT_RELEASES, startDisttoolDist } from '../test/support/disttool-di
 import { fixturePlugin } from '../test/support/fixtures.js';
 import { measureChildren } from './child-cpu.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { compare: { type: 'string' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { compare: { type: 'string' }, delay: { type: 'string', default: '0' } } });
 const ROUNDS = Number(positionals[0] ?? 5);
+const DELAY_MS = Number(values.delay);
+if (!Number.isInteger(DELAY_MS) || DELAY_MS < 0) throw new Error(`--delay takes a whole number of milliseconds, not "${values.delay}"`);
 const TOOLS = Array.from({ length: 10 }, (_, i) => `tool${i}`);
 const releases = DEFAULT_RELEASES.filter((release) => !release.version.includes('-'));
 const clis = values.compare ? { before: values.compare, after: CLI } : { after: CLI };
@@ -35,6 +39,12 @@ await ensureCliBuilt();
 const sandbox = ownedSandbox('proto-install-many-');
 const dist = await startDisttoolDist();
 try {
+  // Every file it serves answers late (a fault is set per path).
+  if (DELAY_MS > 0) {
+    for (const file of readdirSync(dist.dir, { recursive: true, encoding: 'utf8' })) {
+      if (statSync(join(dist.dir, file)).isFile()) dist.server.fault(`/${file}`, { delayMs: DELAY_MS });
+    }
+  }
   const plugin = fixturePlugin('disttool');
   /** A project directory whose .prototools pins the tools numbered `indexes` (tool i: the i-th release, round robin). */
   const project = (name: string, indexes: number[]): string => {
@@ -86,6 +96,7 @@ try {
   }
   process.stderr.write('\n');
   console.log(`load average (1 min) during the rounds: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`);
+  console.log(`dist server delay per response: ${DELAY_MS} ms${DELAY_MS > 0 ? ' (--delay)' : ' (127.0.0.1 as is; --delay <ms> to simulate a network)'}`);
   for (const [name, side] of Object.entries(results)) {
     const label = Object.keys(results).length > 1 ? `${name}: ` : '';
     const medians = [...side.singles].map(([id, runs]) => ({ id, wall: median(runs.map((run) => run.wall)), cpu: median(runs.map((run) => run.cpu)) }));
