@@ -14,10 +14,16 @@
  * - `onStart` of an operation runs when it is sent to a running worker: a plugin's time bound
  *   counts from then, not from when it queued behind a neighbour or waited for a worker to start
  *   (a start has its own bound, `WORKER_START_TIMEOUT_MS`).
- * - A call that holds its worker past `STALLED_MS` (a host function running a command, a slow
- *   download of metadata) does not hold up its neighbours: the plugins queued behind it move to a
- *   worker that is free (started for them if none is, beyond the one-per-core count: a waiting
- *   worker uses no CPU), and are created again there.
+ * - A call does not hold up its neighbours for long: the plugins queued behind it move to other
+ *   workers, and are created again there, when it has waited in one host function (the network,
+ *   a command) past `HOST_WAIT_MS`, or held its worker past `STALLED_MS` (computation). A worker
+ *   waiting for the network can run nothing else, so after a host wait they are spread over up
+ *   to `HOST_WAIT_SPREAD` workers, round robin: in one, the first of them to wait for the network
+ *   would hold up the rest again. After a computation they go to one worker (more would compete
+ *   for the same cores). They go to workers that run nothing first, then (after a host wait) to
+ *   new ones, up to `HOST_WAIT_SPREAD` beyond the one-per-core count (a waiting worker uses no
+ *   CPU), then to busy ones (see `slotsForMovedPlugins`). The main thread sees a host wait: it
+ *   answers host functions (`WorkerThread.answer`).
  * - Stopping a plugin mid-call (its bound, its memory ceiling, close) terminates ITS worker: the
  *   only way to stop a guest that never yields. The other plugins of that worker are created
  *   again in a fresh worker when they next run, and their queued operations are sent there.
@@ -37,29 +43,39 @@ import { ANSWERED, type HostAnswer, type HostCallMessage, type WorkerOperation, 
  * How many plugins a worker takes before the pool opens another (when it may). Plugin calls are
  * short and the main thread does the installs, so one worker serves a whole `proto install`: a
  * second one cost ~90 ms more CPU for ten tools and no wall time (bench/install-many.ts). Calls
- * that hold their worker longer move their neighbours out (`STALLED_MS`).
+ * that hold their worker longer move their neighbours out (`HOST_WAIT_MS`, `STALLED_MS`).
  */
 const PLUGINS_PER_WORKER = 16;
 /** How long a worker whose plugins all closed waits for another (it never keeps the process alive). */
 const IDLE_WORKER_MS = 1000;
-/**
- * How long a call may hold its worker before the plugins queued behind it move to another worker
- * (a host function waiting for a command or the network, a long computation).
- */
+/** How long a call may hold its worker (a long computation) before the plugins queued behind it move. */
 const STALLED_MS = 250;
-let stalledMs = STALLED_MS;
+/**
+ * How long a call may wait in one host function before the plugins queued behind it move: above
+ * a request to 127.0.0.1 on a busy machine (~3 ms, tens when loaded), below a round trip over a
+ * real network (20-150 ms), so a network wait no longer serializes the plugins of a command.
+ */
+const HOST_WAIT_MS = 25;
+/**
+ * How many workers the plugins queued behind a host wait are spread over at once: one per core,
+ * 2 to 4. A worker's start is ~35 ms of CPU: more starts at once than cores only end later (ten
+ * tools behind a 40 ms wait on 2 cores: 2 workers at a time, 590 ms and 700 ms of CPU; 4 at a
+ * time, 610 ms and 775 ms).
+ */
+const HOST_WAIT_SPREAD = Math.min(4, Math.max(2, availableParallelism()));
+let bounds = { stalledMs: STALLED_MS, hostWaitMs: HOST_WAIT_MS };
 
 /**
- * Sets how long a call may hold its worker before its neighbours move, and returns the function
- * that puts it back. Only tests call it: to show that a queued call's wait is not counted against
- * its bound, the wait must be longer than the bound, and on a loaded machine a plugin's creation
- * and first call need more than 250 ms of room.
+ * Sets how long a call may hold its worker, or wait in a host function, before its neighbours
+ * move, and returns the function that puts them back. Only tests call it: a bound must be far
+ * from the waits a test makes on a loaded machine (a plugin's creation and first call may need
+ * more than 250 ms; a request to 127.0.0.1 more than 25 ms).
  */
-export function setStalledMs(ms: number): () => void {
-  const previous = stalledMs;
-  stalledMs = ms;
+export function setMoveBounds(changed: Partial<typeof bounds>): () => void {
+  const previous = bounds;
+  bounds = { ...bounds, ...changed };
   return () => {
-    stalledMs = previous;
+    bounds = previous;
   };
 }
 /** How long a worker may take to start (Node's isolate, the SDK): seconds even on a loaded machine. */
@@ -139,6 +155,8 @@ class WorkerThread {
   constructor(
     private readonly pool: WorkerPool,
     onExit: () => void,
+    /** Told when a host call has waited past `HOST_WAIT_MS` (true), and when that call is answered (false). */
+    private readonly onLongHostWait: (waiting: boolean) => void,
   ) {
     const started = performance.now();
     const { port1, port2 } = new MessageChannel();
@@ -208,6 +226,12 @@ class WorkerThread {
   private async answer(call: HostCallMessage): Promise<void> {
     const context = new HostCallContext(call.blocks, call.next);
     let answer: HostAnswer;
+    // The worker can run nothing else meanwhile: a long wait has its neighbours move (WorkerSlot).
+    let longWait = false;
+    const waitTimer = setTimeout(() => {
+      longWait = true;
+      this.onLongHostWait(true);
+    }, bounds.hostWaitMs).unref();
     try {
       const fn = this.pool.plugin(call.plugin)?.options.functions[call.namespace]?.[call.name];
       if (!fn) throw new Error(`host function "${call.namespace}" "${call.name}" does not exist`);
@@ -215,6 +239,9 @@ class WorkerThread {
       answer = { result: result ?? undefined, stored: context.stored };
     } catch (error) {
       answer = { error: error instanceof Error ? error.message : String(error), stored: [] };
+    } finally {
+      clearTimeout(waitTimer);
+      if (longWait) this.onLongHostWait(false);
     }
     // A worker stopped meanwhile waits for nothing.
     if (this.dead) return;
@@ -249,7 +276,9 @@ class WorkerSlot {
   private idleTimer: NodeJS.Timeout | undefined;
   private stallTimer: NodeJS.Timeout | undefined;
   /** The running call has held the worker past `STALLED_MS`. */
-  stalled = false;
+  private stalled = false;
+  /** The running call has waited in a host function past `HOST_WAIT_MS`, and still does. */
+  private waitingInHost = false;
 
   constructor(private readonly pool: WorkerPool) {}
 
@@ -262,7 +291,7 @@ class WorkerSlot {
 
   enqueue(operation: Operation): void {
     this.queue.push(operation);
-    if (this.stalled) this.relieve();
+    if (this.held) this.relieve();
     void this.run();
   }
 
@@ -279,6 +308,7 @@ class WorkerSlot {
         }
         clearTimeout(this.stallTimer);
         this.stalled = false;
+        this.waitingInHost = false;
         this.current = undefined;
       }
     } finally {
@@ -295,7 +325,7 @@ class WorkerSlot {
     this.stallTimer = setTimeout(() => {
       this.stalled = true;
       this.relieve();
-    }, stalledMs).unref();
+    }, bounds.stalledMs).unref();
     if (!thread.hosts.has(plugin)) {
       // First run, or its worker was replaced since (a neighbour was stopped): create it here.
       const { module, config, allowedPaths, functions } = plugin.options;
@@ -312,22 +342,46 @@ class WorkerSlot {
     return thread.send({ op: 'call', id: nextId++, plugin: plugin.key, fn: operation.fn, input: operation.input });
   }
 
-  /** Moves the plugins waiting behind the running call to another worker. */
+  /** The running call holds the worker past a bound: what is queued behind it moves. */
+  get held(): boolean {
+    return this.stalled || this.waitingInHost;
+  }
+
+  /** Runs an operation or has one queued. */
+  get busy(): boolean {
+    return this.running || this.queue.length > 0;
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** The running call of `thread` waits in a host function past `HOST_WAIT_MS` (or no longer does). */
+  private longHostWait(thread: WorkerThread, waiting: boolean): void {
+    // A thread stopped since (its call's bound) answers nothing for the call running now.
+    if (thread !== this.thread) return;
+    this.waitingInHost = waiting;
+    if (waiting) this.relieve();
+  }
+
+  /** Moves the plugins waiting behind the running call to other workers (see the header for how many). */
   private relieve(): void {
     const holder = this.current?.plugin;
-    const waiting = new Set(this.queue.filter((queued) => queued.plugin !== holder).map((queued) => queued.plugin));
-    if (waiting.size === 0) return;
-    const target = this.pool.slotForMovedPlugins(this, waiting.size);
-    for (const plugin of waiting) {
+    const waiting = [...new Set(this.queue.filter((queued) => queued.plugin !== holder).map((queued) => queued.plugin))];
+    if (waiting.length === 0) return;
+    const reason = this.waitingInHost ? 'waits in a host function' : 'holds its worker';
+    const targets = this.pool.slotsForMovedPlugins(this, waiting.length, this.waitingInHost ? HOST_WAIT_SPREAD : 1);
+    waiting.forEach((plugin, index) => {
+      const target = targets[index % targets.length]!;
       const operations = this.queue.filter((queued) => queued.plugin === plugin);
       this.queue.splice(0, this.queue.length, ...this.queue.filter((queued) => queued.plugin !== plugin));
       this.plugins.delete(plugin);
       this.dropInstance(plugin);
-      log('trace', `plugin:${plugin.id}`, 'moves to another plugin worker: a call of another plugin holds its worker');
+      log('trace', `plugin:${plugin.id}`, `moves to another plugin worker: a call of another plugin ${reason}`);
       plugin.slot = target;
       target.adopt(plugin);
       for (const operation of operations) target.enqueue(operation);
-    }
+    });
   }
 
   /** Ends the plugin's instance in this worker, if it has one, once the running call returns (the worker takes it next). */
@@ -351,9 +405,13 @@ class WorkerSlot {
 
   private async liveThread(): Promise<WorkerThread> {
     if (!this.thread || this.thread.stopped) {
-      const thread = new WorkerThread(this.pool, () => {
-        if (this.thread === thread) this.thread = undefined;
-      });
+      const thread: WorkerThread = new WorkerThread(
+        this.pool,
+        () => {
+          if (this.thread === thread) this.thread = undefined;
+        },
+        (waiting) => this.longHostWait(thread, waiting),
+      );
       this.thread = thread;
     }
     await this.thread.ready;
@@ -469,15 +527,29 @@ class WorkerPool {
     const withRoom = this.slots.filter((slot) => slot.plugins.size < PLUGINS_PER_WORKER);
     if (withRoom.length > 0) return withRoom.reduce((best, slot) => (slot.plugins.size > best.plugins.size ? slot : best));
     if (this.slots.length >= this.maxWorkers) return this.slots.reduce((best, slot) => (slot.plugins.size < best.plugins.size ? slot : best));
-    const slot = new WorkerSlot(this);
-    this.slots.push(slot);
-    return slot;
+    return this.newSlot();
   }
 
-  /** A slot with room for `count` plugins whose worker is not held by a call, or a new one. */
-  slotForMovedPlugins(from: WorkerSlot, count: number): WorkerSlot {
-    const free = this.slots.find((slot) => slot !== from && !slot.stalled && slot.plugins.size + count <= PLUGINS_PER_WORKER);
-    if (free) return free;
+  /**
+   * Up to `spread` slots for `count` plugins moved off `from` (shared round robin), among those not
+   * held by a call and with room: the ones that run nothing first (no wait, no start). Then, after
+   * a host wait (`spread` > 1), new ones while the pool has fewer than `HOST_WAIT_SPREAD` beyond
+   * one per core, before busy ones: a busy worker's call may be the next to wait for the network,
+   * and each move makes a plugin again. After a computation, busy ones before new ones: one more
+   * worker would compete for the same cores. A new one when there is nothing else.
+   */
+  slotsForMovedPlugins(from: WorkerSlot, count: number, spread: number): WorkerSlot[] {
+    const wanted = Math.min(count, spread);
+    const share = Math.ceil(count / wanted);
+    const open = this.slots.filter((slot) => slot !== from && !slot.held && slot.plugins.size + share <= PLUGINS_PER_WORKER);
+    const idle = open.filter((slot) => !slot.busy).slice(0, wanted);
+    const busy = open.filter((slot) => slot.busy).sort((a, b) => a.queued - b.queued);
+    const starts = spread > 1 ? Math.max(0, Math.min(wanted - idle.length, this.maxWorkers + HOST_WAIT_SPREAD - this.slots.length)) : 0;
+    const targets = [...idle, ...Array.from({ length: starts }, () => this.newSlot()), ...busy].slice(0, wanted);
+    return targets.length > 0 ? targets : [this.newSlot()];
+  }
+
+  private newSlot(): WorkerSlot {
     const slot = new WorkerSlot(this);
     this.slots.push(slot);
     return slot;

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PluginContainer } from '../../../src/host/index.js';
-import { pluginWorkerCounts, setStalledMs } from '../../../src/host/worker-pool.js';
+import { pluginWorkerCounts, setMoveBounds } from '../../../src/host/worker-pool.js';
 import { ProtoError } from '../../../src/errors.js';
 import { getLogLevel, setLogLevel, setLogSink } from '../../../src/log.js';
 import { createSandbox, type Sandbox } from '../../../test-utils/index.js';
@@ -28,8 +28,7 @@ describe('plugins sharing workers', () => {
   before(async () => {
     sandbox = createSandbox();
     server = createServer((request, response) => {
-      // Answers after a while (less than STALLED_MS, 250 ms, after which the plugins queued behind
-      // the call would move): a plugin waits in a host function meanwhile.
+      // Answers after a while: a plugin waits in a host function meanwhile.
       if (request.url === '/slow') setTimeout(() => response.writeHead(200).end('slow answer'), 150);
       else if (request.url === '/hold') void held.then(() => response.writeHead(200).end('released'));
       else response.writeHead(404).end('nope');
@@ -136,15 +135,27 @@ describe('plugins sharing workers', () => {
     assert.equal(pluginWorkerCounts().started - before.started, 1, 'one worker started in place of the stopped one');
   });
 
-  it('answers a host call that waits for the network while another plugin of the worker waits its turn', async () => {
-    const waiting = await load('waiting', 'probe/host-probe');
-    const other = await load('other', 'probe/host-probe', { env: { WHO: 'other' } });
-    const [response, answer] = await Promise.all([
-      waiting.callRaw('probe_send_request', JSON.stringify({ url: `${baseUrl}/slow` })),
-      other.callRaw('probe_get_env_var', 'WHO'),
-    ]);
-    assert.equal(JSON.parse(response).status, 200);
-    assert.equal(answer, 'other');
+  it('answers a host call that waits for the network while another plugin of the worker waits its turn: a wait shorter than its bound moves nobody', async () => {
+    await startAfresh();
+    // The request takes 150 ms: far below these bounds, whatever the machine's load.
+    const restoreBounds = setMoveBounds({ hostWaitMs: 5000, stalledMs: 60_000 });
+    try {
+      const waiting = await load('waiting', 'probe/host-probe');
+      const other = await load('other', 'probe/host-probe', { env: { WHO: 'other' } });
+      assert.equal(await waiting.callRaw('probe_get_env_var', 'WHO'), '');
+      assert.equal(await other.callRaw('probe_get_env_var', 'WHO'), 'other');
+      const before = pluginWorkerCounts();
+      const [response, answer] = await Promise.all([
+        waiting.callRaw('probe_send_request', JSON.stringify({ url: `${baseUrl}/slow` })),
+        other.callRaw('probe_get_env_var', 'WHO'),
+      ]);
+      assert.equal(JSON.parse(response).status, 200);
+      assert.equal(answer, 'other');
+      assert.equal(pluginWorkerCounts().started, before.started, 'the plugin queued behind the short wait did not move');
+      assert.equal(pluginWorkerCounts().running, 1);
+    } finally {
+      restoreBounds();
+    }
   });
 
   it("returns a plugin's failure while a neighbour's call holds their worker", async () => {
@@ -178,7 +189,7 @@ describe('plugins sharing workers', () => {
     await startAfresh();
     // The wait (until the plugin moves) is twice its bound; the bound leaves a loaded machine
     // seconds for the plugin's creation and call, which are all it counts.
-    const restoreStalled = setStalledMs(4000);
+    const restoreStalled = setMoveBounds({ stalledMs: 4000, hostWaitMs: 4000 });
     try {
       const holding = await load('holding-3', 'probe/host-probe');
       assert.equal(await holding.callRaw('probe_get_env_var', 'WHO'), '');
@@ -226,5 +237,86 @@ describe('plugins sharing workers', () => {
     }
     assert.equal(await hold.status, 200);
     assert.equal(await queued.callRaw('probe_get_env_var', 'WHO'), 'queued');
+  });
+
+  it('spreads the plugins queued behind a host call that waits for the network over several workers, where they finish before it ends', async () => {
+    await startAfresh();
+    // Only the wait in the host function may move them (a computation's bound is out of reach).
+    const restoreBounds = setMoveBounds({ stalledMs: 60_000 });
+    const lines: string[] = [];
+    const level = getLogLevel();
+    try {
+      const holding = await load('holding-4', 'probe/host-probe');
+      const names = ['queued-a', 'queued-b', 'queued-c'];
+      const queued = await Promise.all(names.map((name) => load(name, 'probe/host-probe', { env: { WHO: name } })));
+      for (const [i, plugin] of queued.entries()) assert.equal(await plugin.callRaw('probe_get_env_var', 'WHO'), names[i]);
+      assert.equal(await holding.callRaw('probe_get_env_var', 'WHO'), '');
+      const before = pluginWorkerCounts();
+      assert.equal(before.running, 1, 'all four plugins in one worker');
+      setLogLevel('trace');
+      const sink = setLogSink((line) => lines.push(line));
+      // The request is held until the queued plugins have answered: they can only answer elsewhere.
+      const hold = holdWorkerOf(holding);
+      let heldCallEnded = false;
+      void hold.status.finally(() => (heldCallEnded = true));
+      try {
+        const answers = Promise.all(queued.map((plugin) => plugin.callRaw('probe_get_env_var', 'WHO')));
+        const outcome = await Promise.race([answers, sleep(30_000, 'still waiting behind the held call', { ref: false })]);
+        assert.deepEqual(outcome, names);
+        assert.equal(heldCallEnded, false);
+      } finally {
+        setLogSink(sink);
+        hold.release();
+      }
+      assert.equal(await hold.status, 200);
+      // Each was made again in the worker it moved to: more than one, none of them the held one.
+      const workers = names.map((name) => {
+        const made = lines.find((line) => line.startsWith(`[TRACE plugin:${name}] made again in `));
+        assert.ok(made, lines.join('\n'));
+        return Number(/ in plugin worker (\d+) /.exec(made)![1]);
+      });
+      assert.ok(new Set(workers).size > 1, `spread over workers ${workers.join(', ')}`);
+      assert.ok(workers.every((number) => number > before.started), `moved to new workers: ${workers.join(', ')}`);
+      assert.ok(lines.some((line) => line.endsWith('moves to another plugin worker: a call of another plugin waits in a host function')), lines.join('\n'));
+    } finally {
+      setLogLevel(level);
+      restoreBounds();
+    }
+  });
+
+  it('moves the plugins queued behind a computation that holds its worker past its bound, together into one worker', async () => {
+    await startAfresh();
+    // The loop is stopped by its bound: 20 times the 250 ms after which its neighbours move.
+    const looping = await load('looping-2', 'hostile/loop', { timeoutMs: 5000 });
+    const names = ['behind-a', 'behind-b', 'behind-c'];
+    const queued = await Promise.all(names.map((name) => load(name, 'probe/host-probe', { env: { WHO: name } })));
+    for (const [i, plugin] of queued.entries()) assert.equal(await plugin.callRaw('probe_get_env_var', 'WHO'), names[i]);
+    const before = pluginWorkerCounts();
+    const lines: string[] = [];
+    const level = getLogLevel();
+    setLogLevel('trace');
+    const sink = setLogSink((line) => lines.push(line));
+    let loopEnded = false;
+    // The loop never calls the host: only the computation's bound (STALLED_MS) moves its neighbours.
+    const loop = looping.callRaw('register_tool', '{}').then(
+      () => assert.fail('the loop returned'),
+      (error: unknown) => error,
+    );
+    void loop.finally(() => (loopEnded = true));
+    try {
+      // Its call is sent as soon as its instance is made: the neighbours' calls then queue behind it.
+      for (let i = 0; i < 1500 && !lines.some((line) => line.startsWith('[TRACE plugin:looping-2] started in ')); i++) await sleep(20);
+      await sleep(50);
+      const answers = Promise.all(queued.map((plugin) => plugin.callRaw('probe_get_env_var', 'WHO')));
+      assert.deepEqual(await Promise.race([answers, sleep(30_000, 'still waiting behind the loop', { ref: false })]), names);
+      assert.equal(loopEnded, false, 'they answered while the loop ran');
+      assert.equal(pluginWorkerCounts().started - before.started, 1, 'one worker for the three that moved');
+      assert.ok(lines.some((line) => line.endsWith('moves to another plugin worker: a call of another plugin holds its worker')), lines.join('\n'));
+    } finally {
+      setLogSink(sink);
+      setLogLevel(level);
+    }
+    const stopped = await loop;
+    assert.ok(stopped instanceof ProtoError && stopped.code === 'plugin.timeout', String(stopped));
   });
 });
