@@ -22,7 +22,8 @@
  *   would hold up the rest again. After a computation they go to one worker (more would compete
  *   for the same cores). They go to workers that run nothing first, then (after a host wait) to
  *   new ones, up to `HOST_WAIT_SPREAD` beyond the one-per-core count (a waiting worker uses no
- *   CPU), then to busy ones (see `slotsForMovedPlugins`). The main thread sees a host wait: it
+ *   CPU), then to busy ones that are not held, and to one more new worker only when every other
+ *   is held (see `slotsForMovedPlugins`): at most one worker per plugin waiting on the network. The main thread sees a host wait: it
  *   answers host functions (`WorkerThread.answer`).
  * - Stopping a plugin mid-call (its bound, its memory ceiling, close) terminates ITS worker: the
  *   only way to stop a guest that never yields. The other plugins of that worker are created
@@ -229,6 +230,8 @@ class WorkerThread {
     // The worker can run nothing else meanwhile: a long wait has its neighbours move (WorkerSlot).
     let longWait = false;
     const waitTimer = setTimeout(() => {
+      // A stopped worker waits for nothing (its slot may not have heard of its exit yet).
+      if (this.dead) return;
       longWait = true;
       this.onLongHostWait(true);
     }, bounds.hostWaitMs).unref();
@@ -358,8 +361,9 @@ class WorkerSlot {
 
   /** The running call of `thread` waits in a host function past `HOST_WAIT_MS` (or no longer does). */
   private longHostWait(thread: WorkerThread, waiting: boolean): void {
-    // A thread stopped since (its call's bound) answers nothing for the call running now.
-    if (thread !== this.thread) return;
+    // A thread stopped since (its call's bound, a close) answers nothing for the call running now:
+    // marked held, the slot would move every plugin later queued on it.
+    if (thread !== this.thread || thread.stopped) return;
     this.waitingInHost = waiting;
     if (waiting) this.relieve();
   }

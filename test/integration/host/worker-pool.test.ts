@@ -160,6 +160,17 @@ describe('plugins sharing workers', () => {
 
   it("returns a plugin's failure while a neighbour's call holds their worker", async () => {
     await startAfresh();
+    // Nobody moves (a slow spawn failure on a loaded machine would otherwise move the held call
+    // away before it starts): the failure and the close run beside the held call, in its worker.
+    const restoreBounds = setMoveBounds({ hostWaitMs: 60_000, stalledMs: 60_000 });
+    try {
+      await failsBesideAHeldCall();
+    } finally {
+      restoreBounds();
+    }
+  });
+
+  async function failsBesideAHeldCall(): Promise<void> {
     const holding = await load('holding-2', 'probe/host-probe');
     const failing = await load('failing', 'probe/host-probe', { env: { WHO: 'failing' } });
     // Both made in the worker first: the held call is sent right after the failing one.
@@ -183,7 +194,7 @@ describe('plugins sharing workers', () => {
       hold.release();
     }
     assert.equal(await hold.status, 200);
-  });
+  }
 
   it("does not count the wait of a plugin's first call behind a neighbour's call against its bound", async () => {
     await startAfresh();
