@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, cpSync, linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
+import { recordedInstallNode } from '../../src/node-runtime.js';
 import { CLI, runFile } from '../support/cli.js';
 import { repoRoot } from '../support/fixtures.js';
 import { fixtureToolsConfig, useCliFixture, type CliSandbox } from './support/cli-sandbox.js';
@@ -38,14 +39,17 @@ describe('the proto launcher', () => {
     const sandbox = fixture.sandboxWith((url) => fixtureToolsConfig({ disttool: { distUrl: url } }));
     const { managed, path } = withManagedNode(sandbox);
 
+    // The Node that ran `npm ci` (recorded by the postinstall) comes before PATH's: the tests may
+    // run on another one (a developer's Node 22 with a checkout installed by Node 20).
+    const expected = recordedInstallNode() ?? systemNode;
     const debug = await proto(sandbox, ['debug', 'env', '--json'], { PATH: path });
     assert.equal(debug.code, 0, debug.stderr);
-    assert.equal(JSON.parse(debug.stdout).system.nodePath, systemNode);
+    assert.equal(JSON.parse(debug.stdout).system.nodePath, expected);
 
     const installed = await proto(sandbox, ['install', 'disttool', '2.1.0'], { PATH: path });
     assert.equal(installed.code, 0, installed.stderr);
     const shim = readFileSync(join(sandbox.protoHome, 'shims/disttool'), 'utf8');
-    assert.ok(shim.includes(systemNode), shim);
+    assert.ok(shim.includes(expected), shim);
     assert.ok(!shim.includes(dirname(managed)), 'the shim must not start proto on a managed node');
   });
 
