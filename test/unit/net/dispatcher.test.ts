@@ -22,6 +22,13 @@ function codeCache(): Buffer {
   return script.createCachedData();
 }
 
+/**
+ * Whether V8 counts the WebAssembly tier-up flags in a code cache's flag hash: V8 11-12 (Node 20,
+ * 22) do, so there a cache shows that tier-up is off; V8 13 (Node 24) does not, and a code cache
+ * taken either way is all this test can see there.
+ */
+const cacheShowsTierUp = Number(process.versions.v8.split('.')[0]) < 13;
+
 let checks = 0;
 /** Whether V8 takes `cachedData`; each check has a name of its own, or V8 would answer from its in-memory cache of scripts. */
 const taken = (cachedData: Buffer) => new Script(source, { filename: `check-${++checks}.js`, cachedData }).cachedDataRejected === false;
@@ -42,7 +49,7 @@ describe('the first connection', () => {
       server.close();
     }
     // Tier-up is off: the flags differ, and V8 says so by refusing the cache.
-    assert.equal(taken(before), false, 'the flags are as before the download: tier-up is on again while the parser may still run');
+    if (cacheShowsTierUp) assert.equal(taken(before), false, 'the flags are as before the download: tier-up is on again while the parser may still run');
 
     restoreWasmTierUp();
     assert.ok(taken(before), 'a code cache made before the download is refused after the command');
