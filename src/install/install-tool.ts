@@ -312,9 +312,10 @@ async function removeExisting(paths: string[]): Promise<void> {
 
 /**
  * The version temp dir, which most often holds just the files the install put there (the
- * download): each is unlinked and the dir removed, two calls where fs.rm's walk took eight. Anything
- * else in it (a plugin's verify_checksum file, the parts of a failed download) and it is removed
- * whole. Absent (the install stopped before making it) is fine.
+ * download, and a checksum file for a plugin's verify_checksum: downloadArtifacts' `tempFiles`):
+ * each is unlinked and the dir removed, two calls where fs.rm's walk took eight. Anything else in
+ * it (the parts of a failed download) and it is removed whole. Absent (the install stopped before
+ * making it) is fine.
  */
 async function removeTempDir(dir: string, files: string[]): Promise<void> {
   try {

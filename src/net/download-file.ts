@@ -83,4 +83,3 @@ export async function downloadFile(url: string, destination: string, options: Do
     return { path: destination, bytes, url: response.url, hashes };
   });
 }
-

@@ -1,7 +1,7 @@
 /**
  * GET a small resource into memory: what the plugins' `send_request` host function, checksum
- * look-ups and the install's checksum files use. Every HTTP status is returned as data (after retrying 408/429/5xx); transport
- * failures throw `net.*` errors. Bodies above `maxBytes` are refused instead of filling memory.
+ * look-ups and the install's checksum files use. Every HTTP status is returned as data (after
+ * retrying 408/429/5xx) unless `anyStatus` is false; transport failures throw `net.*` errors. Bodies above `maxBytes` are refused instead of filling memory.
  */
 import { formatBytes } from '../format-bytes.js';
 import { getWithRetries } from './get-with-retries.js';
