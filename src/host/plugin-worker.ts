@@ -9,15 +9,27 @@
  * with the memory blocks its i64 arguments name, sleeps on `Atomics.wait` until the main thread
  * flags an answer, takes the answer from its own port (`receiveMessageOnPort`, no size limit), and
  * stores the blocks the host function stored, at the indexes the main thread promised for them.
+ *
+ * A call that waits in a host function (the network, a command) while other plugins wait for this
+ * worker may be told to give the worker up (`pausedFlag`): the stub throws, the instance is closed
+ * (a guest unwound mid-call keeps a broken stack), and the call is reported paused with the host
+ * calls answered so far. It comes back with them and the awaited answer (`replay`): in a new
+ * instance, the guest runs again from its start, and each host call it makes is answered from the
+ * record while it asks the same as before (`sameHostCall`), so nothing a host function did runs
+ * twice; its log lines are not sent twice either. A guest that asks something else from then on
+ * (it read the clock, say) gets real answers, and that run is not paused again.
  */
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import createPlugin, { type CallContext, type Plugin } from '@extism/extism';
 import {
-  ANSWERED,
-  WAITING,
+  answeredFlag,
   blockIndex,
+  nextHostCallId,
+  pausedFlag,
+  sameHostCall,
   type HostAnswer,
   type HostCallMessage,
+  type RecordedHostCall,
   type WorkerOperation,
   type WorkerReport,
   type WorkerSetup,
@@ -28,6 +40,23 @@ const setup = workerData as WorkerSetup;
 const flag = new Int32Array(setup.flag);
 const answers: MessagePort = setup.answers;
 const plugins = new Map<number, Plugin>();
+let hostCallId = 0;
+
+/** The call running now (one at a time per worker): what it replays, and what it records. */
+interface Run {
+  plugin: number;
+  replay: RecordedHostCall[];
+  /** The host calls answered so far in this run, replayed or not. */
+  record: RecordedHostCall[];
+  /** Set once the guest asked something the replay does not hold: real answers from then on. */
+  diverged: boolean;
+  /** Log lines of the earlier run still to skip, and lines sent (or skipped) in this run. */
+  logsToSkip: number;
+  logs: number;
+  /** The host call the main thread had this run give its worker up in. */
+  pausedIn?: HostCallMessage;
+}
+let run: Run | undefined;
 
 function report(message: WorkerReport, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
@@ -46,12 +75,13 @@ function hostStub(plugin: number, namespace: string, name: string) {
       const block = ctx.read(arg);
       if (block) blocks.push([blockIndex(arg), block.bytes()]);
     }
-    Atomics.store(flag, 0, WAITING);
-    const call: HostCallMessage = { type: 'host', plugin, namespace, name, args, blocks, next };
-    report(call);
-    while (Atomics.load(flag, 0) === WAITING) Atomics.wait(flag, 0, WAITING);
-    const answer = receiveMessageOnPort(answers)?.message as HostAnswer | undefined;
-    if (!answer) throw new Error(`host function "${name}": no answer arrived`);
+    const asked = { namespace, name, args, blocks, next };
+    const current = run?.plugin === plugin ? run : undefined;
+    let answer = current && replayed(current, asked);
+    if (!answer) {
+      answer = ask(plugin, asked, current);
+      current?.record.push({ call: asked, answer });
+    }
     if (answer.error !== undefined) throw new Error(answer.error);
     answer.stored.forEach((bytes, i) => {
       const offset = bytes.length === 0 ? ctx.alloc(0) : ctx.store(bytes);
@@ -61,8 +91,44 @@ function hostStub(plugin: number, namespace: string, name: string) {
   };
 }
 
+/** The recorded answer to the host call the run makes next, if it asks the same as before. */
+function replayed(current: Run, asked: RecordedHostCall['call']): HostAnswer | undefined {
+  if (current.diverged) return undefined;
+  const recorded = current.replay[current.record.length];
+  if (!recorded) return undefined;
+  if (!sameHostCall(asked, recorded.call)) {
+    current.diverged = true;
+    return undefined;
+  }
+  current.record.push(recorded);
+  return recorded.answer;
+}
+
+/** Asks the main thread, and sleeps until it answers or has the run give the worker up. */
+function ask(plugin: number, asked: RecordedHostCall['call'], current: Run | undefined): HostAnswer {
+  hostCallId = nextHostCallId(hostCallId);
+  const id = hostCallId;
+  Atomics.store(flag, 0, id);
+  const call: HostCallMessage = { type: 'host', id, plugin, pausable: current !== undefined && !current.diverged, ...asked };
+  report(call);
+  let state: number;
+  while ((state = Atomics.load(flag, 0)) === id) Atomics.wait(flag, 0, id);
+  if (state === pausedFlag(id) && current) {
+    current.pausedIn = call;
+    // Unwinds the guest; `perform` sees `pausedIn` whatever the SDK makes of this error.
+    throw new Error(`host function "${asked.name}": the call gives its worker up until the answer is there`);
+  }
+  const answer = receiveMessageOnPort(answers)?.message as HostAnswer | undefined;
+  if (state !== answeredFlag(id) || !answer) throw new Error(`host function "${asked.name}": no answer arrived`);
+  return answer;
+}
+
 function pluginLogger(plugin: number) {
-  const send = (level: string) => (message: string) => report({ type: 'log', plugin, level, message: String(message) });
+  const send = (level: string) => (message: string) => {
+    const current = run?.plugin === plugin ? run : undefined;
+    if (current && current.logs++ < current.logsToSkip) return;
+    report({ type: 'log', plugin, level, message: String(message) });
+  };
   return { trace: send('trace'), debug: send('debug'), info: send('info'), log: send('info'), warn: send('warn'), error: send('error') };
 }
 
@@ -106,12 +172,23 @@ async function perform(op: WorkerOperation): Promise<void> {
         if (!plugin) throw new Error('the plugin is not running in this worker');
         let bytes = new Uint8Array();
         let failure: unknown;
+        const current: Run = { plugin: op.plugin, replay: op.replay ?? [], record: [], diverged: false, logsToSkip: op.skipLogs ?? 0, logs: 0 };
+        run = current;
         try {
           const output = await plugin.call(op.fn, op.input);
           // A copy: the block goes away with the reset below.
           if (output) bytes = new Uint8Array(output.bytes());
         } catch (error) {
           failure = error;
+        } finally {
+          run = undefined;
+        }
+        if (current.pausedIn) {
+          // The guest was unwound mid-call: its instance goes (the call comes back to a new one).
+          plugins.delete(op.plugin);
+          await plugin.close().catch(() => undefined);
+          report({ type: 'done', id: op.id, paused: { call: current.pausedIn, record: current.record, logs: current.logs } });
+          return;
         }
         // Every block of the call is freed now (the SDK keeps them until told), before the call is
         // reported: one report per call, and the call's own error wins over the reset's. Extism

@@ -14,17 +14,15 @@
  * - `onStart` of an operation runs when it is sent to a running worker: a plugin's time bound
  *   counts from then, not from when it queued behind a neighbour or waited for a worker to start
  *   (a start has its own bound, `WORKER_START_TIMEOUT_MS`).
- * - A call does not hold up its neighbours for long: the plugins queued behind it move to other
- *   workers, and are created again there, when it has waited in one host function (the network,
- *   a command) past `HOST_WAIT_MS`, or held its worker past `STALLED_MS` (computation). A worker
- *   waiting for the network can run nothing else, so after a host wait they are spread over up
- *   to `HOST_WAIT_SPREAD` workers, round robin: in one, the first of them to wait for the network
- *   would hold up the rest again. After a computation they go to one worker (more would compete
- *   for the same cores). They go to workers that run nothing first, then (after a host wait) to
- *   new ones, up to `HOST_WAIT_SPREAD` beyond the one-per-core count (a waiting worker uses no
- *   CPU), then to busy ones that are not held, and to one more new worker only when every other
- *   is held (see `slotsForMovedPlugins`): at most one worker per plugin waiting on the network. The main thread sees a host wait: it
- *   answers host functions (`WorkerThread.answer`).
+ * - A call does not hold up its neighbours for long:
+ *   - One that waits in a host function (the network, a command) past `PAUSE_AFTER_MS` while
+ *     other plugins' operations wait for its worker gives the worker up (`./plugin-worker.ts`
+ *     says how): the worker runs the others, and the call runs again from its start once its
+ *     answer is there, with the host calls it made answered from a record (never run twice).
+ *     Ten plugins waiting for the network so wait at the same time, in one worker.
+ *   - One that holds its worker past `STALLED_MS` (a computation, or a host call that cannot give
+ *     it up) has the plugins queued behind it move to one other worker, and be created again
+ *     there: a worker that runs nothing first, then the least busy one, else a new one.
  * - Stopping a plugin mid-call (its bound, its memory ceiling, close) terminates ITS worker: the
  *   only way to stop a guest that never yields. The other plugins of that worker are created
  *   again in a fresh worker when they next run, and their queued operations are sent there.
@@ -38,13 +36,23 @@ import { MessageChannel, SHARE_ENV, Worker, type MessagePort } from 'node:worker
 import { log } from '../log.js';
 import type { ImportFunctions } from './functions/index.js';
 import { HostCallContext } from './host-call-context.js';
-import { ANSWERED, type HostAnswer, type HostCallMessage, type WorkerOperation, type WorkerReport, type WorkerSetup } from './worker-protocol.js';
+import {
+  answeredFlag,
+  pausedFlag,
+  type HostAnswer,
+  type HostCallMessage,
+  type PausedCall,
+  type RecordedHostCall,
+  type WorkerOperation,
+  type WorkerReport,
+  type WorkerSetup,
+} from './worker-protocol.js';
 
 /**
  * How many plugins a worker takes before the pool opens another (when it may). Plugin calls are
  * short and the main thread does the installs, so one worker serves a whole `proto install`: a
  * second one cost ~90 ms more CPU for ten tools and no wall time (bench/install-many.ts). Calls
- * that hold their worker longer move their neighbours out (`HOST_WAIT_MS`, `STALLED_MS`).
+ * that wait or compute longer give way (`PAUSE_AFTER_MS`, `STALLED_MS`).
  */
 const PLUGINS_PER_WORKER = 16;
 /** How long a worker whose plugins all closed waits for another (it never keeps the process alive). */
@@ -52,25 +60,19 @@ const IDLE_WORKER_MS = 1000;
 /** How long a call may hold its worker (a long computation) before the plugins queued behind it move. */
 const STALLED_MS = 250;
 /**
- * How long a call may wait in one host function before the plugins queued behind it move: above
- * a request to 127.0.0.1 on a busy machine (~3 ms, tens when loaded), below a round trip over a
- * real network (20-150 ms), so a network wait no longer serializes the plugins of a command.
+ * How long a call may wait in one host function, while other plugins wait for its worker, before
+ * it gives the worker up: above a request to 127.0.0.1 (~3 ms), below a round trip over a real
+ * network (20-150 ms). Giving up costs a new instance of the plugin and a second run of the call
+ * up to that host function (a few ms), so a short wait is not worth it.
  */
-const HOST_WAIT_MS = 25;
-/**
- * How many workers the plugins queued behind a host wait are spread over at once: one per core,
- * 2 to 4. A worker's start is ~35 ms of CPU: more starts at once than cores only end later (ten
- * tools behind a 40 ms wait on 2 cores: 2 workers at a time, 590 ms and 700 ms of CPU; 4 at a
- * time, 610 ms and 775 ms).
- */
-const HOST_WAIT_SPREAD = Math.min(4, Math.max(2, availableParallelism()));
-let bounds = { stalledMs: STALLED_MS, hostWaitMs: HOST_WAIT_MS };
+const PAUSE_AFTER_MS = 2;
+let bounds = { stalledMs: STALLED_MS, pauseAfterMs: PAUSE_AFTER_MS };
 
 /**
- * Sets how long a call may hold its worker, or wait in a host function, before its neighbours
- * move, and returns the function that puts them back. Only tests call it: a bound must be far
- * from the waits a test makes on a loaded machine (a plugin's creation and first call may need
- * more than 250 ms; a request to 127.0.0.1 more than 25 ms).
+ * Sets how long a call may hold its worker before its neighbours move, or wait in a host function
+ * before it gives the worker up, and returns the function that puts them back. Only tests call it:
+ * a bound must be far from the waits a test makes on a loaded machine (a plugin's creation and
+ * first call may need more than 250 ms; a request to 127.0.0.1 more than 10 ms).
  */
 export function setMoveBounds(changed: Partial<typeof bounds>): () => void {
   const previous = bounds;
@@ -136,9 +138,23 @@ type Operation = OperationRequest & {
   plugin: PooledPlugin;
   resolve: (output: Uint8Array | undefined) => void;
   reject: (error: Error) => void;
+  /** Sent once already (its `onStart` ran). */
+  started?: boolean;
+  /** A call that gave its worker up: what its next run replays (see `./plugin-worker.ts`). */
+  replay?: RecordedHostCall[];
+  skipLogs?: number;
 };
 
+/** A call that gave its worker up while `answer` was on its way. */
+class PausedRun {
+  constructor(
+    readonly paused: PausedCall,
+    readonly answer: Promise<HostAnswer>,
+  ) {}
+}
+
 let nextId = 1;
+const PREVIOUS_WORKER_GONE = 'its previous worker was busy or stopped';
 
 /** One running worker thread. */
 class WorkerThread {
@@ -146,7 +162,14 @@ class WorkerThread {
   private readonly worker: Worker;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
   private readonly answers: MessagePort;
-  private readonly pending = new Map<number, { resolve: (output?: Uint8Array) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (output?: Uint8Array | PausedRun) => void; reject: (error: Error) => void }>();
+  /** The host call waiting past `PAUSE_AFTER_MS`, while the worker may still give it up. */
+  private waitingCall: number | undefined;
+  /**
+   * The answers of host calls whose call gave the worker up, by host call id: kept until the
+   * answer came (else `answer` would hand it to the worker) and the worker's report took it.
+   */
+  private readonly pausedAnswers = new Map<number, { answer: Promise<HostAnswer>; resolve: (answer: HostAnswer) => void; answered: boolean; taken: boolean }>();
   /** The plugins created in this thread. */
   readonly hosts = new Set<PooledPlugin>();
   private dead = false;
@@ -156,7 +179,7 @@ class WorkerThread {
   constructor(
     private readonly pool: WorkerPool,
     onExit: () => void,
-    /** Told when a host call has waited past `HOST_WAIT_MS` (true), and when that call is answered (false). */
+    /** Told when a host call that may give its worker up has waited past `PAUSE_AFTER_MS` (true), and when it is answered (false). */
     private readonly onLongHostWait: (waiting: boolean) => void,
   ) {
     const started = performance.now();
@@ -191,8 +214,8 @@ class WorkerThread {
     this.ready.then(startEnded, startEnded);
   }
 
-  /** Sends one operation; resolves with its output when the worker says it is done. */
-  send(operation: WorkerOperation): Promise<Uint8Array | undefined> {
+  /** Sends one operation; resolves with its output when the worker says it is done (or that the call paused). */
+  send(operation: WorkerOperation): Promise<Uint8Array | undefined | PausedRun> {
     if (this.dead) return Promise.reject(new Error('the plugin worker was stopped'));
     return new Promise((resolve, reject) => {
       this.pending.set(operation.id, { resolve, reject });
@@ -208,6 +231,7 @@ class WorkerThread {
         this.pending.delete(report.id);
         if (this.pending.size === 0) this.worker.unref();
         if (report.error) waiting?.reject(new WorkerOperationError(report.error.name, report.error.message));
+        else if (report.paused) waiting?.resolve(new PausedRun(report.paused, this.pausedAnswer(report.paused.call.id)));
         else waiting?.resolve(report.output);
         return;
       }
@@ -223,18 +247,24 @@ class WorkerThread {
     }
   }
 
-  /** Runs a host function for the worker, which waits until the flag says the answer is there. */
+  /**
+   * Runs a host function for the worker, which waits until the flag says the answer is there, or
+   * that its call gives the worker up (`pauseWaitingCall`): the answer then goes to the call's next run.
+   */
   private async answer(call: HostCallMessage): Promise<void> {
     const context = new HostCallContext(call.blocks, call.next);
     let answer: HostAnswer;
-    // The worker can run nothing else meanwhile: a long wait has its neighbours move (WorkerSlot).
+    // The worker can run nothing else meanwhile: past the bound, its slot may have the call give it up.
     let longWait = false;
-    const waitTimer = setTimeout(() => {
-      // A stopped worker waits for nothing (its slot may not have heard of its exit yet).
-      if (this.dead) return;
-      longWait = true;
-      this.onLongHostWait(true);
-    }, bounds.hostWaitMs).unref();
+    const waitTimer = call.pausable
+      ? setTimeout(() => {
+          // A stopped worker waits for nothing (its slot may not have heard of its exit yet).
+          if (this.dead) return;
+          longWait = true;
+          this.waitingCall = call.id;
+          this.onLongHostWait(true);
+        }, bounds.pauseAfterMs).unref()
+      : undefined;
     try {
       const fn = this.pool.plugin(call.plugin)?.options.functions[call.namespace]?.[call.name];
       if (!fn) throw new Error(`host function "${call.namespace}" "${call.name}" does not exist`);
@@ -244,13 +274,42 @@ class WorkerThread {
       answer = { error: error instanceof Error ? error.message : String(error), stored: [] };
     } finally {
       clearTimeout(waitTimer);
+      if (this.waitingCall === call.id) this.waitingCall = undefined;
       if (longWait) this.onLongHostWait(false);
+    }
+    // Its call gave the worker up: the answer waits for the call's next run (in whichever worker).
+    const paused = this.pausedAnswers.get(call.id);
+    if (paused) {
+      paused.answered = true;
+      if (paused.taken) this.pausedAnswers.delete(call.id);
+      return paused.resolve(answer);
     }
     // A worker stopped meanwhile waits for nothing.
     if (this.dead) return;
     this.answers.postMessage(answer, answer.stored.map((bytes) => bytes.buffer as ArrayBuffer));
-    Atomics.store(this.flag, 0, ANSWERED);
+    Atomics.store(this.flag, 0, answeredFlag(call.id));
     Atomics.notify(this.flag, 0);
+  }
+
+  /** Has the call whose host call waits past `PAUSE_AFTER_MS` give the worker up (the worker then reports it paused). */
+  pauseWaitingCall(): void {
+    const id = this.waitingCall;
+    if (id === undefined || this.dead) return;
+    this.waitingCall = undefined;
+    let resolve: (answer: HostAnswer) => void = () => undefined;
+    const answer = new Promise<HostAnswer>((done) => (resolve = done));
+    this.pausedAnswers.set(id, { answer, resolve, answered: false, taken: false });
+    Atomics.store(this.flag, 0, pausedFlag(id));
+    Atomics.notify(this.flag, 0);
+  }
+
+  /** The answer the call the worker reports paused waits for. */
+  private pausedAnswer(id: number): Promise<HostAnswer> {
+    const paused = this.pausedAnswers.get(id);
+    if (!paused) return Promise.reject(new Error('the plugin worker paused a call it was not asked to'));
+    paused.taken = true;
+    if (paused.answered) this.pausedAnswers.delete(id);
+    return paused.answer;
   }
 
   /** Ends the thread, even mid-call; every operation waiting on it fails. */
@@ -280,7 +339,7 @@ class WorkerSlot {
   private stallTimer: NodeJS.Timeout | undefined;
   /** The running call has held the worker past `STALLED_MS`. */
   private stalled = false;
-  /** The running call has waited in a host function past `HOST_WAIT_MS`, and still does. */
+  /** The running call has waited in a host function past `PAUSE_AFTER_MS`, and still does (it may give the worker up). */
   private waitingInHost = false;
 
   constructor(private readonly pool: WorkerPool) {}
@@ -295,17 +354,26 @@ class WorkerSlot {
   enqueue(operation: Operation): void {
     this.queue.push(operation);
     if (this.held) this.relieve();
+    else if (this.waitingInHost) this.pauseForOthers();
     void this.run();
+  }
+
+  /** The next operation to run: the first of a plugin with no call paused (its operations keep their order). */
+  private next(): Operation | undefined {
+    const index = this.queue.findIndex((queued) => !queued.plugin.paused);
+    return index < 0 ? undefined : this.queue.splice(index, 1)[0];
   }
 
   private async run(): Promise<void> {
     if (this.running) return;
     this.running = true;
     try {
-      for (let operation = this.queue.shift(); operation; operation = this.queue.shift()) {
+      for (let operation = this.next(); operation; operation = this.next()) {
         this.current = operation;
         try {
-          operation.resolve(await this.perform(operation));
+          const outcome = await this.perform(operation);
+          if (outcome instanceof PausedRun) this.park(operation, outcome);
+          else operation.resolve(outcome);
         } catch (error) {
           operation.reject(error as Error);
         }
@@ -320,11 +388,48 @@ class WorkerSlot {
     this.retireWhenEmpty();
   }
 
-  private async perform(operation: Operation): Promise<Uint8Array | undefined> {
+  /**
+   * Keeps a call that gave its worker up aside until its host call is answered, then queues it
+   * first in its plugin's slot (it may have moved meanwhile), to run again with what it replays.
+   */
+  private park(operation: Operation, run: PausedRun): void {
+    const { plugin } = operation;
+    // The worker closed the instance: the next run makes it again.
+    this.thread?.hosts.delete(plugin);
+    plugin.paused = operation;
+    plugin.remade = 'a call of it gave the worker up while it waited';
+    const { call, record, logs } = run.paused;
+    log('trace', `plugin:${plugin.id}`, `gives its plugin worker up while ${call.name} waits; its call runs again when the answer is there`);
+    void run.answer.then(
+      (answer) => {
+        // Closed meanwhile (its bound, an error elsewhere): `remove` rejected it.
+        if (plugin.paused !== operation) return;
+        plugin.paused = undefined;
+        operation.replay = [...record, { call, answer }];
+        operation.skipLogs = logs;
+        plugin.slot.enqueueFirst(operation);
+      },
+      (error: Error) => {
+        if (plugin.paused !== operation) return;
+        plugin.paused = undefined;
+        operation.reject(error);
+      },
+    );
+  }
+
+  /** Queues an operation before the others (a paused call coming back). */
+  private enqueueFirst(operation: Operation): void {
+    this.queue.unshift(operation);
+    void this.run();
+  }
+
+  private async perform(operation: Operation): Promise<Uint8Array | undefined | PausedRun> {
     const { plugin } = operation;
     const thread = await this.liveThread();
-    // The plugin's own time starts now: not while it queued, nor while a worker started.
-    operation.onStart?.();
+    // The plugin's own time starts now: not while it queued, nor while a worker started (and a
+    // call that gave its worker up and runs again goes on counting from its first start).
+    if (!operation.started) operation.onStart?.();
+    operation.started = true;
     this.stallTimer = setTimeout(() => {
       this.stalled = true;
       this.relieve();
@@ -339,15 +444,17 @@ class WorkerSlot {
       // Said once per plugin: tests count "started in" (a tool's plugin starts once per command).
       // An instance made again after a move or a stopped neighbour says so in other words.
       const took = `${(performance.now() - started).toFixed(1)} ms in plugin worker ${thread.number}`;
-      log('trace', `plugin:${plugin.id}`, plugin.instances++ === 0 ? `started in ${took}` : `made again in ${took} (its previous worker was busy or stopped)`);
+      log('trace', `plugin:${plugin.id}`, plugin.instances++ === 0 ? `started in ${took}` : `made again in ${took} (${plugin.remade})`);
+      plugin.remade = PREVIOUS_WORKER_GONE;
     }
     if (operation.op === 'create') return undefined;
-    return thread.send({ op: 'call', id: nextId++, plugin: plugin.key, fn: operation.fn, input: operation.input });
+    const { replay, skipLogs } = operation;
+    return thread.send({ op: 'call', id: nextId++, plugin: plugin.key, fn: operation.fn, input: operation.input, replay, skipLogs });
   }
 
-  /** The running call holds the worker past a bound: what is queued behind it moves. */
+  /** The running call holds the worker past `STALLED_MS`: what is queued behind it moves. */
   get held(): boolean {
-    return this.stalled || this.waitingInHost;
+    return this.stalled;
   }
 
   /** Runs an operation or has one queued. */
@@ -359,29 +466,34 @@ class WorkerSlot {
     return this.queue.length;
   }
 
-  /** The running call of `thread` waits in a host function past `HOST_WAIT_MS` (or no longer does). */
+  /** The running call of `thread` waits in a host function past `PAUSE_AFTER_MS` (or no longer does). */
   private longHostWait(thread: WorkerThread, waiting: boolean): void {
-    // A thread stopped since (its call's bound, a close) answers nothing for the call running now:
-    // marked held, the slot would move every plugin later queued on it.
+    // A thread stopped since (its call's bound, a close) answers nothing for the call running now.
     if (thread !== this.thread || thread.stopped) return;
     this.waitingInHost = waiting;
-    if (waiting) this.relieve();
+    if (waiting) this.pauseForOthers();
   }
 
-  /** Moves the plugins waiting behind the running call to other workers (see the header for how many). */
+  /** Has the running call, waiting in a host function, give the worker up when another plugin's operation waits for it. */
+  private pauseForOthers(): void {
+    const holder = this.current?.plugin;
+    if (!this.queue.some((queued) => queued.plugin !== holder && !queued.plugin.paused)) return;
+    this.waitingInHost = false;
+    this.thread?.pauseWaitingCall();
+  }
+
+  /** Moves the plugins waiting behind the running call, which holds the worker past `STALLED_MS`, to one other worker. */
   private relieve(): void {
     const holder = this.current?.plugin;
     const waiting = [...new Set(this.queue.filter((queued) => queued.plugin !== holder).map((queued) => queued.plugin))];
     if (waiting.length === 0) return;
-    const reason = this.waitingInHost ? 'waits in a host function' : 'holds its worker';
-    const targets = this.pool.slotsForMovedPlugins(this, waiting.length, this.waitingInHost ? HOST_WAIT_SPREAD : 1);
-    waiting.forEach((plugin, index) => {
-      const target = targets[index % targets.length]!;
+    const target = this.pool.slotForMovedPlugins(this, waiting.length);
+    waiting.forEach((plugin) => {
       const operations = this.queue.filter((queued) => queued.plugin === plugin);
       this.queue.splice(0, this.queue.length, ...this.queue.filter((queued) => queued.plugin !== plugin));
       this.plugins.delete(plugin);
       this.dropInstance(plugin);
-      log('trace', `plugin:${plugin.id}`, `moves to another plugin worker: a call of another plugin ${reason}`);
+      log('trace', `plugin:${plugin.id}`, 'moves to another plugin worker: a call of another plugin holds its worker');
       plugin.slot = target;
       target.adopt(plugin);
       for (const operation of operations) target.enqueue(operation);
@@ -429,6 +541,10 @@ class WorkerSlot {
    * call it runs (a failed call, a close, returns while a neighbour's download holds the worker).
    */
   remove(plugin: PooledPlugin, reason: () => Error): void {
+    if (plugin.paused) {
+      plugin.paused.reject(reason());
+      plugin.paused = undefined;
+    }
     for (let i = this.queue.length - 1; i >= 0; i--) {
       const queued = this.queue[i]!;
       if (queued.plugin === plugin) {
@@ -471,6 +587,10 @@ export class PooledPlugin {
   private closed = false;
   /** Instances made so far: more than one when it moved to another worker or its worker was replaced. */
   instances = 0;
+  /** Why its next instance is made again (the trace says so). */
+  remade = PREVIOUS_WORKER_GONE;
+  /** Its call that gave its worker up and waits for a host call's answer: its other operations wait too. */
+  paused: Operation | undefined;
 
   constructor(
     readonly key: number,
@@ -535,22 +655,16 @@ class WorkerPool {
   }
 
   /**
-   * Up to `spread` slots for `count` plugins moved off `from` (shared round robin), among those not
-   * held by a call and with room: the ones that run nothing first (no wait, no start). Then, after
-   * a host wait (`spread` > 1), new ones while the pool has fewer than `HOST_WAIT_SPREAD` beyond
-   * one per core, before busy ones: a busy worker's call may be the next to wait for the network,
-   * and each move makes a plugin again. After a computation, busy ones before new ones: one more
-   * worker would compete for the same cores. A new one when there is nothing else.
+   * The slot for `count` plugins moved off `from`, whose call holds its worker past `STALLED_MS`,
+   * among those not held and with room: one that runs nothing (no wait, no start), else the least
+   * busy (one more worker would compete for the same cores), else a new one.
    */
-  slotsForMovedPlugins(from: WorkerSlot, count: number, spread: number): WorkerSlot[] {
-    const wanted = Math.min(count, spread);
-    const share = Math.ceil(count / wanted);
-    const open = this.slots.filter((slot) => slot !== from && !slot.held && slot.plugins.size + share <= PLUGINS_PER_WORKER);
-    const idle = open.filter((slot) => !slot.busy).slice(0, wanted);
-    const busy = open.filter((slot) => slot.busy).sort((a, b) => a.queued - b.queued);
-    const starts = spread > 1 ? Math.max(0, Math.min(wanted - idle.length, this.maxWorkers + HOST_WAIT_SPREAD - this.slots.length)) : 0;
-    const targets = [...idle, ...Array.from({ length: starts }, () => this.newSlot()), ...busy].slice(0, wanted);
-    return targets.length > 0 ? targets : [this.newSlot()];
+  slotForMovedPlugins(from: WorkerSlot, count: number): WorkerSlot {
+    const open = this.slots.filter((slot) => slot !== from && !slot.held && slot.plugins.size + count <= PLUGINS_PER_WORKER);
+    const idle = open.find((slot) => !slot.busy);
+    if (idle) return idle;
+    const busy = open.sort((a, b) => a.queued - b.queued)[0];
+    return busy ?? this.newSlot();
   }
 
   private newSlot(): WorkerSlot {

@@ -1,7 +1,8 @@
 /**
  * Plugins share worker threads (src/host/worker-pool.ts): several plugins in one worker, host
- * functions answered on the main thread, and a plugin stopped mid-call taking down only its
- * worker, whose other plugins go on in a fresh one.
+ * functions answered on the main thread, a call waiting for the network giving its worker up to
+ * its neighbours and running again with its answer, and a plugin stopped mid-call taking down only
+ * its worker, whose other plugins go on in a fresh one.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -50,12 +51,28 @@ describe('plugins sharing workers', () => {
     assert.equal(pluginWorkerCounts().running, 0);
   }
 
-  /** Starts a call of `plugin` whose request the server holds (and so its worker) until `release()`. */
-  function holdWorkerOf(plugin: PluginContainer): { release: () => void; status: Promise<number> } {
+  /**
+   * Starts a call of `plugin` (`fn`: one that passes its input to send_request) whose request the
+   * server holds until `release()`: it holds its worker too, unless it gives the worker up.
+   */
+  function holdWorkerOf(plugin: PluginContainer, fn = 'probe_send_request'): { release: () => void; status: Promise<number> } {
     let release = () => undefined as void;
     held = new Promise((resolve) => (release = resolve));
-    const status = plugin.callRaw('probe_send_request', JSON.stringify({ url: `${baseUrl}/hold` })).then((answer) => JSON.parse(answer).status as number);
+    const status = plugin.callRaw(fn, JSON.stringify({ url: `${baseUrl}/hold` })).then((answer) => JSON.parse(answer).status as number);
     return { release, status };
+  }
+
+  /** Runs `body` with the trace lines it logs collected in `lines`. */
+  async function tracing<T>(lines: string[], body: () => Promise<T>): Promise<T> {
+    const level = getLogLevel();
+    setLogLevel('trace');
+    const sink = setLogSink((line) => lines.push(line));
+    try {
+      return await body();
+    } finally {
+      setLogSink(sink);
+      setLogLevel(level);
+    }
   }
 
   async function load(id: string, wasm: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<PluginContainer> {
@@ -135,24 +152,116 @@ describe('plugins sharing workers', () => {
     assert.equal(pluginWorkerCounts().started - before.started, 1, 'one worker started in place of the stopped one');
   });
 
-  it('answers a host call that waits for the network while another plugin of the worker waits its turn: a wait shorter than its bound moves nobody', async () => {
+  it('answers a host call that waits for the network while another plugin of the worker waits its turn: a wait shorter than its bound gives nothing up', async () => {
     await startAfresh();
     // The request takes 150 ms: far below these bounds, whatever the machine's load.
-    const restoreBounds = setMoveBounds({ hostWaitMs: 5000, stalledMs: 60_000 });
+    const restoreBounds = setMoveBounds({ pauseAfterMs: 5000, stalledMs: 60_000 });
+    const lines: string[] = [];
     try {
       const waiting = await load('waiting', 'probe/host-probe');
       const other = await load('other', 'probe/host-probe', { env: { WHO: 'other' } });
       assert.equal(await waiting.callRaw('probe_get_env_var', 'WHO'), '');
       assert.equal(await other.callRaw('probe_get_env_var', 'WHO'), 'other');
       const before = pluginWorkerCounts();
-      const [response, answer] = await Promise.all([
-        waiting.callRaw('probe_send_request', JSON.stringify({ url: `${baseUrl}/slow` })),
-        other.callRaw('probe_get_env_var', 'WHO'),
-      ]);
+      const [response, answer] = await tracing(lines, () =>
+        Promise.all([waiting.callRaw('probe_send_request', JSON.stringify({ url: `${baseUrl}/slow` })), other.callRaw('probe_get_env_var', 'WHO')]),
+      );
       assert.equal(JSON.parse(response).status, 200);
       assert.equal(answer, 'other');
       assert.equal(pluginWorkerCounts().started, before.started, 'the plugin queued behind the short wait did not move');
       assert.equal(pluginWorkerCounts().running, 1);
+      assert.ok(!lines.some((line) => line.includes('gives its plugin worker up') || line.includes(' made again in ')), lines.join('\n'));
+    } finally {
+      restoreBounds();
+    }
+  });
+
+  it('has a call waiting for the network give its worker up to the plugins queued behind it, and run again with its answer', async () => {
+    await startAfresh();
+    // Only giving the worker up lets them answer (a computation's bound is out of reach).
+    const restoreBounds = setMoveBounds({ stalledMs: 60_000 });
+    const lines: string[] = [];
+    try {
+      const holding = await load('holding-4', 'probe/host-probe');
+      const names = ['queued-a', 'queued-b', 'queued-c'];
+      const queued = await Promise.all(names.map((name) => load(name, 'probe/host-probe', { env: { WHO: name } })));
+      for (const [i, plugin] of queued.entries()) assert.equal(await plugin.callRaw('probe_get_env_var', 'WHO'), names[i]);
+      assert.equal(await holding.callRaw('probe_get_env_var', 'WHO'), '');
+      const before = pluginWorkerCounts();
+      assert.equal(before.running, 1, 'all four plugins in one worker');
+      // The request is held until the queued plugins have answered: in the worker it gave up.
+      const hold = holdWorkerOf(holding);
+      let heldCallEnded = false;
+      void hold.status.finally(() => (heldCallEnded = true));
+      try {
+        const answers = tracing(lines, () => Promise.all(queued.map((plugin) => plugin.callRaw('probe_get_env_var', 'WHO'))));
+        assert.deepEqual(await Promise.race([answers, sleep(30_000, 'still waiting behind the held call', { ref: false })]), names);
+        assert.equal(heldCallEnded, false);
+      } finally {
+        hold.release();
+      }
+      assert.equal(await tracing(lines, () => hold.status), 200);
+      assert.equal(pluginWorkerCounts().started, before.started, 'no worker started: they answered in the one the held call gave up');
+      const own = lines.filter((line) => line.startsWith('[TRACE plugin:holding-4]'));
+      assert.ok(own.some((line) => line.endsWith('] gives its plugin worker up while send_request waits; its call runs again when the answer is there')), lines.join('\n'));
+      assert.ok(own.some((line) => / made again in .* \(a call of it gave the worker up while it waited\)$/.test(line)), lines.join('\n'));
+      assert.ok(!lines.some((line) => line.includes('moves to another plugin worker')), lines.join('\n'));
+    } finally {
+      restoreBounds();
+    }
+  });
+
+  it('runs a call that gave its worker up again without repeating the host calls and log lines of its first run', async () => {
+    await startAfresh();
+    const restoreBounds = setMoveBounds({ stalledMs: 60_000 });
+    const lines: string[] = [];
+    try {
+      const logging = await load('logging', 'probe/host-probe');
+      const neighbour = await load('neighbour-2', 'probe/host-probe', { env: { WHO: 'neighbour-2' } });
+      assert.equal(await logging.callRaw('probe_get_env_var', 'WHO'), '');
+      assert.equal(await neighbour.callRaw('probe_get_env_var', 'WHO'), 'neighbour-2');
+      // Logs through log_trace (a host function) and log_info (the SDK's), then waits in send_request.
+      const hold = await tracing(lines, async () => holdWorkerOf(logging, 'probe_log_then_request'));
+      try {
+        // Answered while the request is held: the call gave its worker up.
+        const answer = await tracing(lines, () => Promise.race([neighbour.callRaw('probe_get_env_var', 'WHO'), sleep(30_000, 'still waiting behind the held call', { ref: false })]));
+        assert.equal(answer, 'neighbour-2');
+      } finally {
+        hold.release();
+      }
+      assert.equal(await tracing(lines, () => hold.status), 200);
+      assert.ok(lines.some((line) => line.startsWith('[TRACE plugin:logging] gives its plugin worker up while send_request waits')), lines.join('\n'));
+      assert.deepEqual(
+        lines.filter((line) => line.endsWith(' plugin:logging] before the request')),
+        ['[TRACE plugin:logging] before the request', '[INFO  plugin:logging] before the request'],
+        'each line once, in order, though the guest ran twice',
+      );
+    } finally {
+      restoreBounds();
+    }
+  });
+
+  it('stops a call that gave its worker up when its bound passes, and its neighbours go on', async () => {
+    await startAfresh();
+    const restoreBounds = setMoveBounds({ stalledMs: 60_000 });
+    try {
+      const bounded = await load('bounded', 'probe/host-probe', { timeoutMs: 1000 });
+      const neighbour = await load('neighbour-3', 'probe/host-probe', { env: { WHO: 'neighbour-3' } });
+      assert.equal(await bounded.callRaw('probe_get_env_var', 'WHO'), '');
+      assert.equal(await neighbour.callRaw('probe_get_env_var', 'WHO'), 'neighbour-3');
+      const before = pluginWorkerCounts();
+      const hold = holdWorkerOf(bounded);
+      try {
+        assert.equal(await neighbour.callRaw('probe_get_env_var', 'WHO'), 'neighbour-3');
+        const stopped = await Promise.race([hold.status.then(() => 'answered', (error: unknown) => error), sleep(30_000, 'never stopped', { ref: false })]);
+        assert.ok(stopped instanceof ProtoError, String(stopped));
+        assert.equal(stopped.code, 'plugin.timeout');
+      } finally {
+        hold.release();
+      }
+      // The worker it gave up was never stopped: the neighbour still answers there.
+      assert.equal(await neighbour.callRaw('probe_get_env_var', 'WHO'), 'neighbour-3');
+      assert.equal(pluginWorkerCounts().started, before.started);
     } finally {
       restoreBounds();
     }
@@ -162,7 +271,7 @@ describe('plugins sharing workers', () => {
     await startAfresh();
     // Nobody moves (a slow spawn failure on a loaded machine would otherwise move the held call
     // away before it starts): the failure and the close run beside the held call, in its worker.
-    const restoreBounds = setMoveBounds({ hostWaitMs: 60_000, stalledMs: 60_000 });
+    const restoreBounds = setMoveBounds({ pauseAfterMs: 60_000, stalledMs: 60_000 });
     try {
       await failsBesideAHeldCall();
     } finally {
@@ -200,7 +309,7 @@ describe('plugins sharing workers', () => {
     await startAfresh();
     // The wait (until the plugin moves) is twice its bound; the bound leaves a loaded machine
     // seconds for the plugin's creation and call, which are all it counts.
-    const restoreStalled = setMoveBounds({ stalledMs: 4000, hostWaitMs: 4000 });
+    const restoreStalled = setMoveBounds({ stalledMs: 4000, pauseAfterMs: 4000 });
     try {
       const holding = await load('holding-3', 'probe/host-probe');
       assert.equal(await holding.callRaw('probe_get_env_var', 'WHO'), '');
@@ -218,8 +327,10 @@ describe('plugins sharing workers', () => {
     }
   });
 
-  it('moves the plugins queued behind a call that holds its worker to another worker', async () => {
+  it('moves the plugins queued behind a host call that holds its worker past the bound, when it does not give the worker up', async () => {
     await startAfresh();
+    // Never given up: only holding the worker past STALLED_MS moves the queued plugin.
+    const restoreBounds = setMoveBounds({ pauseAfterMs: 60_000 });
     const before = pluginWorkerCounts();
     const holding = await load('holding', 'probe/host-probe');
     const queued = await load('queued', 'probe/host-probe', { env: { WHO: 'queued' } });
@@ -245,54 +356,10 @@ describe('plugins sharing workers', () => {
       setLogSink(sink);
       setLogLevel(level);
       hold.release();
+      restoreBounds();
     }
     assert.equal(await hold.status, 200);
     assert.equal(await queued.callRaw('probe_get_env_var', 'WHO'), 'queued');
-  });
-
-  it('spreads the plugins queued behind a host call that waits for the network over several workers, where they finish before it ends', async () => {
-    await startAfresh();
-    // Only the wait in the host function may move them (a computation's bound is out of reach).
-    const restoreBounds = setMoveBounds({ stalledMs: 60_000 });
-    const lines: string[] = [];
-    const level = getLogLevel();
-    try {
-      const holding = await load('holding-4', 'probe/host-probe');
-      const names = ['queued-a', 'queued-b', 'queued-c'];
-      const queued = await Promise.all(names.map((name) => load(name, 'probe/host-probe', { env: { WHO: name } })));
-      for (const [i, plugin] of queued.entries()) assert.equal(await plugin.callRaw('probe_get_env_var', 'WHO'), names[i]);
-      assert.equal(await holding.callRaw('probe_get_env_var', 'WHO'), '');
-      const before = pluginWorkerCounts();
-      assert.equal(before.running, 1, 'all four plugins in one worker');
-      setLogLevel('trace');
-      const sink = setLogSink((line) => lines.push(line));
-      // The request is held until the queued plugins have answered: they can only answer elsewhere.
-      const hold = holdWorkerOf(holding);
-      let heldCallEnded = false;
-      void hold.status.finally(() => (heldCallEnded = true));
-      try {
-        const answers = Promise.all(queued.map((plugin) => plugin.callRaw('probe_get_env_var', 'WHO')));
-        const outcome = await Promise.race([answers, sleep(30_000, 'still waiting behind the held call', { ref: false })]);
-        assert.deepEqual(outcome, names);
-        assert.equal(heldCallEnded, false);
-      } finally {
-        setLogSink(sink);
-        hold.release();
-      }
-      assert.equal(await hold.status, 200);
-      // Each was made again in the worker it moved to: more than one, none of them the held one.
-      const workers = names.map((name) => {
-        const made = lines.find((line) => line.startsWith(`[TRACE plugin:${name}] made again in `));
-        assert.ok(made, lines.join('\n'));
-        return Number(/ in plugin worker (\d+) /.exec(made)![1]);
-      });
-      assert.ok(new Set(workers).size > 1, `spread over workers ${workers.join(', ')}`);
-      assert.ok(workers.every((number) => number > before.started), `moved to new workers: ${workers.join(', ')}`);
-      assert.ok(lines.some((line) => line.endsWith('moves to another plugin worker: a call of another plugin waits in a host function')), lines.join('\n'));
-    } finally {
-      setLogLevel(level);
-      restoreBounds();
-    }
   });
 
   it('moves the plugins queued behind a computation that holds its worker past its bound, together into one worker', async () => {
