@@ -39,7 +39,10 @@ export type ChecksumPlan =
     };
 
 export interface DownloadedArtifacts {
+  /** Where the download is, or would be when it was kept in memory (`body`): named in messages. */
   downloadFile: string;
+  /** The download's bytes, when they were kept in memory (no file at `downloadFile`). */
+  body?: readonly Buffer[];
   downloadName: string;
   /** `download_url` as the plugin gave it (recorded as the lock `source`). */
   sourceUrl: string;
@@ -61,6 +64,13 @@ export interface DownloadArtifactsInput {
    * declared length is `total`: for unpacking it while it downloads.
    */
   onWrite?: (file: { path: string; name: string; total: number | undefined }, bytes: number) => void;
+  /**
+   * Asked at each response with the download's name and declared length: true keeps the body in
+   * memory (DownloadedArtifacts' `body`) instead of writing it to the temp dir, each chunk handed
+   * to `onChunk` as it arrives.
+   */
+  inMemory?: (file: { name: string; total: number | undefined }) => boolean;
+  onChunk?: (chunk: Buffer) => void;
   signal?: AbortSignal;
 }
 
@@ -82,6 +92,7 @@ export async function downloadArtifacts(input: DownloadArtifactsInput): Promise<
     ...downloadLimit(settings),
     hashes: digestsFor(checksum, plugin.has('verify_checksum')),
     signal: input.signal,
+    ...(input.inMemory ? { inMemory: (total: number | undefined) => input.inMemory!({ name: downloadName, total }), onChunk: input.onChunk } : {}),
     onProgress: (p) => {
       input.onWrite?.({ path: downloadPath, name: downloadName, total: p.total }, p.bytes);
       input.onProgress?.({ phase: 'download', file: downloadName, bytes: p.bytes, total: p.total });
@@ -89,12 +100,13 @@ export async function downloadArtifacts(input: DownloadArtifactsInput): Promise<
   });
   return {
     downloadFile: downloadPath,
+    ...(result.body ? { body: result.body } : {}),
     downloadName,
     sourceUrl: prebuilt.download_url,
     bytes: result.bytes,
     hashes: result.hashes,
     checksum,
-    tempFiles: [downloadPath, ...(checksum.kind === 'file' && plugin.has('verify_checksum') ? [checksum.path] : [])],
+    tempFiles: [...(result.body ? [] : [downloadPath]), ...(checksum.kind === 'file' && plugin.has('verify_checksum') ? [checksum.path] : [])],
   };
 }
 

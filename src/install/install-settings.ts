@@ -31,9 +31,23 @@ export interface InstallSettings extends NetSettings {
   downloadMaxBytes?: number;
   /** The largest checksum or signature file accepted (default: `[settings.limits] checksum-file`). */
   checksumFileMaxBytes?: number;
+  /**
+   * A download that is unpacked while it arrives (unpack-while-downloading.ts) and declares at
+   * most this many bytes is kept in memory instead of written to the temp dir (default
+   * IN_MEMORY_DOWNLOAD_MAX_BYTES; 0 writes every download to disk).
+   */
+  inMemoryDownloadMaxBytes?: number;
   /** Recorded as `no_clean` in manifest.json (`PROTO_NO_CLEAN`). */
   noClean?: boolean;
 }
+
+/**
+ * The default of `inMemoryDownloadMaxBytes`: most tools' archives are larger, and keep the
+ * page-cache path (the unpack reads the file behind the download, never slowing it); a small one
+ * saves the making, writing, reading back and removing of its file, and holds at most this much
+ * memory when the unpack falls behind.
+ */
+export const IN_MEMORY_DOWNLOAD_MAX_BYTES = 8 * MIB;
 
 export const DEFAULT_UNPACK_LIMITS = {
   maxBytes: LIMITS.unpackSize.default * MIB,

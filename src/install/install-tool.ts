@@ -16,6 +16,7 @@
 import { execFile } from 'node:child_process';
 import { lstatSync, promises as fs } from 'node:fs';
 import { join, relative as relativePath } from 'node:path';
+import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { ProtoError } from '../errors.js';
 import type { DownloadPrebuiltOutput } from '../protocol/index.js';
@@ -162,7 +163,17 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
     let artifacts: DownloadedArtifacts;
     let checksum: string;
     try {
-      artifacts = await downloadArtifacts({ plugin, prebuilt, stagingDir: tempDir, settings, onProgress: options.onProgress, onWrite: streamed.onWrite, signal });
+      artifacts = await downloadArtifacts({
+        plugin,
+        prebuilt,
+        stagingDir: tempDir,
+        settings,
+        onProgress: options.onProgress,
+        onWrite: streamed.onWrite,
+        inMemory: streamed.inMemory,
+        onChunk: streamed.onChunk,
+        signal,
+      });
       tempFiles = artifacts.tempFiles;
       streamed.downloaded();
       options.onProgress?.({ phase: 'verify', file: artifacts.downloadName });
@@ -175,7 +186,9 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
 
     options.onProgress?.({ phase: 'unpack', file: artifacts.downloadName });
     if (!(await streamed.result())) {
-      await unpackDownload({ ...unpackInput, downloadFile: artifacts.downloadFile, downloadName: artifacts.downloadName });
+      // A body kept in memory is a tar archive (see UnpackWhileDownloading.inMemory): read from there.
+      const body = artifacts.body ? { stream: Readable.from(artifacts.body), archiveBytes: artifacts.bytes } : {};
+      await unpackDownload({ ...unpackInput, downloadFile: artifacts.downloadFile, downloadName: artifacts.downloadName, ...body });
     }
     options.onProgress?.({ phase: 'commit', dir: productDir });
     hadPrevious = await commitInstall({ stagingDir, productDir, trashDir, pluginId: id, version });

@@ -1,6 +1,8 @@
 /**
  * Unpacks a tar archive while it downloads (step 5.3 overlapping 5.1), like `curl | tar -x`:
  * the unpack follows the download file as it grows (follow-download.ts) into the staging dir.
+ * A small archive (`inMemoryDownloadMaxBytes`, 8 MiB) is not written to disk at all: the unpack
+ * takes its chunks as they arrive, and the download keeps them in memory until it is verified.
  *
  * Nothing it writes counts before the download is verified: the caller awaits `result()` only
  * after verification, and on any earlier failure calls `cancel()` and reports that failure, so a
@@ -11,16 +13,23 @@
  * are unpacked after the download, as before.
  */
 import { promises as fs } from 'node:fs';
+import { Readable } from 'node:stream';
 import { makeDirectory } from '../store/make-directory.js';
 import { detectArchiveKind } from './archive-kind.js';
-import { DownloadFollower } from './follow-download.js';
+import { DownloadFollower, DownloadRestarted } from './follow-download.js';
+import { IN_MEMORY_DOWNLOAD_MAX_BYTES } from './install-settings.js';
 import type { InstallPluginPort } from './plugin-port.js';
 import { unpackDownload, type UnpackDownloadInput, type UnpackResult } from './unpack-download.js';
 
 export type StreamedUnpackInput = Omit<UnpackDownloadInput, 'downloadFile' | 'downloadName'>;
 
+/** What the unpack reads: the download file as it grows, or the chunks as they arrive. */
+type Follower = Pick<DownloadFollower, 'stream' | 'grew' | 'finish' | 'stop' | 'restarted'>;
+
 export class UnpackWhileDownloading {
-  private follower: DownloadFollower | undefined;
+  private follower: Follower | undefined;
+  /** The last response's body is kept in memory (no file to follow). */
+  private bodyInMemory = false;
   private unpacking: Promise<UnpackResult> | undefined;
   private started = false;
   /** Warnings (skipped entries) wait for the verification: a refused archive warns about nothing. */
@@ -28,12 +37,28 @@ export class UnpackWhileDownloading {
 
   constructor(private readonly input: StreamedUnpackInput) {}
 
-  /** For downloadArtifacts' `onWrite`: the download file has `bytes` bytes (0 when it (re)starts). */
+  /**
+   * For downloadArtifacts' `inMemory`, asked at each response: a small archive that is unpacked
+   * while it arrives needs no file. Not for a plugin's verify_checksum, which is given a path.
+   */
+  readonly inMemory = (file: { name: string; total: number | undefined }): boolean => {
+    const limit = this.input.settings.inMemoryDownloadMaxBytes ?? IN_MEMORY_DOWNLOAD_MAX_BYTES;
+    this.bodyInMemory =
+      file.total !== undefined && file.total <= limit && streamable(this.input.plugin, file.name, file.total) && !this.input.plugin.has('verify_checksum');
+    return this.bodyInMemory;
+  };
+
+  /** For downloadArtifacts' `onChunk`: the body's next chunk (what a chunk follower reads). */
+  readonly onChunk = (chunk: Buffer): void => {
+    if (this.follower instanceof ChunkFollower) this.follower.push(chunk);
+  };
+
+  /** For downloadArtifacts' `onWrite`: the download has `bytes` bytes (0 when it (re)starts). */
   readonly onWrite = (file: { path: string; name: string; total: number | undefined }, bytes: number): void => {
     if (!this.started) {
       this.started = true;
       if (!streamable(this.input.plugin, file.name, file.total)) return;
-      this.follower = new DownloadFollower(file.path);
+      this.follower = this.bodyInMemory ? new ChunkFollower() : new DownloadFollower(file.path);
       this.unpacking = unpackDownload({
         ...this.input,
         downloadFile: file.path,
@@ -63,8 +88,8 @@ export class UnpackWhileDownloading {
 
   /**
    * The unpack's result, or undefined when it did not run while downloading (not streamable, or
-   * the download started over): the caller then unpacks the finished file into the staging dir,
-   * which is empty again.
+   * the download started over): the caller then unpacks the finished download (its file, or its
+   * body in memory) into the staging dir, which is empty again.
    */
   async result(): Promise<UnpackResult | undefined> {
     if (!this.unpacking) return undefined;
@@ -80,6 +105,44 @@ export class UnpackWhileDownloading {
       await makeDirectory(dir);
       return undefined;
     }
+  }
+}
+
+/**
+ * The body's chunks in order, pushed as they arrive (the download holds them, within
+ * `inMemoryDownloadMaxBytes`, so nothing waits for the reader). A restart voids what was read,
+ * and the chunks of the next attempt are not taken: the caller unpacks the finished body again.
+ */
+class ChunkFollower implements Follower {
+  readonly stream = new Readable({ read: () => undefined });
+  private written = 0;
+  private failure: Error | undefined;
+  private sawRestart = false;
+
+  get restarted(): boolean {
+    return this.sawRestart;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.failure === undefined && !this.stream.destroyed) this.stream.push(chunk);
+  }
+
+  grew(bytes: number): void {
+    if (bytes < this.written) {
+      this.sawRestart = true;
+      return this.stop(new DownloadRestarted());
+    }
+    this.written = bytes;
+  }
+
+  finish(): void {
+    if (this.failure === undefined && !this.stream.destroyed) this.stream.push(null);
+  }
+
+  stop(error: Error): void {
+    if (this.failure !== undefined) return;
+    this.failure = error;
+    this.stream.destroy(error);
   }
 }
 

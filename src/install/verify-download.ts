@@ -58,7 +58,7 @@ export async function verifyDownload(input: VerifyDownloadInput): Promise<{ chec
       fileName: artifacts.downloadName,
       signatureName: plan.name,
       blake2b512: blake ? Buffer.from(blake, 'hex') : undefined,
-      readFile: () => fs.readFile(artifacts.downloadFile),
+      readFile: async () => (artifacts.body ? Buffer.concat(artifacts.body) : fs.readFile(artifacts.downloadFile)),
       hashFile: async () => Buffer.from(await digestOf(artifacts, 'blake2b512'), 'hex'),
     });
     return { checksum: `minisign:${plan.publicKey}` };
@@ -78,12 +78,12 @@ export async function verifyDownload(input: VerifyDownloadInput): Promise<{ chec
   return { checksum: `${plan.algorithm}:${hash}` };
 }
 
-/** The digest computed while downloading, or (rarely: an unplanned algorithm) a read of the file. */
+/** The digest computed while downloading, or (rarely: an unplanned algorithm) a read of the download. */
 async function digestOf(artifacts: DownloadedArtifacts, algorithm: HashAlgorithm): Promise<string> {
   const known = artifacts.hashes[algorithm];
   if (known) return known;
   const hash = createHash(algorithm);
-  for await (const chunk of createReadStream(artifacts.downloadFile)) hash.update(chunk as Buffer);
+  for await (const chunk of artifacts.body ?? createReadStream(artifacts.downloadFile)) hash.update(chunk as Buffer);
   const digest = hash.digest('hex');
   artifacts.hashes[algorithm] = digest;
   return digest;

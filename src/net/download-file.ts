@@ -8,6 +8,9 @@
  * A page-cache write of one chunk takes microseconds; the event loop is not held noticeably.
  * Creating the file is another matter: on a busy disk it can take a millisecond (the directory
  * and the journal are shared with every other file being made), so it happens in libuv's pool.
+ *
+ * A caller may keep a small body in memory instead (`inMemory`): no file is made, written or
+ * removed, and the result holds the chunks.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, writeSync } from 'node:fs';
@@ -36,10 +39,21 @@ export interface DownloadFileOptions {
   maxBytes?: number;
   /** How the user raises `maxBytes` (for the error's hint), e.g. `[settings.limits] download-size`. */
   limitSetting?: string;
+  /**
+   * Asked at each response (a retry asks again) with its declared length: true keeps this body in
+   * memory (the result's `body`) and writes no file at `destination`. Only for bodies whose
+   * declared length the caller bounds: the whole body is held until the download ends.
+   */
+  inMemory?: (total: number | undefined) => boolean;
+  /** Each chunk of the body as it arrives, after it is hashed (and written); the same buffers as `body`. */
+  onChunk?: (chunk: Buffer) => void;
 }
 
 export interface DownloadFileResult {
-  path: string;
+  /** `destination`, or undefined when the body was kept in memory (see `body`). */
+  path: string | undefined;
+  /** The body's chunks, in order, when `inMemory` kept it (no file was made). */
+  body?: Buffer[];
   bytes: number;
   /** The URL that answered, after url-rewrites and redirects. */
   url: string;
@@ -59,8 +73,9 @@ export async function downloadFile(url: string, destination: string, options: Do
       throw tooLarge(`${formatBytes(total)} (its declared length)`);
     }
     const hashers: Array<[HashAlgorithm, Hash]> = algorithms.map((name) => [name, createHash(name)]);
+    const body: Buffer[] | undefined = options.inMemory?.(total) ? [] : undefined;
     // Created (or truncated: a retry) off the main thread; the chunks are then written synchronously.
-    const fd = await poolOpen(destination, 'w');
+    const fd = body ? undefined : await poolOpen(destination, 'w');
     let bytes = 0;
     try {
       options.onProgress?.({ url: response.url, bytes, total });
@@ -68,18 +83,22 @@ export async function downloadFile(url: string, destination: string, options: Do
         bytes += chunk.length;
         if (bytes > maxBytes) throw tooLarge('larger than that');
         for (const [, hash] of hashers) hash.update(chunk);
-        withPath(destination, () => {
-          for (let offset = 0; offset < chunk.length; ) offset += writeSync(fd, chunk, offset, chunk.length - offset);
-        });
+        if (fd === undefined) body!.push(chunk);
+        else {
+          withPath(destination, () => {
+            for (let offset = 0; offset < chunk.length; ) offset += writeSync(fd, chunk, offset, chunk.length - offset);
+          });
+          passedTransientBytes(chunk.length);
+        }
+        options.onChunk?.(chunk);
         options.onProgress?.({ url: response.url, bytes, total });
-        passedTransientBytes(chunk.length);
       });
     } finally {
-      closeSync(fd);
+      if (fd !== undefined) closeSync(fd);
     }
     if (total !== undefined && bytes !== total) throw new TruncatedBodyFailure(bytes, total);
     const hashes: Partial<Record<HashAlgorithm, string>> = {};
     for (const [name, hash] of hashers) hashes[name] = hash.digest('hex');
-    return { path: destination, bytes, url: response.url, hashes };
+    return body ? { path: undefined, body, bytes, url: response.url, hashes } : { path: destination, bytes, url: response.url, hashes };
   });
 }

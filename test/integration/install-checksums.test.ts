@@ -193,7 +193,8 @@ describe('checksum files stay in memory', () => {
           },
         });
         assert.ok(listings.length > 0, 'the download reported progress');
-        for (const listing of listings) assert.deepEqual(listing, [NAME], JSON.stringify(download));
+        // The download itself is there only when not kept in memory (small archives are).
+        for (const listing of listings) assert.deepEqual(listing.filter((file) => file !== NAME), [], JSON.stringify(download));
       } finally {
         temp.cleanup();
       }

@@ -137,9 +137,11 @@ describe('cross-process installs', () => {
       server.clearFaults();
       child.process.kill('SIGKILL');
     }
-    // The dead process left its lock and a partial download behind.
+    // The dead process left its lock and a partial install behind (the staging dir, and the
+    // partial download when it was not kept in memory).
+    const stagingDir = store.inventory('demo').stagingDir('1.0.0');
     assert.ok(existsSync(store.versionLockPath('demo', '1.0.0')));
-    assert.ok(listFiles(store.versionTempDir('demo', '1.0.0')).length > 0, 'a partial download is left');
+    assert.ok(existsSync(stagingDir) || listFiles(store.versionTempDir('demo', '1.0.0')).length > 0, 'a partial install is left');
     assert.equal(await store.isVersionLocked('demo', '1.0.0'), false, 'the lock is stale');
 
     const plugin = createFakePlugin({ download: { download_url: server.urlFor(`/${NAME}`), checksum_url: server.urlFor('/SHASUMS256.txt'), archive_prefix: 'demo-1.0.0' } });
@@ -147,5 +149,6 @@ describe('cross-process installs', () => {
     assert.equal(result.installed, true);
     assertCompleteInstall(result.dir);
     assert.deepEqual(listFiles(store.tempDir), [], 'the stale lock and partial download are gone');
+    assert.equal(existsSync(stagingDir), false, 'the stale staging dir is gone');
   });
 });

@@ -3,10 +3,12 @@
  * and then waits sees the first file appear in the staging dir before it sends the rest (a
  * download that is unpacked only once complete would never get there). When the download starts
  * over (a reset mid-body, then a retry), the install still ends with exactly the archive's files.
+ * Both ways: a small archive kept in memory (no file in the temp dir), and one written to disk
+ * and followed there (`inMemoryDownloadMaxBytes: 0`, as an archive above the limit).
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,6 +31,8 @@ let temp: TempStore;
 let plan: Array<'wait' | 'reset' | 'full'> = [];
 let requests = 0;
 let seenMidDownload = false;
+/** The version temp dir's files while the server waited mid-body (the first wait). */
+let tempFilesMidDownload: string[] | undefined;
 
 before(async () => {
   const tree = join(work, 'tree/demo-1.0.0');
@@ -48,6 +52,7 @@ before(async () => {
     res.write(archive.subarray(0, archive.length >> 1));
     void waitForFirstFile().then((seen) => {
       seenMidDownload ||= seen;
+      tempFilesMidDownload ??= readdirSync(temp.store.versionTempDir('demo', '1.0.0'));
       if (mode === 'reset') res.socket?.resetAndDestroy();
       else res.end(archive.subarray(archive.length >> 1));
     });
@@ -63,6 +68,7 @@ beforeEach(() => {
   temp = createTempStore();
   requests = 0;
   seenMidDownload = false;
+  tempFilesMidDownload = undefined;
 });
 afterEach(() => temp?.cleanup());
 
@@ -77,24 +83,31 @@ async function waitForFirstFile(): Promise<boolean> {
 }
 
 const plugin = () => createFakePlugin({ download: { download_url: `${url}/${NAME}`, checksum_url: `${url}/SHASUMS256.txt`, archive_prefix: 'demo-1.0.0' } });
-const settings = { http: { retryCount: 2, retryBaseDelayMs: 5, timeoutMs: 120_000 } };
+const http = { retryCount: 2, retryBaseDelayMs: 5, timeoutMs: 120_000 };
 
-describe('unpacking while downloading', () => {
-  it('the first file of a .tar.gz is unpacked before the rest of the archive arrives', async () => {
-    plan = ['wait'];
-    const result = await installTool({ store: temp.store, plugin: plugin(), version: '1.0.0', settings });
-    assert.equal(seenMidDownload, true, 'first.dat appeared in the staging dir while the download waited');
-    assert.deepEqual(readFileSync(join(result.dir, 'first.dat')), FIRST);
-    assert.equal(readFileSync(join(result.dir, 'bin/demo'), 'utf8'), '#!/bin/sh\necho demo\n');
-    assert.deepEqual(temp.leftoverFiles().filter((file) => file.startsWith('temp/') || file.includes('.partial')), [], 'no download or staging file left');
-  });
+for (const [mode, settings, fileMidDownload] of [
+  ['kept in memory', { http }, []],
+  ['written to disk', { http, inMemoryDownloadMaxBytes: 0 }, [NAME]],
+] as const) {
+  describe(`unpacking while downloading, ${mode}`, () => {
+    it('the first file of a .tar.gz is unpacked before the rest of the archive arrives', async () => {
+      plan = ['wait'];
+      const result = await installTool({ store: temp.store, plugin: plugin(), version: '1.0.0', settings });
+      assert.equal(seenMidDownload, true, 'first.dat appeared in the staging dir while the download waited');
+      assert.deepEqual(tempFilesMidDownload, fileMidDownload, 'the archive is on disk only when not kept in memory');
+      assert.deepEqual(readFileSync(join(result.dir, 'first.dat')), FIRST);
+      assert.equal(readFileSync(join(result.dir, 'bin/demo'), 'utf8'), '#!/bin/sh\necho demo\n');
+      assert.deepEqual(temp.leftoverFiles().filter((file) => file.startsWith('temp/') || file.includes('.partial')), [], 'no download or staging file left');
+    });
 
-  it('a download that starts over (reset mid-body, then a retry) is unpacked again from the complete file', async () => {
-    plan = ['reset', 'full'];
-    const result = await installTool({ store: temp.store, plugin: plugin(), version: '1.0.0', settings });
-    assert.equal(seenMidDownload, true, 'the first attempt was being unpacked when it was reset');
-    assert.equal(requests, 2);
-    assert.deepEqual(readFileSync(join(result.dir, 'first.dat')), FIRST);
-    assert.equal(readFileSync(join(result.dir, 'bin/demo'), 'utf8'), '#!/bin/sh\necho demo\n');
+    it('a download that starts over (reset mid-body, then a retry) is unpacked again from the complete download', async () => {
+      plan = ['reset', 'full'];
+      const result = await installTool({ store: temp.store, plugin: plugin(), version: '1.0.0', settings });
+      assert.equal(seenMidDownload, true, 'the first attempt was being unpacked when it was reset');
+      assert.equal(requests, 2);
+      assert.deepEqual(readFileSync(join(result.dir, 'first.dat')), FIRST);
+      assert.equal(readFileSync(join(result.dir, 'bin/demo'), 'utf8'), '#!/bin/sh\necho demo\n');
+      assert.deepEqual(temp.leftoverFiles().filter((file) => file.startsWith('temp/') || file.includes('.partial')), [], 'no download or staging file left');
+    });
   });
-});
+}
