@@ -10,6 +10,7 @@
  */
 import { lstatSync, promises as fs, readdirSync } from 'node:fs';
 import { ProtoError } from '../errors.js';
+import { poolRename } from '../pool-fs.js';
 
 export interface CommitInstallInput {
   stagingDir: string;
@@ -30,8 +31,8 @@ export async function commitInstall(input: CommitInstallInput): Promise<boolean>
   }
   // The trash dir is absent: the caller removed any left by a dead process, under the same lock.
   const replaced = lstatSync(input.productDir, { throwIfNoEntry: false }) !== undefined;
-  if (replaced) await fs.rename(input.productDir, input.trashDir);
-  await fs.rename(input.stagingDir, input.productDir);
+  if (replaced) await poolRename(input.productDir, input.trashDir);
+  await poolRename(input.stagingDir, input.productDir);
   return replaced;
 }
 

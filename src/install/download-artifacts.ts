@@ -17,6 +17,7 @@ import type { DownloadPrebuiltOutput } from '../protocol/index.js';
 import { parseChecksum, type ChecksumAlgorithm } from './checksum.js';
 import { detectChecksumAlgorithm } from './checksum-file.js';
 import { lastUrlSegment, plainFileName } from './file-names.js';
+import { makeDirectory } from '../store/make-directory.js';
 import { downloadLimit, type InstallProgress, type InstallSettings } from './install-settings.js';
 import { parseMinisignSignature } from './minisign.js';
 import type { InstallPluginPort } from './plugin-port.js';
@@ -136,7 +137,7 @@ async function prepareChecksum(
       limitSetting: limitSetting('checksumFile'),
       anyStatus: false,
     });
-    if (plugin.has('verify_checksum')) await fs.writeFile(path, body);
+    if (plugin.has('verify_checksum')) await writeTempFile(stagingDir, path, body);
     const content = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
     return { kind: 'file', path, name, algorithm: detectChecksumAlgorithm(name, content), content, publicKey };
   }
@@ -153,10 +154,16 @@ async function prepareChecksum(
     }
     const content = inline.algorithm === 'minisign' ? '' : `${inline.hash}\n`;
     const path = join(stagingDir, name);
-    if (plugin.has('verify_checksum')) await fs.writeFile(path, content);
+    if (plugin.has('verify_checksum')) await writeTempFile(stagingDir, path, content);
     return { kind: 'file', path, name, algorithm: inline.algorithm, content, publicKey };
   }
   return { kind: 'none' };
+}
+
+/** A file in the temp dir, which is made with the first one (a download kept in memory needs none). */
+async function writeTempFile(dir: string, path: string, data: string | Uint8Array): Promise<void> {
+  await makeDirectory(dir);
+  await fs.writeFile(path, data);
 }
 
 /** The digests to compute while downloading: only those verification and the manifest will use. */

@@ -22,6 +22,7 @@ import { ProtoError } from '../errors.js';
 import type { DownloadPrebuiltOutput } from '../protocol/index.js';
 import type { Inventory, Store, ToolManifest } from '../store/index.js';
 import { makeDirectory } from '../store/make-directory.js';
+import { poolRmdir, poolStat, poolUnlink } from '../pool-fs.js';
 import { commitInstall, restorePrevious } from './commit-install.js';
 import { checkLockedChecksum, type LockedChecksum } from '../lockfile/verify-locked.js';
 import { downloadArtifacts, type DownloadedArtifacts } from './download-artifacts.js';
@@ -152,7 +153,7 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
       }
     }
 
-    await makeDirectory(tempDir);
+    // The temp dir is made by the first file written there (downloadArtifacts): a download kept in memory needs none.
     const prebuilt = await plugin.downloadPrebuilt(version, productDir);
     await makeDirectory(stagingDir);
     const unpackInput = { plugin, version, archivePrefix: prebuilt.archive_prefix, outputDir: stagingDir, settings, warn, signal };
@@ -222,7 +223,7 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
 async function checkPrimaryExecutable(plugin: InstallPluginPort, version: string, productDir: string, archivePrefix: string | undefined): Promise<void> {
   const exe = await plugin.primaryExecutable?.(version);
   if (exe === undefined) return;
-  if (await fs.stat(exe).then((stat) => stat.isFile(), () => false)) return;
+  if (await poolStat(exe).then((stat) => stat.isFile(), () => false)) return;
   const relative = relativePath(productDir, exe);
   const top = (await fs.readdir(productDir).catch(() => [] as string[])).sort().slice(0, 5);
   const layout = `the archive's top level holds ${top.map((name) => `"${name}"`).join(', ') || 'nothing'}`;
@@ -331,9 +332,11 @@ async function removeExisting(paths: string[]): Promise<void> {
  * making it) is fine.
  */
 async function removeTempDir(dir: string, files: string[]): Promise<void> {
+  // Nothing written (a download kept in memory, or a stop before the download): most often no dir.
+  if (files.length === 0 && lstatSync(dir, { throwIfNoEntry: false }) === undefined) return;
   try {
-    await Promise.all(files.map((file) => fs.unlink(file)));
-    await fs.rmdir(dir);
+    await Promise.all(files.map((file) => poolUnlink(file)));
+    await poolRmdir(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && files.length === 0) return;
     await removeAll([dir]);
@@ -342,5 +345,5 @@ async function removeTempDir(dir: string, files: string[]): Promise<void> {
 
 /** Best effort: only an empty directory is removed (rmdir fails on anything else). */
 async function removeIfEmpty(dir: string): Promise<void> {
-  await fs.rmdir(dir).catch(() => undefined);
+  await poolRmdir(dir).catch(() => undefined);
 }

@@ -10,11 +10,13 @@
  * and the journal are shared with every other file being made), so it happens in libuv's pool.
  *
  * A caller may keep a small body in memory instead (`inMemory`): no file is made, written or
- * removed, and the result holds the chunks.
+ * removed, and the result holds the chunks. The destination's directory is made when it is
+ * missing, so that a caller whose body may stay in memory need not make it beforehand.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, writeSync } from 'node:fs';
-import { poolOpen } from '../pool-fs.js';
+import { dirname } from 'node:path';
+import { poolMkdir, poolOpen } from '../pool-fs.js';
 import { formatBytes } from '../format-bytes.js';
 import { withPath } from '../system-errors.js';
 import { passedTransientBytes } from '../transient-buffers.js';
@@ -75,7 +77,7 @@ export async function downloadFile(url: string, destination: string, options: Do
     const hashers: Array<[HashAlgorithm, Hash]> = algorithms.map((name) => [name, createHash(name)]);
     const body: Buffer[] | undefined = options.inMemory?.(total) ? [] : undefined;
     // Created (or truncated: a retry) off the main thread; the chunks are then written synchronously.
-    const fd = body ? undefined : await poolOpen(destination, 'w');
+    const fd = body ? undefined : await createFile(destination);
     let bytes = 0;
     try {
       options.onProgress?.({ url: response.url, bytes, total });
@@ -101,4 +103,15 @@ export async function downloadFile(url: string, destination: string, options: Do
     for (const [name, hash] of hashers) hashes[name] = hash.digest('hex');
     return body ? { path: undefined, body, bytes, url: response.url, hashes } : { path: destination, bytes, url: response.url, hashes };
   });
+}
+
+/** Opens `path` for writing (created or truncated), making its directory first when it is missing. */
+async function createFile(path: string): Promise<number> {
+  try {
+    return await poolOpen(path, 'w');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await poolMkdir(dirname(path), { recursive: true });
+    return poolOpen(path, 'w');
+  }
 }

@@ -31,8 +31,8 @@ let temp: TempStore;
 let plan: Array<'wait' | 'reset' | 'full'> = [];
 let requests = 0;
 let seenMidDownload = false;
-/** The version temp dir's files while the server waited mid-body (the first wait). */
-let tempFilesMidDownload: string[] | undefined;
+/** The version temp dir's files while the server waited mid-body (the first wait), or that there was none. */
+let tempFilesMidDownload: string[] | 'no temp dir' | undefined;
 
 before(async () => {
   const tree = join(work, 'tree/demo-1.0.0');
@@ -52,7 +52,8 @@ before(async () => {
     res.write(archive.subarray(0, archive.length >> 1));
     void waitForFirstFile().then((seen) => {
       seenMidDownload ||= seen;
-      tempFilesMidDownload ??= readdirSync(temp.store.versionTempDir('demo', '1.0.0'));
+      const tempDir = temp.store.versionTempDir('demo', '1.0.0');
+      tempFilesMidDownload ??= existsSync(tempDir) ? readdirSync(tempDir) : 'no temp dir';
       if (mode === 'reset') res.socket?.resetAndDestroy();
       else res.end(archive.subarray(archive.length >> 1));
     });
@@ -86,7 +87,7 @@ const plugin = () => createFakePlugin({ download: { download_url: `${url}/${NAME
 const http = { retryCount: 2, retryBaseDelayMs: 5, timeoutMs: 120_000 };
 
 for (const [mode, settings, fileMidDownload] of [
-  ['kept in memory', { http }, []],
+  ['kept in memory', { http }, 'no temp dir'],
   ['written to disk', { http, inMemoryDownloadMaxBytes: 0 }, [NAME]],
 ] as const) {
   describe(`unpacking while downloading, ${mode}`, () => {
@@ -94,7 +95,7 @@ for (const [mode, settings, fileMidDownload] of [
       plan = ['wait'];
       const result = await installTool({ store: temp.store, plugin: plugin(), version: '1.0.0', settings });
       assert.equal(seenMidDownload, true, 'first.dat appeared in the staging dir while the download waited');
-      assert.deepEqual(tempFilesMidDownload, fileMidDownload, 'the archive is on disk only when not kept in memory');
+      assert.deepEqual(tempFilesMidDownload, fileMidDownload, 'the archive (and its temp dir) is on disk only when not kept in memory');
       assert.deepEqual(readFileSync(join(result.dir, 'first.dat')), FIRST);
       assert.equal(readFileSync(join(result.dir, 'bin/demo'), 'utf8'), '#!/bin/sh\necho demo\n');
       assert.deepEqual(temp.leftoverFiles().filter((file) => file.startsWith('temp/') || file.includes('.partial')), [], 'no download or staging file left');
