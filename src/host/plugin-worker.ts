@@ -16,8 +16,8 @@
  * calls answered so far. It comes back with them and the awaited answer (`replay`): in a new
  * instance, the guest runs again from its start, and each host call it makes is answered from the
  * record while it asks the same as before (`sameHostCall`), so nothing a host function did runs
- * twice; its log lines are not sent twice either. A guest that asks something else from then on
- * (it read the clock, say) gets real answers, and that run is not paused again.
+ * twice; the log lines it sends as before are not sent twice either. A guest that asks something
+ * else from then on (it read the clock, say) gets real answers, and that run is not paused again.
  */
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import createPlugin, { type CallContext, type Plugin } from '@extism/extism';
@@ -50,9 +50,12 @@ interface Run {
   record: RecordedHostCall[];
   /** Set once the guest asked something the replay does not hold: real answers from then on. */
   diverged: boolean;
-  /** Log lines of the earlier run still to skip, and lines sent (or skipped) in this run. */
-  logsToSkip: number;
-  logs: number;
+  /** The log lines of the earlier runs, skipped while this run sends the same ones in the same order. */
+  loggedBefore: string[];
+  /** The log lines of this run, sent or skipped. */
+  logs: string[];
+  /** This run has logged the same lines as the earlier run so far. */
+  logsAsBefore: boolean;
   /** The host call the main thread had this run give its worker up in. */
   pausedIn?: HostCallMessage;
 }
@@ -73,10 +76,13 @@ function hostStub(plugin: number, namespace: string, name: string) {
       // Any i64 may be an offset; one that names a live block is sent (a false guess costs a copy).
       if (typeof arg !== 'bigint' || arg === 0n) continue;
       const block = ctx.read(arg);
-      if (block) blocks.push([blockIndex(arg), block.bytes()]);
+      // A copy: the view is the guest's live block, and a recorded question must stay as asked.
+      if (block) blocks.push([blockIndex(arg), block.bytes().slice()]);
     }
     const asked = { namespace, name, args, blocks, next };
     const current = run?.plugin === plugin ? run : undefined;
+    // A guest that caught the unwinding (wasm exception handling) must not go on asking.
+    if (current?.pausedIn) throw new Error(`host function "${name}": called after the call gave its worker up`);
     let answer = current && replayed(current, asked);
     if (!answer) {
       answer = ask(plugin, asked, current);
@@ -84,7 +90,10 @@ function hostStub(plugin: number, namespace: string, name: string) {
     }
     if (answer.error !== undefined) throw new Error(answer.error);
     answer.stored.forEach((bytes, i) => {
-      const offset = bytes.length === 0 ? ctx.alloc(0) : ctx.store(bytes);
+      // The SDK takes a stored buffer over as the block, which the guest may then write to: a
+      // recorded answer must stay as the host gave it, for the next run.
+      const block = current ? bytes.slice() : bytes;
+      const offset = block.length === 0 ? ctx.alloc(0) : ctx.store(block);
       if (blockIndex(offset) !== next + i) throw new Error(`host function "${name}": block stored at ${blockIndex(offset)}, not ${next + i}`);
     });
     return answer.result;
@@ -125,9 +134,16 @@ function ask(plugin: number, asked: RecordedHostCall['call'], current: Run | und
 
 function pluginLogger(plugin: number) {
   const send = (level: string) => (message: string) => {
+    const text = String(message);
     const current = run?.plugin === plugin ? run : undefined;
-    if (current && current.logs++ < current.logsToSkip) return;
-    report({ type: 'log', plugin, level, message: String(message) });
+    if (current) {
+      const line = `${level} ${text}`;
+      const index = current.logs.push(line) - 1;
+      // Sent by the earlier run: not again. From the first line that differs, every line is sent.
+      if (current.logsAsBefore && current.loggedBefore[index] === line) return;
+      current.logsAsBefore = false;
+    }
+    report({ type: 'log', plugin, level, message: text });
   };
   return { trace: send('trace'), debug: send('debug'), info: send('info'), log: send('info'), warn: send('warn'), error: send('error') };
 }
@@ -172,7 +188,7 @@ async function perform(op: WorkerOperation): Promise<void> {
         if (!plugin) throw new Error('the plugin is not running in this worker');
         let bytes = new Uint8Array();
         let failure: unknown;
-        const current: Run = { plugin: op.plugin, replay: op.replay ?? [], record: [], diverged: false, logsToSkip: op.skipLogs ?? 0, logs: 0 };
+        const current: Run = { plugin: op.plugin, replay: op.replay ?? [], record: [], diverged: false, loggedBefore: op.loggedBefore ?? [], logs: [], logsAsBefore: true };
         run = current;
         try {
           const output = await plugin.call(op.fn, op.input);

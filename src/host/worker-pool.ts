@@ -18,7 +18,8 @@
  *   - One that waits in a host function (the network, a command) past `PAUSE_AFTER_MS` while
  *     other plugins' operations wait for its worker gives the worker up (`./plugin-worker.ts`
  *     says how): the worker runs the others, and the call runs again from its start once its
- *     answer is there, with the host calls it made answered from a record (never run twice).
+ *     answer is there, with the host calls it made answered from a record (not run again while
+ *     the guest asks the same).
  *     Ten plugins waiting for the network so wait at the same time, in one worker.
  *   - One that holds its worker past `STALLED_MS` (a computation, or a host call that cannot give
  *     it up) has the plugins queued behind it move to one other worker, and be created again
@@ -142,7 +143,7 @@ type Operation = OperationRequest & {
   started?: boolean;
   /** A call that gave its worker up: what its next run replays (see `./plugin-worker.ts`). */
   replay?: RecordedHostCall[];
-  skipLogs?: number;
+  loggedBefore?: string[];
 };
 
 /** A call that gave its worker up while `answer` was on its way. */
@@ -179,8 +180,8 @@ class WorkerThread {
   constructor(
     private readonly pool: WorkerPool,
     onExit: () => void,
-    /** Told when a host call that may give its worker up has waited past `PAUSE_AFTER_MS` (true), and when it is answered (false). */
-    private readonly onLongHostWait: (waiting: boolean) => void,
+    /** Told when a host call that may give its worker up has waited past `PAUSE_AFTER_MS` (`waitingPastBound`). */
+    private readonly onWaitPastBound: () => void,
   ) {
     const started = performance.now();
     const { port1, port2 } = new MessageChannel();
@@ -255,14 +256,12 @@ class WorkerThread {
     const context = new HostCallContext(call.blocks, call.next);
     let answer: HostAnswer;
     // The worker can run nothing else meanwhile: past the bound, its slot may have the call give it up.
-    let longWait = false;
     const waitTimer = call.pausable
       ? setTimeout(() => {
           // A stopped worker waits for nothing (its slot may not have heard of its exit yet).
           if (this.dead) return;
-          longWait = true;
           this.waitingCall = call.id;
-          this.onLongHostWait(true);
+          this.onWaitPastBound();
         }, bounds.pauseAfterMs).unref()
       : undefined;
     try {
@@ -274,8 +273,8 @@ class WorkerThread {
       answer = { error: error instanceof Error ? error.message : String(error), stored: [] };
     } finally {
       clearTimeout(waitTimer);
+      // Only its own: another call may wait now (this one gave the worker up earlier).
       if (this.waitingCall === call.id) this.waitingCall = undefined;
-      if (longWait) this.onLongHostWait(false);
     }
     // Its call gave the worker up: the answer waits for the call's next run (in whichever worker).
     const paused = this.pausedAnswers.get(call.id);
@@ -289,6 +288,11 @@ class WorkerThread {
     this.answers.postMessage(answer, answer.stored.map((bytes) => bytes.buffer as ArrayBuffer));
     Atomics.store(this.flag, 0, answeredFlag(call.id));
     Atomics.notify(this.flag, 0);
+  }
+
+  /** The call running in the worker waits in a host function past `PAUSE_AFTER_MS`, and may give the worker up. */
+  get waitingPastBound(): boolean {
+    return this.waitingCall !== undefined;
   }
 
   /** Has the call whose host call waits past `PAUSE_AFTER_MS` give the worker up (the worker then reports it paused). */
@@ -339,8 +343,6 @@ class WorkerSlot {
   private stallTimer: NodeJS.Timeout | undefined;
   /** The running call has held the worker past `STALLED_MS`. */
   private stalled = false;
-  /** The running call has waited in a host function past `PAUSE_AFTER_MS`, and still does (it may give the worker up). */
-  private waitingInHost = false;
 
   constructor(private readonly pool: WorkerPool) {}
 
@@ -353,8 +355,7 @@ class WorkerSlot {
 
   enqueue(operation: Operation): void {
     this.queue.push(operation);
-    if (this.held) this.relieve();
-    else if (this.waitingInHost) this.pauseForOthers();
+    this.giveWay();
     void this.run();
   }
 
@@ -379,7 +380,6 @@ class WorkerSlot {
         }
         clearTimeout(this.stallTimer);
         this.stalled = false;
-        this.waitingInHost = false;
         this.current = undefined;
       }
     } finally {
@@ -406,7 +406,7 @@ class WorkerSlot {
         if (plugin.paused !== operation) return;
         plugin.paused = undefined;
         operation.replay = [...record, { call, answer }];
-        operation.skipLogs = logs;
+        operation.loggedBefore = logs;
         plugin.slot.enqueueFirst(operation);
       },
       (error: Error) => {
@@ -420,6 +420,7 @@ class WorkerSlot {
   /** Queues an operation before the others (a paused call coming back). */
   private enqueueFirst(operation: Operation): void {
     this.queue.unshift(operation);
+    this.giveWay();
     void this.run();
   }
 
@@ -432,7 +433,7 @@ class WorkerSlot {
     operation.started = true;
     this.stallTimer = setTimeout(() => {
       this.stalled = true;
-      this.relieve();
+      this.giveWay();
     }, bounds.stalledMs).unref();
     if (!thread.hosts.has(plugin)) {
       // First run, or its worker was replaced since (a neighbour was stopped): create it here.
@@ -448,13 +449,16 @@ class WorkerSlot {
       plugin.remade = PREVIOUS_WORKER_GONE;
     }
     if (operation.op === 'create') return undefined;
-    const { replay, skipLogs } = operation;
-    return thread.send({ op: 'call', id: nextId++, plugin: plugin.key, fn: operation.fn, input: operation.input, replay, skipLogs });
+    const { replay, loggedBefore } = operation;
+    return thread.send({ op: 'call', id: nextId++, plugin: plugin.key, fn: operation.fn, input: operation.input, replay, loggedBefore });
   }
 
-  /** The running call holds the worker past `STALLED_MS`: what is queued behind it moves. */
+  /**
+   * The running call holds the worker past `STALLED_MS`, and cannot give it up for the network:
+   * what is queued behind it moves.
+   */
   get held(): boolean {
-    return this.stalled;
+    return this.stalled && !this.thread?.waitingPastBound;
   }
 
   /** Runs an operation or has one queued. */
@@ -466,20 +470,17 @@ class WorkerSlot {
     return this.queue.length;
   }
 
-  /** The running call of `thread` waits in a host function past `PAUSE_AFTER_MS` (or no longer does). */
-  private longHostWait(thread: WorkerThread, waiting: boolean): void {
-    // A thread stopped since (its call's bound, a close) answers nothing for the call running now.
-    if (thread !== this.thread || thread.stopped) return;
-    this.waitingInHost = waiting;
-    if (waiting) this.pauseForOthers();
-  }
-
-  /** Has the running call, waiting in a host function, give the worker up when another plugin's operation waits for it. */
-  private pauseForOthers(): void {
+  /**
+   * Lets the operations of other plugins queued behind the running call go on: when the call
+   * waits in a host function past `PAUSE_AFTER_MS`, it gives the worker up (however long it has
+   * run: a wait for the network never starts a worker); when it holds the worker past
+   * `STALLED_MS` otherwise, they move.
+   */
+  private giveWay(): void {
     const holder = this.current?.plugin;
     if (!this.queue.some((queued) => queued.plugin !== holder && !queued.plugin.paused)) return;
-    this.waitingInHost = false;
-    this.thread?.pauseWaitingCall();
+    if (this.thread?.waitingPastBound) this.thread.pauseWaitingCall();
+    else if (this.stalled) this.relieve();
   }
 
   /** Moves the plugins waiting behind the running call, which holds the worker past `STALLED_MS`, to one other worker. */
@@ -526,7 +527,10 @@ class WorkerSlot {
         () => {
           if (this.thread === thread) this.thread = undefined;
         },
-        (waiting) => this.longHostWait(thread, waiting),
+        // A thread stopped since (its call's bound, a close) has no call running now.
+        () => {
+          if (thread === this.thread && !thread.stopped) this.giveWay();
+        },
       );
       this.thread = thread;
     }

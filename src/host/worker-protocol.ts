@@ -50,8 +50,8 @@ export type WorkerOperation =
       input: string;
       /** The host calls an earlier run of this call made before it paused, answered again in order. */
       replay?: RecordedHostCall[];
-      /** How many log lines that earlier run sent (a replay sends them again: skipped). */
-      skipLogs?: number;
+      /** The log lines that earlier run sent (`level message`): the same lines, in order, are not sent again. */
+      loggedBefore?: string[];
     }
   | { op: 'drop'; id: number; plugin: number };
 
@@ -80,8 +80,8 @@ export interface PausedCall {
   call: HostCallMessage;
   /** The host calls answered before, in order. */
   record: RecordedHostCall[];
-  /** The log lines the guest sent before. */
-  logs: number;
+  /** The log lines the guest sent before (`level message`). */
+  logs: string[];
 }
 
 /** One answered host call of a run: what was asked, and the answer. */

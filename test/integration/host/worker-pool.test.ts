@@ -25,6 +25,8 @@ describe('plugins sharing workers', () => {
   const loaded: PluginContainer[] = [];
   /** The requests to /hold wait for this until the test releases them. */
   let held: Promise<void> = Promise.resolve();
+  /** The requests to /gate/<name>: each says when it arrived, and waits until the test releases it. */
+  const gates = new Map<string, { arrive: () => void; released: Promise<void> }>();
 
   before(async () => {
     sandbox = createSandbox();
@@ -32,6 +34,11 @@ describe('plugins sharing workers', () => {
       // Answers after a while: a plugin waits in a host function meanwhile.
       if (request.url === '/slow') setTimeout(() => response.writeHead(200).end('slow answer'), 150);
       else if (request.url === '/hold') void held.then(() => response.writeHead(200).end('released'));
+      else if (request.url?.startsWith('/gate/') && gates.has(request.url.slice(6))) {
+        const gate = gates.get(request.url.slice(6))!;
+        gate.arrive();
+        void gate.released.then(() => response.writeHead(200).end('through'));
+      }
       else response.writeHead(404).end('nope');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -60,6 +67,24 @@ describe('plugins sharing workers', () => {
     held = new Promise((resolve) => (release = resolve));
     const status = plugin.callRaw(fn, JSON.stringify({ url: `${baseUrl}/hold` })).then((answer) => JSON.parse(answer).status as number);
     return { release, status };
+  }
+
+  /**
+   * Starts a call of `plugin` whose request to /gate/<name> waits until `release()`; `arrived`
+   * resolves when the server has it (its host call then waits in the plugin's worker).
+   */
+  function gatedCall(plugin: PluginContainer, name: string): { arrived: Promise<void>; release: () => void; status: Promise<number> } {
+    let arrive = () => undefined as void;
+    let release = () => undefined as void;
+    const arrived = new Promise<void>((resolve) => (arrive = resolve));
+    gates.set(name, { arrive, released: new Promise((resolve) => (release = resolve)) });
+    const status = plugin.callRaw('probe_send_request', JSON.stringify({ url: `${baseUrl}/gate/${name}` })).then((answer) => JSON.parse(answer).status as number);
+    return { arrived, release, status };
+  }
+
+  /** What `promise` gives within 30 s, or a message saying it did not (a test then fails instead of hanging). */
+  function within30s<T>(promise: Promise<T>, what: string): Promise<T | string> {
+    return Promise.race([promise, sleep(30_000, `${what}: not within 30 s`, { ref: false })]);
   }
 
   /** Runs `body` with the trace lines it logs collected in `lines`. */
@@ -262,6 +287,64 @@ describe('plugins sharing workers', () => {
       // The worker it gave up was never stopped: the neighbour still answers there.
       assert.equal(await neighbour.callRaw('probe_get_env_var', 'WHO'), 'neighbour-3');
       assert.equal(pluginWorkerCounts().started, before.started);
+    } finally {
+      restoreBounds();
+    }
+  });
+
+  it('runs a call back with its answer, and a new call, while a neighbour waits for the network: the neighbour gives the worker up too', async () => {
+    await startAfresh();
+    const restoreBounds = setMoveBounds({ stalledMs: 60_000 });
+    try {
+      const [first, second, third] = await Promise.all(['back-a', 'back-b', 'back-c'].map((name) => load(name, 'probe/host-probe', { env: { WHO: name } })));
+      for (const plugin of [first!, second!, third!]) assert.match(await plugin.callRaw('probe_get_env_var', 'WHO'), /^back-/);
+      const before = pluginWorkerCounts();
+      const a = gatedCall(first!, 'back-a');
+      await a.arrived;
+      // Answered in the worker the first call gave up.
+      assert.equal(await within30s(third!.callRaw('probe_get_env_var', 'WHO'), 'the third plugin behind the first'), 'back-c');
+      const b = gatedCall(second!, 'back-b');
+      await b.arrived;
+      try {
+        // The first call's answer comes while the second waits, with nothing else queued: coming
+        // back, it has the second give the worker up.
+        a.release();
+        assert.equal(await within30s(a.status, 'the first call back behind the second'), 200);
+        // As does a new call: the second call's wait is still past its bound.
+        assert.equal(await within30s(third!.callRaw('probe_get_env_var', 'WHO'), 'a new call behind the second'), 'back-c');
+      } finally {
+        b.release();
+      }
+      assert.equal(await b.status, 200);
+      assert.equal(pluginWorkerCounts().started, before.started, 'all in the one worker');
+    } finally {
+      restoreBounds();
+    }
+  });
+
+  it('has a call that waits for the network longer than a computation may hold the worker give it up, not move its neighbours to a new worker', async () => {
+    await startAfresh();
+    const restoreBounds = setMoveBounds({ stalledMs: 300 });
+    const lines: string[] = [];
+    try {
+      const waiting = await load('long-wait', 'probe/host-probe');
+      const late = await load('late-2', 'probe/host-probe', { env: { WHO: 'late-2' } });
+      assert.equal(await waiting.callRaw('probe_get_env_var', 'WHO'), '');
+      assert.equal(await late.callRaw('probe_get_env_var', 'WHO'), 'late-2');
+      const before = pluginWorkerCounts();
+      const wait = gatedCall(waiting, 'long-wait');
+      await wait.arrived;
+      try {
+        // Past the 300 ms a computation may hold the worker: still a wait for the network.
+        await sleep(600);
+        assert.equal(await tracing(lines, () => within30s(late.callRaw('probe_get_env_var', 'WHO'), 'the call behind the long wait')), 'late-2');
+      } finally {
+        wait.release();
+      }
+      assert.equal(await tracing(lines, () => wait.status), 200);
+      assert.equal(pluginWorkerCounts().started, before.started, 'no worker started');
+      assert.ok(lines.some((line) => line.startsWith('[TRACE plugin:long-wait] gives its plugin worker up')), lines.join('\n'));
+      assert.ok(!lines.some((line) => line.includes('moves to another plugin worker')), lines.join('\n'));
     } finally {
       restoreBounds();
     }
