@@ -4,6 +4,7 @@
  * Locks (lock.ts) write their record the same way and hard-link it into place instead.
  * Through src/pool-fs.ts: `proto install` writes five or more per tool.
  */
+import { lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { lazyCrypto } from '../lazy-builtins.js';
 import { poolRename, poolUnlink, poolWriteFile } from '../pool-fs.js';
@@ -27,7 +28,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
  * store dir) between the mkdir and the write: the write starts over a few times.
  */
 export async function writeSiblingTemp(path: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<string> {
-  const temp = `${path}.${process.pid}.${lazyCrypto().randomBytes(6).toString('hex')}.tmp`;
+  const temp = `${path}.${process.pid}.${nextTempSuffix()}.tmp`;
+  // A directory that is not there yet (a tool's first files, the temp dir that every install
+  // removes at its end) is made first: a sync lstat instead of a failed open's trip and its error.
+  if (lstatSync(dirname(path), { throwIfNoEntry: false }) === undefined) await makeDirectory(dirname(path));
   for (let attempt = 0; ; attempt++) {
     try {
       await poolWriteFile(temp, data, { flag: 'wx', mode: options.mode ?? 0o666 });
@@ -41,6 +45,19 @@ export async function writeSiblingTemp(path: string, data: string | Uint8Array, 
       await makeDirectory(dirname(path));
     }
   }
+}
+
+let tempSuffixBase: number | undefined;
+let tempSuffixCount = 0;
+
+/**
+ * 12 hex digits of its own for each temp file: a random start per process, then counted (one
+ * random draw per process instead of one per file; the pid in the name separates processes, the
+ * random start a dead process's leftovers under a reused pid).
+ */
+function nextTempSuffix(): string {
+  tempSuffixBase ??= lazyCrypto().randomBytes(6).readUIntBE(0, 6);
+  return ((tempSuffixBase + tempSuffixCount++) % 2 ** 48).toString(16).padStart(12, '0');
 }
 
 /**
