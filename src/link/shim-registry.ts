@@ -12,6 +12,7 @@ import type { ExecutableConfig, LocateExecutablesOutput } from '../protocol/inde
 import { acquireLock, writeFileAtomic, type Store } from '../store/index.js';
 import { isSafeExecutableName, isShellVariableName } from './names.js';
 import { splitShellWords } from './shell-words.js';
+import type { ShimLauncher } from './shims.js';
 import { log } from '../log.js';
 
 export interface ShimEntry {
@@ -92,6 +93,8 @@ export async function updateShimRegistry(store: Store, change: (registry: ShimRe
 export class ShimRegistryBatch {
   private readonly queued: Array<(registry: ShimRegistry) => void> = [];
   private view: Promise<ShimRegistry> | undefined;
+  /** How the batch's shims start proto (createShims works it out once per batch: it reads files). */
+  launcher: ShimLauncher | undefined;
 
   constructor(readonly store: Store) {}
 

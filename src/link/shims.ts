@@ -100,7 +100,6 @@ export async function createShims(
   output: LocateExecutablesOutput,
   options: { launcher?: ShimLauncher; batch?: ShimRegistryBatch } = {},
 ): Promise<CreateShimsResult> {
-  const launcher = options.launcher ?? defaultLauncher();
   const claim = (registry: ShimRegistry) => claimShimNames(registry, toolId, output);
   let claimed: ReturnType<typeof claimShimNames> | undefined;
   // In a batch, the registry is written once for all its tools (see ShimRegistryBatch).
@@ -110,7 +109,10 @@ export async function createShims(
   const result: CreateShimsResult = { created: [], skipped };
   // The private dir is made by updateShimRegistry, but a batch writes its registry only later:
   // then a tool with shims to write makes it (of ten tools exposing the same names, one).
-  if (planned.length > 0 && options.batch) mkdirSync(store.shimsDir, { recursive: true, mode: 0o700 });
+  if (planned.length === 0) return result;
+  if (options.batch) mkdirSync(store.shimsDir, { recursive: true, mode: 0o700 });
+  // Once per batch: nodeForShims reads package.json and the recorded Node.
+  const launcher = options.launcher ?? (options.batch ? (options.batch.launcher ??= defaultLauncher()) : defaultLauncher());
   for (const [name, entry] of planned) {
     // Executable for the user (the umask narrows the rest; the shims dir is private anyway).
     await writeFileAtomic(shimPath(store, name), renderShim(store, toolId, name, entry, launcher), { mode: 0o755 });
