@@ -17,12 +17,12 @@
  *   refused before it is decoded.
  */
 import { mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ProtoError } from '../errors.js';
 import { formatBytes } from '../format-bytes.js';
 import { LIMITS, limitSetting, MIB, raiseLimitHint } from '../limits.js';
 import { log } from '../log.js';
+import { poolReadFile } from '../pool-fs.js';
 import {
   OUTPUT_READERS,
   VOID_FUNCTIONS,
@@ -169,7 +169,7 @@ export class PluginContainer extends ToolPlugin {
     const where = typeof options.wasm === 'string' ? ` from ${options.wasm}` : '';
     let bytes: Uint8Array;
     try {
-      bytes = typeof options.wasm === 'string' ? await readFile(options.wasm) : options.wasm;
+      bytes = typeof options.wasm === 'string' ? await poolReadFile(options.wasm) : options.wasm;
     } catch (error) {
       throw new ProtoError('plugin.load_failed', `Plugin "${options.id}" could not be read${where}: ${(error as Error).message}`, {
         hint: 'Check the plugin locator in .prototools.',
