@@ -30,6 +30,8 @@ export class UnpackWhileDownloading {
   private follower: Follower | undefined;
   /** The last response's body is kept in memory (no file to follow). */
   private bodyInMemory = false;
+  /** A second response came (a retry): what the unpack read is void, whatever the follower saw. */
+  private retried = false;
   private unpacking: Promise<UnpackResult> | undefined;
   private started = false;
   /** Warnings (skipped entries) wait for the verification: a refused archive warns about nothing. */
@@ -42,6 +44,12 @@ export class UnpackWhileDownloading {
    * while it arrives needs no file. Not for a plugin's verify_checksum, which is given a path.
    */
   readonly inMemory = (file: { name: string; total: number | undefined }): boolean => {
+    // A retry's body may go elsewhere than the first one's (a file, memory) and have another
+    // length: the unpack that follows the first is stopped, and the finished body unpacked after.
+    if (this.follower && !this.retried) {
+      this.retried = true;
+      this.follower.stop(new DownloadRestarted());
+    }
     const limit = this.input.settings.inMemoryDownloadMaxBytes ?? IN_MEMORY_DOWNLOAD_MAX_BYTES;
     this.bodyInMemory =
       file.total !== undefined && file.total <= limit && streamable(this.input.plugin, file.name, file.total) && !this.input.plugin.has('verify_checksum');
@@ -50,7 +58,7 @@ export class UnpackWhileDownloading {
 
   /** For downloadArtifacts' `onChunk`: the body's next chunk (what a chunk follower reads). */
   readonly onChunk = (chunk: Buffer): void => {
-    if (this.follower instanceof ChunkFollower) this.follower.push(chunk);
+    if (this.follower instanceof ChunkFollower && !this.retried) this.follower.push(chunk);
   };
 
   /** For downloadArtifacts' `onWrite`: the download has `bytes` bytes (0 when it (re)starts). */
@@ -99,7 +107,7 @@ export class UnpackWhileDownloading {
       return result;
     } catch (error) {
       // Whatever failed after a restart read bytes that are no longer the file's.
-      if (!this.follower!.restarted) throw error;
+      if (!this.follower!.restarted && !this.retried) throw error;
       const dir = this.input.outputDir;
       await fs.rm(dir, { recursive: true, force: true });
       await makeDirectory(dir);
@@ -114,7 +122,10 @@ export class UnpackWhileDownloading {
  * and the chunks of the next attempt are not taken: the caller unpacks the finished body again.
  */
 class ChunkFollower implements Follower {
-  readonly stream = new Readable({ read: () => undefined });
+  // The unpack sees a failure through its reads; with nobody reading at that moment (a small
+  // archive read to its end, or an unpack still loading), an 'error' event without a listener
+  // would end the process.
+  readonly stream = new Readable({ read: () => undefined }).on('error', () => undefined);
   private written = 0;
   private failure: Error | undefined;
   private sawRestart = false;

@@ -16,7 +16,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { poolMkdir, poolOpen } from '../pool-fs.js';
+import { poolOpen } from '../pool-fs.js';
+import { makeDirectory } from '../store/make-directory.js';
 import { formatBytes } from '../format-bytes.js';
 import { withPath } from '../system-errors.js';
 import { passedTransientBytes } from '../transient-buffers.js';
@@ -111,7 +112,9 @@ async function createFile(path: string): Promise<number> {
     return await poolOpen(path, 'w');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    await poolMkdir(dirname(path), { recursive: true });
+    // The store's temp dirs are removed by other processes when they see them empty: the one
+    // mkdir -p that starts over when a parent vanishes meanwhile.
+    await makeDirectory(dirname(path));
     return poolOpen(path, 'w');
   }
 }
