@@ -14,6 +14,13 @@
  * each response (default 0): a request to 127.0.0.1 takes ~3 ms, one over a real network 20-150 ms,
  * and the plugins' `load_versions` requests must not run one after another then.
  *
+ * The sandbox (store, dist tree) goes to the OS temp dir. To compare builds, put it on tmpfs
+ * (`TMPDIR=/dev/shm`): on an ext4 without a journal (the 2-core machine's /), the kernel's inode
+ * allocator skips every inode of a group deleted in the last 60 s (300 s while its block is dirty,
+ * `recently_deleted`), and each round deletes the store of the one before, so file creation gets
+ * slower the longer the bench runs (~13% of all CPU of the ten-tool install in `perf`). A user's
+ * disk (ext4 with a journal, xfs, btrfs, APFS) does not do that.
+ *
  *   npm run build && npm run fixtures && node --import ./scripts/register-ts.mjs bench/install-many.ts [rounds] [--compare <bin/proto.js>] [--delay <ms>]
  */
 import { execFile } from 'node:child_process';
