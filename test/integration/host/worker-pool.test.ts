@@ -87,6 +87,16 @@ describe('plugins sharing workers', () => {
     return Promise.race([promise, sleep(30_000, `${what}: not within 30 s`, { ref: false })]);
   }
 
+  /**
+   * Loads a probe plugin (WHO=`who` in its environment) and makes its instance with a first call,
+   * so that the calls a test then makes queue in the worker in the order it makes them.
+   */
+  async function loadMade(id: string, options: { who?: string; timeoutMs?: number } = {}): Promise<PluginContainer> {
+    const plugin = await load(id, 'probe/host-probe', { ...(options.who ? { env: { WHO: options.who } } : {}), timeoutMs: options.timeoutMs });
+    assert.equal(await plugin.callRaw('probe_get_env_var', 'WHO'), options.who ?? '');
+    return plugin;
+  }
+
   /** Runs `body` with the trace lines it logs collected in `lines`. */
   async function tracing<T>(lines: string[], body: () => Promise<T>): Promise<T> {
     const level = getLogLevel();
@@ -183,10 +193,8 @@ describe('plugins sharing workers', () => {
     const restoreBounds = setMoveBounds({ pauseAfterMs: 5000, stalledMs: 60_000 });
     const lines: string[] = [];
     try {
-      const waiting = await load('waiting', 'probe/host-probe');
-      const other = await load('other', 'probe/host-probe', { env: { WHO: 'other' } });
-      assert.equal(await waiting.callRaw('probe_get_env_var', 'WHO'), '');
-      assert.equal(await other.callRaw('probe_get_env_var', 'WHO'), 'other');
+      const waiting = await loadMade('waiting');
+      const other = await loadMade('other', { who: 'other' });
       const before = pluginWorkerCounts();
       const [response, answer] = await tracing(lines, () =>
         Promise.all([waiting.callRaw('probe_send_request', JSON.stringify({ url: `${baseUrl}/slow` })), other.callRaw('probe_get_env_var', 'WHO')]),
@@ -207,11 +215,9 @@ describe('plugins sharing workers', () => {
     const restoreBounds = setMoveBounds({ stalledMs: 60_000 });
     const lines: string[] = [];
     try {
-      const holding = await load('holding-4', 'probe/host-probe');
       const names = ['queued-a', 'queued-b', 'queued-c'];
-      const queued = await Promise.all(names.map((name) => load(name, 'probe/host-probe', { env: { WHO: name } })));
-      for (const [i, plugin] of queued.entries()) assert.equal(await plugin.callRaw('probe_get_env_var', 'WHO'), names[i]);
-      assert.equal(await holding.callRaw('probe_get_env_var', 'WHO'), '');
+      const queued = await Promise.all(names.map((name) => loadMade(name, { who: name })));
+      const holding = await loadMade('holding-4');
       const before = pluginWorkerCounts();
       assert.equal(before.running, 1, 'all four plugins in one worker');
       // The request is held until the queued plugins have answered: in the worker it gave up.
@@ -241,10 +247,8 @@ describe('plugins sharing workers', () => {
     const restoreBounds = setMoveBounds({ stalledMs: 60_000 });
     const lines: string[] = [];
     try {
-      const logging = await load('logging', 'probe/host-probe');
-      const neighbour = await load('neighbour-2', 'probe/host-probe', { env: { WHO: 'neighbour-2' } });
-      assert.equal(await logging.callRaw('probe_get_env_var', 'WHO'), '');
-      assert.equal(await neighbour.callRaw('probe_get_env_var', 'WHO'), 'neighbour-2');
+      const logging = await loadMade('logging');
+      const neighbour = await loadMade('neighbour-2', { who: 'neighbour-2' });
       // Logs through log_trace (a host function) and log_info (the SDK's), then waits in send_request.
       const hold = await tracing(lines, async () => holdWorkerOf(logging, 'probe_log_then_request'));
       try {
@@ -270,10 +274,8 @@ describe('plugins sharing workers', () => {
     await startAfresh();
     const restoreBounds = setMoveBounds({ stalledMs: 60_000 });
     try {
-      const bounded = await load('bounded', 'probe/host-probe', { timeoutMs: 1000 });
-      const neighbour = await load('neighbour-3', 'probe/host-probe', { env: { WHO: 'neighbour-3' } });
-      assert.equal(await bounded.callRaw('probe_get_env_var', 'WHO'), '');
-      assert.equal(await neighbour.callRaw('probe_get_env_var', 'WHO'), 'neighbour-3');
+      const bounded = await loadMade('bounded', { timeoutMs: 1000 });
+      const neighbour = await loadMade('neighbour-3', { who: 'neighbour-3' });
       const before = pluginWorkerCounts();
       const hold = holdWorkerOf(bounded);
       try {
@@ -296,8 +298,7 @@ describe('plugins sharing workers', () => {
     await startAfresh();
     const restoreBounds = setMoveBounds({ stalledMs: 60_000 });
     try {
-      const [first, second, third] = await Promise.all(['back-a', 'back-b', 'back-c'].map((name) => load(name, 'probe/host-probe', { env: { WHO: name } })));
-      for (const plugin of [first!, second!, third!]) assert.match(await plugin.callRaw('probe_get_env_var', 'WHO'), /^back-/);
+      const [first, second, third] = await Promise.all(['back-a', 'back-b', 'back-c'].map((name) => loadMade(name, { who: name })));
       const before = pluginWorkerCounts();
       const a = gatedCall(first!, 'back-a');
       await a.arrived;
@@ -327,10 +328,8 @@ describe('plugins sharing workers', () => {
     const restoreBounds = setMoveBounds({ stalledMs: 300 });
     const lines: string[] = [];
     try {
-      const waiting = await load('long-wait', 'probe/host-probe');
-      const late = await load('late-2', 'probe/host-probe', { env: { WHO: 'late-2' } });
-      assert.equal(await waiting.callRaw('probe_get_env_var', 'WHO'), '');
-      assert.equal(await late.callRaw('probe_get_env_var', 'WHO'), 'late-2');
+      const waiting = await loadMade('long-wait');
+      const late = await loadMade('late-2', { who: 'late-2' });
       const before = pluginWorkerCounts();
       const wait = gatedCall(waiting, 'long-wait');
       await wait.arrived;
