@@ -118,33 +118,24 @@ export class UnpackWhileDownloading {
 
 /**
  * The body's chunks in order, pushed as they arrive (the download holds them, within
- * `inMemoryDownloadMaxBytes`, so nothing waits for the reader). A restart voids what was read,
- * and the chunks of the next attempt are not taken: the caller unpacks the finished body again.
+ * `inMemoryDownloadMaxBytes`, so nothing waits for the reader). A retry is seen at its response
+ * (`UnpackWhileDownloading.inMemory` stops this follower): its chunks are not taken, and the
+ * caller unpacks the finished body again.
  */
 class ChunkFollower implements Follower {
   // The unpack sees a failure through its reads; with nobody reading at that moment (a small
   // archive read to its end, or an unpack still loading), an 'error' event without a listener
   // would end the process.
   readonly stream = new Readable({ read: () => undefined }).on('error', () => undefined);
-  private written = 0;
+  readonly restarted = false;
   private failure: Error | undefined;
-  private sawRestart = false;
-
-  get restarted(): boolean {
-    return this.sawRestart;
-  }
 
   push(chunk: Buffer): void {
     if (this.failure === undefined && !this.stream.destroyed) this.stream.push(chunk);
   }
 
-  grew(bytes: number): void {
-    if (bytes < this.written) {
-      this.sawRestart = true;
-      return this.stop(new DownloadRestarted());
-    }
-    this.written = bytes;
-  }
+  /** Chunks come through `push`; the byte count tells nothing more. */
+  grew(): void {}
 
   finish(): void {
     if (this.failure === undefined && !this.stream.destroyed) this.stream.push(null);
