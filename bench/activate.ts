@@ -12,14 +12,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from '../src/cli/session.js';
-import { ownedSandbox } from '../test/support/temp-dirs.js';
+import { createSandbox } from '../test-utils/index.js';
 import { CLI, ensureCliBuilt } from '../test/support/cli.js';
 import { startDisttoolDist } from '../test/support/disttool-dist.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
 
 const iterations = Number(process.argv[2] ?? 2000);
 await ensureCliBuilt();
-const sandbox = ownedSandbox('proto-activate-bench-');
+const sandbox = createSandbox('proto-activate-bench-');
 const dist = await startDisttoolDist([{ version: '2.1.0' }]);
 
 try {

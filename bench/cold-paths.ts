@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { shimCacheEntryPath } from '../src/link/index.js';
 import { Store } from '../src/store/index.js';
-import { ownedSandbox } from '../test/support/temp-dirs.js';
+import { createSandbox } from '../test-utils/index.js';
 import { CLI, ensureCliBuilt } from '../test/support/cli.js';
 import { startDisttoolDist } from '../test/support/disttool-dist.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
@@ -54,7 +54,7 @@ function median(samples: number[]): number {
 }
 
 await ensureCliBuilt();
-const sandbox = ownedSandbox('proto-cold-bench-');
+const sandbox = createSandbox('proto-cold-bench-');
 const dist = await startDisttoolDist();
 try {
   const project = sandbox.cwd;

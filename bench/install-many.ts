@@ -28,7 +28,7 @@ import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { ownedSandbox } from '../test/support/temp-dirs.js';
+import { createSandbox } from '../test-utils/index.js';
 import { CLI, ensureCliBuilt } from '../test/support/cli.js';
 import { DEFAULT_RELEASES, startDisttoolDist } from '../test/support/disttool-dist.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
@@ -43,7 +43,7 @@ const releases = DEFAULT_RELEASES.filter((release) => !release.version.includes(
 const clis = values.compare ? { before: values.compare, after: CLI } : { after: CLI };
 
 await ensureCliBuilt();
-const sandbox = ownedSandbox('proto-install-many-');
+const sandbox = createSandbox('proto-install-many-');
 const dist = await startDisttoolDist();
 try {
   // Every file it serves answers late (a fault is set per path).

@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PluginContainer } from '../src/host/index.js';
 import { defaultHttpGet } from '../src/host/http-get.js';
-import { ownedSandbox } from '../test/support/temp-dirs.js';
+import { createSandbox } from '../test-utils/index.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
 
 const calls = Number(process.argv[2] ?? 1000);
@@ -36,7 +36,7 @@ const index = JSON.stringify({
 const server = createServer((_, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(index));
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const distUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const sandbox = ownedSandbox('proto-bench-');
+const sandbox = createSandbox('proto-bench-');
 
 try {
   const wasm = fixturePlugin('disttool');

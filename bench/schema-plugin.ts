@@ -8,11 +8,11 @@
 import { join } from 'node:path';
 import { Store } from '../src/store/index.js';
 import { Tool } from '../src/tool/tool.js';
-import { ownedSandbox } from '../test/support/temp-dirs.js';
+import { createSandbox } from '../test-utils/index.js';
 import { fixturePlugin, repoRoot } from '../test/support/fixtures.js';
 
 const runs = Number(process.argv[2] ?? 30);
-const sandbox = ownedSandbox('proto-bench-schema-');
+const sandbox = createSandbox('proto-bench-schema-');
 const store = new Store({ root: sandbox.protoHome, env: sandbox.env });
 
 async function loadAndLocate(id: string, wasm: string, toolConfig?: Record<string, unknown>): Promise<number> {

@@ -10,14 +10,14 @@ import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from '../src/cli/session.js';
 import { shimCacheEntryPath } from '../src/link/index.js';
-import { ownedSandbox } from '../test/support/temp-dirs.js';
+import { createSandbox } from '../test-utils/index.js';
 import { CLI, ensureCliBuilt } from '../test/support/cli.js';
 import { startDisttoolDist } from '../test/support/disttool-dist.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
 
 const runs = Number(process.argv[2] ?? 200);
 await ensureCliBuilt();
-const sandbox = ownedSandbox('proto-shim-bench-');
+const sandbox = createSandbox('proto-shim-bench-');
 const dist = await startDisttoolDist([{ version: '2.1.0' }]);
 
 function median(samples: number[]): number {

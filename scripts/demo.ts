@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ownedSandbox } from '../test/support/temp-dirs.js';
+import { createSandbox } from '../test-utils/index.js';
 import { CLI, ensureCliBuilt } from '../test/support/cli.js';
 import { startDisttoolDist } from '../test/support/disttool-dist.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
@@ -22,7 +22,7 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 }
 
 await ensureCliBuilt();
-const sandbox = ownedSandbox('proto-demo-');
+const sandbox = createSandbox('proto-demo-');
 const dist = await startDisttoolDist();
 try {
   const project = join(sandbox.cwd, 'my-project');

@@ -1,11 +1,13 @@
 /**
  * A throwaway proto world for one test: a temp root holding `.home`, `.proto` and a cwd, and a
  * scrubbed environment that points proto at them (spec §8.1: `create_empty_proto_sandbox`).
- * Nothing of the developer's real home or store is visible inside.
+ * Nothing of the developer's real home or store is visible inside. The root goes with `cleanup()`,
+ * or when the process ends first (remove-at-exit.ts: an interrupted run leaves no sandbox behind).
  */
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { removeAtExit } from './remove-at-exit.js';
 
 export interface Sandbox {
   /** The temp root (real path, symlinks resolved). */
@@ -24,12 +26,13 @@ export interface Sandbox {
   readonly env: NodeJS.ProcessEnv;
   /** Writes a file under the root (parents created); returns its path. */
   writeFile(relativePath: string, content: string | Uint8Array): string;
-  /** Removes the whole root. */
+  /** Removes the whole root (also done when the process exits or is interrupted before). */
   cleanup(): void;
 }
 
 export function createSandbox(prefix = 'proto-sandbox-'): Sandbox {
   const root = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  const remove = removeAtExit(root);
   const home = join(root, '.home');
   const protoHome = join(root, '.proto');
   const temp = join(protoHome, 'temp');
@@ -59,8 +62,6 @@ export function createSandbox(prefix = 'proto-sandbox-'): Sandbox {
       writeFileSync(path, content);
       return path;
     },
-    cleanup() {
-      rmSync(root, { recursive: true, force: true });
-    },
+    cleanup: remove,
   };
 }

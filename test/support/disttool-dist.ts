@@ -12,7 +12,7 @@ import { detectHost } from '../../src/host/index.js';
 import { startDistServer, type DistServer } from '../../test-utils/index.js';
 import { repoRoot } from './fixtures.js';
 import { run } from './system-commands.js';
-import { removeAtExit } from './temp-dirs.js';
+import { removeAtExit } from '../../test-utils/remove-at-exit.js';
 
 export interface DisttoolRelease {
   version: string;

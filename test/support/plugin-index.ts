@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixturePlugin } from './fixtures.js';
 import { run } from './system-commands.js';
-import { removeAtExit } from './temp-dirs.js';
+import { removeAtExit } from '../../test-utils/remove-at-exit.js';
 
 export interface IndexVersionSpec {
   version: string;
@@ -98,7 +98,7 @@ export function writePluginIndex(root: string, plugins: readonly IndexPluginSpec
   return root;
 }
 
-/** A fresh temp dir for an index (real path); the caller removes it (or the process's end does: temp-dirs.ts). */
+/** A fresh temp dir for an index (real path); the caller removes it (or the process's end does: test-utils/remove-at-exit.ts). */
 export function tempIndexDir(prefix = 'plugin-index-'): string {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
   removeAtExit(dir);

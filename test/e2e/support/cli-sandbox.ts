@@ -5,13 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Sandbox } from '../../../test-utils/index.js';
 import { fixturePlugin, repoRoot } from '../../support/fixtures.js';
 import { runCli, type CliResult } from '../../support/cli.js';
 import { after, before } from 'node:test';
 import { ensureCliBuilt } from '../../support/cli.js';
 import { startDisttoolDist, type DisttoolDist } from '../../support/disttool-dist.js';
-import { ownedSandbox } from '../../support/temp-dirs.js';
+import { createSandbox, type Sandbox } from '../../../test-utils/index.js';
 
 export interface CliSandbox extends Sandbox {
   /** Runs `proto <args>` in the sandbox's cwd (or `cwd`) with its env plus `env`; `input` is piped to stdin. */
@@ -25,7 +24,7 @@ export interface CliSandbox extends Sandbox {
 }
 
 export function createCliSandbox(): CliSandbox {
-  const sandbox = ownedSandbox('proto-e2e-');
+  const sandbox = createSandbox('proto-e2e-');
   return Object.assign(sandbox, {
     run: (args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}) =>
       runCli(args, { cwd: options.cwd ?? sandbox.cwd, env: { ...sandbox.env, ...options.env }, ...(options.input !== undefined ? { input: options.input } : {}) }),
