@@ -15,8 +15,9 @@ const { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readF
 const module_ = require('node:module');
 const { dirname, isAbsolute, join } = require('node:path');
 
-// Node >= 22.1 can cache compiled bytecode between runs; Node 20 simply lacks the API. First, so
-// that everything below is cached too.
+// Node >= 22.1 can cache compiled bytecode between runs (for this file and the small bundles it
+// requires; the large ones have V8's code cache, see loadBundle); Node 20 simply lacks the API.
+// First, so that everything below is cached too.
 module_.enableCompileCache?.();
 
 const DIST = join(__dirname, '..', 'dist');
@@ -157,19 +158,24 @@ async function chooseNode(runtime) {
 }
 
 /**
- * Loads a bundle. Node >= 22.1 caches compiled code itself (enableCompileCache above); Node 20
- * compiles the 600 KB program from source on every run, about 12 ms of CPU. There, V8's code
- * cache spares most of that: kept in the store (`cache/code`, the user's own, like the tools it
- * runs), used only when the file belongs to this user, and named by the bundle's size, time and
- * inode and V8's version, so a rebuilt bundle or another Node never reads an old one (V8 itself
- * refuses data made with other flags). Written after the command, so that the functions it
- * compiled on the way are in it (`variant` keeps one per kind of run apart, so that each has its
- * own). Anything wrong: the bundle is compiled from source as usual.
+ * Loads a bundle. Without a cache, Node 20 compiles the 600 KB program from source on every run,
+ * about 12 ms of CPU, and every function again when it first runs. V8's code cache spares most of
+ * that: kept in the store (`cache/code`, the user's own, like the tools it runs), used only when
+ * the file belongs to this user, and named by the bundle's size, time and inode and V8's version,
+ * so a rebuilt bundle or another Node never reads an old one (V8 itself refuses data made with
+ * other flags). Written after the command, so that the functions it compiled on the way are in it
+ * (`variant` keeps one per kind of run apart, so that each has its own). Anything wrong: the
+ * bundle is compiled from source as usual.
+ * On every Node, also those with a compile cache (enableCompileCache above): Node writes that as a
+ * module is compiled, before any of its functions ran, so it holds the top level only, and each
+ * run compiled again every function it called. Measured on Node 24 and 22 (bench/cold-paths.ts,
+ * bench/install-many.ts, docs/benchmark-history.md): list-remote, bin, list, status, run and
+ * install take ~5-15% less CPU with this cache.
  */
 function loadBundle(name, variant) {
   const file = join(DIST, 'bundle', name);
   const plain = () => ({ exports: require(file), saveCodeCache: () => undefined });
-  if (typeof module_.enableCompileCache === 'function' || typeof process.getuid !== 'function') return plain();
+  if (typeof process.getuid !== 'function') return plain();
   let script;
   let cachePath;
   let cachedData;
@@ -224,7 +230,7 @@ function startBundle() {
   return startExports;
 }
 
-/** The store (where code caches are kept on Node 20); found once, when needed. */
+/** The store (where code caches are kept); found once, when needed. */
 function resolveStoreRoot() {
   storeRootFound ??= startBundle().resolveStoreRoot();
   return storeRootFound;

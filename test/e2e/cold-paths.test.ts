@@ -2,14 +2,13 @@
  * Cold paths of the built CLI, spawned as users run it: help and --version come from the launcher
  * without the program, in the program's own words; commands whose answer is on disk (list-remote
  * with cached versions, bin, list, status, run) answer without starting the plugin, and a change
- * to what the plugin is loaded with (its tool config, its file) starts it again. On a Node without
- * a compile cache, the launcher keeps V8's code cache of the bundled program in the store.
+ * to what the plugin is loaded with (its tool config, its file) starts it again. The launcher keeps
+ * V8's code cache of the bundled program in the store, on every Node.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
-import module from 'node:module';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { collectHelpTexts } from '../../src/cli/help-texts.js';
@@ -182,9 +181,7 @@ describe('cold paths', () => {
     assert.doesNotMatch(stderr, /answered from the caches|handing over/);
   });
 
-  it('keeps the compiled program in the store where Node has no compile cache, and outlives a broken one', {
-    skip: typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function' ? 'this Node caches compiled code itself (module.enableCompileCache)' : false,
-  }, async () => {
+  it('keeps the compiled program in the store, also where Node has a compile cache, and outlives a broken one', async () => {
     const sandbox = fixture.sandboxWith('');
     const run = () => sandbox.run(['list'], { env: storeCodeCache });
     const first = await run();
@@ -223,9 +220,7 @@ describe('cold paths', () => {
     assert.notEqual(readFileSync(path, 'utf8'), 'not a code cache');
   });
 
-  it('keeps it in PROTO_CODE_CACHE_DIR instead when that directory is yours and no one else may write it', {
-    skip: typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function' ? 'this Node caches compiled code itself (module.enableCompileCache)' : false,
-  }, async () => {
+  it('keeps it in PROTO_CODE_CACHE_DIR instead when that directory is yours and no one else may write it', async () => {
     const sandbox = fixture.sandboxWith('');
     const storeDir = join(sandbox.protoHome, 'cache/code');
     const chosen = join(sandbox.root, 'code-cache');
@@ -293,9 +288,7 @@ describe('cold paths', () => {
     assert.match(result.stderr, /^worker_threads loaded: false$/m);
   });
 
-  it('keeps the program\'s code cache across commands that download (V8 flags are as they were when it is written)', {
-    skip: typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function' ? 'this Node caches compiled code itself (module.enableCompileCache)' : false,
-  }, async () => {
+  it('keeps the program\'s code cache across commands that download (V8 flags are as they were when it is written)', async () => {
     const sandbox = fixture.sandboxWith((distUrl) => `[plugins.tools]\ndisttool = "file://${fixturePlugin('disttool')}"\n[tools.disttool]\ndist-url = "${distUrl}"\n`);
     const chosen = join(sandbox.root, 'code-cache');
     mkdirSync(chosen, { mode: 0o700 });
