@@ -20,13 +20,6 @@ export interface RuntimeOptions {
   logger: Pick<Console, 'debug' | 'info' | 'warn' | 'error' | 'trace' | 'log'>;
   /** Named in logs. */
   id: string;
-  /**
-   * Called when the creation is sent to its worker (it may wait behind a neighbour's call
-   * first): a time bound counts from then.
-   */
-  onStart?: () => void;
-  /** Aborting it stops a creation still running (its worker is terminated: a start may loop too). */
-  signal?: AbortSignal;
 }
 
 /** Why a call failed, as far as the SDK lets us know. */
@@ -56,33 +49,30 @@ function classify(error: unknown): CallFailure {
 
 export interface RuntimeInstance {
   /**
-   * Calls an export with UTF-8 input; resolves to the output bytes (empty when none). `onStart`
-   * runs when the call is sent to its worker (it may queue behind a neighbour's call first).
-   * Every memory block of the call is freed once it returns.
+   * Calls an export with UTF-8 input; resolves to the output bytes (empty when none). The first
+   * call also makes the instance, in the same message to its worker. `onStart` runs when the call
+   * is sent to its worker (it may queue behind a neighbour's call first), and for the first call
+   * again once the instance is made: a creation's bound counts from the first, the call's from
+   * the second. A creation that fails is thrown as it came (a failed start, not a failed call),
+   * and the instance is closed. Every memory block of the call is freed once it returns.
    */
   call(fn: string, input: string, onStart?: () => void): Promise<Uint8Array>;
-  /** Stops the instance at once, even mid-call (then its worker is terminated). */
+  /** Stops the instance at once, even mid-call or mid-creation (then its worker is terminated). */
   close(): Promise<void>;
 }
 
-export async function instantiate(options: RuntimeOptions): Promise<RuntimeInstance> {
+/** An instance of the plugin, made in its worker with its first call (nothing is sent before). */
+export function instantiate(options: RuntimeOptions): RuntimeInstance {
   const plugin = hostPlugin(options.id, options);
-  const stop = () => void plugin.close();
-  options.signal?.addEventListener('abort', stop, { once: true });
-  try {
-    if (options.signal?.aborted) throw new Error('the plugin was stopped before it started');
-    await plugin.start(options.onStart);
-  } catch (error) {
-    await plugin.close();
-    throw error;
-  } finally {
-    options.signal?.removeEventListener('abort', stop);
-  }
   return {
     async call(fn, input, onStart) {
       try {
         return await plugin.call(fn, input, onStart);
       } catch (error) {
+        if (plugin.instances === 0) {
+          await plugin.close();
+          throw error;
+        }
         throw new RuntimeCallError(classify(error));
       }
     },

@@ -133,10 +133,6 @@ export class PluginContainer extends ToolPlugin {
   private lastHostError: { name: string; error: Error } | undefined;
   /** Aborted (and replaced) each time the instance is thrown away; see HostFunctionContext.signal. */
   private stop = new AbortController();
-  /** Bumped each time the instance is thrown away, so a creation that finishes late knows. */
-  private generation = 0;
-  /** A worker being started, which close() must wait for (and which then closes itself). */
-  private creating: Promise<RuntimeInstance> | undefined;
   private closed = false;
 
   private constructor(
@@ -277,20 +273,10 @@ export class PluginContainer extends ToolPlugin {
     const started = performance.now();
     let bytes: Uint8Array;
     try {
-      bytes = await this.withTimeout(fn, async (startBound, endBound) => {
-        if (!this.instance) {
-          const generation = this.generation;
-          this.creating = this.createInstance(startBound);
-          const created = await this.creating.finally(() => (this.creating = undefined));
-          // The call may queue behind a neighbour's call, or move: its own bound starts when it is sent.
-          endBound();
-          if (generation !== this.generation || this.closed) {
-            // The bound expired (or close() ran) while the worker started: nobody will use it.
-            await created.close();
-            throw new Error('the plugin was stopped while it started');
-          }
-          this.instance = created;
-        }
+      bytes = await this.withTimeout(fn, (startBound) => {
+        // Made in its worker with this call: the creation's bound, then the call's, start at
+        // `startBound` (see RuntimeInstance.call).
+        this.instance ??= this.createInstance();
         return this.instance.call(fn, input, startBound);
       });
     } catch (error) {
@@ -329,7 +315,7 @@ export class PluginContainer extends ToolPlugin {
     }
   }
 
-  private createInstance(onStart: () => void): Promise<RuntimeInstance> {
+  private createInstance(): RuntimeInstance {
     // WASI preopens of missing dirs fail: the mounts are made here, when the plugin starts.
     for (const hostDir of Object.values(this.runtimeConfig.allowedPaths)) mkdirSync(hostDir, { recursive: true });
     return instantiate({
@@ -339,9 +325,6 @@ export class PluginContainer extends ToolPlugin {
       allowedPaths: this.runtimeConfig.allowedPaths,
       functions: this.functions,
       logger: this.pluginLogger(),
-      onStart,
-      // Discarding the instance (its bound expired, close()) stops a start still running.
-      signal: this.stop.signal,
     });
   }
 
@@ -359,11 +342,11 @@ export class PluginContainer extends ToolPlugin {
 
   /**
    * Runs one call within its bounds: its time, and how much the process may grow meanwhile.
-   * The time bound runs from when `work` calls `startBound` to when it calls `endBound`: from when
-   * the pool sends the creation to its worker until it is made, then from when it sends the call
-   * (either may first queue behind a neighbour, and the call may move to another worker).
+   * The time bound runs from each time `work` calls `startBound`: when the pool sends the creation
+   * and its call to the worker, then again once the instance is made (either may first queue
+   * behind a neighbour, and the call may move to another worker).
    */
-  private async withTimeout<T>(fn: string, work: (startBound: () => void, endBound: () => void) => Promise<T>): Promise<T> {
+  private async withTimeout<T>(fn: string, work: (startBound: () => void) => Promise<T>): Promise<T> {
     let halt!: (error: ProtoError) => void;
     const stopped = new Promise<never>((_, reject) => {
       halt = (error) => {
@@ -373,7 +356,6 @@ export class PluginContainer extends ToolPlugin {
       };
     });
     let timer: NodeJS.Timeout | undefined;
-    const endBound = () => clearTimeout(timer);
     const startBound = () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
@@ -393,7 +375,7 @@ export class PluginContainer extends ToolPlugin {
       );
     });
     try {
-      return await Promise.race([work(startBound, endBound), stopped]);
+      return await Promise.race([work(startBound), stopped]);
     } finally {
       clearTimeout(timer);
       unwatch();
@@ -408,7 +390,6 @@ export class PluginContainer extends ToolPlugin {
   private discardInstance(): Promise<void> {
     const instance = this.instance;
     this.instance = undefined;
-    this.generation++;
     this.stop.abort();
     this.stop = new AbortController();
     return instance ? instance.close().catch(() => undefined) : Promise.resolve();
@@ -445,8 +426,6 @@ export class PluginContainer extends ToolPlugin {
   async close(): Promise<void> {
     this.closed = true;
     await this.queue;
-    // A start still running was stopped with the instance (discardInstance); wait for it to end.
-    await this.creating?.catch(() => undefined);
     await this.discardInstance();
   }
 }

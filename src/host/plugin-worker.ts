@@ -3,8 +3,9 @@
  * SDK's foreground mode, made from the compiled module the main thread posts (one compile per
  * process, one worker start for many plugins: a worker costs ~35 ms of CPU to start).
  *
- * The main thread sends one create or call at a time and waits for its `done`; a drop (a plugin
- * that closed or moved) may come meanwhile, and ends only its own plugin's instance. Host
+ * The main thread sends one call at a time (a plugin's creation with the call it is made for, in
+ * one message) and waits for its `done`; a drop (a plugin that closed or moved) may come
+ * meanwhile, and ends only its own plugin's instance. Host
  * functions stay on the main thread (they are async, and they use the session's state): each import is a synchronous stub that posts the call
  * with the memory blocks its i64 arguments name, sleeps on `Atomics.wait` until the main thread
  * flags an answer, takes the answer from its own port (`receiveMessageOnPort`, no size limit), and
@@ -181,6 +182,8 @@ async function perform(op: WorkerOperation): Promise<void> {
         );
         plugins.set(op.plugin, plugin);
         report({ type: 'done', id: op.id });
+        // The call it was made for, now: the main thread need not answer the `done` first.
+        await perform(op.call);
         return;
       }
       case 'call': {

@@ -6,14 +6,18 @@
  * Contracts:
  * - A pool has up to `maxWorkers` slots (one per core), started lazily. A plugin goes to the
  *   fullest slot with room; a new slot is opened when every slot hosts `PLUGINS_PER_WORKER`.
- * - A slot runs one operation (create, call) at a time, in the order asked: the calls of
- *   different plugins in one worker run one after another (one JS thread per worker). A call
+ * - A slot runs one call at a time, in the order asked: the calls of different plugins in one
+ *   worker run one after another (one JS thread per worker). A call of a plugin that has no
+ *   instance in the worker (its first, or after a move or pause) carries the instance's creation
+ *   in the same message: one round trip, and the worker runs the call without waiting for us. A call
  *   blocked in a host function (the network, a command) holds its worker, never the main thread:
  *   host functions are answered here while their worker waits, and nothing here waits for a call
  *   to finish before answering one, so a host call cannot deadlock with another plugin's call.
- * - `onStart` of an operation runs when it is sent to a running worker: a plugin's time bound
- *   counts from then, not from when it queued behind a neighbour or waited for a worker to start
- *   (a start has its own bound, `WORKER_START_TIMEOUT_MS`).
+ * - `onStart` of a call runs when it is sent to a running worker: a plugin's time bound counts
+ *   from then, not from when it queued behind a neighbour or waited for a worker to start (a
+ *   start has its own bound, `WORKER_START_TIMEOUT_MS`). A plugin's first call runs it again once
+ *   the instance is made: its creation and its call have a bound each, as do their holds of the
+ *   worker (`STALLED_MS`).
  * - A call does not hold up its neighbours for long:
  *   - One that waits in a host function (the network, a command) past `PAUSE_AFTER_MS` while
  *     other plugins' operations wait for its worker gives the worker up (`./plugin-worker.ts`
@@ -40,6 +44,8 @@ import { HostCallContext } from './host-call-context.js';
 import {
   answeredFlag,
   pausedFlag,
+  type CallOperation,
+  type CreateOperation,
   type HostAnswer,
   type HostCallMessage,
   type PausedCall,
@@ -131,13 +137,20 @@ export class WorkerOperationError extends Error {
 
 let workerStarts = 0;
 let workersRunning = 0;
-/** Workers started by this process so far, and running now (tests count them). */
-export function pluginWorkerCounts(): { started: number; running: number } {
-  return { started: workerStarts, running: workersRunning };
+let operationsSent = 0;
+/**
+ * Workers started by this process so far, and running now, and the operations sent to them
+ * (messages: a creation with its call is one). Tests count them.
+ */
+export function pluginWorkerCounts(): { started: number; running: number; operations: number } {
+  return { started: workerStarts, running: workersRunning, operations: operationsSent };
 }
 
-type OperationRequest = { onStart?: () => void } & ({ op: 'create' } | { op: 'call'; fn: string; input: string });
-type Operation = OperationRequest & {
+/** A call of a plugin, queued in its slot (its instance is made with it when it has none there). */
+interface Operation {
+  fn: string;
+  input: string;
+  onStart?: () => void;
   plugin: PooledPlugin;
   resolve: (output: Uint8Array | undefined) => void;
   reject: (error: Error) => void;
@@ -146,7 +159,7 @@ type Operation = OperationRequest & {
   /** A call that gave its worker up: what its next run replays (see `./plugin-worker.ts`). */
   replay?: RecordedHostCall[];
   loggedBefore?: string[];
-};
+}
 
 /** A call that gave its worker up while `answer` was on its way. */
 class PausedRun {
@@ -224,7 +237,28 @@ class WorkerThread {
       this.pending.set(operation.id, { resolve, reject });
       this.worker.ref();
       this.worker.postMessage(operation);
+      operationsSent++;
     });
+  }
+
+  /**
+   * Sends a plugin's creation with the call it is made for, in one message: `created` settles when
+   * the instance is made (or not), `called` with the call's outcome. A creation that fails runs no
+   * call: only `created` says why, and `called` never settles.
+   */
+  sendCreation(operation: CreateOperation): { created: Promise<unknown>; called: Promise<Uint8Array | undefined | PausedRun> } {
+    const called = new Promise<Uint8Array | undefined | PausedRun>((resolve, reject) => this.pending.set(operation.call.id, { resolve, reject }));
+    // Rejected only with its creation (a stopped worker), whose failure `created` reports.
+    called.catch(() => undefined);
+    const created = this.send(operation);
+    created.catch(() => this.forget(operation.call.id));
+    return { created, called };
+  }
+
+  /** Waits no more for the `done` of operation `id` (it will not come). */
+  private forget(id: number): void {
+    this.pending.delete(id);
+    if (this.pending.size === 0 && !this.dead) this.worker.unref();
   }
 
   private receive(report: WorkerReport): void {
@@ -433,26 +467,41 @@ class WorkerSlot {
     // call that gave its worker up and runs again goes on counting from its first start).
     if (!operation.started) operation.onStart?.();
     operation.started = true;
+    this.startStallTimer();
+    const { replay, loggedBefore } = operation;
+    const call: CallOperation = { op: 'call', id: nextId++, plugin: plugin.key, fn: operation.fn, input: operation.input, replay, loggedBefore };
+    if (thread.hosts.has(plugin)) return thread.send(call);
+    // First run, or its worker was replaced since (a neighbour was stopped), or its call gave the
+    // worker up: its instance is made here, with the call in the same message.
+    const { module, config, allowedPaths, functions } = plugin.options;
+    const imports = Object.fromEntries(Object.entries(functions).map(([namespace, fns]) => [namespace, Object.keys(fns)]));
+    const started = performance.now();
+    const first = plugin.instances === 0;
+    const { created, called } = thread.sendCreation({ op: 'create', id: nextId++, plugin: plugin.key, module, config, allowedPaths, imports, call });
+    await created;
+    thread.hosts.add(plugin);
+    // Said once per plugin: tests count "started in" (a tool's plugin starts once per command).
+    // An instance made again after a move or a stopped neighbour says so in other words.
+    const took = `${(performance.now() - started).toFixed(1)} ms in plugin worker ${thread.number}`;
+    log('trace', `plugin:${plugin.id}`, plugin.instances++ === 0 ? `started in ${took}` : `made again in ${took} (${plugin.remade})`);
+    plugin.remade = PREVIOUS_WORKER_GONE;
+    if (first) {
+      // A plugin's first creation has bounds of its own (its time, and how long it may hold the
+      // worker): the call's count from when the instance is made, as if it were sent then.
+      this.startStallTimer();
+      operation.onStart?.();
+    }
+    return called;
+  }
+
+  /** Counts how long the running call holds the worker (`STALLED_MS`) from now. */
+  private startStallTimer(): void {
+    clearTimeout(this.stallTimer);
+    this.stalled = false;
     this.stallTimer = setTimeout(() => {
       this.stalled = true;
       this.giveWay();
     }, bounds.stalledMs).unref();
-    if (!thread.hosts.has(plugin)) {
-      // First run, or its worker was replaced since (a neighbour was stopped): create it here.
-      const { module, config, allowedPaths, functions } = plugin.options;
-      const imports = Object.fromEntries(Object.entries(functions).map(([namespace, fns]) => [namespace, Object.keys(fns)]));
-      const started = performance.now();
-      await thread.send({ op: 'create', id: nextId++, plugin: plugin.key, module, config, allowedPaths, imports });
-      thread.hosts.add(plugin);
-      // Said once per plugin: tests count "started in" (a tool's plugin starts once per command).
-      // An instance made again after a move or a stopped neighbour says so in other words.
-      const took = `${(performance.now() - started).toFixed(1)} ms in plugin worker ${thread.number}`;
-      log('trace', `plugin:${plugin.id}`, plugin.instances++ === 0 ? `started in ${took}` : `made again in ${took} (${plugin.remade})`);
-      plugin.remade = PREVIOUS_WORKER_GONE;
-    }
-    if (operation.op === 'create') return undefined;
-    const { replay, loggedBefore } = operation;
-    return thread.send({ op: 'call', id: nextId++, plugin: plugin.key, fn: operation.fn, input: operation.input, replay, loggedBefore });
   }
 
   /**
@@ -606,18 +655,16 @@ export class PooledPlugin {
     public slot: WorkerSlot,
   ) {}
 
-  private run(operation: OperationRequest): Promise<Uint8Array | undefined> {
-    if (this.closed) return Promise.reject(new Error('the plugin was closed'));
-    return new Promise((resolve, reject) => this.slot.enqueue({ ...operation, plugin: this, resolve, reject }));
-  }
-
-  /** Creates the instance in its worker. */
-  start(onStart?: () => void): Promise<void> {
-    return this.run({ op: 'create', onStart }).then(() => undefined);
-  }
-
+  /**
+   * Calls `fn`; the first call also makes the instance in its worker (one message for both).
+   * `onStart` runs when the call is sent to its worker, and for the first call again when the
+   * instance is made: the creation's bound counts from the first, the call's from the second.
+   * A first call that fails before its instance is made (`instances` is still 0) failed to create it.
+   */
   async call(fn: string, input: string, onStart?: () => void): Promise<Uint8Array> {
-    return (await this.run({ op: 'call', fn, input, onStart })) ?? new Uint8Array();
+    if (this.closed) throw new Error('the plugin was closed');
+    const output = await new Promise<Uint8Array | undefined>((resolve, reject) => this.slot.enqueue({ fn, input, onStart, plugin: this, resolve, reject }));
+    return output ?? new Uint8Array();
   }
 
   /** Ends the instance at once, even mid-call. */

@@ -30,30 +30,40 @@ export interface WorkerSetup {
   typeScript: boolean;
 }
 
-/** What the main thread asks, one at a time; each is answered by a `done` with its `id`. */
-export type WorkerOperation =
-  | {
-      op: 'create';
-      id: number;
-      plugin: number;
-      module: WebAssembly.Module;
-      config: Record<string, string>;
-      allowedPaths: Record<string, string>;
-      /** The host functions (answered on the main thread), per import namespace. */
-      imports: Record<string, string[]>;
-    }
-  | {
-      op: 'call';
-      id: number;
-      plugin: number;
-      fn: string;
-      input: string;
-      /** The host calls an earlier run of this call made before it paused, answered again in order. */
-      replay?: RecordedHostCall[];
-      /** The log lines that earlier run sent (`level message`): the same lines, in order, are not sent again. */
-      loggedBefore?: string[];
-    }
-  | { op: 'drop'; id: number; plugin: number };
+/**
+ * What the main thread asks, one at a time; each is answered by a `done` with its `id`. A plugin
+ * is created with the call it is made for (`CreateOperation.call`), in one message.
+ */
+export type WorkerOperation = CreateOperation | CallOperation | { op: 'drop'; id: number; plugin: number };
+
+/**
+ * Makes a plugin's instance, then runs `call` in it at once: one message instead of two, and the
+ * worker starts the call without waiting for the main thread. Its `done` comes first (the instance
+ * is made), then the call's; a creation that fails runs no call and reports only its own `done`.
+ */
+export interface CreateOperation {
+  op: 'create';
+  id: number;
+  plugin: number;
+  module: WebAssembly.Module;
+  config: Record<string, string>;
+  allowedPaths: Record<string, string>;
+  /** The host functions (answered on the main thread), per import namespace. */
+  imports: Record<string, string[]>;
+  call: CallOperation;
+}
+
+export interface CallOperation {
+  op: 'call';
+  id: number;
+  plugin: number;
+  fn: string;
+  input: string;
+  /** The host calls an earlier run of this call made before it paused, answered again in order. */
+  replay?: RecordedHostCall[];
+  /** The log lines that earlier run sent (`level message`): the same lines, in order, are not sent again. */
+  loggedBefore?: string[];
+}
 
 export interface HostCallMessage {
   type: 'host';

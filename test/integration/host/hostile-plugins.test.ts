@@ -50,6 +50,22 @@ describe('hostile plugins are reported with plugin id and function', () => {
     assert.ok(ms < 5_000, `took ${ms} ms`);
   });
 
+  it('a start that traps fails the call it was made for as a failed start, and the next call starts afresh', async () => {
+    const plugin = await PluginContainer.load({ id: 'bad-trap-start', wasm: fixturePlugin('hostile/trap-start'), dirs: sandbox.dirs, env: { ...sandbox.env } });
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        // Not `plugin.trap`: that code names a crash of the call, and the call never ran.
+        await assert.rejects(plugin.registerTool(), (error) => {
+          assert.ok(isProtoError(error, 'plugin.runtime_error'), String(error));
+          assert.equal(error.message, 'Plugin "bad-trap-start" failed in function "register_tool": unreachable');
+          return true;
+        });
+      }
+    } finally {
+      await plugin.close();
+    }
+  });
+
   it('the plugin is usable again after a timeout (a fresh instance)', async () => {
     const plugin = await PluginContainer.load({ id: 'bad-loop', wasm: fixturePlugin('hostile/loop'), dirs: sandbox.dirs, timeoutMs: 200 });
     for (let attempt = 0; attempt < 2; attempt++) {

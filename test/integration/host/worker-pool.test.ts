@@ -168,6 +168,43 @@ describe('plugins sharing workers', () => {
     await plugin.close();
   });
 
+  it("sends a plugin's creation and its first call to the worker in one message", async () => {
+    await startAfresh();
+    const lines: string[] = [];
+    const plugin = await load('one-message', 'probe/host-probe', { env: { WHO: 'one-message' } });
+    const before = pluginWorkerCounts().operations;
+    assert.equal(await tracing(lines, () => plugin.callRaw('probe_get_env_var', 'WHO')), 'one-message');
+    assert.equal(pluginWorkerCounts().operations - before, 1, 'the creation carried the first call');
+    assert.equal(await tracing(lines, () => plugin.callRaw('probe_get_env_var', 'WHO')), 'one-message');
+    assert.equal(pluginWorkerCounts().operations - before, 2, 'a later call is one message too');
+    const own = lines.filter((line) => line.startsWith('[TRACE plugin:one-message]'));
+    assert.equal(own.filter((line) => / started in [\d.]+ ms in plugin worker \d+$/.test(line)).length, 1, own.join('\n'));
+  });
+
+  it('stops a creation that never ends at its bound, and the plugin queued behind it goes on in a fresh worker', async () => {
+    await startAfresh();
+    // Nobody moves before the start's bound: only terminating the worker ends the creation.
+    const restoreBounds = setMoveBounds({ stalledMs: 60_000, pauseAfterMs: 60_000 });
+    try {
+      const looping = await load('loop-start', 'hostile/loop-start', { timeoutMs: 1000 });
+      const behind = await load('behind-start', 'probe/host-probe', { env: { WHO: 'behind-start' } });
+      const before = pluginWorkerCounts();
+      const stopped = looping.callRaw('register_tool', '{}').then(
+        () => assert.fail('the start returned'),
+        (error: unknown) => error,
+      );
+      const answer = behind.callRaw('probe_get_env_var', 'WHO');
+      const error = await within30s(stopped, 'the looping start');
+      assert.ok(error instanceof ProtoError, String(error));
+      assert.equal(error.code, 'plugin.timeout');
+      assert.match(error.message, /Plugin "loop-start" failed in function "register_tool": it ran longer than its bound of 1 s/);
+      assert.equal(await within30s(answer, 'the call queued behind the start'), 'behind-start');
+      assert.equal(pluginWorkerCounts().started - before.started, 1, 'one worker in place of the stopped one');
+    } finally {
+      restoreBounds();
+    }
+  });
+
   it('keeps a plugin working when its neighbour loops and is stopped: it is made again in a fresh worker', async () => {
     await startAfresh();
     const looping = await load('looping', 'hostile/loop', { timeoutMs: 2000 });
@@ -265,6 +302,29 @@ describe('plugins sharing workers', () => {
         ['[TRACE plugin:logging] before the request', '[INFO  plugin:logging] before the request'],
         'each line once, in order, though the guest ran twice',
       );
+    } finally {
+      restoreBounds();
+    }
+  });
+
+  it('runs a call that gave its worker up again in an instance made in the same message as the call', async () => {
+    await startAfresh();
+    const restoreBounds = setMoveBounds({ stalledMs: 60_000 });
+    const lines: string[] = [];
+    try {
+      const pausing = await loadMade('pausing');
+      const neighbour = await loadMade('neighbour-5', { who: 'neighbour-5' });
+      const before = pluginWorkerCounts().operations;
+      const hold = holdWorkerOf(pausing);
+      try {
+        assert.equal(await tracing(lines, () => within30s(neighbour.callRaw('probe_get_env_var', 'WHO'), 'the call behind the held one')), 'neighbour-5');
+      } finally {
+        hold.release();
+      }
+      assert.equal(await tracing(lines, () => hold.status), 200);
+      assert.ok(lines.some((line) => / made again in .* \(a call of it gave the worker up while it waited\)$/.test(line)), lines.join('\n'));
+      // The held call, the neighbour's, and the held call again with its new instance.
+      assert.equal(pluginWorkerCounts().operations - before, 3);
     } finally {
       restoreBounds();
     }
