@@ -1,38 +1,118 @@
 /**
- * Compiled plugin modules, shared in this process by the sha256 of the bytes compiled: ten tool
- * ids served by one `.wasm` (or a hook plugin loaded for every tool) compile it once. A
- * `WebAssembly.Module` is immutable and every instance of it has its own memory and state, so
- * sharing it shares nothing a plugin can see; each container still caps, checks and instantiates
- * it with its own limits, mounts, config and host functions.
+ * Compiled plugin modules, shared in this process by what they are made from: the sha256 of the
+ * plugin's bytes and what is done to them before they compile (`variant`: the memory cap written
+ * into them, memory-cap.ts). Ten tool ids served by one `.wasm` (or a hook plugin loaded for every
+ * tool) read, hash, cap and compile it once. A `WebAssembly.Module` is immutable and every
+ * instance of it has its own memory and state, so sharing it shares nothing a plugin can see;
+ * each container still checks and instantiates it with its own mounts, config and host functions.
  *
- * The bytes are those after the memory cap (memory-cap.ts), so two limits give two modules.
- * Modules are held weakly: one no container uses any more may be collected, and is compiled
- * again when asked for. A compile that fails is not remembered.
+ * The sha256 of a plugin file is known here by its path and stat fingerprint once this process
+ * hashed it, or was told it by a cache that keeps it (the plugin metadata cache): the one place
+ * both ask. Modules are held weakly: one no container uses any more may be collected, and is made
+ * again when asked for. A module that fails (a read, the cap, the compile) is not remembered.
  */
+import { statSync } from 'node:fs';
 import { lazyCrypto } from '../lazy-builtins.js';
 
 const modules = new Map<string, WeakRef<WebAssembly.Module>>();
-const compiling = new Map<string, Promise<WebAssembly.Module>>();
-let compilations = 0;
+const making = new Map<string, Promise<WebAssembly.Module>>();
 /** Modules held strongly for a load still to come (see retainModule). */
 const retained = new Set<WebAssembly.Module>();
+/** sha256 of plugin files by `path\0fingerprint`. */
+const fileDigests = new Map<string, string>();
+const counts = { hashed: 0, prepared: 0, compiled: 0 };
 
-/** The compiled module of `bytes`, compiled only if no live module of the same bytes exists. */
-export function compileModule(bytes: Uint8Array): Promise<WebAssembly.Module> {
-  const digest = lazyCrypto().createHash('sha256').update(bytes).digest('hex');
-  const known = modules.get(digest)?.deref();
-  if (known) return Promise.resolve(known);
-  let pending = compiling.get(digest);
-  if (!pending) {
-    compilations++;
-    pending = WebAssembly.compile(bytes);
-    compiling.set(digest, pending);
-    pending.then(
-      (module) => modules.set(digest, new WeakRef(module)),
-      () => undefined,
-    ).finally(() => compiling.delete(digest));
+/** The sha256 (hex) of a plugin's bytes. */
+export function pluginDigest(bytes: Uint8Array): string {
+  counts.hashed++;
+  return lazyCrypto().createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Device, inode, size and times of a plugin file (unchanged ⇒ same content), or undefined when it
+ * is not a file that can be stat'ed (its reader reports why).
+ */
+export function fileFingerprint(path: string): string | undefined {
+  try {
+    const stat = statSync(path, { bigint: true });
+    return stat.isFile() ? [stat.dev, stat.ino, stat.size, stat.mtimeNs, stat.ctimeNs].join(':') : undefined;
+  } catch {
+    return undefined;
   }
-  return pending;
+}
+
+/** The sha256 of plugin file `path` as it was at `fingerprint`, when this process knows it. */
+export function knownFileDigest(path: string, fingerprint: string): string | undefined {
+  return fileDigests.get(`${path}\0${fingerprint}`);
+}
+
+/** Remembers the sha256 of plugin file `path` at `fingerprint` (hashed, or vouched for by a cache). */
+export function rememberFileDigest(path: string, fingerprint: string, digest: string): void {
+  fileDigests.set(`${path}\0${fingerprint}`, digest);
+}
+
+/** A plugin to compile: its bytes, or a file read only when its module is not made yet. */
+export type PluginBytes = Uint8Array | { path: string; read: () => Promise<Uint8Array> };
+
+/**
+ * The compiled module of `plugin` as `prepare` changes its bytes (`variant` names how), made only
+ * when no live module of the same plugin digest and variant exists. A file whose digest is known
+ * (`knownFileDigest`) is not read then.
+ */
+export async function compileModule(plugin: PluginBytes, variant: string, prepare: (bytes: Uint8Array) => Uint8Array): Promise<WebAssembly.Module> {
+  const { digest, bytes } = plugin instanceof Uint8Array ? { digest: pluginDigest(plugin), bytes: plugin } : await digestOfFile(plugin);
+  const key = `${digest}\0${variant}`;
+  const known = modules.get(key)?.deref();
+  if (known) return known;
+  const pending = making.get(key);
+  // Another load's failure (a cap error names its plugin) is not this one's: it makes its own.
+  if (pending) return pending.catch(() => make(key, bytes ?? plugin, prepare));
+  return make(key, bytes ?? plugin, prepare);
+}
+
+/** Files being read and hashed now, by `path\0fingerprint`: loads of one file at once read it once. */
+const fileReads = new Map<string, Promise<{ digest: string; bytes: Uint8Array }>>();
+
+/** The digest of a plugin file, known or read and hashed now (then with the bytes read). */
+async function digestOfFile(file: Exclude<PluginBytes, Uint8Array>): Promise<{ digest: string; bytes?: Uint8Array }> {
+  const fingerprint = fileFingerprint(file.path);
+  const readNow = async () => {
+    const bytes = await file.read();
+    return { digest: pluginDigest(bytes), bytes };
+  };
+  // Not a file we can stat: its read says why (or reads it after all).
+  if (fingerprint === undefined) return readNow();
+  const known = knownFileDigest(file.path, fingerprint);
+  if (known !== undefined) return { digest: known };
+  const id = `${file.path}\0${fingerprint}`;
+  const reading = fileReads.get(id);
+  // Another load's read error names its plugin: this one reads for itself then.
+  if (reading) return reading.catch(readNow);
+  const read = readNow();
+  fileReads.set(id, read);
+  read.then(
+    ({ digest }) => rememberFileDigest(file.path, fingerprint, digest),
+    () => undefined,
+  ).finally(() => fileReads.delete(id));
+  return read;
+}
+
+function make(key: string, plugin: PluginBytes, prepare: (bytes: Uint8Array) => Uint8Array): Promise<WebAssembly.Module> {
+  const made = (async () => {
+    const bytes = plugin instanceof Uint8Array ? plugin : await plugin.read();
+    counts.prepared++;
+    const prepared = prepare(bytes);
+    counts.compiled++;
+    return WebAssembly.compile(prepared);
+  })();
+  making.set(key, made);
+  made.then(
+    (module) => modules.set(key, new WeakRef(module)),
+    () => undefined,
+  ).finally(() => {
+    if (making.get(key) === made) making.delete(key);
+  });
+  return made;
 }
 
 /**
@@ -47,5 +127,10 @@ export function retainModule(module: WebAssembly.Module): () => void {
 
 /** How many compiles this process started (tests show a shared module compiles once). */
 export function moduleCompilations(): number {
-  return compilations;
+  return counts.compiled;
+}
+
+/** How many times this process hashed plugin bytes, prepared (capped) them, and compiled them. */
+export function moduleCacheCounts(): { hashed: number; prepared: number; compiled: number } {
+  return { ...counts };
 }

@@ -39,7 +39,7 @@ import { defaultHttpGet } from './http-get.js';
 import type { DetectedHost } from './host-environment.js';
 import { describeImportProblems, findUnsatisfiedImports } from './import-check.js';
 import { capLinearMemory, WASM_PAGE_BYTES } from './memory-cap.js';
-import { compileModule } from './module-cache.js';
+import { compileModule, type PluginBytes } from './module-cache.js';
 import { watchMemory } from './memory-watch.js';
 import { warmUpPluginWorker } from './worker-pool.js';
 import { mountMapping, type MountDirs } from './mounts.js';
@@ -64,18 +64,18 @@ export interface PluginLimits {
 }
 
 /**
- * The module that plugin `bytes` run as under `limits`: its linear memory capped first
- * (memory-cap.ts, which throws `plugin.memory_limit` when the module starts above the cap), then
- * compiled once per distinct result in this process (module-cache.ts). `plugin install` compiles
- * its import scan's module here with the limits of the load that checks it, which then finds it.
+ * The module that `plugin` runs as under `limits`: its linear memory capped first (memory-cap.ts,
+ * which throws `plugin.memory_limit` when the module starts above the cap), then compiled; both
+ * once per plugin digest and cap in this process (module-cache.ts). `plugin install` compiles its
+ * import scan's module here with the limits of the load that checks it, which then finds it.
  * Bytes that are not WebAssembly are `plugin.load_failed`, named by `describe()`.
  */
-export async function compilePluginModule(bytes: Uint8Array, limits: PluginLimits | undefined, describe: () => string): Promise<WebAssembly.Module> {
+export async function compilePluginModule(plugin: PluginBytes, limits: PluginLimits | undefined, describe: () => string): Promise<WebAssembly.Module> {
   const maxPages = Math.max(1, Math.floor(resolveLimits(limits).memoryBytes / WASM_PAGE_BYTES));
   try {
-    return await compileModule(capLinearMemory(bytes, maxPages, describe).bytes);
+    return await compileModule(plugin, `memory pages <= ${maxPages}`, (bytes) => capLinearMemory(bytes, maxPages, describe).bytes);
   } catch (error) {
-    if (error instanceof ProtoError) throw error; // the cap's plugin.memory_limit
+    if (error instanceof ProtoError) throw error; // the cap's plugin.memory_limit, a read that failed
     throw new ProtoError('plugin.load_failed', `${describe()} is not a valid WebAssembly module: ${(error as Error).message}`, {
       hint: 'The file may be truncated or not a plugin at all; download or build it again.',
     });
@@ -162,18 +162,24 @@ export class PluginContainer extends ToolPlugin {
    * `plugin.load_failed` (not WASM) or `plugin.incompatible` (imports we lack).
    */
   static async load(options: PluginLoadOptions): Promise<PluginContainer> {
-    const where = typeof options.wasm === 'string' ? ` from ${options.wasm}` : '';
-    let bytes: Uint8Array;
-    try {
-      bytes = typeof options.wasm === 'string' ? await poolReadFile(options.wasm) : options.wasm;
-    } catch (error) {
-      throw new ProtoError('plugin.load_failed', `Plugin "${options.id}" could not be read${where}: ${(error as Error).message}`, {
-        hint: 'Check the plugin locator in .prototools.',
-      });
-    }
+    const { wasm } = options;
+    const where = typeof wasm === 'string' ? ` from ${wasm}` : '';
     // Its worker starts on another core meanwhile: the first call needs it.
     warmUpPluginWorker();
-    const module = await compilePluginModule(bytes, options.limits, () => `Plugin "${options.id}"${where}`);
+    // A file is read only when its module is not compiled in this process yet (module-cache.ts).
+    const plugin: PluginBytes =
+      typeof wasm === 'string'
+        ? {
+            path: wasm,
+            read: () =>
+              poolReadFile(wasm).catch((error: Error) => {
+                throw new ProtoError('plugin.load_failed', `Plugin "${options.id}" could not be read${where}: ${error.message}`, {
+                  hint: 'Check the plugin locator in .prototools.',
+                });
+              }),
+          }
+        : wasm;
+    const module = await compilePluginModule(plugin, options.limits, () => `Plugin "${options.id}"${where}`);
     if (!WebAssembly.Module.exports(module).some((entry) => entry.name === 'memory' && entry.kind === 'memory')) {
       throw new ProtoError('plugin.incompatible', `Plugin "${options.id}"${where} exports no memory, so it is not an Extism plugin`);
     }

@@ -25,7 +25,8 @@
  * `register_tool` or `detect_version_files`, is written with the next located executables or
  * when the plugin closes: one write per tool and command (each write creates a file).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { fileFingerprint, knownFileDigest, pluginDigest, rememberFileDigest } from '../host/module-cache.js';
 import { mountMapping, type MountDirs } from '../host/mounts.js';
 import { PluginPermissions } from '../host/permissions.js';
 import type { PluginLimits } from '../host/plugin-container.js';
@@ -33,7 +34,6 @@ import { pluginEnvironment } from '../host/plugin-config.js';
 import type { DetectedHost } from '../host/host-environment.js';
 import { ToolPlugin } from '../host/tool-plugin.js';
 import type { PathMapping } from '../host/virtual-paths.js';
-import { lazyCrypto } from '../lazy-builtins.js';
 import { log } from '../log.js';
 import {
   CLAIMED_PROTO_VERSION,
@@ -113,6 +113,8 @@ export async function openCachedPlugin<P extends ToolPlugin>(request: CachedPlug
   const path = request.store.pluginMetadataPath(request.id, shortDigest(key));
   const found = readEntry(path, request.id, key);
   const sha256 = found && found.plugin.fingerprint === source.fingerprint ? found.plugin.sha256 : source.sha256();
+  // The plugin's loader (module-cache.ts) then needs not hash the file again.
+  if (typeof request.wasm === 'string' && source.fingerprint !== null) rememberFileDigest(request.wasm, source.fingerprint, sha256);
   if (found && found.plugin.sha256 === sha256) {
     log('trace', 'cache', `plugin metadata of ${request.id}: cache hit ${path}`);
     const refreshed = found.plugin.fingerprint === source.fingerprint;
@@ -283,38 +285,23 @@ interface PluginSource {
   sha256(): string;
 }
 
-/**
- * Digests of plugin files hashed in this process, by path and fingerprint: one `.wasm` often
- * serves several tools (ten ids of one plugin hash it once, not ten times).
- */
-const fileDigests = new Map<string, string>();
-
 function identify(wasm: string | Uint8Array): PluginSource | undefined {
   if (typeof wasm !== 'string') {
-    const digest = sha256Of(wasm);
+    const digest = pluginDigest(wasm);
     return { name: `bytes:${digest}`, fingerprint: null, sha256: () => digest };
   }
-  try {
-    const stat = statSync(wasm, { bigint: true });
-    if (!stat.isFile()) return undefined;
-    const fingerprint = [stat.dev, stat.ino, stat.size, stat.mtimeNs, stat.ctimeNs].join(':');
-    const known = `${wasm}\0${fingerprint}`;
-    return {
-      name: wasm,
-      fingerprint,
-      sha256: () => {
-        let digest = fileDigests.get(known);
-        if (digest === undefined) fileDigests.set(known, (digest = sha256Of(readFileSync(wasm))));
-        return digest;
-      },
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-function sha256Of(bytes: Uint8Array): string {
-  return lazyCrypto().createHash('sha256').update(bytes).digest('hex');
+  const fingerprint = fileFingerprint(wasm);
+  if (fingerprint === undefined) return undefined;
+  return {
+    name: wasm,
+    fingerprint,
+    // Known once hashed in this process (one `.wasm` often serves several tools), by the loader too.
+    sha256: () => {
+      let digest = knownFileDigest(wasm, fingerprint);
+      if (digest === undefined) rememberFileDigest(wasm, fingerprint, (digest = pluginDigest(readFileSync(wasm))));
+      return digest;
+    },
+  };
 }
 
 /**

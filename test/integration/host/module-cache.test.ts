@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PluginContainer, type PluginLoadOptions } from '../../../src/host/index.js';
-import { moduleCompilations } from '../../../src/host/module-cache.js';
+import { copyFileSync } from 'node:fs';
+import { moduleCacheCounts, moduleCompilations } from '../../../src/host/module-cache.js';
 import { MIB } from '../../../src/limits.js';
 import { createSandbox, type Sandbox } from '../../../test-utils/index.js';
 import { fixturePlugin } from '../../support/fixtures.js';
@@ -52,6 +53,25 @@ describe('compiled plugin modules', () => {
     assert.equal(await downloadUrl(first), 'http://127.0.0.1:9/first/v1.0.0/disttool-v1.0.0-linux-x64.tar.gz');
     assert.equal(await downloadUrl(second), 'http://127.0.0.1:9/second/v1.0.0/disttool-v1.0.0-linux-x64.tar.gz');
     assert.equal(await downloadUrl(third), 'http://127.0.0.1:9/third/v1.0.0/disttool-v1.0.0-linux-x64.tar.gz');
+  });
+
+  it('ten tool ids loaded from one file read, hash, cap and compile it once', async () => {
+    // A file and a memory ceiling of their own: no other test of this process hashed or capped them.
+    const wasm = join(sandbox.root, 'ten-of-one.wasm');
+    copyFileSync(fixturePlugin('disttool'), wasm);
+    const limits = { memoryBytes: 40 * MIB };
+    const before = moduleCacheCounts();
+    const ten = await Promise.all(Array.from({ length: 10 }, (_, i) => load(`ten-${i}`, { wasm, limits })));
+    const after = moduleCacheCounts();
+    assert.deepEqual(
+      { hashed: after.hashed - before.hashed, prepared: after.prepared - before.prepared, compiled: after.compiled - before.compiled },
+      { hashed: 1, prepared: 1, compiled: 1 },
+      'one sha256, one memory cap and one compile for ten containers',
+    );
+    // An eleventh load, after the ten: its file's digest is known, so nothing is read or hashed.
+    await load('eleventh', { wasm, limits });
+    assert.deepEqual(moduleCacheCounts(), after);
+    assert.match(await downloadUrl(ten[9]!), /\/ten-9\/v1\.0\.0\//);
   });
 
   it('another memory ceiling is another module (the cap is written into the module)', async () => {
