@@ -15,12 +15,8 @@ import { ProtoError } from '../errors.js';
 import { shaAlgorithmForHex, type ChecksumAlgorithm, type ShaAlgorithm } from './checksum.js';
 
 export function detectChecksumAlgorithm(fileName: string, content: string): ChecksumAlgorithm {
-  const name = fileName.toLowerCase();
-  if (name.endsWith('.minisig') || name.endsWith('.minisign')) return 'minisign';
-  if (name.endsWith('.sha256') || name.endsWith('.sha256sum')) return 'sha256';
-  if (name.endsWith('.sha512') || name.endsWith('.sha512sum')) return 'sha512';
-  if (name === 'shasums256.txt') return 'sha256';
-  if (name === 'shasums512.txt') return 'sha512';
+  const named = checksumAlgorithmByName(fileName);
+  if (named) return named;
   for (const line of lines(content)) {
     const powershell = /^Algorithm\s*:\s*(\S+)\s*$/i.exec(line);
     if (powershell) {
@@ -38,6 +34,22 @@ export function detectChecksumAlgorithm(fileName: string, content: string): Chec
   throw new ProtoError('install.unknown_checksum_algorithm', `Cannot tell which checksum algorithm ${fileName} uses.`, {
     hint: 'Expected a .sha256/.sha512/.minisig file, SHASUMS256.txt/SHASUMS512.txt, or lines of "<hex hash>  <file name>".',
   });
+}
+
+/**
+ * The algorithm a checksum file's name alone decides (its extension, or SHASUMS256.txt/SHASUMS512.txt),
+ * else undefined: the content must tell. detectChecksumAlgorithm checks this first, so what the name
+ * says here is what it will say once the content is there (the install fetches such a file while
+ * the download already computes that digest).
+ */
+export function checksumAlgorithmByName(fileName: string): ChecksumAlgorithm | undefined {
+  const name = fileName.toLowerCase();
+  if (name.endsWith('.minisig') || name.endsWith('.minisign')) return 'minisign';
+  if (name.endsWith('.sha256') || name.endsWith('.sha256sum')) return 'sha256';
+  if (name.endsWith('.sha512') || name.endsWith('.sha512sum')) return 'sha512';
+  if (name === 'shasums256.txt') return 'sha256';
+  if (name === 'shasums512.txt') return 'sha512';
+  return undefined;
 }
 
 /** True when the checksum file content vouches for `hash` of the file named `downloadName`. */

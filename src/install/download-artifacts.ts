@@ -1,21 +1,25 @@
 /**
  * Step 5.1–5.2 of the install (plugin-api §7.2): fetch the checksum file (or write the plugin's inline
- * checksum), then stream the download into the version temp dir, computing exactly the digests
- * that verification will need while the bytes pass.
+ * checksum) and stream the download into the version temp dir, computing exactly the digests that
+ * verification will need while the bytes pass, so the large file is read only once.
  *
- * The checksum file is fetched first because it is small and it tells us which digest to compute
- * (sha256, sha512, or BLAKE2b-512 for prehashed minisign), so the large file is read only once.
- * It is kept in memory (within `[settings.limits] checksum-file`); only a plugin that verifies
- * the download itself (`verify_checksum`, which gets a path) has it written to the temp dir.
+ * Which digest that is comes from the checksum file: sha256, sha512, or BLAKE2b-512 for a prehashed
+ * minisign signature. When the file's name alone says sha256 or sha512 (`SHASUMS256.txt`,
+ * `*.sha512`, ...: checksumAlgorithmByName), both requests go out at once, one round trip sooner.
+ * Otherwise (the content must tell, or a minisign signature, whose digests depend on its content)
+ * the checksum file is fetched first. Either way, a failed checksum fetch is the error reported.
+ *
+ * The checksum file is kept in memory (within `[settings.limits] checksum-file`); only a plugin that
+ * verifies the download itself (`verify_checksum`, which gets a path) has it written to the temp dir.
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { ProtoError } from '../errors.js';
 import { LIMITS, limitSetting, MIB } from '../limits.js';
-import { downloadFile, fetchBuffer, type HashAlgorithm } from '../net/index.js';
+import { downloadFile, fetchBuffer, type DownloadFileResult, type HashAlgorithm } from '../net/index.js';
 import type { DownloadPrebuiltOutput } from '../protocol/index.js';
-import { parseChecksum, type ChecksumAlgorithm } from './checksum.js';
-import { detectChecksumAlgorithm } from './checksum-file.js';
+import { parseChecksum, type Checksum, type ChecksumAlgorithm } from './checksum.js';
+import { checksumAlgorithmByName, detectChecksumAlgorithm } from './checksum-file.js';
 import { lastUrlSegment, plainFileName } from './file-names.js';
 import { makeDirectory } from '../store/make-directory.js';
 import { downloadLimit, type InstallProgress, type InstallSettings } from './install-settings.js';
@@ -76,7 +80,7 @@ export interface DownloadArtifactsInput {
 }
 
 export async function downloadArtifacts(input: DownloadArtifactsInput): Promise<DownloadedArtifacts> {
-  const { plugin, prebuilt, stagingDir, settings } = input;
+  const { plugin, prebuilt, stagingDir } = input;
   if (typeof prebuilt.download_url !== 'string' || prebuilt.download_url === '') {
     throw new ProtoError('install.invalid_download', `Plugin ${plugin.id} returned no download_url from download_prebuilt.`);
   }
@@ -84,21 +88,21 @@ export async function downloadArtifacts(input: DownloadArtifactsInput): Promise<
   const downloadName = prebuilt.download_name
     ? plainFileName(prebuilt.download_name, 'download_name', plugin.id)
     : lastUrlSegment(prebuilt.download_url, 'download_url', plugin.id);
-
-  const checksum = await prepareChecksum(input, downloadName, headers);
   const downloadPath = join(stagingDir, downloadName);
-  const result = await downloadFile(prebuilt.download_url, downloadPath, {
-    headers,
-    settings,
-    ...downloadLimit(settings),
-    hashes: digestsFor(checksum, plugin.has('verify_checksum')),
-    signal: input.signal,
-    ...(input.inMemory ? { inMemory: (total: number | undefined) => input.inMemory!({ name: downloadName, total }), onChunk: input.onChunk } : {}),
-    onProgress: (p) => {
-      input.onWrite?.({ path: downloadPath, name: downloadName, total: p.total }, p.bytes);
-      input.onProgress?.({ phase: 'download', file: downloadName, bytes: p.bytes, total: p.total });
-    },
-  });
+  // The plugin's values are checked before any request is made.
+  const inline = prebuilt.checksum ? parseChecksum(prebuilt.checksum) : undefined;
+  const file = checksumFileSource(input, downloadName);
+  const download = (hashes: HashAlgorithm[], signal: AbortSignal | undefined) => startDownload(input, downloadPath, downloadName, headers, hashes, signal);
+
+  let checksum: ChecksumPlan;
+  let result: DownloadFileResult;
+  const named = file && checksumAlgorithmByName(file.name);
+  if (file && (named === 'sha256' || named === 'sha512')) {
+    ({ checksum, result } = await fetchTogether(() => fetchChecksumFile(input, file, headers, inline), (signal) => download([named], signal), input.signal));
+  } else {
+    checksum = file ? await fetchChecksumFile(input, file, headers, inline) : await inlineChecksum(input, inline, downloadName);
+    result = await download(digestsFor(checksum, plugin.has('verify_checksum')), input.signal);
+  }
   return {
     downloadFile: downloadPath,
     ...(result.body ? { body: result.body } : {}),
@@ -111,53 +115,121 @@ export async function downloadArtifacts(input: DownloadArtifactsInput): Promise<
   };
 }
 
-async function prepareChecksum(
+/**
+ * The checksum file and the download at once. A failed checksum fetch stops the download (through
+ * its signal) and is the error reported, also when the download failed as well: what the
+ * checksum-first order would have reported. The download is awaited to its end either way, so no
+ * request or file handle outlives this call; what it wrote stays for the caller, which removes the
+ * temp dir.
+ *
+ * The download is asked for first: a keep-alive connection to its host left idle by an earlier
+ * request (the plugin's) goes to the first request, and the second opens its own; the large body
+ * is the one that should not wait for a handshake.
+ */
+async function fetchTogether(
+  fetchChecksum: () => Promise<ChecksumPlan>,
+  download: (signal: AbortSignal) => Promise<DownloadFileResult>,
+  signal: AbortSignal | undefined,
+): Promise<{ checksum: ChecksumPlan; result: DownloadFileResult }> {
+  const stop = new AbortController();
+  const downloading = download(signal ? AbortSignal.any([signal, stop.signal]) : stop.signal);
+  const checking = fetchChecksum().catch((error: unknown) => {
+    stop.abort(error);
+    throw error;
+  });
+  const [checksum, result] = await Promise.allSettled([checking, downloading]);
+  if (checksum.status === 'rejected') throw checksum.reason;
+  if (result.status === 'rejected') throw result.reason;
+  return { checksum: checksum.value, result: result.value };
+}
+
+function startDownload(
   input: DownloadArtifactsInput,
+  downloadPath: string,
   downloadName: string,
   headers: Record<string, string>,
+  hashes: HashAlgorithm[],
+  signal: AbortSignal | undefined,
+): Promise<DownloadFileResult> {
+  const { settings } = input;
+  return downloadFile(input.prebuilt.download_url, downloadPath, {
+    headers,
+    settings,
+    ...downloadLimit(settings),
+    hashes,
+    signal,
+    ...(input.inMemory ? { inMemory: (total: number | undefined) => input.inMemory!({ name: downloadName, total }), onChunk: input.onChunk } : {}),
+    onProgress: (p) => {
+      input.onWrite?.({ path: downloadPath, name: downloadName, total: p.total }, p.bytes);
+      input.onProgress?.({ phase: 'download', file: downloadName, bytes: p.bytes, total: p.total });
+    },
+  });
+}
+
+interface ChecksumFileSource {
+  url: string;
+  name: string;
+  /** Staging path: written only for a plugin's verify_checksum. */
+  path: string;
+}
+
+/** The plugin's checksum_url and the file's name (checked), or undefined when it gave none. */
+function checksumFileSource(input: DownloadArtifactsInput, downloadName: string): ChecksumFileSource | undefined {
+  const { plugin, prebuilt, stagingDir } = input;
+  if (!prebuilt.checksum_url) return undefined;
+  const name = prebuilt.checksum_name
+    ? plainFileName(prebuilt.checksum_name, 'checksum_name', plugin.id)
+    : lastUrlSegment(prebuilt.checksum_url, 'checksum_url', plugin.id);
+  if (name === downloadName) {
+    throw new ProtoError('install.invalid_file_name', `Plugin ${plugin.id} uses the same file name "${name}" for the download and its checksum.`);
+  }
+  return { url: prebuilt.checksum_url, name, path: join(stagingDir, name) };
+}
+
+/** minisign key: `checksum_public_key`, else the key of a `minisign:` checksum. */
+function publicKeyOf(prebuilt: DownloadPrebuiltOutput, inline: Checksum | undefined): string | undefined {
+  return prebuilt.checksum_public_key || (inline?.algorithm === 'minisign' ? inline.key : undefined);
+}
+
+async function fetchChecksumFile(
+  input: DownloadArtifactsInput,
+  file: ChecksumFileSource,
+  headers: Record<string, string>,
+  inline: Checksum | undefined,
 ): Promise<ChecksumPlan> {
   const { plugin, prebuilt, stagingDir, settings } = input;
-  const inline = prebuilt.checksum ? parseChecksum(prebuilt.checksum) : undefined;
-  const inlineKey = inline?.algorithm === 'minisign' ? inline.key : undefined;
-  const publicKey = prebuilt.checksum_public_key || inlineKey;
+  const { body } = await fetchBuffer(file.url, {
+    headers,
+    settings,
+    signal: input.signal,
+    maxBytes: settings.checksumFileMaxBytes ?? LIMITS.checksumFile.default * MIB,
+    limitSetting: limitSetting('checksumFile'),
+    anyStatus: false,
+  });
+  if (plugin.has('verify_checksum')) await writeTempFile(stagingDir, file.path, body);
+  const content = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  const { name, path } = file;
+  return { kind: 'file', path, name, algorithm: detectChecksumAlgorithm(name, content), content, publicKey: publicKeyOf(prebuilt, inline) };
+}
 
-  if (prebuilt.checksum_url) {
-    const name = prebuilt.checksum_name
-      ? plainFileName(prebuilt.checksum_name, 'checksum_name', plugin.id)
-      : lastUrlSegment(prebuilt.checksum_url, 'checksum_url', plugin.id);
-    if (name === downloadName) {
-      throw new ProtoError('install.invalid_file_name', `Plugin ${plugin.id} uses the same file name "${name}" for the download and its checksum.`);
-    }
-    const path = join(stagingDir, name);
-    const { body } = await fetchBuffer(prebuilt.checksum_url, {
-      headers,
-      settings,
-      signal: input.signal,
-      maxBytes: settings.checksumFileMaxBytes ?? LIMITS.checksumFile.default * MIB,
-      limitSetting: limitSetting('checksumFile'),
-      anyStatus: false,
+/** The plugin's inline checksum (no checksum_url), written to the temp dir for its verify_checksum; or none. */
+async function inlineChecksum(input: DownloadArtifactsInput, inline: Checksum | undefined, downloadName: string): Promise<ChecksumPlan> {
+  const { plugin, prebuilt, stagingDir } = input;
+  if (!inline) return { kind: 'none' };
+  const name = `checksum.${inline.algorithm}`;
+  if (name === downloadName) {
+    throw new ProtoError('install.invalid_file_name', `Plugin ${plugin.id} names its download "${name}", which is reserved.`);
+  }
+  // A minisign checksum carries a key but no signature: only a plugin verifier can use it.
+  if (inline.algorithm === 'minisign' && !plugin.has('verify_checksum')) {
+    throw new ProtoError('install.invalid_checksum', `Plugin ${plugin.id} gave a minisign key but no checksum_url for the signature.`, {
+      hint: 'The plugin must also return checksum_url pointing at the .minisig file.',
     });
-    if (plugin.has('verify_checksum')) await writeTempFile(stagingDir, path, body);
-    const content = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-    return { kind: 'file', path, name, algorithm: detectChecksumAlgorithm(name, content), content, publicKey };
   }
-  if (inline) {
-    const name = `checksum.${inline.algorithm}`;
-    if (name === downloadName) {
-      throw new ProtoError('install.invalid_file_name', `Plugin ${plugin.id} names its download "${name}", which is reserved.`);
-    }
-    // A minisign checksum carries a key but no signature: only a plugin verifier can use it.
-    if (inline.algorithm === 'minisign' && !plugin.has('verify_checksum')) {
-      throw new ProtoError('install.invalid_checksum', `Plugin ${plugin.id} gave a minisign key but no checksum_url for the signature.`, {
-        hint: 'The plugin must also return checksum_url pointing at the .minisig file.',
-      });
-    }
-    const content = inline.algorithm === 'minisign' ? '' : `${inline.hash}\n`;
-    const path = join(stagingDir, name);
-    if (plugin.has('verify_checksum')) await writeTempFile(stagingDir, path, content);
-    return { kind: 'file', path, name, algorithm: inline.algorithm, content, publicKey };
-  }
-  return { kind: 'none' };
+  const content = inline.algorithm === 'minisign' ? '' : `${inline.hash}\n`;
+  const path = join(stagingDir, name);
+  if (plugin.has('verify_checksum')) await writeTempFile(stagingDir, path, content);
+  return { kind: 'file', path, name, algorithm: inline.algorithm, content, publicKey: publicKeyOf(prebuilt, inline) };
 }
 
 /** A file in the temp dir, which is made with the first one (a download kept in memory needs none). */

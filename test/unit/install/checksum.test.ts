@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checksumFileMatches, detectChecksumAlgorithm, parseChecksum } from '../../../src/install/index.js';
-import { expectedHashFor } from '../../../src/install/checksum-file.js';
+import { checksumAlgorithmByName, expectedHashFor } from '../../../src/install/checksum-file.js';
 
 const H256 = 'ab'.repeat(32);
 const H512 = 'cd'.repeat(64);
@@ -37,6 +37,15 @@ describe('detectChecksumAlgorithm', () => {
     assert.equal(detectChecksumAlgorithm('SHASUMS512.txt', ''), 'sha512');
     assert.equal(detectChecksumAlgorithm('checksums.txt', `\n${H512}  a.zip\n`), 'sha512');
     assert.equal(detectChecksumAlgorithm('hash.txt', `Algorithm : SHA256\nHash : ${H256}`), 'sha256');
+  });
+
+  it('what the name alone decides (the install fetches such a file during the download) is what the content cannot change', () => {
+    const named = { 'x.tar.gz.minisig': 'minisign', 'x.sha256sum': 'sha256', 'x.SHA512': 'sha512', 'SHASUMS256.txt': 'sha256', 'shasums512.TXT': 'sha512' } as const;
+    for (const [name, algorithm] of Object.entries(named)) {
+      assert.equal(checksumAlgorithmByName(name), algorithm, name);
+      for (const content of ['', `${H256}  x`, `${H512}  x`, 'Algorithm : SHA1']) assert.equal(detectChecksumAlgorithm(name, content), algorithm, `${name}: ${content}`);
+    }
+    for (const name of ['checksums.txt', 'x.sha256.txt', 'SHASUMS.txt', 'hash.txt']) assert.equal(checksumAlgorithmByName(name), undefined, name);
   });
 
   it('refuses what it cannot tell', () => {
