@@ -192,6 +192,15 @@ for (const [mode, settings] of [
       assert.equal(events.includes('archive sent'), false);
     });
 
+    it('the checksum file is too large: the archive download is stopped, the error is the checksum\'s', async () => {
+      plan.checksumAfter = 'archive half sent';
+      plan.archive = ['stall'];
+      const error = await refused('SHASUMS256.txt', 'net.too_large', { ...settings, checksumFileMaxBytes: 64 });
+      assert.match(error.message, /SHASUMS256\.txt/);
+      assert.match(error.hint ?? '', /checksum-file/, 'the hint names the setting');
+      assert.ok(await until('archive closed by the client'), 'the stalled archive download was stopped');
+    });
+
     it('both fail (the archive first): the error is the checksum\'s', async () => {
       plan.checksumAfter = 'archive sent';
       plan.checksumStatuses = [404];
