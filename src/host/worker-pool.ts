@@ -41,7 +41,6 @@ import { MessageChannel, SHARE_ENV, Worker, type MessagePort } from 'node:worker
 import { log } from '../log.js';
 import type { ImportFunctions } from './functions/index.js';
 import { HostCallContext } from './host-call-context.js';
-import { offerPluginWorkerWarmUp } from './worker-warm-up.js';
 import {
   answeredFlag,
   pausedFlag,
@@ -746,7 +745,6 @@ const pool = new WorkerPool();
 export function warmUpPluginWorker(): void {
   pool.warmUp();
 }
-offerPluginWorkerWarmUp(warmUpPluginWorker);
 
 let whileStarting: (() => void) | undefined;
 
@@ -767,7 +765,7 @@ function runWhileStarting(): void {
   if (task) setImmediate(task);
 }
 
-/** Hosts a plugin in the process's pool (created in its worker with its first call). */
+/** Hosts a plugin in the process's pool (created in its worker by `start`). */
 export function hostPlugin(id: string, options: PooledPluginOptions): PooledPlugin {
   return pool.add(id, options);
 }

@@ -12,7 +12,6 @@ import type { DetectedHost } from '../host/host-environment.js';
 import type { PluginLimits } from '../host/plugin-container.js';
 import type { ToolPlugin } from '../host/tool-plugin.js';
 import { httpGetWith } from '../host/http-get.js';
-import { warmUpPluginWorkerIfLoaded } from '../host/worker-warm-up.js';
 import type { InstallSettings, InstallToolResult } from '../install/index.js';
 import type { LockedChecksum } from '../lockfile/verify-locked.js';
 import type { InstallProgress } from '../install/install-settings.js';
@@ -104,8 +103,6 @@ export class Tool {
           ...(options.permissions ? { permissions: options.permissions } : {}),
         });
       }
-      // Called at the metadata cache's miss: the worker starts now if the pool is loaded (install).
-      warmUpPluginWorkerIfLoaded();
       const { PluginContainer } = await import('../host/plugin-container.js');
       return PluginContainer.load({
         id: options.id,
