@@ -765,7 +765,7 @@ function runWhileStarting(): void {
   if (task) setImmediate(task);
 }
 
-/** Hosts a plugin in the process's pool (created in its worker by `start`). */
+/** Hosts a plugin in the process's pool (created in its worker with its first call). */
 export function hostPlugin(id: string, options: PooledPluginOptions): PooledPlugin {
   return pool.add(id, options);
 }
