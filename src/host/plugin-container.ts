@@ -39,7 +39,7 @@ import { defaultHttpGet } from './http-get.js';
 import type { DetectedHost } from './host-environment.js';
 import { describeImportProblems, findUnsatisfiedImports } from './import-check.js';
 import { capLinearMemory, WASM_PAGE_BYTES } from './memory-cap.js';
-import { compileModule, type PluginBytes } from './module-cache.js';
+import { compileModule, fileFingerprint, type PluginBytes } from './module-cache.js';
 import { watchMemory } from './memory-watch.js';
 import { warmUpPluginWorker } from './worker-pool.js';
 import { mountMapping, type MountDirs } from './mounts.js';
@@ -164,8 +164,9 @@ export class PluginContainer extends ToolPlugin {
   static async load(options: PluginLoadOptions): Promise<PluginContainer> {
     const { wasm } = options;
     const where = typeof wasm === 'string' ? ` from ${wasm}` : '';
-    // Its worker starts on another core meanwhile: the first call needs it.
-    warmUpPluginWorker();
+    // Its worker starts on another core meanwhile: the first call needs it (a file that is not
+    // there fails below, and starts none).
+    if (typeof wasm !== 'string' || fileFingerprint(wasm) !== undefined) warmUpPluginWorker();
     // A file is read only when its module is not compiled in this process yet (module-cache.ts).
     const plugin: PluginBytes =
       typeof wasm === 'string'

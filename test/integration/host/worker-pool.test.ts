@@ -157,6 +157,18 @@ describe('plugins sharing workers', () => {
     assert.equal(pluginWorkerCounts().running, 0, 'no worker is left running for a plugin that never ran');
   });
 
+  it('starts no worker for a plugin file that is not there', async () => {
+    await startAfresh();
+    const before = pluginWorkerCounts();
+    const wasm = `${sandbox.root}/no-such-plugin.wasm`;
+    await assert.rejects(PluginContainer.load({ id: 'missing', wasm, dirs: sandbox.dirs }), (error: ProtoError) => {
+      assert.equal(error.code, 'plugin.load_failed');
+      assert.match(error.message, /^Plugin "missing" could not be read from .*no-such-plugin\.wasm: /);
+      return true;
+    });
+    assert.equal(pluginWorkerCounts().started, before.started);
+  });
+
   it('passes blocks larger than 1 MiB both ways intact', async () => {
     const env: NodeJS.ProcessEnv = {};
     const plugin = await load('big', 'probe/host-probe', { env });
