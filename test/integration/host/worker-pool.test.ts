@@ -6,13 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PluginContainer } from '../../../src/host/index.js';
-import { pluginWorkerCounts, setMoveBounds } from '../../../src/host/worker-pool.js';
+import { compilePluginModule, PluginContainer } from '../../../src/host/index.js';
+import { hostPlugin, pluginWorkerCounts, setMoveBounds } from '../../../src/host/worker-pool.js';
 import { ProtoError } from '../../../src/errors.js';
 import { getLogLevel, setLogLevel, setLogSink } from '../../../src/log.js';
 import { createSandbox, type Sandbox } from '../../../test-utils/index.js';
@@ -191,6 +192,24 @@ describe('plugins sharing workers', () => {
     assert.equal(pluginWorkerCounts().operations - before, 2, 'a later call is one message too');
     const own = lines.filter((line) => line.startsWith('[TRACE plugin:one-message]'));
     assert.equal(own.filter((line) => / started in [\d.]+ ms in plugin worker \d+$/.test(line)).length, 1, own.join('\n'));
+  });
+
+  it("runs a first call's onStart when its creation is sent and again once the instance is made: a bound each", async () => {
+    await startAfresh();
+    // bad-json imports no host function: the pool alone hosts it (its output is not read here).
+    const module = await compilePluginModule(readFileSync(fixturePlugin('hostile/bad-json')), undefined, () => 'bad-json');
+    const plugin = hostPlugin('two-bounds', { module, config: {}, allowedPaths: {}, functions: {}, logger: console });
+    try {
+      // At each onStart: how many instances the plugin had made.
+      const first: number[] = [];
+      await plugin.call('register_tool', '{}', () => first.push(plugin.instances));
+      assert.deepEqual(first, [0, 1], 'sent with its creation, then made');
+      const second: number[] = [];
+      await plugin.call('register_tool', '{}', () => second.push(plugin.instances));
+      assert.deepEqual(second, [1], 'a later call has one bound');
+    } finally {
+      await plugin.close();
+    }
   });
 
   it('stops a creation that never ends at its bound, and the plugin queued behind it goes on in a fresh worker', async () => {
