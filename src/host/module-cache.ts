@@ -66,8 +66,8 @@ export async function compileModule(plugin: PluginBytes, variant: string, prepar
   if (known) return known;
   const pending = making.get(key);
   // Another load's failure (a cap error names its plugin) is not this one's: it makes its own.
-  if (pending) return pending.catch(() => make(key, bytes ?? plugin, prepare));
-  return make(key, bytes ?? plugin, prepare);
+  if (pending) return pending.catch(() => make(digest, variant, bytes ?? plugin, prepare));
+  return make(digest, variant, bytes ?? plugin, prepare);
 }
 
 /** Files being read and hashed now, by `path\0fingerprint`: loads of one file at once read it once. */
@@ -97,9 +97,20 @@ async function digestOfFile(file: Exclude<PluginBytes, Uint8Array>): Promise<{ d
   return read;
 }
 
-function make(key: string, plugin: PluginBytes, prepare: (bytes: Uint8Array) => Uint8Array): Promise<WebAssembly.Module> {
+/**
+ * Makes the module of plugin `digest` under `variant`. A file whose digest was known is read only
+ * now, and hashed again: replaced since its stat (another process's `plugin install` renames a new
+ * file in place), it is compiled as what was read, filed under that digest, never under the old one.
+ */
+function make(digest: string, variant: string, plugin: PluginBytes, prepare: (bytes: Uint8Array) => Uint8Array): Promise<WebAssembly.Module> {
+  const key = `${digest}\0${variant}`;
+  let filed = true;
   const made = (async () => {
     const bytes = plugin instanceof Uint8Array ? plugin : await plugin.read();
+    if (!(plugin instanceof Uint8Array) && pluginDigest(bytes) !== digest) {
+      filed = false;
+      return compileModule(bytes, variant, prepare);
+    }
     counts.prepared++;
     const prepared = prepare(bytes);
     counts.compiled++;
@@ -107,7 +118,7 @@ function make(key: string, plugin: PluginBytes, prepare: (bytes: Uint8Array) => 
   })();
   making.set(key, made);
   made.then(
-    (module) => modules.set(key, new WeakRef(module)),
+    (module) => filed && modules.set(key, new WeakRef(module)),
     () => undefined,
   ).finally(() => {
     if (making.get(key) === made) making.delete(key);

@@ -298,7 +298,10 @@ function identify(wasm: string | Uint8Array): PluginSource | undefined {
     // Known once hashed in this process (one `.wasm` often serves several tools), by the loader too.
     sha256: () => {
       let digest = knownFileDigest(wasm, fingerprint);
-      if (digest === undefined) rememberFileDigest(wasm, fingerprint, (digest = pluginDigest(readFileSync(wasm))));
+      if (digest !== undefined) return digest;
+      digest = pluginDigest(readFileSync(wasm));
+      // Remembered for this fingerprint only if the file is still the one stat'ed (not replaced meanwhile).
+      if (fileFingerprint(wasm) === fingerprint) rememberFileDigest(wasm, fingerprint, digest);
       return digest;
     },
   };

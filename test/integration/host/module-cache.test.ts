@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PluginContainer, type PluginLoadOptions } from '../../../src/host/index.js';
-import { copyFileSync } from 'node:fs';
-import { moduleCacheCounts, moduleCompilations } from '../../../src/host/module-cache.js';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { compileModule, fileFingerprint, moduleCacheCounts, moduleCompilations, pluginDigest, rememberFileDigest } from '../../../src/host/module-cache.js';
 import { MIB } from '../../../src/limits.js';
 import { createSandbox, type Sandbox } from '../../../test-utils/index.js';
 import { fixturePlugin } from '../../support/fixtures.js';
@@ -72,6 +72,25 @@ describe('compiled plugin modules', () => {
     await load('eleventh', { wasm, limits });
     assert.deepEqual(moduleCacheCounts(), after);
     assert.match(await downloadUrl(ten[9]!), /\/ten-9\/v1\.0\.0\//);
+  });
+
+  it('a file replaced after its digest was known is compiled as what was read, and filed under that digest only', async () => {
+    const wasm = join(sandbox.root, 'replaced.wasm');
+    copyFileSync(fixturePlugin('disttool'), wasm);
+    const original = readFileSync(wasm);
+    const replacement = readFileSync(fixturePlugin('policy-hook'));
+    // Its digest is known by its stat, then another process puts other bytes there before the read.
+    rememberFileDigest(wasm, fileFingerprint(wasm)!, pluginDigest(original));
+    const exportsOf = (module: WebAssembly.Module) => WebAssembly.Module.exports(module).map((entry) => entry.name).sort();
+    const unchanged = (bytes: Uint8Array) => bytes;
+    const read = await compileModule({ path: wasm, read: async () => replacement }, 'replaced-test', unchanged);
+    assert.deepEqual(exportsOf(read), exportsOf(new WebAssembly.Module(replacement)), 'compiled from the bytes read');
+    // The original bytes, loaded later in the process, get their own module, not the replacement's.
+    const fromOriginal = await compileModule(original, 'replaced-test', unchanged);
+    assert.ok(fromOriginal !== read, 'the original bytes got the module compiled from the replacement');
+    assert.deepEqual(exportsOf(fromOriginal), exportsOf(new WebAssembly.Module(original)));
+    // And the replacement's digest finds the module compiled from it.
+    assert.ok((await compileModule(replacement, 'replaced-test', unchanged)) === read, 'the replacement was compiled again');
   });
 
   it('another memory ceiling is another module (the cap is written into the module)', async () => {
