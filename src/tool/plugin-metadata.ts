@@ -112,9 +112,11 @@ export async function openCachedPlugin<P extends ToolPlugin>(request: CachedPlug
   const key = entryKey(request, mapping, source.name);
   const path = request.store.pluginMetadataPath(request.id, shortDigest(key));
   const found = readEntry(path, request.id, key);
-  const sha256 = found && found.plugin.fingerprint === source.fingerprint ? found.plugin.sha256 : source.sha256();
-  // The plugin's loader (module-cache.ts) then needs not hash the file again.
-  if (typeof request.wasm === 'string' && source.fingerprint !== null) rememberFileDigest(request.wasm, source.fingerprint, sha256);
+  const vouched = found && found.plugin.fingerprint === source.fingerprint ? found.plugin.sha256 : undefined;
+  // The entry's digest, for the file as it was when the entry was written: the plugin's loader
+  // (module-cache.ts) then need not hash the file again (source.sha256() remembers what it hashes).
+  if (vouched !== undefined && typeof request.wasm === 'string' && source.fingerprint !== null) rememberFileDigest(request.wasm, source.fingerprint, vouched);
+  const sha256 = vouched ?? source.sha256();
   if (found && found.plugin.sha256 === sha256) {
     log('trace', 'cache', `plugin metadata of ${request.id}: cache hit ${path}`);
     const refreshed = found.plugin.fingerprint === source.fingerprint;
