@@ -11,7 +11,7 @@
  * both ask. Modules are held weakly: one no container uses any more may be collected, and is made
  * again when asked for. A module that fails (a read, the cap, the compile) is not remembered.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { lazyCrypto } from '../lazy-builtins.js';
 
 const modules = new Map<string, WeakRef<WebAssembly.Module>>();
@@ -44,6 +44,19 @@ export function fileFingerprint(path: string): string | undefined {
 /** The sha256 of plugin file `path` as it was at `fingerprint`, when this process knows it. */
 export function knownFileDigest(path: string, fingerprint: string): string | undefined {
   return fileDigests.get(`${path}\0${fingerprint}`);
+}
+
+/**
+ * The sha256 of plugin file `path` at `fingerprint`, known, or read and hashed now (synchronously:
+ * the plugin metadata cache asks before anything runs). Remembered only if the file is still the
+ * one stat'ed, not replaced meanwhile.
+ */
+export function fileDigestSync(path: string, fingerprint: string): string {
+  const known = knownFileDigest(path, fingerprint);
+  if (known !== undefined) return known;
+  const digest = pluginDigest(readFileSync(path));
+  if (fileFingerprint(path) === fingerprint) rememberFileDigest(path, fingerprint, digest);
+  return digest;
 }
 
 /** Remembers the sha256 of plugin file `path` at `fingerprint` (hashed, or vouched for by a cache). */
@@ -134,11 +147,6 @@ function make(digest: string, variant: string, plugin: PluginBytes, prepare: (by
 export function retainModule(module: WebAssembly.Module): () => void {
   retained.add(module);
   return () => void retained.delete(module);
-}
-
-/** How many compiles this process started (tests show a shared module compiles once). */
-export function moduleCompilations(): number {
-  return counts.compiled;
 }
 
 /** How many times this process hashed plugin bytes, prepared (capped) them, and compiled them. */

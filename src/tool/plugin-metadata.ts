@@ -26,7 +26,7 @@
  * when the plugin closes: one write per tool and command (each write creates a file).
  */
 import { readFileSync } from 'node:fs';
-import { fileFingerprint, knownFileDigest, pluginDigest, rememberFileDigest } from '../host/module-cache.js';
+import { fileDigestSync, fileFingerprint, pluginDigest, rememberFileDigest } from '../host/module-cache.js';
 import { mountMapping, type MountDirs } from '../host/mounts.js';
 import { PluginPermissions } from '../host/permissions.js';
 import type { PluginLimits } from '../host/plugin-container.js';
@@ -298,14 +298,7 @@ function identify(wasm: string | Uint8Array): PluginSource | undefined {
     name: wasm,
     fingerprint,
     // Known once hashed in this process (one `.wasm` often serves several tools), by the loader too.
-    sha256: () => {
-      let digest = knownFileDigest(wasm, fingerprint);
-      if (digest !== undefined) return digest;
-      digest = pluginDigest(readFileSync(wasm));
-      // Remembered for this fingerprint only if the file is still the one stat'ed (not replaced meanwhile).
-      if (fileFingerprint(wasm) === fingerprint) rememberFileDigest(wasm, fingerprint, digest);
-      return digest;
-    },
+    sha256: () => fileDigestSync(wasm, fingerprint),
   };
 }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PluginContainer, type PluginLoadOptions } from '../../../src/host/index.js';
 import { copyFileSync, readFileSync } from 'node:fs';
-import { compileModule, fileFingerprint, moduleCacheCounts, moduleCompilations, pluginDigest, rememberFileDigest } from '../../../src/host/module-cache.js';
+import { compileModule, fileFingerprint, moduleCacheCounts, pluginDigest, rememberFileDigest } from '../../../src/host/module-cache.js';
 import { MIB } from '../../../src/limits.js';
 import { createSandbox, type Sandbox } from '../../../test-utils/index.js';
 import { fixturePlugin } from '../../support/fixtures.js';
@@ -46,10 +46,10 @@ describe('compiled plugin modules', () => {
   });
 
   it('two tool ids loaded from one file compile it once, and each keeps its own config', async () => {
-    const before = moduleCompilations();
+    const before = moduleCacheCounts().compiled;
     const [first, second] = await Promise.all([load('first'), load('second')]);
     const third = await load('third');
-    assert.equal(moduleCompilations() - before, 1, 'one compile for three loads of the same module');
+    assert.equal(moduleCacheCounts().compiled - before, 1, 'one compile for three loads of the same module');
     assert.equal(await downloadUrl(first), 'http://127.0.0.1:9/first/v1.0.0/disttool-v1.0.0-linux-x64.tar.gz');
     assert.equal(await downloadUrl(second), 'http://127.0.0.1:9/second/v1.0.0/disttool-v1.0.0-linux-x64.tar.gz');
     assert.equal(await downloadUrl(third), 'http://127.0.0.1:9/third/v1.0.0/disttool-v1.0.0-linux-x64.tar.gz');
@@ -95,9 +95,9 @@ describe('compiled plugin modules', () => {
 
   it('another memory ceiling is another module (the cap is written into the module)', async () => {
     await load('default-limit');
-    const before = moduleCompilations();
+    const before = moduleCacheCounts().compiled;
     const capped = await load('capped', { limits: { memoryBytes: 48 * MIB } });
-    assert.equal(moduleCompilations() - before, 1);
+    assert.equal(moduleCacheCounts().compiled - before, 1);
     assert.match(await downloadUrl(capped), /\/capped\/v1\.0\.0\//);
   });
 });

@@ -19,6 +19,16 @@ import { getLogLevel, setLogLevel, setLogSink } from '../../../src/log.js';
 import { createSandbox, type Sandbox } from '../../../test-utils/index.js';
 import { fixturePlugin } from '../../support/fixtures.js';
 
+/** Runs `body` with the pool's move bounds changed (setMoveBounds), and puts them back after. */
+async function withMoveBounds(changed: Parameters<typeof setMoveBounds>[0], body: () => Promise<void>): Promise<void> {
+  const restore = setMoveBounds(changed);
+  try {
+    await body();
+  } finally {
+    restore();
+  }
+}
+
 describe('plugins sharing workers', () => {
   let sandbox: Sandbox;
   let server: Server;
@@ -215,8 +225,7 @@ describe('plugins sharing workers', () => {
   it('stops a creation that never ends at its bound, and the plugin queued behind it goes on in a fresh worker', async () => {
     await startAfresh();
     // Nobody moves before the start's bound: only terminating the worker ends the creation.
-    const restoreBounds = setMoveBounds({ stalledMs: 60_000, pauseAfterMs: 60_000 });
-    try {
+    await withMoveBounds({ stalledMs: 60_000, pauseAfterMs: 60_000 }, async () => {
       const looping = await load('loop-start', 'hostile/loop-start', { timeoutMs: 1000 });
       const behind = await load('behind-start', 'probe/host-probe', { env: { WHO: 'behind-start' } });
       const before = pluginWorkerCounts();
@@ -231,9 +240,7 @@ describe('plugins sharing workers', () => {
       assert.match(error.message, /Plugin "loop-start" failed in function "register_tool": it ran longer than its bound of 1 s/);
       assert.equal(await within30s(answer, 'the call queued behind the start'), 'behind-start');
       assert.equal(pluginWorkerCounts().started - before.started, 1, 'one worker in place of the stopped one');
-    } finally {
-      restoreBounds();
-    }
+    });
   });
 
   it('keeps a plugin working when its neighbour loops and is stopped: it is made again in a fresh worker', async () => {
@@ -258,9 +265,8 @@ describe('plugins sharing workers', () => {
   it('answers a host call that waits for the network while another plugin of the worker waits its turn: a wait shorter than its bound gives nothing up', async () => {
     await startAfresh();
     // The request takes 150 ms: far below these bounds, whatever the machine's load.
-    const restoreBounds = setMoveBounds({ pauseAfterMs: 5000, stalledMs: 60_000 });
     const lines: string[] = [];
-    try {
+    await withMoveBounds({ pauseAfterMs: 5000, stalledMs: 60_000 }, async () => {
       const waiting = await loadMade('waiting');
       const other = await loadMade('other', { who: 'other' });
       const before = pluginWorkerCounts();
@@ -272,17 +278,14 @@ describe('plugins sharing workers', () => {
       assert.equal(pluginWorkerCounts().started, before.started, 'the plugin queued behind the short wait did not move');
       assert.equal(pluginWorkerCounts().running, 1);
       assert.ok(!lines.some((line) => line.includes('gives its plugin worker up') || line.includes(' made again in ')), lines.join('\n'));
-    } finally {
-      restoreBounds();
-    }
+    });
   });
 
   it('has a call waiting for the network give its worker up to the plugins queued behind it, and run again with its answer', async () => {
     await startAfresh();
     // Only giving the worker up lets them answer (a computation's bound is out of reach).
-    const restoreBounds = setMoveBounds({ stalledMs: 60_000 });
     const lines: string[] = [];
-    try {
+    await withMoveBounds({ stalledMs: 60_000 }, async () => {
       const names = ['queued-a', 'queued-b', 'queued-c'];
       const queued = await Promise.all(names.map((name) => loadMade(name, { who: name })));
       const holding = await loadMade('holding-4');
@@ -305,16 +308,13 @@ describe('plugins sharing workers', () => {
       assert.ok(own.some((line) => line.endsWith('] gives its plugin worker up while send_request waits; its call runs again when the answer is there')), lines.join('\n'));
       assert.ok(own.some((line) => / made again in .* \(a call of it gave the worker up while it waited\)$/.test(line)), lines.join('\n'));
       assert.ok(!lines.some((line) => line.includes('moves to another plugin worker')), lines.join('\n'));
-    } finally {
-      restoreBounds();
-    }
+    });
   });
 
   it('runs a call that gave its worker up again without repeating the host calls and log lines of its first run', async () => {
     await startAfresh();
-    const restoreBounds = setMoveBounds({ stalledMs: 60_000 });
     const lines: string[] = [];
-    try {
+    await withMoveBounds({ stalledMs: 60_000 }, async () => {
       const logging = await loadMade('logging');
       const neighbour = await loadMade('neighbour-2', { who: 'neighbour-2' });
       // Logs through log_trace (a host function) and log_info (the SDK's), then waits in send_request.
@@ -333,16 +333,13 @@ describe('plugins sharing workers', () => {
         ['[TRACE plugin:logging] before the request', '[INFO  plugin:logging] before the request'],
         'each line once, in order, though the guest ran twice',
       );
-    } finally {
-      restoreBounds();
-    }
+    });
   });
 
   it('runs a call that gave its worker up again in an instance made in the same message as the call', async () => {
     await startAfresh();
-    const restoreBounds = setMoveBounds({ stalledMs: 60_000 });
     const lines: string[] = [];
-    try {
+    await withMoveBounds({ stalledMs: 60_000 }, async () => {
       const pausing = await loadMade('pausing');
       const neighbour = await loadMade('neighbour-5', { who: 'neighbour-5' });
       const before = pluginWorkerCounts().operations;
@@ -356,15 +353,12 @@ describe('plugins sharing workers', () => {
       assert.ok(lines.some((line) => / made again in .* \(a call of it gave the worker up while it waited\)$/.test(line)), lines.join('\n'));
       // The held call, the neighbour's, and the held call again with its new instance.
       assert.equal(pluginWorkerCounts().operations - before, 3);
-    } finally {
-      restoreBounds();
-    }
+    });
   });
 
   it('stops a call that gave its worker up when its bound passes, and its neighbours go on', async () => {
     await startAfresh();
-    const restoreBounds = setMoveBounds({ stalledMs: 60_000 });
-    try {
+    await withMoveBounds({ stalledMs: 60_000 }, async () => {
       const bounded = await loadMade('bounded', { timeoutMs: 1000 });
       const neighbour = await loadMade('neighbour-3', { who: 'neighbour-3' });
       const before = pluginWorkerCounts();
@@ -380,15 +374,12 @@ describe('plugins sharing workers', () => {
       // The worker it gave up was never stopped: the neighbour still answers there.
       assert.equal(await neighbour.callRaw('probe_get_env_var', 'WHO'), 'neighbour-3');
       assert.equal(pluginWorkerCounts().started, before.started);
-    } finally {
-      restoreBounds();
-    }
+    });
   });
 
   it('runs a call back with its answer, and a new call, while a neighbour waits for the network: the neighbour gives the worker up too', async () => {
     await startAfresh();
-    const restoreBounds = setMoveBounds({ stalledMs: 60_000 });
-    try {
+    await withMoveBounds({ stalledMs: 60_000 }, async () => {
       const [first, second, third] = await Promise.all(['back-a', 'back-b', 'back-c'].map((name) => loadMade(name, { who: name })));
       const before = pluginWorkerCounts();
       const a = gatedCall(first!, 'back-a');
@@ -409,16 +400,13 @@ describe('plugins sharing workers', () => {
       }
       assert.equal(await b.status, 200);
       assert.equal(pluginWorkerCounts().started, before.started, 'all in the one worker');
-    } finally {
-      restoreBounds();
-    }
+    });
   });
 
   it('has a call that waits for the network longer than a computation may hold the worker give it up, not move its neighbours to a new worker', async () => {
     await startAfresh();
-    const restoreBounds = setMoveBounds({ stalledMs: 300 });
     const lines: string[] = [];
-    try {
+    await withMoveBounds({ stalledMs: 300 }, async () => {
       const waiting = await loadMade('long-wait');
       const late = await loadMade('late-2', { who: 'late-2' });
       const before = pluginWorkerCounts();
@@ -435,21 +423,16 @@ describe('plugins sharing workers', () => {
       assert.equal(pluginWorkerCounts().started, before.started, 'no worker started');
       assert.ok(lines.some((line) => line.startsWith('[TRACE plugin:long-wait] gives its plugin worker up')), lines.join('\n'));
       assert.ok(!lines.some((line) => line.includes('moves to another plugin worker')), lines.join('\n'));
-    } finally {
-      restoreBounds();
-    }
+    });
   });
 
   it("returns a plugin's failure while a neighbour's call holds their worker", async () => {
     await startAfresh();
     // Nobody moves (a slow spawn failure on a loaded machine would otherwise move the held call
     // away before it starts): the failure and the close run beside the held call, in its worker.
-    const restoreBounds = setMoveBounds({ pauseAfterMs: 60_000, stalledMs: 60_000 });
-    try {
+    await withMoveBounds({ pauseAfterMs: 60_000, stalledMs: 60_000 }, async () => {
       await failsBesideAHeldCall();
-    } finally {
-      restoreBounds();
-    }
+    });
   });
 
   async function failsBesideAHeldCall(): Promise<void> {
@@ -482,8 +465,7 @@ describe('plugins sharing workers', () => {
     await startAfresh();
     // The wait (until the plugin moves) is twice its bound; the bound leaves a loaded machine
     // seconds for the plugin's creation and call, which are all it counts.
-    const restoreStalled = setMoveBounds({ stalledMs: 4000, pauseAfterMs: 4000 });
-    try {
+    await withMoveBounds({ stalledMs: 4000, pauseAfterMs: 4000 }, async () => {
       const holding = await load('holding-3', 'probe/host-probe');
       assert.equal(await holding.callRaw('probe_get_env_var', 'WHO'), '');
       const late = await load('late', 'probe/host-probe', { env: { WHO: 'late' }, timeoutMs: 2000 });
@@ -495,9 +477,7 @@ describe('plugins sharing workers', () => {
         hold.release();
       }
       assert.equal(await hold.status, 200);
-    } finally {
-      restoreStalled();
-    }
+    });
   });
 
   it('moves the plugins queued behind a host call that holds its worker past the bound, when it does not give the worker up', async () => {
