@@ -72,6 +72,11 @@ export async function openDecompressed(source: CompressedSource, compression: Co
   }
 }
 
+/** A decoder's failure on `name`'s data: the archive is corrupt (`install.corrupt_archive`). */
+export function decompressionFailed(name: string, error: unknown): ProtoError {
+  return new ProtoError('install.corrupt_archive', `${name} could not be decompressed: ${(error as Error).message}.`, { cause: error });
+}
+
 async function openXz(source: CompressedSource, name: string, options: DecompressOptions): Promise<DecompressedStream> {
   const choice = options.xzDecoder ?? 'auto';
   const xz = choice === 'wasm' ? undefined : findExecutable('xz', options.path);

@@ -1,24 +1,34 @@
 /**
  * Extracts a (compressed) tar archive into a TreeWriter, streaming: decompressor → npm `tar`'s
- * header parser → synchronous writes. We use only tar's Parser (not its Unpack), because its
- * Unpack skips symlinks whose target passes through an earlier symlink and cannot strip a
- * wildcard prefix; all file-system decisions are the TreeWriter's.
+ * header parser → synchronous writes. A small download held in memory is decompressed at once and
+ * parsed in one write instead (WHOLE_ARCHIVE_MAX_BYTES). We use only tar's Parser (not its
+ * Unpack), because its Unpack skips symlinks whose target passes through an earlier symlink and
+ * cannot strip a wildcard prefix; all file-system decisions are the TreeWriter's.
  *
  * The parser runs in strict mode: a header checksum failure or a truncated archive is an error,
  * not a warning, because a verified download that does not parse is a broken release and a
  * partial install would be worse than none.
  */
+import { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import { ProtoError } from '../errors.js';
 import type { Compression } from './archive-kind.js';
-import { openDecompressed, type CompressedSource, type DecompressOptions } from './decompress.js';
+import { decompressionFailed, openDecompressed, type CompressedSource, type DecompressOptions } from './decompress.js';
 import { splitEntryName, stripArchivePrefix, type PrefixMatcher } from './entry-path.js';
+import { WHOLE_ARCHIVE_MAX_BYTES } from './install-settings.js';
 import type { TreeWriter } from './tree-writer.js';
 import { passedTransientBytes } from '../transient-buffers.js';
 
+/** The decompressed tar of a whole archive is held in memory: beyond this, it is streamed instead. */
+const WHOLE_TAR_MAX_BYTES = 32 * 1024 * 1024;
+
 export interface ExtractTarInput {
-  /** The archive file, or a stream of its bytes (unpacked while it downloads). */
-  source: CompressedSource;
+  /**
+   * The archive file, a stream of its bytes (unpacked while it downloads), or its whole body in
+   * memory (see WHOLE_ARCHIVE_MAX_BYTES: a larger body is streamed).
+   */
+  source: CompressedSource | readonly Buffer[];
   archiveName: string;
   compression: Compression | 'none';
   writer: TreeWriter;
@@ -30,7 +40,6 @@ export interface ExtractTarInput {
 
 export async function extractTar(input: ExtractTarInput): Promise<{ decoder: string }> {
   const { writer, prefix, archiveName, warn } = input;
-  const source = await openDecompressed(input.source, input.compression, { name: archiveName, ...input.decompress });
   const parser = new Parser({ strict: true });
   let failure: unknown;
   const fail = (error: unknown) => {
@@ -99,6 +108,17 @@ export async function extractTar(input: ExtractTarInput): Promise<{ decoder: str
     }
   }
 
+  if (isBody(input.source)) {
+    const whole = wholeTar(input.source, input.compression, archiveName);
+    if (whole) {
+      input.signal?.throwIfAborted();
+      parser.write(whole);
+      await new Promise<void>((resolve) => parser.end(resolve));
+      if (failure !== undefined) throw failure;
+      return { decoder: input.compression === 'gzip' ? 'zlib gunzip (whole)' : 'none' };
+    }
+  }
+  const source = await openDecompressed(isBody(input.source) ? Readable.from(input.source) : input.source, input.compression, { name: archiveName, ...input.decompress });
   let streamEnded = false;
   const blocks = new WholeBlocks((block) => parser.write(block));
   try {
@@ -113,11 +133,7 @@ export async function extractTar(input: ExtractTarInput): Promise<{ decoder: str
   } catch (error) {
     // Errors thrown by the decompressor while we iterate: the compressed data is bad.
     const aborted = (error as Error | undefined)?.name === 'AbortError';
-    fail(
-      error instanceof ProtoError || aborted
-        ? error
-        : new ProtoError('install.corrupt_archive', `${archiveName} could not be decompressed: ${(error as Error).message}.`, { cause: error }),
-    );
+    fail(error instanceof ProtoError || aborted ? error : decompressionFailed(archiveName, error));
   }
   if (!streamEnded) {
     source.cancel();
@@ -129,6 +145,29 @@ export async function extractTar(input: ExtractTarInput): Promise<{ decoder: str
   await new Promise<void>((resolve) => parser.end(resolve));
   if (failure !== undefined) throw failure;
   return { decoder: source.decoder };
+}
+
+function isBody(source: ExtractTarInput['source']): source is readonly Buffer[] {
+  return Array.isArray(source);
+}
+
+/**
+ * The tar bytes of a whole archive in memory, or undefined when it is to be streamed: a body over
+ * WHOLE_ARCHIVE_MAX_BYTES, compressed otherwise than with gzip, or a tar over WHOLE_TAR_MAX_BYTES
+ * (zlib stops there: a bomb costs that much memory at most, and the stream's byte budget judges it).
+ */
+function wholeTar(body: readonly Buffer[], compression: ExtractTarInput['compression'], archiveName: string): Buffer | undefined {
+  let bytes = 0;
+  for (const chunk of body) bytes += chunk.length;
+  if (bytes > WHOLE_ARCHIVE_MAX_BYTES || (compression !== 'gzip' && compression !== 'none')) return undefined;
+  const archive = body.length === 1 ? body[0]! : Buffer.concat(body, bytes);
+  if (compression === 'none') return archive;
+  try {
+    return gunzipSync(archive, { maxOutputLength: WHOLE_TAR_MAX_BYTES });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return undefined;
+    throw decompressionFailed(archiveName, error);
+  }
 }
 
 const BLOCK = 512;

@@ -16,7 +16,6 @@
 import { execFile } from 'node:child_process';
 import { lstatSync, promises as fs } from 'node:fs';
 import { join, relative as relativePath } from 'node:path';
-import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { ProtoError } from '../errors.js';
 import type { DownloadPrebuiltOutput } from '../protocol/index.js';
@@ -188,7 +187,7 @@ export async function installTool(options: InstallToolOptions): Promise<InstallT
     options.onProgress?.({ phase: 'unpack', file: artifacts.downloadName });
     if (!(await streamed.result())) {
       // A body kept in memory is a tar archive (see UnpackWhileDownloading.inMemory): read from there.
-      const body = artifacts.body ? { stream: Readable.from(artifacts.body), archiveBytes: artifacts.bytes } : {};
+      const body = artifacts.body ? { body: artifacts.body, archiveBytes: artifacts.bytes } : {};
       await unpackDownload({ ...unpackInput, downloadFile: artifacts.downloadFile, downloadName: artifacts.downloadName, ...body });
     }
     options.onProgress?.({ phase: 'commit', dir: productDir });

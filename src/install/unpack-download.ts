@@ -15,7 +15,7 @@ import type { Readable } from 'node:stream';
 import { ProtoError } from '../errors.js';
 import { encodeComponent } from '../store/index.js';
 import { detectArchiveKind, type ArchiveKind } from './archive-kind.js';
-import { openDecompressed } from './decompress.js';
+import { decompressionFailed, openDecompressed } from './decompress.js';
 import { compileArchivePrefix } from './entry-path.js';
 import { plainFileName } from './file-names.js';
 import { DEFAULT_UNPACK_LIMITS, unpackBudget, type InstallSettings } from './install-settings.js';
@@ -32,6 +32,8 @@ export interface UnpackDownloadInput {
    * unpack-while-downloading.ts), with its declared length; read instead of `downloadFile`.
    */
   stream?: Readable;
+  /** The whole download, kept in memory (a tar archive only): read instead of `downloadFile`. */
+  body?: readonly Buffer[];
   archiveBytes?: number;
   archivePrefix?: string;
   /** Must exist and be empty. */
@@ -65,7 +67,7 @@ export async function unpackDownload(input: UnpackDownloadInput): Promise<Unpack
     throw new ProtoError('install.unsupported_archive', `Cannot unpack ${downloadName}: ${kind.format} installers are not supported by this host.`);
   }
 
-  if (input.stream && kind.type !== 'tar') throw new Error(`only tar archives are unpacked while downloading, not ${downloadName}`);
+  if ((input.stream || input.body) && kind.type !== 'tar') throw new Error(`only tar archives are unpacked from memory or while downloading, not ${downloadName}`);
   const archiveBytes = input.archiveBytes ?? (await fs.stat(downloadFile)).size;
   const budget = unpackBudget(archiveBytes, settings.unpack);
   const limits = {
@@ -82,7 +84,7 @@ export async function unpackDownload(input: UnpackDownloadInput): Promise<Unpack
       // Each format's reader is loaded when an archive needs it: npm's tar costs a zip install
       // ~15 ms of CPU, yauzl and our zip reader a tar install ~3 ms.
       const { extractTar } = await import('./extract-tar.js');
-      ({ decoder } = await extractTar({ source: input.stream ?? downloadFile, archiveName: downloadName, compression: kind.compression, writer, prefix, decompress, warn: input.warn, signal: input.signal }));
+      ({ decoder } = await extractTar({ source: input.body ?? input.stream ?? downloadFile, archiveName: downloadName, compression: kind.compression, writer, prefix, decompress, warn: input.warn, signal: input.signal }));
     } else if (kind.type === 'zip') {
       const prefix = compileArchivePrefix(input.archivePrefix, plugin.id);
       const { extractZip } = await import('./extract-zip.js');
@@ -113,9 +115,7 @@ async function decompressSingleFile(
   } catch (error) {
     source.cancel();
     await source.finished.catch(() => undefined);
-    throw error instanceof ProtoError
-      ? error
-      : new ProtoError('install.corrupt_archive', `${file} could not be decompressed: ${(error as Error).message}.`, { cause: error });
+    throw error instanceof ProtoError ? error : decompressionFailed(file, error);
   }
   await source.finished;
   sink.close();

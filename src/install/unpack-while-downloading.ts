@@ -17,7 +17,7 @@ import { Readable } from 'node:stream';
 import { makeDirectory } from '../store/make-directory.js';
 import { detectArchiveKind } from './archive-kind.js';
 import { DownloadFollower, DownloadRestarted } from './follow-download.js';
-import { IN_MEMORY_DOWNLOAD_MAX_BYTES } from './install-settings.js';
+import { IN_MEMORY_DOWNLOAD_MAX_BYTES, WHOLE_ARCHIVE_MAX_BYTES } from './install-settings.js';
 import type { InstallPluginPort } from './plugin-port.js';
 import { unpackDownload, type UnpackDownloadInput, type UnpackResult } from './unpack-download.js';
 
@@ -66,6 +66,8 @@ export class UnpackWhileDownloading {
     if (!this.started) {
       this.started = true;
       if (!streamable(this.input.plugin, file.name, file.total)) return;
+      // A small body is unpacked in one piece after its verification (extract-tar.ts).
+      if (this.bodyInMemory && file.total! <= WHOLE_ARCHIVE_MAX_BYTES) return;
       this.follower = this.bodyInMemory ? new ChunkFollower() : new DownloadFollower(file.path);
       this.unpacking = unpackDownload({
         ...this.input,

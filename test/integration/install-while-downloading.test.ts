@@ -3,8 +3,9 @@
  * and then waits sees the first file appear in the staging dir before it sends the rest (a
  * download that is unpacked only once complete would never get there). When the download starts
  * over (a reset mid-body, then a retry), the install still ends with exactly the archive's files.
- * Both ways: a small archive kept in memory (no file in the temp dir), and one written to disk
- * and followed there (`inMemoryDownloadMaxBytes: 0`, as an archive above the limit).
+ * Both ways: an archive kept in memory (no file in the temp dir), and one written to disk
+ * and followed there (`inMemoryDownloadMaxBytes: 0`, as an archive above the limit). An archive of
+ * at most 1 MiB kept in memory is not unpacked while it downloads, but in one piece once verified.
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -21,14 +22,24 @@ import { createTempStore, type TempStore } from '../support/temp-store.js';
 
 const NAME = 'demo-1.0.0.tar.gz';
 const work = realpathSync(mkdtempSync(join(tmpdir(), 'proto-streamed-')));
-// Incompressible, so that the archive is as large and the first half holds only part of it.
-const FIRST = randomBytes(256 * 1024);
+// Incompressible, so that the archive is as large (over the 1 MiB unpacked in one piece) and the
+// first half holds only part of it.
+const FIRST = randomBytes(1536 * 1024);
 let archive: Buffer;
+/** The same tool with a small first.dat: the whole archive is well under 1 MiB. */
+let smallArchive: Buffer;
+const SMALL_FIRST = randomBytes(64 * 1024);
+/** Whether the staging dir had anything in it while a 'hold' held the rest of the body back. */
+let unpackedWhileHeld: boolean | undefined;
 let server: Server;
 let url: string;
 let temp: TempStore;
-/** How the next requests answer: 'wait' sends half and waits for the unpack; 'reset' also resets then. */
-let plan: Array<'wait' | 'reset' | 'full'> = [];
+/**
+ * How the next requests answer: 'wait' sends half and waits for the unpack; 'reset' also resets
+ * then; 'hold' sends half of the small archive, holds the rest back a moment, and notes whether
+ * anything was unpacked meanwhile.
+ */
+let plan: Array<'wait' | 'reset' | 'full' | 'hold'> = [];
 let requests = 0;
 let seenMidDownload = false;
 /** The version temp dir's files while the server waited mid-body (the first wait), or that there was none. */
@@ -42,11 +53,24 @@ before(async () => {
   // first.dat first: the half that is sent before waiting starts with it.
   run('tar', ['-czf', join(work, NAME), '-C', join(work, 'tree'), 'demo-1.0.0/first.dat', 'demo-1.0.0/bin/demo']);
   archive = readFileSync(join(work, NAME));
-  const shasums = `${createHash('sha256').update(archive).digest('hex')}  ${NAME}\n`;
+  writeFileSync(join(tree, 'first.dat'), SMALL_FIRST);
+  run('tar', ['-czf', join(work, `small-${NAME}`), '-C', join(work, 'tree'), 'demo-1.0.0/first.dat', 'demo-1.0.0/bin/demo']);
+  smallArchive = readFileSync(join(work, `small-${NAME}`));
+  const shasums = [archive, smallArchive].map((bytes, i) => `${createHash('sha256').update(bytes).digest('hex')}  ${i === 0 ? '' : 'small-'}${NAME}\n`).join('');
   server = createServer((req, res) => {
     if (req.url === '/SHASUMS256.txt') return void res.end(shasums);
     requests++;
     const mode = plan.shift() ?? 'full';
+    if (mode === 'hold') {
+      res.writeHead(200, { 'content-length': String(smallArchive.length) });
+      res.write(smallArchive.subarray(0, smallArchive.length >> 1));
+      setTimeout(() => {
+        const staging = temp.store.inventory('demo').stagingDir('1.0.0');
+        unpackedWhileHeld = existsSync(staging) && readdirSync(staging).length > 0;
+        res.end(smallArchive.subarray(smallArchive.length >> 1));
+      }, 300);
+      return;
+    }
     res.writeHead(200, { 'content-length': String(archive.length) });
     if (mode === 'full') return void res.end(archive);
     res.write(archive.subarray(0, archive.length >> 1));
@@ -70,6 +94,7 @@ beforeEach(() => {
   requests = 0;
   seenMidDownload = false;
   tempFilesMidDownload = undefined;
+  unpackedWhileHeld = undefined;
 });
 afterEach(() => temp?.cleanup());
 
@@ -112,3 +137,15 @@ for (const [mode, settings, fileMidDownload] of [
     });
   });
 }
+
+describe('a small archive kept in memory', () => {
+  it('is unpacked in one piece once verified, not while it downloads', async () => {
+    plan = ['hold'];
+    const small = createFakePlugin({ download: { download_url: `${url}/small-${NAME}`, checksum_url: `${url}/SHASUMS256.txt`, archive_prefix: 'demo-1.0.0' } });
+    const result = await installTool({ store: temp.store, plugin: small, version: '1.0.0', settings: { http } });
+    assert.equal(unpackedWhileHeld, false, 'nothing was unpacked while half of the body had arrived');
+    assert.deepEqual(readFileSync(join(result.dir, 'first.dat')), SMALL_FIRST);
+    assert.equal(readFileSync(join(result.dir, 'bin/demo'), 'utf8'), '#!/bin/sh\necho demo\n');
+    assert.deepEqual(temp.leftoverFiles().filter((file) => file.startsWith('temp/') || file.includes('.partial')), [], 'no download or staging file left');
+  });
+});

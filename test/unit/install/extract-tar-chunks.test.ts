@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { extractTar } from '../../../src/install/extract-tar.js';
 import { TreeWriter } from '../../../src/install/tree-writer.js';
 import { makeTar, writeTree } from '../../support/archives.js';
@@ -38,14 +40,20 @@ function chunked(bytes: Buffer, lengths: number[]): Readable {
   return Readable.from(chunks);
 }
 
-async function extract(source: Readable): Promise<{ root: string; warnings: string[] }> {
+async function extract(source: Readable | Buffer[], compression: 'none' | 'gzip' = 'none'): Promise<{ root: string; warnings: string[]; decoder: string }> {
   const root = join(base, `out-${runs++}`);
   mkdirSync(root);
   const warnings: string[] = [];
   const writer = new TreeWriter(root, { maxBytes: 1 << 30, maxEntries: 1000 }, 'tool.tar', (message) => warnings.push(message));
-  await extractTar({ source, archiveName: 'tool.tar', compression: 'none', writer, prefix: undefined, decompress: {}, warn: (m) => warnings.push(m) });
+  const { decoder } = await extractTar({ source, archiveName: 'tool.tar', compression, writer, prefix: undefined, decompress: {}, warn: (m) => warnings.push(m) });
   writer.finish();
-  return { root: join(root, 'tool-1.0.0'), warnings };
+  return { root: join(root, 'tool-1.0.0'), warnings, decoder };
+}
+
+/** The bytes cut into `count` buffers (a body as it arrived). */
+function pieces(bytes: Buffer, count: number): Buffer[] {
+  const size = Math.ceil(bytes.length / count);
+  return Array.from({ length: count }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
 }
 
 function assertWholeTree(root: string): void {
@@ -72,5 +80,51 @@ describe('extractTar with chunks that split blocks', () => {
   it('a tar cut inside a block is still a corrupt archive', async () => {
     const cut = tar.subarray(0, 512 * 5 + 100);
     await assert.rejects(extract(chunked(cut, [300])), { code: 'install.corrupt_archive' });
+  });
+});
+
+// A small download kept in memory is unpacked in one piece (decompressed at once, one write to the
+// parser): the same files, the same errors; a larger one, or one whose tar is larger than what is
+// held in memory, goes through the stream.
+describe('extractTar of a whole archive in memory', () => {
+  it('a plain tar and a .tar.gz, in pieces, are unpacked in one piece', async () => {
+    const plain = await extract(pieces(tar, 3));
+    assertWholeTree(plain.root);
+    assert.equal(plain.decoder, 'none');
+    const gzipped = await extract(pieces(gzipSync(tar), 2), 'gzip');
+    assertWholeTree(gzipped.root);
+    assert.deepEqual(gzipped.warnings, []);
+    assert.equal(gzipped.decoder, 'zlib gunzip (whole)');
+  });
+
+  it('bad gzip data and a cut tar are corrupt archives', async () => {
+    const gzipped = gzipSync(tar);
+    const bad = Buffer.from(gzipped);
+    bad.fill(0x55, 20, 60);
+    await assert.rejects(extract([bad], 'gzip'), { code: 'install.corrupt_archive' });
+    await assert.rejects(extract([gzipped.subarray(0, gzipped.length >> 1)], 'gzip'), { code: 'install.corrupt_archive' });
+    await assert.rejects(extract([tar.subarray(0, 512 * 5 + 100)]), { code: 'install.corrupt_archive' });
+  });
+
+  it('a body over 1 MiB is streamed', async () => {
+    const dir = join(base, 'large-body');
+    writeTree(dir, { 'tool-1.0.0/noise': randomBytes(1100 * 1024) });
+    const large = readFileSync(makeTar(dir, join(base, 'large-body.tar'), 'tar', { members: ['tool-1.0.0'] }));
+    const { root, decoder } = await extract(pieces(gzipSync(large), 4), 'gzip');
+    assert.equal(decoder, 'zlib gunzip');
+    assert.equal(readFileSync(join(root, 'noise')).length, 1100 * 1024);
+  });
+
+  it('a small body whose tar is over 32 MiB is streamed (at most that much is decompressed in memory)', async () => {
+    const dir = join(base, 'large-tar');
+    writeTree(dir, { 'tool-1.0.0/zeros': Buffer.alloc(33 * 1024 * 1024) });
+    const file = makeTar(dir, join(base, 'large-tar.tar'), 'tar', { members: ['tool-1.0.0'] });
+    const body = gzipSync(readFileSync(file));
+    rmSync(dir, { recursive: true });
+    rmSync(file);
+    assert.ok(body.length < 1024 * 1024);
+    const { root, decoder } = await extract([body], 'gzip');
+    assert.equal(decoder, 'zlib gunzip');
+    assert.equal(readFileSync(join(root, 'zeros')).length, 33 * 1024 * 1024);
   });
 });
