@@ -20,8 +20,11 @@ import { WHOLE_ARCHIVE_MAX_BYTES } from './install-settings.js';
 import type { TreeWriter } from './tree-writer.js';
 import { passedTransientBytes } from '../transient-buffers.js';
 
-/** The decompressed tar of a whole archive is held in memory: beyond this, it is streamed instead. */
-const WHOLE_TAR_MAX_BYTES = 32 * 1024 * 1024;
+/**
+ * The decompressed tar of a whole archive is held in memory, and written out in one turn of the
+ * event loop: beyond this, it is streamed instead.
+ */
+const WHOLE_TAR_MAX_BYTES = 16 * 1024 * 1024;
 
 export interface ExtractTarInput {
   /**
@@ -108,12 +111,37 @@ export async function extractTar(input: ExtractTarInput): Promise<{ decoder: str
     }
   }
 
+  // What the decoders throw (ours, or the parser's own for a compressed archive inside the
+  // archive) means bad data; our errors and an abort (Ctrl-C) stay as they are.
+  const failDecoding = (error: unknown) => {
+    const aborted = (error as Error | undefined)?.name === 'AbortError';
+    fail(error instanceof ProtoError || aborted ? error : decompressionFailed(archiveName, error));
+  };
+  /**
+   * Ends the parser, once nothing failed. A parser that aborts (a compressed archive inside the
+   * archive whose data is bad) never finishes: its abort ends the wait too (its error is `failure`).
+   */
+  const endParser = async (): Promise<void> => {
+    try {
+      await new Promise<void>((resolve) => {
+        parser.once('abort', () => resolve());
+        parser.end(resolve);
+      });
+    } catch (error) {
+      failDecoding(error);
+    }
+  };
+
   if (isBody(input.source)) {
     const whole = wholeTar(input.source, input.compression, archiveName);
     if (whole) {
       input.signal?.throwIfAborted();
-      parser.write(whole);
-      await new Promise<void>((resolve) => parser.end(resolve));
+      try {
+        parser.write(whole);
+      } catch (error) {
+        failDecoding(error);
+      }
+      if (failure === undefined) await endParser();
       if (failure !== undefined) throw failure;
       return { decoder: input.compression === 'gzip' ? 'zlib gunzip (whole)' : 'none' };
     }
@@ -131,9 +159,8 @@ export async function extractTar(input: ExtractTarInput): Promise<{ decoder: str
     blocks.flush();
     streamEnded = failure === undefined;
   } catch (error) {
-    // Errors thrown by the decompressor while we iterate: the compressed data is bad.
-    const aborted = (error as Error | undefined)?.name === 'AbortError';
-    fail(error instanceof ProtoError || aborted ? error : decompressionFailed(archiveName, error));
+    // Thrown by the decompressor while we iterate, or by the parser's own: the data is bad.
+    failDecoding(error);
   }
   if (!streamEnded) {
     source.cancel();
@@ -142,7 +169,7 @@ export async function extractTar(input: ExtractTarInput): Promise<{ decoder: str
   }
   // A helper process that failed explains a short or empty stream better than the tar parser would.
   await source.finished;
-  await new Promise<void>((resolve) => parser.end(resolve));
+  await endParser();
   if (failure !== undefined) throw failure;
   return { decoder: source.decoder };
 }

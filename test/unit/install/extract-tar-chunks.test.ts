@@ -115,9 +115,9 @@ describe('extractTar of a whole archive in memory', () => {
     assert.equal(readFileSync(join(root, 'noise')).length, 1100 * 1024);
   });
 
-  it('a small body whose tar is over 32 MiB is streamed (at most that much is decompressed in memory)', async () => {
+  it('a small body whose tar is over 16 MiB is streamed (at most that much is decompressed in memory)', async () => {
     const dir = join(base, 'large-tar');
-    writeTree(dir, { 'tool-1.0.0/zeros': Buffer.alloc(33 * 1024 * 1024) });
+    writeTree(dir, { 'tool-1.0.0/zeros': Buffer.alloc(17 * 1024 * 1024) });
     const file = makeTar(dir, join(base, 'large-tar.tar'), 'tar', { members: ['tool-1.0.0'] });
     const body = gzipSync(readFileSync(file));
     rmSync(dir, { recursive: true });
@@ -125,6 +125,34 @@ describe('extractTar of a whole archive in memory', () => {
     assert.ok(body.length < 1024 * 1024);
     const { root, decoder } = await extract([body], 'gzip');
     assert.equal(decoder, 'zlib gunzip');
-    assert.equal(readFileSync(join(root, 'zeros')).length, 33 * 1024 * 1024);
+    assert.equal(readFileSync(join(root, 'zeros')).length, 17 * 1024 * 1024);
+  });
+});
+
+// npm tar's parser unpacks a gzip or zstd archive it finds inside the archive by itself, and aborts
+// when that data is bad: an abort that must end the unpack with the error, never leave it waiting.
+describe('a compressed archive inside the archive', () => {
+  const inner = gzipSync(tar);
+  const corrupt = Buffer.from(inner);
+  corrupt.fill(0x55, 40, 90);
+  const cases: Array<[string, Buffer]> = [
+    ['bad data inside', corrupt],
+    ['cut short inside', inner.subarray(0, inner.length - 30)],
+    ['zstd magic then noise', Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), randomBytes(600)])],
+  ];
+  for (const [label, content] of cases) {
+    for (const [way, source] of [
+      ['whole', () => [gzipSync(content)]],
+      ['streamed', () => Readable.from([gzipSync(content)])],
+    ] as const) {
+      it(`${label}, ${way}: a corrupt archive`, { timeout: 20_000 }, async () => {
+        await assert.rejects(extract(source(), 'gzip'), { code: 'install.corrupt_archive' });
+      });
+    }
+  }
+
+  it('a good one is unpacked the same either way', async () => {
+    assertWholeTree((await extract([gzipSync(inner)], 'gzip')).root);
+    assertWholeTree((await extract(Readable.from([gzipSync(inner)]), 'gzip')).root);
   });
 });
