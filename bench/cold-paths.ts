@@ -28,6 +28,7 @@ import { CLI, ensureCliBuilt } from '../test/support/cli.js';
 import { startDisttoolDist } from '../test/support/disttool-dist.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
 import { measureChildren } from './child-cpu.js';
+import { median } from './median.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -47,11 +48,6 @@ interface Case {
   command?: string;
 }
 
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 await ensureCliBuilt();
 const sandbox = createSandbox('proto-cold-bench-');

@@ -20,6 +20,7 @@ import { loadavg } from 'node:os';
 import { createSandbox } from '../test-utils/index.js';
 import { startDisttoolDist } from '../test/support/disttool-dist.js';
 import { measureChildren } from './child-cpu.js';
+import { median } from './median.js';
 
 const ROUNDS = Number(process.argv[2] ?? 15);
 const child = join(import.meta.dirname, 'install-floor-child.mjs');
@@ -48,9 +49,4 @@ try {
 } finally {
   await dist.close();
   sandbox.cleanup();
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }

@@ -33,6 +33,7 @@ import { CLI, ensureCliBuilt } from '../test/support/cli.js';
 import { DEFAULT_RELEASES, startDisttoolDist } from '../test/support/disttool-dist.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
 import { measureChildren } from './child-cpu.js';
+import { median } from './median.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { compare: { type: 'string' }, delay: { type: 'string', default: '0' } } });
 const ROUNDS = Number(positionals[0] ?? 5);
@@ -122,9 +123,4 @@ try {
 } finally {
   await dist.close();
   sandbox.cleanup();
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }

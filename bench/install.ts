@@ -34,6 +34,7 @@ import { findExecutable } from '../src/install/system-tools.js';
 import { startDistServer } from '../test-utils/dist-server.js';
 import { ensureCliBuilt } from '../test/support/cli.js';
 import { measureChildren } from './child-cpu.js';
+import { median } from './median.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH_DIR = resolve(process.env.BENCH_DIR ?? join(ROOT, '.bench/install'));
@@ -296,13 +297,8 @@ function pairedRatio(ours: number[], baseline: number[]): string {
   return `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 function argValue(name: string): string | undefined {
   const index = process.argv.indexOf(name);
   return index === -1 ? undefined : process.argv[index + 1];
 }
-

@@ -10,6 +10,7 @@ import { Store } from '../src/store/index.js';
 import { Tool } from '../src/tool/tool.js';
 import { createSandbox } from '../test-utils/index.js';
 import { fixturePlugin, repoRoot } from '../test/support/fixtures.js';
+import { median } from './median.js';
 
 const runs = Number(process.argv[2] ?? 30);
 const sandbox = createSandbox('proto-bench-schema-');
@@ -24,7 +25,6 @@ async function loadAndLocate(id: string, wasm: string, toolConfig?: Record<strin
   return elapsed;
 }
 
-const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
 
 try {
   const schema: number[] = [];

@@ -14,16 +14,13 @@ import { createSandbox } from '../test-utils/index.js';
 import { CLI, ensureCliBuilt } from '../test/support/cli.js';
 import { startDisttoolDist } from '../test/support/disttool-dist.js';
 import { fixturePlugin } from '../test/support/fixtures.js';
+import { median } from './median.js';
 
 const runs = Number(process.argv[2] ?? 200);
 await ensureCliBuilt();
 const sandbox = createSandbox('proto-shim-bench-');
 const dist = await startDisttoolDist([{ version: '2.1.0' }]);
 
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 function time(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, count = runs): number[] {
   const samples: number[] = [];
