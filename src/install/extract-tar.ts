@@ -119,12 +119,15 @@ export async function extractTar(input: ExtractTarInput): Promise<{ decoder: str
   };
   /**
    * Ends the parser, once nothing failed. A parser that aborts (a compressed archive inside the
-   * archive whose data is bad) never finishes: its abort ends the wait too (its error is `failure`).
+   * archive whose data is bad) never finishes: its abort ends the wait too, as a failure.
    */
   const endParser = async (): Promise<void> => {
     try {
       await new Promise<void>((resolve) => {
-        parser.once('abort', () => resolve());
+        parser.once('abort', (error: Error) => {
+          failDecoding(error);
+          resolve();
+        });
         parser.end(resolve);
       });
     } catch (error) {
