@@ -35,7 +35,7 @@ export interface DecompressOptions {
   xzDecoder?: XzDecoderChoice;
   /** PATH to search for helper programs. */
   path?: string;
-  /** Names a stream source in errors (a file source is named by its path). */
+  /** Names the archive in errors (default: a file source's path). */
   name?: string;
 }
 
@@ -46,7 +46,7 @@ const READ_CHUNK = 1024 * 1024;
 
 export async function openDecompressed(source: CompressedSource, compression: Compression | 'none', options: DecompressOptions = {}): Promise<DecompressedStream> {
   const input = () => (typeof source === 'string' ? createReadStream(source, { highWaterMark: READ_CHUNK }) : source);
-  const name = typeof source === 'string' ? source : (options.name ?? 'the download');
+  const name = options.name ?? (typeof source === 'string' ? source : 'the download');
   switch (compression) {
     case 'none':
       return fromNodeStream(input(), 'none');
@@ -55,9 +55,9 @@ export async function openDecompressed(source: CompressedSource, compression: Co
     case 'xz':
       return openXz(source, name, options);
     case 'bzip2':
-      return fromProcess(requireTool('bzip2', 'bzip2', name, options), ['-dc'], source, 'bzip2');
+      return fromProcess(requireTool('bzip2', 'bzip2', name, options), ['-dc'], source, 'bzip2', name);
     case 'compress':
-      return fromProcess(requireTool('gzip', '.Z (compress)', name, options), ['-dc'], source, 'gzip');
+      return fromProcess(requireTool('gzip', '.Z (compress)', name, options), ['-dc'], source, 'gzip', name);
     case 'zstd': {
       const createZstd = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
       if (createZstd) return fromNodeStream(pipeline(input(), createZstd(), () => undefined) as unknown as Readable, 'zlib zstd');
@@ -67,20 +67,30 @@ export async function openDecompressed(source: CompressedSource, compression: Co
           hint: 'Install zstd (e.g. `apt-get install zstd`) or use Node 22.15 or newer.',
         });
       }
-      return fromProcess(zstd, ['-dc', '-q'], source, 'zstd');
+      return fromProcess(zstd, ['-dc', '-q'], source, 'zstd', name);
     }
   }
 }
 
 /** A decoder's failure on `name`'s data: the archive is corrupt (`install.corrupt_archive`). */
 export function decompressionFailed(name: string, error: unknown): ProtoError {
-  return new ProtoError('install.corrupt_archive', `${name} could not be decompressed: ${(error as Error).message}.`, { cause: error });
+  const detail = (error as Error).message.replace(/\.$/, '');
+  return new ProtoError('install.corrupt_archive', `${name} could not be decompressed: ${detail}.`, { cause: error });
+}
+
+/**
+ * What went wrong, from a helper's stderr: its first line (bzip2 follows it with a page of
+ * advice) after the `program: file: ` prefixes, which name a temp path or the helper's stdin.
+ */
+function helperMessage(stderr: string): string {
+  const line = stderr.split('\n').find((text) => text.trim() !== '') ?? '';
+  return line.slice(line.lastIndexOf(': ') + 1).trim().replace(/[.;]$/, '');
 }
 
 async function openXz(source: CompressedSource, name: string, options: DecompressOptions): Promise<DecompressedStream> {
   const choice = options.xzDecoder ?? 'auto';
   const xz = choice === 'wasm' ? undefined : findExecutable('xz', options.path);
-  if (xz) return fromProcess(xz, ['-dc', '-T1'], source, 'xz');
+  if (xz) return fromProcess(xz, ['-dc', '-T1'], source, 'xz', name);
   if (choice === 'system') {
     throw new ProtoError('install.unsupported_archive', `Cannot unpack ${name}: the xz command is not installed.`, {
       hint: 'Install xz-utils, or set the xz decoder to "auto" to use the bundled decoder.',
@@ -111,8 +121,8 @@ function fromNodeStream(stream: Readable, decoder: string): DecompressedStream {
   return { stream, finished: Promise.resolve(), cancel: () => stream.destroy(), decoder };
 }
 
-/** A helper process reading the file (named after `--`) or, for a stream, its stdin. */
-function fromProcess(command: string, flags: string[], source: CompressedSource, decoder: string): DecompressedStream {
+/** A helper process reading the file (named after `--`) or, for a stream, its stdin; `name` names the archive in errors. */
+function fromProcess(command: string, flags: string[], source: CompressedSource, decoder: string, name: string): DecompressedStream {
   const fromFile = typeof source === 'string';
   const child = spawn(command, fromFile ? [...flags, '--', source] : flags, { stdio: ['pipe', 'pipe', 'pipe'] });
   // A stream that fails (the download failed or started over) stops the helper and is the error.
@@ -141,9 +151,7 @@ function fromProcess(command: string, flags: string[], source: CompressedSource,
       if (sourceError) reject(sourceError);
       else if (code === 0 || cancelled) resolve();
       else {
-        reject(
-          new ProtoError('install.corrupt_archive', `${decoder} failed to decompress (${signal ?? `exit ${code}`}): ${stderr.trim() || 'no message'}.`),
-        );
+        reject(decompressionFailed(name, new Error(`${decoder} failed (${signal ?? `exit ${code}`}): ${helperMessage(stderr) || 'no message'}`)));
       }
     });
   });

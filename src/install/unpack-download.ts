@@ -90,7 +90,7 @@ export async function unpackDownload(input: UnpackDownloadInput): Promise<Unpack
       const { extractZip } = await import('./extract-zip.js');
       await extractZip({ file: downloadFile, archiveName: downloadName, writer, prefix, warn: input.warn, signal: input.signal });
     } else {
-      decoder = await decompressSingleFile(downloadFile, kind.compression, plainFileName(kind.outputName, 'file name', plugin.id), writer, decompress);
+      decoder = await decompressSingleFile(downloadFile, downloadName, kind.compression, plainFileName(kind.outputName, 'file name', plugin.id), writer, decompress);
     }
     writer.finish();
     return { kind: kind.type, decoder, bytesWritten: writer.bytesWritten };
@@ -102,12 +102,13 @@ export async function unpackDownload(input: UnpackDownloadInput): Promise<Unpack
 
 async function decompressSingleFile(
   file: string,
+  archiveName: string,
   compression: Extract<ArchiveKind, { type: 'compressed-file' }>['compression'],
   outputName: string,
   writer: TreeWriter,
   options: Parameters<typeof openDecompressed>[2],
 ): Promise<string> {
-  const source = await openDecompressed(file, compression, options);
+  const source = await openDecompressed(file, compression, { ...options, name: archiveName });
   const sink = writer.openFile([outputName], 0o755);
   if (!sink) throw new ProtoError('install.unpack_failed', `Cannot write ${outputName}.`);
   try {
@@ -115,7 +116,7 @@ async function decompressSingleFile(
   } catch (error) {
     source.cancel();
     await source.finished.catch(() => undefined);
-    throw error instanceof ProtoError ? error : decompressionFailed(file, error);
+    throw error instanceof ProtoError ? error : decompressionFailed(archiveName, error);
   }
   await source.finished;
   sink.close();

@@ -107,13 +107,19 @@ async function assertWhole(promise: Promise<string>): Promise<void> {
   assert.deepEqual(readFileSync(join(outputDir, 'pkg/bin/tool')), readFileSync(join(work, 'src/pkg/bin/tool')));
 }
 
-/** Rejects with one of REFUSALS, and nothing appeared beside the output dirs. */
-async function assertRefused(promise: Promise<unknown>): Promise<void> {
+/**
+ * Rejects with one of REFUSALS, whose message names the archive by its download name (not a temp
+ * path, not only the decoder) in a single line, and nothing appeared beside the output dirs.
+ */
+async function assertRefused(promise: Promise<unknown>, name: string): Promise<void> {
   const listing = () => [...readdirSync(base), ...readdirSync(outputs)].sort();
   const before = listing();
   await assert.rejects(promise, (error: unknown) => {
     assert.ok(error instanceof ProtoError, `not a ProtoError: ${(error as Error)?.stack ?? String(error)}`);
     assert.ok(REFUSALS.has(error.code), `unexpected code ${error.code}: ${error.message}`);
+    assert.ok(error.message.startsWith(`${name} `), `the message does not start with ${name}: ${error.message}`);
+    assert.doesNotMatch(error.message, /\n|\r/, 'one line');
+    assert.ok(!error.message.includes(work), `the message names a temp path: ${error.message}`);
     return true;
   });
   assert.deepEqual(listing(), before);
@@ -174,7 +180,7 @@ for (const format of TAR_FORMATS) {
     for (const [label, bytes] of cases) {
       for (const source of format.sources) {
         it(`${label} (${source})`, { timeout: 20_000 }, async () => {
-          await assertRefused(unpack(bytes(), format.name, source, format.settings));
+          await assertRefused(unpack(bytes(), format.name, source, format.settings), format.name);
         });
       }
     }
@@ -200,7 +206,7 @@ for (const format of SINGLE_FILES) {
       .filter(([label]) => tool !== 'bzip2' || label !== 'garbage after a valid stream');
     for (const [label, bytes] of cases) {
       it(label, { timeout: 20_000 }, async () => {
-        await assertRefused(unpack(bytes(), format.name, 'file', format.settings));
+        await assertRefused(unpack(bytes(), format.name, 'file', format.settings), format.name);
       });
     }
   });
@@ -300,7 +306,7 @@ describe('zip: malformed input is refused', skipWithout('zip'), () => {
   ];
   for (const [label, bytes] of cases) {
     it(label, { timeout: 20_000 }, async () => {
-      await assertRefused(unpack(bytes(), 'tool.zip', 'file', {}));
+      await assertRefused(unpack(bytes(), 'tool.zip', 'file', {}), 'tool.zip');
     });
   }
 });
