@@ -4,7 +4,8 @@
  * - xz: the system `xz` when present (fast, native), else the bundled `xz-decompress`
  *   WebAssembly decoder (slower, needs nothing installed); `settings.unpack.xzDecoder` can force one;
  * - bzip2 and compress (.Z): the system `bzip2` / `gzip`;
- * - zstd: node:zlib when this Node has it (22.15+), else the system `zstd`.
+ * - zstd: node:zlib when this Node has a zstd decoder that refuses a cut stream (24 does; 22.15+ has
+ *   one that does not), else the system `zstd`.
  * A missing decoder is a clear `install.unsupported_archive` error naming what to install.
  *
  * The compressed bytes come from a file, or from a stream (an archive unpacked while it downloads,
@@ -59,17 +60,41 @@ export async function openDecompressed(source: CompressedSource, compression: Co
     case 'compress':
       return fromProcess(requireTool('gzip', '.Z (compress)', name, options), ['-dc'], source, 'gzip', name);
     case 'zstd': {
-      const createZstd = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
+      const createZstd = zlibZstdDecoder();
       if (createZstd) return fromNodeStream(pipeline(input(), createZstd(), () => undefined) as unknown as Readable, 'zlib zstd');
       const zstd = findExecutable('zstd', options.path);
       if (!zstd) {
-        throw new ProtoError('install.unsupported_archive', `Cannot unpack ${name}: this Node (${process.version}) has no zstd support and the zstd command is not installed.`, {
-          hint: 'Install zstd (e.g. `apt-get install zstd`) or use Node 22.15 or newer.',
+        const lacks = 'createZstdDecompress' in zlib ? 'a zstd decoder that cannot tell a cut archive' : 'no zstd support';
+        throw new ProtoError('install.unsupported_archive', `Cannot unpack ${name}: this Node (${process.version}) has ${lacks}, and the zstd command is not installed.`, {
+          hint: 'Install zstd (e.g. `apt-get install zstd`) or use Node 24 or newer.',
         });
       }
       return fromProcess(zstd, ['-dc', '-q'], source, 'zstd', name);
     }
   }
+}
+
+type ZstdDecoderFactory = () => NodeJS.ReadWriteStream;
+let zlibZstd: ZstdDecoderFactory | null | undefined;
+
+/**
+ * node:zlib's zstd decoder, when this Node has one that refuses a stream that ends early. The one
+ * of Node 22 (22.15+, measured on 22.23) ends without an error wherever its input stops, and an
+ * empty input decodes to nothing: a cut `.zst` would unpack to a short file. Node 24's refuses it
+ * (Z_BUF_ERROR). Told apart once per process by decoding an empty input (a few microseconds).
+ */
+export function zlibZstdDecoder(): ZstdDecoderFactory | null {
+  if (zlibZstd !== undefined) return zlibZstd;
+  const node = zlib as unknown as { createZstdDecompress?: ZstdDecoderFactory; zstdDecompressSync?: (input: Buffer) => Buffer };
+  zlibZstd = null;
+  if (node.createZstdDecompress && node.zstdDecompressSync) {
+    try {
+      node.zstdDecompressSync(Buffer.alloc(0));
+    } catch {
+      zlibZstd = node.createZstdDecompress;
+    }
+  }
+  return zlibZstd;
 }
 
 /** A decoder's failure on `name`'s data: the archive is corrupt (`install.corrupt_archive`). */

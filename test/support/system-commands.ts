@@ -14,7 +14,7 @@
  * `skipWithout` reaches for a missing tool.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import * as zlib from 'node:zlib';
+import { zlibZstdDecoder } from '../../src/install/decompress.js';
 import { findExecutable } from '../../src/install/system-tools.js';
 
 /** The Debian package of each tool tests may use (`.ci/run` installs them). */
@@ -55,9 +55,9 @@ export function skipWithout(...names: string[]): { skip?: string } {
   return { skip: `needs the ${tools} command${missing.length > 1 ? 's' : ''} (apt-get install ${packages})` };
 }
 
-/** Decoding zstd needs node:zlib's decoder (Node 22.15+) or the `zstd` command. */
+/** Decoding zstd needs node:zlib's decoder where it refuses a cut stream (Node 24), or the `zstd` command. */
 export function skipWithoutZstdDecoder(): { skip?: string } {
-  return typeof (zlib as Record<string, unknown>).createZstdDecompress === 'function' ? {} : skipWithout('zstd');
+  return zlibZstdDecoder() ? {} : skipWithout('zstd');
 }
 
 export function requireCommand(name: string): string {

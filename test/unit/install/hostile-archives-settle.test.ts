@@ -16,6 +16,7 @@ import { Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import * as zlib from 'node:zlib';
 import { ProtoError } from '../../../src/errors.js';
+import { zlibZstdDecoder } from '../../../src/install/decompress.js';
 import { unpackDownload, type InstallSettings } from '../../../src/install/index.js';
 import { makeTar, makeZip, writeTree } from '../../support/archives.js';
 import { createFakePlugin } from '../../support/fake-plugin.js';
@@ -46,9 +47,9 @@ type Tool = 'gzip' | 'xz' | 'bzip2' | 'zstd';
 
 /**
  * Decoders that ignore what follows their end of stream: bzip2 (with a warning, as `tar -xjf`
- * does), and the zstd of Node's zlib (22.15 and newer; the system `zstd` refuses it).
+ * does), and the zstd of Node's zlib where it decodes (the system `zstd` refuses it).
  */
-const ignoresTrailingGarbage = (tool: Tool | undefined): boolean => tool === 'bzip2' || (tool === 'zstd' && 'createZstdDecompress' in zlib);
+const ignoresTrailingGarbage = (tool: Tool | undefined): boolean => tool === 'bzip2' || (tool === 'zstd' && zlibZstdDecoder() !== null);
 /** `tool -c` of `bytes` (gzip through zlib: it is on every machine). */
 function compress(bytes: Buffer, tool: Tool): Buffer {
   if (tool === 'gzip') return zlib.gzipSync(bytes);
