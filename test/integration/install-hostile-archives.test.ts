@@ -2,16 +2,24 @@
  * Hostile archives: each is refused or neutralised, and nothing is ever written outside the
  * tool's directory. "Neutralised" means the install succeeds without the hostile entry and says
  * so in a warning (proto skips unsafe entries too); a hostile archive_prefix and a bomb fail.
+ * A verified download whose archive breaks part way through (the unpack running while it arrives,
+ * or from the body in memory when it is small) is refused with install.corrupt_archive and leaves
+ * nothing, even after some of its files were written; the unpack paths' full matrix is in
+ * test/unit/install/hostile-archives-settle.test.ts.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { installTool, type InstallToolResult } from '../../src/install/index.js';
 import { startDistServer, type DistServer } from '../../test-utils/dist-server.js';
 import { makeTar, writeTree } from '../support/archives.js';
 import { createFakePlugin } from '../support/fake-plugin.js';
+import { skipWithout } from '../support/system-commands.js';
 import { tarAbsolute, tarDotDot, tarGzBomb, tarHardlinkEscape, tarManyFiles, tarSymlinkEscape, zipSlip, zipWithLyingHeader } from '../support/hostile-archives.js';
 import { createTempStore, listFiles, type TempStore } from '../support/temp-store.js';
 
@@ -156,5 +164,43 @@ describe('hostile archives', () => {
     const archive = tarManyFiles(work, 12, 1024 * 1024);
     await assert.rejects(installArchive(archive, {}, { unpack: { maxBytes: 5 * 1024 * 1024 } }), /would write more than 5\.0 MiB/);
     assertNothingLeft();
+  });
+});
+
+describe('an archive that breaks part way through', () => {
+  /** A tar of `pkg/first` (64 KiB) then `pkg/big` (3 MiB): a cut after the first leaves it written. */
+  let tar: Buffer;
+  before(() => {
+    writeTree(join(work, 'breaks'), { 'pkg/first': randomBytes(64 * 1024), 'pkg/big': randomBytes(3 * 1024 * 1024) });
+    tar = readFileSync(makeTar(join(work, 'breaks'), join(work, 'breaks.tar'), 'tar', { members: ['pkg/first', 'pkg/big'] }));
+  });
+
+  async function assertCorrupt(name: string, bytes: Buffer): Promise<void> {
+    writeFileSync(join(work, name), bytes);
+    await assert.rejects(installArchive(join(work, name)), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'install.corrupt_archive', `${name}: ${error.message}`);
+      return true;
+    });
+    assertNothingLeft();
+  }
+
+  it('a large .tar.gz cut inside its second file (unpacked while downloading)', { timeout: 60_000 }, async () => {
+    const archive = gzipSync(tar);
+    await assertCorrupt('cut.tar.gz', archive.subarray(0, archive.length - 1024 * 1024));
+  });
+
+  it('a small .tar.gz cut inside its data (unpacked from memory)', { timeout: 60_000 }, async () => {
+    await assertCorrupt('small-cut.tar.gz', gzipSync(tar.subarray(0, 512 * 3 + 40_000)).subarray(0, 20_000));
+  });
+
+  it('a large .tar.gz whose tar is a corrupt .gz (unpacked by the tar parser itself)', { timeout: 60_000 }, async () => {
+    const inner = Buffer.from(gzipSync(tar));
+    inner.fill(0x55, inner.length - 200_000, inner.length - 100_000);
+    await assertCorrupt('nested.tar.gz', gzipSync(inner));
+  });
+
+  it('a large .tar.xz cut inside its second file (system xz, reading the download)', { ...skipWithout('xz'), timeout: 60_000 }, async () => {
+    const archive = spawnSync('xz', ['-c', '-T1'], { input: tar, maxBuffer: 1 << 26 }).stdout as Buffer;
+    await assertCorrupt('cut.tar.xz', archive.subarray(0, archive.length - 1024 * 1024));
   });
 });
