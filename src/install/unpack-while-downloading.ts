@@ -3,6 +3,8 @@
  * the unpack follows the download file as it grows (follow-download.ts) into the staging dir.
  * A small archive (`inMemoryDownloadMaxBytes`, 8 MiB) is not written to disk at all: the unpack
  * takes its chunks as they arrive, and the download keeps them in memory until it is verified.
+ * One of at most 1 MiB (WHOLE_ARCHIVE_MAX_BYTES) is not unpacked here: once verified, the caller
+ * unpacks its body in one piece.
  *
  * Nothing it writes counts before the download is verified: the caller awaits `result()` only
  * after verification, and on any earlier failure calls `cancel()` and reports that failure, so a
