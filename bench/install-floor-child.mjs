@@ -5,7 +5,7 @@
  * the dist server (undici, as proto), a sha256, the archive unpacked synchronously (gunzip at once,
  * a plain ustar walk, files written with writeFileSync), three small files written and renamed into
  * place, and the staging dir renamed. No config, locks, progress, plugin code, checks of any kind.
- *   node bench/install-floor-child.mjs <count> <dist url> <output dir>
+ *   node bench/install-floor-child.mjs <count> <dist url> <output dir> '<[{ version, archive }] JSON>'
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,8 @@ import { gunzipSync } from 'node:zlib';
 import { Agent, request } from 'undici';
 
 const [count, distUrl, outputDir] = [Number(process.argv[2]), process.argv[3], process.argv[4]];
-const VERSIONS = ['1.0.0', '1.4.2', '2.0.0', '2.1.0'];
+/** The dist server's releases, tool i installing the i-th (round robin), as bench/install-many.ts. */
+const releases = JSON.parse(process.argv[5]);
 const CALLS_AFTER_INSTALL = 3; // locate_executables, sync_manifest, post_install
 
 const dispatcher = new Agent();
@@ -54,7 +55,7 @@ function untar(tar, into) {
 }
 
 async function install(index) {
-  const version = VERSIONS[index % VERSIONS.length];
+  const { version, archive: name } = releases[index % releases.length];
   const dir = join(outputDir, `tool${index}`);
   mkdirSync(dir, { recursive: true });
   await call(); // register_tool
@@ -64,7 +65,6 @@ async function install(index) {
   writeAndRename(join(dir, 'remote-versions.json'), versions);
   await call(); // pre_install
   await call(); // download_prebuilt
-  const name = `disttool-v${version}-linux-x64.tar.gz`;
   const [archive, sums] = await Promise.all([get(`/v${version}/${name}`), get(`/v${version}/SHASUMS256.txt`)]);
   if (!sums.toString().includes(createHash('sha256').update(archive).digest('hex'))) throw new Error(`${name}: checksum mismatch`);
   const staging = join(dir, `.partial-${version}`);

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadavg } from 'node:os';
 import { createSandbox } from '../test-utils/index.js';
-import { startDisttoolDist } from '../test/support/disttool-dist.js';
+import { DEFAULT_RELEASES, disttoolArchiveName, startDisttoolDist } from '../test/support/disttool-dist.js';
 import { measureChildren } from './child-cpu.js';
 import { median } from './median.js';
 
@@ -29,8 +29,12 @@ const sandbox = createSandbox('proto-install-floor-');
 const dist = await startDisttoolDist();
 try {
   const output = join(sandbox.root, 'out');
+  // The releases bench/install-many.ts installs (no pre-releases), with this platform's archive names.
+  const releases = JSON.stringify(
+    DEFAULT_RELEASES.filter((release) => !release.version.includes('-')).map(({ version }) => ({ version, archive: `${disttoolArchiveName(version)}.tar.gz` })),
+  );
   const run = async (count: number) => {
-    const { wallMs, cpuMs } = await measureChildren(() => promisify(execFile)(process.execPath, [child, String(count), dist.url, output]));
+    const { wallMs, cpuMs } = await measureChildren(() => promisify(execFile)(process.execPath, [child, String(count), dist.url, output, releases]));
     return { wall: wallMs, cpu: cpuMs ?? NaN };
   };
   await run(10); // untimed: the page cache and the dist server warmed up

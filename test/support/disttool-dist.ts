@@ -42,9 +42,14 @@ export function disttoolScript(version: string): string {
   return `#!/bin/sh\nif [ "$1" = exit ]; then exit "$2"; fi\necho "disttool ${version} $*"\n`;
 }
 
+/** The name of a release's archive, without `.tar.gz`, as the disttool plugin asks for it on `platform`. */
+export function disttoolArchiveName(version: string, platform = detectHost()): string {
+  return `disttool-v${version}-${platform.os}-${platform.arch}`;
+}
+
 export function buildDisttoolDist(dir: string, releases: DisttoolRelease[] = DEFAULT_RELEASES, platform = detectHost()): void {
   for (const { version } of releases) {
-    const name = `disttool-v${version}-${platform.os}-${platform.arch}`;
+    const name = disttoolArchiveName(version, platform);
     const work = join(dir, '.work', name);
     mkdirSync(join(work, 'bin'), { recursive: true });
     writeFileSync(join(work, 'bin/disttool'), disttoolScript(version));
